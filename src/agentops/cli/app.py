@@ -1,0 +1,47 @@
+"""The click group and the options every command shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class GlobalOptions:
+    local: bool = False
+    stack: str | None = None
+    workspace_id: str | None = None
+
+
+def _merge(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    opts = ctx.find_object(GlobalOptions)
+    if opts is None:
+        opts = ctx.ensure_object(GlobalOptions)
+    if value not in (None, False):
+        setattr(opts, str(param.name), value)
+    return value
+
+
+def global_options(func: F) -> F:
+    """--local/--stack/--workspace-id, accepted before or after the command name."""
+    func = click.option("--workspace-id", callback=_merge, expose_value=False,
+                        help="Workspace to act on (anthropic-workspace-id).")(func)
+    func = click.option("--stack", callback=_merge, expose_value=False,
+                        help="Ownership scope; overrides agentops.yaml.")(func)
+    func = click.option("--local", is_flag=True, callback=_merge, expose_value=False,
+                        help="Use the embedded emulator with state in .agentops/.")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="agentops")
+@global_options
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """GitOps for Claude Managed Agents deployments."""
+    ctx.ensure_object(GlobalOptions)

@@ -1,0 +1,151 @@
+"""Strict 5-field POSIX cron: parsing, validation and upcoming fire times.
+
+Shared by manifest validation and the emulator so both accept exactly the same
+expressions the Deployments API accepts: minute hour day-of-month month day-of-week,
+numbers, `*`, ranges, lists and steps; no names, no L W # ?, no @shortcuts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day-of-month", 1, 31),
+    ("month", 1, 12),
+    ("day-of-week", 0, 7),
+)
+_TERM = re.compile(r"^(\*|\d+(?:-\d+)?)(?:/(\d+))?$")
+# How far ahead next_runs looks before concluding a schedule never fires (e.g. "0 0 30 2 *").
+_HORIZON_DAYS = 366 * 8
+
+
+class CronError(ValueError):
+    """An expression the API would reject; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class CronSpec:
+    minutes: frozenset[int]
+    hours: frozenset[int]
+    days: frozenset[int]
+    months: frozenset[int]
+    weekdays: frozenset[int]  # 0 = Sunday; 7 folded into 0
+    days_restricted: bool
+    weekdays_restricted: bool
+
+    def matches_day(self, day: date) -> bool:
+        if day.month not in self.months:
+            return False
+        in_dom = day.day in self.days
+        in_dow = (day.isoweekday() % 7) in self.weekdays
+        # POSIX: when both day fields are restricted, a day matching either fires.
+        if self.days_restricted and self.weekdays_restricted:
+            return in_dom or in_dow
+        return in_dom and in_dow
+
+
+def _parse_field(text: str, name: str, low: int, high: int) -> frozenset[int]:
+    values: set[int] = set()
+    for term in text.split(","):
+        match = _TERM.match(term)
+        if not match:
+            raise CronError(
+                f"{name} field {text!r}: expected numbers, '*', ranges 'a-b', lists 'a,b' "
+                f"or steps '/n' (names and the characters L W # ? are not supported)"
+            )
+        base, step_text = match.groups()
+        if base == "*":
+            start, end = low, high
+        elif "-" in base:
+            start, end = (int(part) for part in base.split("-"))
+        else:
+            start = end = int(base)
+            if step_text is not None:
+                end = high
+        for value in (start, end):
+            if not low <= value <= high:
+                raise CronError(f"{name} field {text!r}: {value} is outside {low}-{high}")
+        if start > end:
+            raise CronError(f"{name} field {text!r}: range {start}-{end} runs backwards")
+        step = int(step_text) if step_text is not None else 1
+        if step < 1:
+            raise CronError(f"{name} field {text!r}: step must be at least 1")
+        values.update(range(start, end + 1, step))
+    return frozenset(values)
+
+
+def parse(expression: str) -> CronSpec:
+    """Parse a strict 5-field expression or raise CronError naming the problem."""
+    if not isinstance(expression, str) or not expression.strip():
+        raise CronError("expected a 5-field cron expression like '0 9 * * 1-5'")
+    if expression.strip().startswith("@"):
+        raise CronError(f"{expression.strip()!r}: @shortcuts are not supported; write the 5 fields out")
+    parts = expression.split()
+    if len(parts) != 5:
+        raise CronError(
+            f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(parts)}"
+            + ("; seconds and year fields are not supported" if len(parts) in (6, 7) else "")
+        )
+    parsed = [_parse_field(part, name, low, high) for part, (name, low, high) in zip(parts, _FIELDS, strict=True)]
+    weekdays = frozenset(d % 7 for d in parsed[4])
+    return CronSpec(
+        minutes=parsed[0],
+        hours=parsed[1],
+        days=parsed[2],
+        months=parsed[3],
+        weekdays=weekdays,
+        days_restricted=parts[2] != "*",
+        weekdays_restricted=parts[4] != "*",
+    )
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    """Return the zone for an IANA name or raise CronError."""
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones()) | {"UTC"}
+    if not isinstance(name, str) or name not in _ZONES:
+        raise CronError(f"{name!r} is not an IANA timezone (e.g. 'UTC', 'Europe/Berlin')")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed but unreadable
+        raise CronError(f"{name!r} is not an IANA timezone") from exc
+
+
+def _exists(local: datetime, zone: tzinfo) -> bool:
+    """False for wall-clock times skipped by a DST gap."""
+    round_trip = local.astimezone(timezone.utc).astimezone(zone)
+    return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
+def next_runs(spec: CronSpec, zone: tzinfo, after: datetime, count: int = 5) -> list[datetime]:
+    """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`."""
+    start_local = after.astimezone(zone)
+    runs: list[datetime] = []
+    seen: set[datetime] = set()
+    slots = sorted((h, m) for h in spec.hours for m in spec.minutes)
+    day = start_local.date()
+    for _ in range(_HORIZON_DAYS):
+        if spec.matches_day(day):
+            for hour, minute in slots:
+                local = datetime.combine(day, time(hour, minute), tzinfo=zone)
+                if not _exists(local, zone):
+                    continue
+                # A wall time repeated by a DST fold fires once, at its first occurrence (fold=0).
+                fire = local.astimezone(timezone.utc)
+                if fire <= after or fire in seen:
+                    continue
+                seen.add(fire)
+                runs.append(fire)
+                if len(runs) == count:
+                    return runs
+        day += timedelta(days=1)
+    return runs
