@@ -1,0 +1,209 @@
+"""`agentops plan` and `agentops apply`: the reconcile loop at the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anthropic
+import click
+
+from agentops.apply import Executor, Result, describe_error
+from agentops.cli.app import GlobalOptions, global_options, main
+from agentops.live import Api, CredentialsMissing
+from agentops.manifest.loader import Project, load_project
+from agentops.pipeline import Redactor, connect, make_plan, secret_values
+from agentops.plan import Options, Plan, stale_targets
+from agentops.render.json import render_json
+from agentops.render.text import render_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Failure(click.ClickException):
+    """An error the user can act on: printed as one line, exit code 1, never a traceback."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def plan_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--no-prune", is_flag=True, help="Never archive deployments that lost their manifest."
+            ),
+            click.option(
+                "--adopt", is_flag=True, help="Take over untagged deployments that have a manifest's name."
+            ),
+            click.option(
+                "--target", "targets", multiple=True, metavar="NAME", help="Limit the plan to these names."
+            ),
+            click.option(
+                "--max-archive", type=click.IntRange(min=0), help="Refuse plans that archive more than N."
+            ),
+            click.option(
+                "--allow-empty",
+                is_flag=True,
+                help="Allow archiving every deployment when no manifest exists.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _project(path: Path, opts: GlobalOptions) -> Project:
+    project = load_project(path, stack=opts.stack)
+    if project.problems:
+        for problem in project.problems:
+            click.echo(str(problem), err=True)
+        raise Failure(f"{len(project.problems)} problem(s) in the manifests; nothing was planned")
+    return project
+
+
+@contextmanager
+def _session(project: Project, opts: GlobalOptions) -> Iterator[Api]:
+    workspace = opts.workspace_id or project.config.workspace_id
+    redact = Redactor(tuple(secret_values(project, os.environ)))
+    try:
+        with connect(opts.local, project.root, workspace) as api:
+            yield api
+    except CredentialsMissing as exc:
+        raise Failure(str(exc)) from None
+    except anthropic.APIStatusError as exc:
+        raise Failure(redact(describe_error(exc))) from None
+    except anthropic.APIConnectionError as exc:
+        raise Failure(
+            f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
+        ) from None
+
+
+def _options(project: Project, **flags: Any) -> Options:
+    return Options(
+        stack=project.config.stack,
+        adopt=flags["adopt"],
+        prune=not flags["no_prune"],
+        max_archive=flags["max_archive"],
+        targets=tuple(flags["targets"]),
+        allow_empty=flags["allow_empty"],
+    )
+
+
+def _show(plan: Plan, fmt: str, redact: Redactor) -> None:
+    text = render_json(plan) if fmt == "json" else render_text(plan, color=sys.stdout.isatty())
+    click.echo(redact(text), nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Save the plan (JSON) for `agentops apply FILE`."
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@plan_options
+@global_options
+@click.pass_obj
+def plan(
+    opts: GlobalOptions, /, path: Path, fmt: str, out: Path | None, detailed_exitcode: bool, **flags: Any
+) -> None:
+    """Show what apply would change."""
+    project = _project(path, opts)
+    redact = Redactor(tuple(secret_values(project, os.environ)))
+    with _session(project, opts) as api:
+        result = make_plan(project, api, _options(project, **flags))
+    _show(result, fmt, redact)
+    if out is not None:
+        out.write_text(redact(render_json(result)))
+        click.echo(f"Saved the plan to {out}; apply it with: agentops apply {out}", err=True)
+    if result.errored:
+        sys.exit(1)
+    if detailed_exitcode and result.has_changes:
+        sys.exit(2)
+
+
+def _report(redact: Redactor, total: int) -> Callable[[Result], None]:
+    done = [0]
+
+    def report(result: Result) -> None:
+        done[0] += 1
+        status = "ok" if result.ok else "FAILED"
+        click.echo(
+            redact(
+                f"[{done[0]}/{total}] {result.action.action} {result.action.name}: {status}: {result.message}"
+            ),
+            err=True,
+        )
+
+    return report
+
+
+def _execute(plan: Plan, api: Api, parallelism: int, redact: Redactor) -> None:
+    executor = Executor(
+        api, plan.stack, os.environ, parallelism=parallelism, report=_report(redact, len(plan.writes))
+    )
+    results = executor.run(plan)
+    failed = [r for r in results if not r.ok]
+    click.echo(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
+    if failed:
+        click.echo("Run `agentops apply` again to finish; failed actions:", err=True)
+        for result in failed:
+            click.echo(redact(f"  {result.action.action} {result.action.name}: {result.message}"), err=True)
+        sys.exit(1)
+
+
+def _load_saved(path: Path) -> Plan | None:
+    if not path.is_file() or path.suffix != ".json":
+        return None
+    try:
+        return Plan.from_dict(json.loads(path.read_text()))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Failure(f"{path} is not a saved agentops plan: {exc}") from None
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise Failure(
+            "refusing to apply without --auto-approve: there is no terminal to ask for confirmation"
+        )
+    if not click.confirm("Apply these changes?", default=False):
+        raise Failure("apply cancelled; nothing was changed")
+
+
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path), default=".")
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)
+@plan_options
+@global_options
+@click.pass_obj
+def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism: int, **flags: Any) -> None:
+    """Make the workspace match the manifests (or apply a saved plan FILE)."""
+    saved = _load_saved(target)
+    project = _project(Path(".") if saved else target, opts)
+    redact = Redactor(tuple(secret_values(project, os.environ)))
+    with _session(project, opts) as api:
+        if saved is not None:
+            stale = stale_targets(saved, api.list_deployments())
+            if stale:
+                for line in stale:
+                    click.echo(f"  {line}", err=True)
+                raise Failure(f"the saved plan {target} is stale; run `agentops plan` again")
+            result = saved
+        else:
+            result = make_plan(project, api, _options(project, **flags))
+        _show(result, "text", redact)
+        if result.errored:
+            raise Failure("the plan has blocking problems; nothing was applied")
+        if not result.has_changes:
+            return
+        _confirm(auto_approve)
+        _execute(result, api, parallelism, redact)

@@ -1,0 +1,115 @@
+"""Ownership and matching: which live deployment each manifest is, by the stack's metadata tags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentops import tags
+from agentops.normalize import Desired
+
+
+@dataclass(frozen=True)
+class Live:
+    """A live deployment as listed (plain JSON data, never an SDK object)."""
+
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+    status: str
+    metadata: Mapping[str, str]
+    paused_reason: Mapping[str, Any] | None
+    body: Mapping[str, Any]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Live:
+        return cls(
+            id=str(data["id"]),
+            name=str(data.get("name", "")),
+            created_at=str(data.get("created_at", "")),
+            updated_at=str(data.get("updated_at", "")),
+            status=str(data.get("status", "active")),
+            metadata=dict(data.get("metadata") or {}),
+            paused_reason=data.get("paused_reason"),
+            body=data,
+        )
+
+    @property
+    def stack(self) -> str | None:
+        return self.metadata.get(tags.STACK)
+
+    @property
+    def tag_name(self) -> str | None:
+        return self.metadata.get(tags.NAME)
+
+    @property
+    def age_key(self) -> tuple[str, str]:
+        # RFC 3339 UTC strings from one server sort chronologically; the id breaks ties.
+        return (self.created_at, self.id)
+
+
+@dataclass(frozen=True)
+class Match:
+    desired: Desired
+    live: Live | None
+    adopt: bool = False
+    renamed_from: str | None = None
+
+
+@dataclass
+class Matching:
+    matches: list[Match] = field(default_factory=list)
+    conflicts: list[tuple[Desired, Live]] = field(default_factory=list)
+    duplicates: list[tuple[Live, Live]] = field(default_factory=list)  # (to archive, kept)
+    orphans: list[Live] = field(default_factory=list)
+
+
+def match(desired: list[Desired], live: list[Live], stack: str, adopt: bool = False) -> Matching:
+    """Pair manifests with live deployments; never pairs another stack's deployment."""
+    result = Matching()
+    owned: dict[str, list[Live]] = {}
+    untagged: dict[str, list[Live]] = {}
+    for item in live:
+        if item.stack == stack and item.tag_name:
+            owned.setdefault(item.tag_name, []).append(item)
+        elif tags.STACK not in item.metadata:
+            untagged.setdefault(item.name, []).append(item)
+
+    keeper: dict[str, Live] = {}
+    for name, group in owned.items():
+        group.sort(key=lambda d: d.age_key)
+        keeper[name] = group[0]
+        result.duplicates.extend((extra, group[0]) for extra in group[1:])
+
+    claimed = {want.name for want in desired if want.name in keeper}
+    found: dict[str, tuple[Live, str | None]] = {
+        w.name: (keeper[w.name], None) for w in desired if w.name in keeper
+    }
+    # Renames second, so a previous name that another manifest still uses is never stolen.
+    for want in desired:
+        if want.name in found:
+            continue
+        for old in want.previous_names:
+            if old in keeper and old not in claimed:
+                claimed.add(old)
+                found[want.name] = (keeper[old], old)
+                break
+    for want in desired:
+        if want.name in found:
+            live_item, renamed_from = found[want.name]
+            result.matches.append(Match(want, live_item, renamed_from=renamed_from))
+            continue
+        candidates = sorted(untagged.get(want.name, []), key=lambda d: d.age_key)
+        if candidates and adopt:
+            result.matches.append(Match(want, candidates[0], adopt=True))
+        elif candidates:
+            result.conflicts.append((want, candidates[0]))
+        else:
+            result.matches.append(Match(want, None))
+
+    result.orphans = sorted(
+        (keeper[name] for name in keeper if name not in claimed), key=lambda d: (d.tag_name or "", d.id)
+    )
+    return result

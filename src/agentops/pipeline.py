@@ -1,0 +1,80 @@
+"""The imperative shell around the pure core: connect, read live state, plan.
+
+load (manifest) -> normalize -> [live read] -> diff/plan; the CLI renders or applies the result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import anthropic
+
+from agentops.live import Api, make_client
+from agentops.manifest.loader import Project
+from agentops.manifest.secrets import missing_secrets
+from agentops.normalize import Desired, desired
+from agentops.plan import Blocker, Options, Plan, build_plan
+
+LOCAL_STATE = ".agentops"
+LOCAL_DB = "emulator.sqlite3"
+
+
+@contextmanager
+def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
+    """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
+    if not local:
+        yield Api(make_client(), workspace_id)
+        return
+    from agentops.emulator import EmulatorServer  # only --local needs the server code
+
+    state = root / LOCAL_STATE
+    state.mkdir(exist_ok=True)
+    (state / ".gitignore").write_text("*\n")
+    with EmulatorServer(db_path=state / LOCAL_DB) as server:
+        client = anthropic.Anthropic(base_url=server.url, api_key="local-emulator", max_retries=0)
+        yield Api(client, workspace_id)
+
+
+def desired_state(project: Project, stack: str, environ: Mapping[str, str]) -> list[Desired]:
+    return [desired(m.manifest, m.file, m.line, stack, environ) for m in project.manifests]
+
+
+def secret_values(project: Project, environ: Mapping[str, str]) -> list[str]:
+    """The values of every secret the manifests reference (to scrub from any output)."""
+    wanted = {
+        var for want in desired_state(project, project.config.stack, environ) for var in want.secret_vars
+    }
+    values = [environ[var] for var in wanted if environ.get(var)]
+    if environ.get("ANTHROPIC_API_KEY"):
+        values.append(environ["ANTHROPIC_API_KEY"])
+    return values
+
+
+def make_plan(project: Project, api: Api, options: Options, environ: Mapping[str, str] | None = None) -> Plan:
+    env = os.environ if environ is None else environ
+    wants = desired_state(project, options.stack, env)
+    blockers = [
+        Blocker(problem.message, None, f"{problem.file}:{problem.line}")
+        for problem in missing_secrets(project, env)
+    ]
+    blockers.extend(api.check_references(wants))
+    live = api.list_deployments()
+    options_for_load = Options(**{**options.__dict__, "partial": options.partial or project.partial})
+    return build_plan(wants, live, options_for_load, blockers, workspace_id=api.workspace_id)
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces known secret values in any text before it is shown or written."""
+
+    values: tuple[str, ...]
+
+    def __call__(self, text: str) -> str:
+        for value in self.values:
+            if len(value) >= 4:
+                text = text.replace(value, "***")
+        return text

@@ -1,0 +1,88 @@
+"""The plan as a person reads it in a terminal: per deployment, what changes and why."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+import click
+
+from agentops.diff import Change
+from agentops.plan import Action, Plan
+
+SYMBOLS = {
+    "create": ("+", "green"),
+    "update": ("~", "yellow"),
+    "adopt": ("~", "cyan"),
+    "pause": ("‖", "magenta"),
+    "unpause": ("▶", "blue"),
+    "archive": ("-", "red"),
+    "noop": ("=", "white"),
+}
+LONG_TEXT = 60
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _is_long_text(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value)
+
+
+def text_diff(before: str, after: str) -> list[str]:
+    """A unified diff of two text values, for fields too long to read as before -> after."""
+    return list(
+        difflib.unified_diff(before.splitlines(), after.splitlines(), "live", "manifest", lineterm="", n=2)
+    )
+
+
+def change_lines(change: Change) -> list[str]:
+    before, after = change.before, change.after
+    if _is_long_text(before) or _is_long_text(after):
+        return [f"{change.path}:", *("    " + line for line in text_diff(before or "", after or ""))]
+    return [f"{change.path}: {_value(before)} -> {_value(after)}"]
+
+
+def _create_lines(action: Action) -> list[str]:
+    body = action.patch or {}
+    lines = [f"agent: {_value(body.get('agent'))}", f"environment_id: {_value(body.get('environment_id'))}"]
+    if body.get("schedule"):
+        lines.append(f"schedule: {body['schedule']['expression']} ({body['schedule']['timezone']})")
+    lines.append(f"initial_events: {len(body.get('initial_events', []))}")
+    for key in ("resources", "vault_ids"):
+        if body.get(key):
+            lines.append(f"{key}: {len(body[key])}")
+    return lines
+
+
+def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
+    def style(text: str, fg: str | None = None, bold: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold) if color else text
+
+    out = [style(f"agentops plan for stack {plan.stack!r}", bold=True), ""]
+    for action in plan.actions:
+        if action.action == "noop" and not verbose:
+            continue
+        symbol, fg = SYMBOLS[action.action]
+        ident = f" [{action.deployment_id}]" if action.deployment_id else ""
+        out.append(
+            style(f"  {symbol} {action.action} {action.name}{ident}", fg=fg, bold=True)
+            + f"  ({action.reason})"
+        )
+        detail = _create_lines(action) if action.action == "create" else []
+        for change in action.changes:
+            detail.extend(change_lines(change))
+        out.extend(f"      {line}" for line in detail)
+    if not plan.writes:
+        out.append("  No changes. Live deployments match the manifests.")
+    if plan.warnings:
+        out.append("")
+        out.extend(style(f"Warning: {w}", fg="yellow") for w in plan.warnings)
+    if plan.blockers:
+        out.append("")
+        out.append(style("Blocking problems (the plan cannot be applied):", fg="red", bold=True))
+        out.extend(style(f"  ✗ {b}", fg="red") for b in plan.blockers)
+    out.extend(["", style(plan.summary(), bold=True)])
+    return "\n".join(out) + "\n"
