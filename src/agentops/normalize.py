@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from agentops import tags
@@ -45,7 +45,6 @@ class Desired:
     prevent_archive: bool = False
     ignore_changes: tuple[str, ...] = ()
     previous_names: tuple[str, ...] = ()
-    secret_vars: tuple[str, ...] = field(default=())
 
 
 def strip_none(value: Any) -> Any:
@@ -99,7 +98,6 @@ def desired(manifest: Manifest, file: str, line: int, stack: str, environ: Mappi
             values.append((ref, environ.get(var, "")))
         metadata[tags.SECRETS] = secrets_fingerprint(stack, manifest.name, values)
     body["metadata"] = metadata
-    variables = tuple(m.group(1) for ref in refs if (m := SECRET_REF.match(ref)))
     return Desired(
         name=manifest.name,
         file=file,
@@ -110,7 +108,6 @@ def desired(manifest: Manifest, file: str, line: int, stack: str, environ: Mappi
         prevent_archive=manifest.lifecycle.prevent_archive,
         ignore_changes=tuple(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names),
-        secret_vars=variables,
     )
 
 

@@ -15,7 +15,7 @@ import anthropic
 
 from agentops.live import Api, make_client
 from agentops.manifest.loader import Project
-from agentops.manifest.secrets import missing_secrets
+from agentops.manifest.secrets import SECRET_REF, missing_secrets, secret_refs
 from agentops.normalize import Desired, desired
 from agentops.plan import Blocker, Options, Plan, build_plan
 
@@ -43,15 +43,24 @@ def desired_state(project: Project, stack: str, environ: Mapping[str, str]) -> l
     return [desired(m.manifest, m.file, m.line, stack, environ) for m in project.manifests]
 
 
+def _values(variables: set[str], environ: Mapping[str, str]) -> list[str]:
+    return [environ[var] for var in sorted(variables | {"ANTHROPIC_API_KEY"}) if environ.get(var)]
+
+
 def secret_values(project: Project, environ: Mapping[str, str]) -> list[str]:
-    """The values of every secret the manifests reference (to scrub from any output)."""
-    wanted = {
-        var for want in desired_state(project, project.config.stack, environ) for var in want.secret_vars
+    """The values of every secret the manifests reference, and the API key (to scrub from output)."""
+    return _values({var for m in project.manifests for var in secret_refs(m.manifest)}, environ)
+
+
+def plan_secret_values(plan: Plan, environ: Mapping[str, str]) -> list[str]:
+    """The same for a saved plan, from the `${VAR}` references its bodies carry."""
+    refs = {
+        match.group(1)
+        for action in plan.actions
+        for resource in (action.patch or {}).get("resources") or []
+        if (match := SECRET_REF.match(str(resource.get("authorization_token", ""))))
     }
-    values = [environ[var] for var in wanted if environ.get(var)]
-    if environ.get("ANTHROPIC_API_KEY"):
-        values.append(environ["ANTHROPIC_API_KEY"])
-    return values
+    return _values(refs, environ)
 
 
 def make_plan(project: Project, api: Api, options: Options, environ: Mapping[str, str] | None = None) -> Plan:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -16,8 +17,8 @@ import click
 from agentops.apply import Executor, Result, describe_error
 from agentops.cli.app import GlobalOptions, global_options, main
 from agentops.live import Api, CredentialsMissing
-from agentops.manifest.loader import Project, load_project
-from agentops.pipeline import Redactor, connect, make_plan, secret_values
+from agentops.manifest.loader import Project, find_root, load_project
+from agentops.pipeline import Redactor, connect, make_plan, plan_secret_values, secret_values
 from agentops.plan import Options, Plan, stale_targets
 from agentops.render.json import render_json
 from agentops.render.text import render_text
@@ -68,11 +69,9 @@ def _project(path: Path, opts: GlobalOptions) -> Project:
 
 
 @contextmanager
-def _session(project: Project, opts: GlobalOptions) -> Iterator[Api]:
-    workspace = opts.workspace_id or project.config.workspace_id
-    redact = Redactor(tuple(secret_values(project, os.environ)))
+def _session(root: Path, workspace: str | None, local: bool, redact: Redactor) -> Iterator[Api]:
     try:
-        with connect(opts.local, project.root, workspace) as api:
+        with connect(local, root, workspace) as api:
             yield api
     except CredentialsMissing as exc:
         raise Failure(str(exc)) from None
@@ -82,6 +81,11 @@ def _session(project: Project, opts: GlobalOptions) -> Iterator[Api]:
         raise Failure(
             f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
         ) from None
+
+
+def _project_session(project: Project, opts: GlobalOptions, redact: Redactor) -> Any:
+    workspace = opts.workspace_id or project.config.workspace_id
+    return _session(project.root, workspace, opts.local, redact)
 
 
 def _options(project: Project, **flags: Any) -> Options:
@@ -116,7 +120,7 @@ def plan(
     """Show what apply would change."""
     project = _project(path, opts)
     redact = Redactor(tuple(secret_values(project, os.environ)))
-    with _session(project, opts) as api:
+    with _project_session(project, opts, redact) as api:
         result = make_plan(project, api, _options(project, **flags))
     _show(result, fmt, redact)
     if out is not None:
@@ -128,27 +132,32 @@ def plan(
         sys.exit(2)
 
 
-def _report(redact: Redactor, total: int) -> Callable[[Result], None]:
-    done = [0]
+# Past this many actions a terminal gets a progress bar instead of one line per success.
+BAR_THRESHOLD = 20
 
-    def report(result: Result) -> None:
-        done[0] += 1
-        status = "ok" if result.ok else "FAILED"
-        click.echo(
-            redact(
-                f"[{done[0]}/{total}] {result.action.action} {result.action.name}: {status}: {result.message}"
-            ),
-            err=True,
-        )
 
-    return report
+def _line(redact: Redactor, done: int, total: int, result: Result) -> str:
+    status = "ok" if result.ok else "FAILED"
+    return redact(f"[{done}/{total}] {result.action.action} {result.action.name}: {status}: {result.message}")
 
 
 def _execute(plan: Plan, api: Api, parallelism: int, redact: Redactor) -> None:
-    executor = Executor(
-        api, plan.stack, os.environ, parallelism=parallelism, report=_report(redact, len(plan.writes))
-    )
-    results = executor.run(plan)
+    total = len(plan.writes)
+    done = [0]
+    with contextlib.ExitStack() as stack:
+        bar = None
+        if sys.stderr.isatty() and total > BAR_THRESHOLD:
+            bar = stack.enter_context(click.progressbar(length=total, label="Applying", file=sys.stderr))
+
+        def report(result: Result) -> None:
+            done[0] += 1
+            if bar is None or not result.ok:
+                click.echo(_line(redact, done[0], total, result), err=True)
+            if bar is not None:
+                bar.update(1)
+
+        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report)
+        results = executor.run(plan)
     failed = [r for r in results if not r.ok]
     click.echo(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
     if failed:
@@ -188,18 +197,13 @@ def _confirm(auto_approve: bool) -> None:
 def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism: int, **flags: Any) -> None:
     """Make the workspace match the manifests (or apply a saved plan FILE)."""
     saved = _load_saved(target)
-    project = _project(Path(".") if saved else target, opts)
+    if saved is not None:
+        _apply_saved(saved, target, opts, auto_approve, parallelism)
+        return
+    project = _project(target, opts)
     redact = Redactor(tuple(secret_values(project, os.environ)))
-    with _session(project, opts) as api:
-        if saved is not None:
-            stale = stale_targets(saved, api.list_deployments())
-            if stale:
-                for line in stale:
-                    click.echo(f"  {line}", err=True)
-                raise Failure(f"the saved plan {target} is stale; run `agentops plan` again")
-            result = saved
-        else:
-            result = make_plan(project, api, _options(project, **flags))
+    with _project_session(project, opts, redact) as api:
+        result = make_plan(project, api, _options(project, **flags))
         _show(result, "text", redact)
         if result.errored:
             raise Failure("the plan has blocking problems; nothing was applied")
@@ -207,3 +211,24 @@ def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism:
             return
         _confirm(auto_approve)
         _execute(result, api, parallelism, redact)
+
+
+def _apply_saved(saved: Plan, path: Path, opts: GlobalOptions, auto_approve: bool, parallelism: int) -> None:
+    """Apply a plan file as it was reviewed, after checking no target moved since."""
+    if opts.stack and opts.stack != saved.stack:
+        raise Failure(f"the saved plan is for stack {saved.stack!r}, not {opts.stack!r}")
+    if saved.errored:
+        raise Failure("the saved plan has blocking problems; nothing was applied")
+    root = find_root(path.resolve().parent) or find_root(Path.cwd()) or Path.cwd()
+    redact = Redactor(tuple(plan_secret_values(saved, os.environ)))
+    with _session(root, opts.workspace_id or saved.workspace_id, opts.local, redact) as api:
+        stale = stale_targets(saved, api.list_deployments())
+        if stale:
+            for line in stale:
+                click.echo(f"  {line}", err=True)
+            raise Failure(f"the saved plan {path} is stale; run `agentops plan` again")
+        _show(saved, "text", redact)
+        if not saved.has_changes:
+            return
+        _confirm(auto_approve)
+        _execute(saved, api, parallelism, redact)
