@@ -1,0 +1,64 @@
+"""`agentops emulator`: serve the local Deployments API until interrupted."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from agentops.cli.app import main
+from agentops.emulator import EmulatorServer, Faults
+
+_probability = click.FloatRange(0.0, 1.0)
+_seconds = click.FloatRange(min=0.0)
+
+
+@main.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite state file (default: memory).")
+@click.option("--strict", is_flag=True, help="Referenced agents/environments/vaults must be registered.")
+@click.option("--seed", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON/YAML registry of agents, environments, vaults (implies --strict).")
+@click.option("--latency", type=_seconds, default=0.0, help="Delay before every /v1 response.")
+@click.option("--rate-429", type=_probability, default=0.0, help="Probability of a 429.")
+@click.option("--retry-after", type=_seconds, default=1.0, show_default=True, help="retry-after of a 429.")
+@click.option("--rate-5xx", type=_probability, default=0.0, help="Probability of a 500.")
+@click.option("--drop-rate", type=_probability, default=0.0,
+              help="Probability that a committed write's response is dropped.")
+def emulator(
+    host: str,
+    port: int,
+    db: Path | None,
+    strict: bool,
+    seed: Path | None,
+    latency: float,
+    rate_429: float,
+    retry_after: float,
+    rate_5xx: float,
+    drop_rate: float,
+) -> None:
+    """Serve the Deployments API locally; the first stdout line is `listening on URL`."""
+    faults = Faults(latency=latency, rate_429=rate_429, retry_after=retry_after,
+                    rate_5xx=rate_5xx, drop_rate=drop_rate)
+    server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port)
+    try:
+        server.start()
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"listening on {server.url}")
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

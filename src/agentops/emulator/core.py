@@ -1,0 +1,54 @@
+"""Everything the HTTP layer serves, without the HTTP: state, semantics, faults, statistics."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from agentops.emulator.deployments import Deployments
+from agentops.emulator.faults import Faults
+from agentops.emulator.registry import Registry
+from agentops.emulator.store import Store
+
+DEFAULT_WORKSPACE = "default"
+
+RequestRecord = tuple[str, str, int]
+
+
+@dataclass
+class Stats:
+    """What clients sent to /v1: for tests that count writes and retries."""
+
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _requests: list[RequestRecord] = field(default_factory=list)
+    _writes: int = 0
+
+    def count_write(self) -> None:
+        with self._lock:
+            self._writes += 1
+
+    def record(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._requests.append((method, path, status))
+
+    def requests(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._requests)
+
+    def writes(self) -> int:
+        with self._lock:
+            return self._writes
+
+    def reset(self) -> None:
+        with self._lock:
+            self._requests.clear()
+            self._writes = 0
+
+
+@dataclass
+class Core:
+    store: Store
+    registry: Registry
+    deployments: Deployments
+    faults: Faults
+    stats: Stats = field(default_factory=Stats)

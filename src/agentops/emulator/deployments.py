@@ -1,0 +1,300 @@
+"""The Deployments API semantics: validation, update rules, lifecycle, runs and listing.
+
+Stored documents are the API's own shape plus the write-only secrets; `public` derives
+what every endpoint returns from them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import secrets
+import string
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agentops import cron, spec
+from agentops.emulator.clock import Clock, from_ms, parse_instant, rfc3339, to_ms
+from agentops.emulator.errors import bad_request, not_found
+from agentops.emulator.registry import Registry
+from agentops.emulator.store import ListQuery, Store, StoredDeployment
+
+_ALPHABET = string.ascii_letters + string.digits
+_WRITE_ONLY = ("authorization_token",)
+_MAX_ERRORS = 5
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def new_id(prefix: str) -> str:
+    return prefix + "011C" + "".join(secrets.choice(_ALPHABET) for _ in range(20))
+
+
+def validate(model: type[BaseModel], data: Any) -> BaseModel:
+    """Validate a request body, turning pydantic errors into a 400 that names each field path."""
+    if not isinstance(data, dict):
+        raise bad_request("request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        parts = []
+        for error in exc.errors()[:_MAX_ERRORS]:
+            path = spec.field_path(error["loc"], data)
+            message = error["msg"].removeprefix("Value error, ")
+            # Event-order errors already lead with a more precise path than their location.
+            parts.append(message if not path or message.startswith(path) else f"{path}: {message}")
+        raise bad_request("; ".join(parts)) from None
+
+
+def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    """The response shape: write-only secrets removed, computed schedule times added."""
+    out = copy.deepcopy(doc)
+    out["resources"] = [
+        {key: value for key, value in resource.items() if key not in _WRITE_ONLY}
+        for resource in out["resources"]
+    ]
+    schedule = out.get("schedule")
+    if schedule is not None:
+        upcoming: list[str] = []
+        if out.get("archived_at") is None:
+            runs = cron.next_runs(
+                cron.parse(schedule["expression"]), cron.check_timezone(schedule["timezone"]), from_ms(now_ms)
+            )
+            upcoming = [rfc3339(to_ms(run)) for run in runs]
+        schedule["upcoming_runs_at"] = upcoming
+    if out.get("budget") is None:
+        out.pop("budget", None)
+    return out
+
+
+def _encode_cursor(doc: dict[str, Any]) -> str:
+    created_ms = parse_instant(doc["created_at"]) // 1000
+    return base64.urlsafe_b64encode(f"{created_ms}:{doc['id']}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(token: str) -> tuple[int, str]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        created, deployment_id = raw.split(":", 1)
+        return int(created), deployment_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise bad_request("page: invalid pagination cursor") from None
+
+
+def _schedule(data: dict[str, Any], last_run_at: str | None) -> dict[str, Any]:
+    return {"type": "cron", "expression": data["expression"], "timezone": data["timezone"],
+            "last_run_at": last_run_at}
+
+
+class Deployments:
+    def __init__(self, store: Store, registry: Registry, clock: Clock) -> None:
+        self._store = store
+        self._registry = registry
+        self._clock = clock
+
+    def _now(self) -> int:
+        return to_ms(self._clock())
+
+    def _get(self, workspace: str, deployment_id: str) -> StoredDeployment:
+        found = self._store.get_deployment(workspace, deployment_id)
+        if found is None:
+            raise not_found(f"deployment {deployment_id!r} not found")
+        return found
+
+    def _live(self, workspace: str, deployment_id: str, action: str) -> StoredDeployment:
+        found = self._get(workspace, deployment_id)
+        if found.doc.get("archived_at") is not None:
+            raise bad_request(f"deployment {deployment_id!r} is archived; an archived deployment cannot be {action}")
+        return found
+
+    def _save(self, workspace: str, found: StoredDeployment, doc: dict[str, Any]) -> dict[str, Any]:
+        # Strictly increasing even within one millisecond: saved plans detect staleness by it.
+        updated_ms = max(self._now(), found.updated_ms + 1)
+        doc["updated_at"] = rfc3339(updated_ms)
+        self._store.put_deployment(workspace, doc, found.created_ms, updated_ms)
+        return public(doc, self._now())
+
+    # --- endpoints --------------------------------------------------------------------------
+
+    def create(self, workspace: str, data: Any) -> dict[str, Any]:
+        validate(spec.CreateBody, data)
+        with self._store.atomic():
+            self._registry.check_references(workspace, data)
+            now_ms = self._now()
+            schedule = data.get("schedule")
+            doc: dict[str, Any] = {
+                "id": new_id("depl_"),
+                "type": "deployment",
+                "name": data["name"],
+                "description": data.get("description") or None,
+                "agent": self._registry.resolve_agent(workspace, data["agent"]),
+                "environment_id": data["environment_id"],
+                "initial_events": data["initial_events"],
+                "metadata": data.get("metadata") or {},
+                "resources": data.get("resources") or [],
+                "vault_ids": data.get("vault_ids") or [],
+                "schedule": None if schedule is None else _schedule(schedule, None),
+                "status": "active",
+                "paused_reason": None,
+                "budget": data.get("budget"),
+                "created_at": rfc3339(now_ms),
+                "updated_at": rfc3339(now_ms),
+                "archived_at": None,
+            }
+            self._store.put_deployment(workspace, doc, now_ms, now_ms)
+        return public(doc, now_ms)
+
+    def retrieve(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        return public(self._get(workspace, deployment_id).doc, self._now())
+
+    def update(self, workspace: str, deployment_id: str, data: Any) -> dict[str, Any]:
+        validate(spec.UpdateBody, data)
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "updated")
+            references = {key: data[key] for key in ("agent", "environment_id", "vault_ids")
+                          if data.get(key) is not None}
+            self._registry.check_references(workspace, references)
+            doc = copy.deepcopy(found.doc)
+            for key in ("name", "environment_id", "initial_events", "budget"):
+                if key in data:
+                    doc[key] = data[key]
+            if "agent" in data:
+                doc["agent"] = self._registry.resolve_agent(workspace, data["agent"])
+            if "description" in data:
+                doc["description"] = data["description"] or None
+            for key in ("resources", "vault_ids"):
+                if key in data:
+                    doc[key] = data[key] or []
+            if "schedule" in data:
+                last_run_at = (doc["schedule"] or {}).get("last_run_at")
+                doc["schedule"] = None if data["schedule"] is None else _schedule(data["schedule"], last_run_at)
+            if data.get("metadata") is not None:
+                doc["metadata"] = self._merge_metadata(doc["metadata"], data["metadata"])
+            return self._save(workspace, found, doc)
+
+    @staticmethod
+    def _merge_metadata(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
+        merged = dict(current)
+        for key, value in patch.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        if len(merged) > spec.MAX_METADATA_PAIRS:
+            raise bad_request(
+                f"metadata: the patched metadata would have {len(merged)} keys; "
+                f"at most {spec.MAX_METADATA_PAIRS} are allowed"
+            )
+        return merged
+
+    def archive(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "archived again")
+            doc = copy.deepcopy(found.doc)
+            doc["archived_at"] = rfc3339(max(self._now(), found.updated_ms + 1))
+            return self._save(workspace, found, doc)
+
+    def pause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "paused")
+            if found.doc["status"] == "paused":
+                return public(found.doc, self._now())
+            doc = {**copy.deepcopy(found.doc), "status": "paused", "paused_reason": {"type": "manual"}}
+            return self._save(workspace, found, doc)
+
+    def unpause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "unpaused")
+            if found.doc["status"] == "active":
+                return public(found.doc, self._now())
+            doc = {**copy.deepcopy(found.doc), "status": "active", "paused_reason": None}
+            return self._save(workspace, found, doc)
+
+    def run(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        """A manual run: recorded, never pauses the deployment, even when it fails."""
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "run")
+            return self._record_run(workspace, found.doc, {"type": "manual"})
+
+    def fire(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        """Act as the scheduler firing now; a failing scheduled run auto-pauses the deployment."""
+        with self._store.atomic():
+            found = self._live(workspace, deployment_id, "fired")
+            if found.doc["schedule"] is None:
+                raise bad_request(f"deployment {deployment_id!r} has no schedule")
+            if found.doc["status"] == "paused":
+                raise bad_request(f"deployment {deployment_id!r} is paused; its schedule does not fire")
+            now_ms = self._now()
+            scheduled_at = rfc3339(now_ms - now_ms % 60_000)  # the minute the cron matched
+            run = self._record_run(workspace, found.doc, {"type": "schedule", "scheduled_at": scheduled_at})
+            doc = copy.deepcopy(found.doc)
+            doc["schedule"]["last_run_at"] = rfc3339(now_ms)
+            if run["error"] is None:
+                # A schedule tick is no user write: updated_at (the staleness token) stays.
+                self._store.put_deployment(workspace, doc, found.created_ms, found.updated_ms)
+            else:
+                doc["status"] = "paused"
+                doc["paused_reason"] = {"type": "error", "error": {"type": run["error"]["type"]}}
+                self._save(workspace, found, doc)
+            return run
+
+    def _record_run(self, workspace: str, doc: dict[str, Any], trigger: dict[str, Any]) -> dict[str, Any]:
+        now_ms = self._now()
+        error = self._registry.run_error(workspace, doc)
+        run = {
+            "id": new_id("drun_"),
+            "type": "deployment_run",
+            "deployment_id": doc["id"],
+            "agent": doc["agent"],
+            "created_at": rfc3339(now_ms),
+            "session_id": None if error else new_id("sesn_"),
+            "error": error,
+            "trigger_context": trigger,
+        }
+        self._store.add_run(workspace, run, now_ms)
+        return run
+
+    def list(self, workspace: str, params: dict[str, str]) -> dict[str, Any]:
+        query = self._list_query(params)
+        # One extra row tells whether another page exists without a second query.
+        rows = self._store.list_deployments(workspace, replace(query, limit=query.limit + 1))
+        page = rows[: query.limit]
+        next_page = _encode_cursor(page[-1]) if len(rows) > query.limit else None
+        now_ms = self._now()
+        return {"data": [public(doc, now_ms) for doc in page], "next_page": next_page}
+
+    @staticmethod
+    def _list_query(params: dict[str, str]) -> ListQuery:
+        try:
+            limit = int(params.get("limit", DEFAULT_LIMIT))
+        except ValueError:
+            raise bad_request("limit: must be an integer") from None
+        if not 1 <= limit <= MAX_LIMIT:
+            raise bad_request(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
+        include_archived = params.get("include_archived", "false").lower()
+        if include_archived not in ("true", "false"):
+            raise bad_request("include_archived: must be true or false")
+        status = params.get("status")
+        if status is not None and status not in ("active", "paused"):
+            raise bad_request(f"status: must be 'active' or 'paused', got {status!r}")
+        if status is not None and include_archived == "true":
+            raise bad_request("status and include_archived cannot be combined")
+        bounds: dict[str, int | None] = {}
+        for name in ("created_at[gte]", "created_at[lte]"):
+            text = params.get(name)
+            try:
+                bounds[name] = None if text is None else parse_instant(text)
+            except ValueError:
+                raise bad_request(f"{name}: not an RFC 3339 timestamp: {text!r}") from None
+        return ListQuery(
+            limit=limit,
+            after=_decode_cursor(params["page"]) if params.get("page") else None,
+            agent_id=params.get("agent_id") or None,
+            status=status,
+            include_archived=include_archived == "true",
+            created_gte_us=bounds["created_at[gte]"],
+            created_lte_us=bounds["created_at[lte]"],
+        )

@@ -1,0 +1,49 @@
+"""Fault injection for reliability tests: latency, 429s, 5xx and dropped (but committed) writes."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Faults:
+    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit."""
+
+    latency: float = 0.0
+    rate_429: float = 0.0
+    retry_after: float = 1.0
+    rate_5xx: float = 0.0
+    drop_rate: float = 0.0
+    seed: int | None = None
+    _rng: random.Random = field(init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        self._lock = threading.Lock()
+        for name in ("rate_429", "rate_5xx", "drop_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if self.latency < 0 or self.retry_after < 0:
+            raise ValueError("latency and retry_after must not be negative")
+
+    def roll(self, probability: float) -> bool:
+        """True with the given probability; reproducible when `seed` is set."""
+        if probability <= 0.0:
+            return False
+        with self._lock:
+            return self._rng.random() < probability
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def updated(self, changes: dict[str, Any]) -> Faults:
+        """A new Faults with `changes` applied; unknown keys are a ValueError."""
+        unknown = sorted(set(changes) - set(self.to_dict()))
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(unknown)}")
+        return Faults(**{**self.to_dict(), **changes})

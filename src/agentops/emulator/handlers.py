@@ -1,0 +1,286 @@
+"""HTTP: routing, headers, fault injection and Anthropic-shaped error responses."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from agentops.emulator.core import DEFAULT_WORKSPACE, Core
+from agentops.emulator.errors import ApiError, bad_request
+from agentops.emulator.registry import KINDS, Kind
+
+BETA = "managed-agents-2026-04-01"
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    params: dict[str, str]
+    workspace: str
+    body: bytes
+
+    def json(self) -> Any:
+        if not self.body.strip():
+            return None
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise bad_request(f"invalid JSON body: {exc}") from None
+
+
+Handler = Callable[[Core, Request, tuple[str, ...]], Any]
+_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
+_KIND_PLURALS = "|".join(f"{kind}s" for kind in KINDS)
+
+
+def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _ROUTES.append((method, re.compile(f"^{pattern}$"), handler))
+        return handler
+
+    return register
+
+
+def _kind(plural: str) -> Kind:
+    return cast(Kind, plural[:-1])
+
+
+# --- the API -------------------------------------------------------------------------------
+
+_ID = r"([^/]+)"
+
+
+@route("POST", "/v1/deployments")
+def _create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.deployments.create(req.workspace, req.json())
+
+
+@route("GET", "/v1/deployments")
+def _list(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.deployments.list(req.workspace, req.params)
+
+
+@route("GET", f"/v1/deployments/{_ID}")
+def _retrieve(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.deployments.retrieve(req.workspace, ids[0])
+
+
+@route("POST", f"/v1/deployments/{_ID}")
+def _update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.deployments.update(req.workspace, ids[0], req.json())
+
+
+@route("POST", f"/v1/deployments/{_ID}/(archive|pause|unpause|run)")
+def _action(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    action: Callable[[str, str], Any] = getattr(core.deployments, ids[1])
+    return action(req.workspace, ids[0])
+
+
+@route("GET", f"/v1/({_KIND_PLURALS})/{_ID}")
+def _registry_get(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    version = req.params.get("version")
+    if version is not None and not version.isdigit():
+        raise bad_request("version: must be a positive integer")
+    return core.registry.view(req.workspace, _kind(ids[0]), ids[1], int(version) if version else None)
+
+
+# --- emulator controls (never under /v1, never faulted) ------------------------------------
+
+
+@route("GET", "/_emulator/faults")
+def _faults_get(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.faults.to_dict()
+
+
+@route("POST", "/_emulator/faults")
+def _faults_set(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    changes = req.json() or {}
+    if not isinstance(changes, dict):
+        raise bad_request("expected a JSON object of fault settings")
+    try:
+        core.faults = core.faults.updated(changes)
+    except (TypeError, ValueError) as exc:
+        raise bad_request(str(exc)) from None
+    return core.faults.to_dict()
+
+
+@route("GET", "/_emulator/stats")
+def _stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return {"write_count": core.stats.writes(), "requests": [list(r) for r in core.stats.requests()]}
+
+
+@route("POST", "/_emulator/reset-stats")
+def _reset_stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    core.stats.reset()
+    return {"write_count": 0, "requests": []}
+
+
+@route("POST", f"/_emulator/({_KIND_PLURALS})")
+def _register(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    body = req.json()
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+        raise bad_request('expected {"id": "...", "versions": n}')
+    versions = body.get("versions", 1)
+    if not isinstance(versions, int):
+        raise bad_request("versions: must be an integer")
+    core.registry.register(req.workspace, _kind(ids[0]), body["id"], versions)
+    return core.registry.view(req.workspace, _kind(ids[0]), body["id"])
+
+
+@route("POST", f"/_emulator/({_KIND_PLURALS})/{_ID}/archive")
+def _archive_entry(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    core.registry.archive(req.workspace, _kind(ids[0]), ids[1])
+    return core.registry.view(req.workspace, _kind(ids[0]), ids[1])
+
+
+@route("POST", f"/_emulator/deployments/{_ID}/fire")
+def _fire(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.deployments.fire(req.workspace, ids[0])
+
+
+@route("GET", "/_emulator/deployments")
+def _raw(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return {"data": core.store.all_deployments(req.workspace)}
+
+
+@route("GET", "/_emulator/runs")
+def _runs(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return {"data": core.store.runs(req.workspace, req.params.get("deployment_id"))}
+
+
+def dispatch(core: Core, req: Request) -> Any:
+    """Run the matching route; 404 for an unknown path, 405 for a known path and wrong method."""
+    known_path = False
+    for method, pattern, handler in _ROUTES:
+        match = pattern.match(req.path)
+        if match is None:
+            continue
+        known_path = True
+        if method == req.method:
+            return handler(core, req, tuple(unquote(group) for group in match.groups()))
+    if known_path:
+        raise ApiError(405, f"method {req.method} not allowed on {req.path}")
+    raise ApiError(404, f"no route for {req.method} {req.path}")
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+class HTTPServer(ThreadingHTTPServer):
+    """Tracks open connections so stopping also ends idle keep-alive ones."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], core: Core) -> None:
+        self.core = core
+        self._connections: set[socket.socket] = set()
+        super().__init__(address, RequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        for connection in list(self._connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the SDK reuses connections
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server: HTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests and `agentops emulator` own stdout/stderr."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        core = self.server.core
+        url = urlsplit(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        params = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
+        workspace = self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
+        req = Request(self.command, url.path, params, workspace, body)
+        if not url.path.startswith("/v1/"):
+            self._respond(*self._run(core, req))
+            return
+        if req.method == "POST":
+            core.stats.count_write()
+        faults = core.faults
+        if faults.latency > 0:
+            time.sleep(faults.latency)
+        headers: dict[str, str] = {}
+        if faults.roll(faults.rate_429):
+            headers["retry-after"] = format(faults.retry_after, "g")
+            status, payload = 429, ApiError(429, "rate limited (emulated fault)").body()
+        elif faults.roll(faults.rate_5xx):
+            status, payload = 500, ApiError(500, "internal server error (emulated fault)").body()
+        elif BETA not in [part.strip() for part in self.headers.get("anthropic-beta", "").split(",")]:
+            status, payload = 400, bad_request(f"the anthropic-beta header must include {BETA}").body()
+        else:
+            status, payload = self._run(core, req)
+            if req.method == "POST" and faults.roll(faults.drop_rate):
+                # The write is committed; the client just never hears back.
+                core.stats.record(req.method, req.path, 0)
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
+        core.stats.record(req.method, req.path, status)
+        self._respond(status, payload, headers)
+
+    @staticmethod
+    def _run(core: Core, req: Request) -> tuple[int, Any]:
+        try:
+            return 200, dispatch(core, req)
+        except ApiError as exc:
+            return exc.status, exc.body()
+        except Exception as exc:  # a bug in the emulator: say so in the API's shape
+            traceback.print_exc(file=sys.stderr)
+            return 500, ApiError(500, f"emulator error: {exc}").body()
+
+    def _respond(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.send_header("request-id", "req_" + secrets.token_hex(12))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True  # the client went away (e.g. it timed out)

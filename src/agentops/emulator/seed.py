@@ -1,0 +1,41 @@
+"""Loading a registry seed: `{"agents": [{"id": ..., "versions": n, "archived": bool}], ...}`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agentops.emulator.core import DEFAULT_WORKSPACE
+from agentops.emulator.registry import KINDS, Registry
+
+Seed = dict[str, Any] | str | Path
+
+
+def load(seed: Seed) -> dict[str, Any]:
+    """A seed as a dict; a path is read as JSON (`.json`) or YAML."""
+    if isinstance(seed, dict):
+        return seed
+    path = Path(seed)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults lists")
+    return data
+
+
+def apply(registry: Registry, seed: dict[str, Any]) -> None:
+    """Register every seeded object that is not already known (a restart keeps later changes)."""
+    unknown = sorted(set(seed) - {f"{kind}s" for kind in KINDS})
+    if unknown:
+        raise ValueError(f"seed: unknown keys {unknown}; expected agents, environments, vaults")
+    for kind in KINDS:
+        for index, item in enumerate(seed.get(f"{kind}s") or []):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise ValueError(f"seed: {kind}s[{index}] needs an 'id' string")
+            workspace = str(item.get("workspace") or DEFAULT_WORKSPACE)
+            registry.register(workspace, kind, item["id"], int(item.get("versions", 1)), replace=False)
+            if item.get("archived"):
+                registry.archive(workspace, kind, item["id"])

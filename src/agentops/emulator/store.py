@@ -1,0 +1,225 @@
+"""SQLite persistence: deployments (as stored JSON documents), the registry and run records.
+
+One connection guarded by a re-entrant lock: handlers run on many threads, and every
+endpoint is a read-modify-write that must be atomic (`Store.atomic`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deployments (
+    workspace TEXT NOT NULL,
+    id TEXT NOT NULL PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    archived INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deployments_order ON deployments (workspace, created_ms, id);
+CREATE TABLE IF NOT EXISTS registry (
+    workspace TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    versions INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    archived_ms INTEGER,
+    PRIMARY KEY (workspace, kind, id)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    workspace TEXT NOT NULL,
+    id TEXT NOT NULL PRIMARY KEY,
+    deployment_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredDeployment:
+    doc: dict[str, Any]
+    created_ms: int
+    updated_ms: int
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    kind: str
+    id: str
+    versions: int
+    created_ms: int
+    archived_ms: int | None
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    limit: int
+    after: tuple[int, str] | None = None
+    agent_id: str | None = None
+    status: str | None = None
+    include_archived: bool = False
+    created_gte_us: int | None = None
+    created_lte_us: int | None = None
+
+
+class Store:
+    """All emulator state; `path=None` keeps it in memory."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            ":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None
+        )
+        if path is not None:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+        self._depth = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction, exclusive across threads; nested calls join the outer one."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self._conn.execute("COMMIT")
+
+    # --- deployments ------------------------------------------------------------------------
+
+    def get_deployment(self, workspace: str, deployment_id: str) -> StoredDeployment | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT doc, created_ms, updated_ms FROM deployments WHERE workspace = ? AND id = ?",
+                (workspace, deployment_id),
+            ).fetchone()
+        return None if row is None else StoredDeployment(json.loads(row[0]), row[1], row[2])
+
+    def put_deployment(self, workspace: str, doc: dict[str, Any], created_ms: int, updated_ms: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO deployments"
+                " (workspace, id, created_ms, updated_ms, archived, status, agent_id, doc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    workspace,
+                    doc["id"],
+                    created_ms,
+                    updated_ms,
+                    int(doc.get("archived_at") is not None),
+                    doc["status"],
+                    doc["agent"]["id"],
+                    json.dumps(doc, separators=(",", ":")),
+                ),
+            )
+
+    def list_deployments(self, workspace: str, query: ListQuery) -> list[dict[str, Any]]:
+        """Newest first, keyset-paged on (created_ms, id) so concurrent creates never shift pages."""
+        sql = ["SELECT doc FROM deployments WHERE workspace = ?"]
+        args: list[Any] = [workspace]
+        if query.after is not None:
+            sql.append("AND (created_ms < ? OR (created_ms = ? AND id < ?))")
+            args += [query.after[0], query.after[0], query.after[1]]
+        if not query.include_archived:
+            sql.append("AND archived = 0")
+        if query.agent_id is not None:
+            sql.append("AND agent_id = ?")
+            args.append(query.agent_id)
+        if query.status is not None:
+            sql.append("AND status = ?")
+            args.append(query.status)
+        # Timestamps are stored in ms; compare in µs so a bound inside a millisecond is exact.
+        if query.created_gte_us is not None:
+            sql.append("AND created_ms * 1000 >= ?")
+            args.append(query.created_gte_us)
+        if query.created_lte_us is not None:
+            sql.append("AND created_ms * 1000 <= ?")
+            args.append(query.created_lte_us)
+        sql.append("ORDER BY created_ms DESC, id DESC LIMIT ?")
+        args.append(query.limit)
+        with self._lock:
+            rows = self._conn.execute(" ".join(sql), args).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def all_deployments(self, workspace: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT doc FROM deployments WHERE workspace = ? ORDER BY created_ms, id", (workspace,)
+            ).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    # --- registry ---------------------------------------------------------------------------
+
+    def get_entry(self, workspace: str, kind: str, entry_id: str) -> RegistryEntry | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT versions, created_ms, archived_ms FROM registry"
+                " WHERE workspace = ? AND kind = ? AND id = ?",
+                (workspace, kind, entry_id),
+            ).fetchone()
+        return None if row is None else RegistryEntry(kind, entry_id, row[0], row[1], row[2])
+
+    def upsert_entry(
+        self, workspace: str, kind: str, entry_id: str, versions: int, now_ms: int, *, replace: bool = True
+    ) -> None:
+        """Register an object; `replace=False` (seeding) leaves an existing one untouched."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO registry (workspace, kind, id, versions, created_ms) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (workspace, kind, id) DO "
+                + ("UPDATE SET versions = excluded.versions" if replace else "NOTHING"),
+                (workspace, kind, entry_id, versions, now_ms),
+            )
+
+    def archive_entry(self, workspace: str, kind: str, entry_id: str, now_ms: int) -> bool:
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE registry SET archived_ms = COALESCE(archived_ms, ?)"
+                " WHERE workspace = ? AND kind = ? AND id = ?",
+                (now_ms, workspace, kind, entry_id),
+            )
+        return cursor.rowcount > 0
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def add_run(self, workspace: str, doc: dict[str, Any], created_ms: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO runs (workspace, id, deployment_id, created_ms, doc) VALUES (?, ?, ?, ?, ?)",
+                (workspace, doc["id"], doc["deployment_id"], created_ms, json.dumps(doc)),
+            )
+
+    def runs(self, workspace: str, deployment_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT doc FROM runs WHERE workspace = ?"
+        args: list[Any] = [workspace]
+        if deployment_id is not None:
+            sql += " AND deployment_id = ?"
+            args.append(deployment_id)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY created_ms, rowid", args).fetchall()
+        return [json.loads(row[0]) for row in rows]

@@ -1,0 +1,93 @@
+"""Injected faults as the SDK sees them, and the request statistics tests rely on."""
+
+from __future__ import annotations
+
+import contextlib
+
+import anthropic
+import pytest
+
+from agentops.emulator import EmulatorServer, Faults
+from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
+
+
+def test_rate_limit_with_retry_after(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    emulator.faults = Faults(rate_429=1.0, retry_after=3.5)
+    with pytest.raises(anthropic.RateLimitError) as info:
+        client.beta.deployments.create(**make_deployment_body())
+    assert info.value.response.headers["retry-after"] == "3.5"
+    assert api_error(info.value)["type"] == "rate_limit_error"
+    assert "x-should-retry" not in info.value.response.headers
+    assert emulator.raw_deployments() == []
+    assert emulator.write_count() == 1
+    assert emulator.requests == [("POST", "/v1/deployments", 429)]
+
+
+def test_server_error(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    emulator.faults.rate_5xx = 1.0
+    with pytest.raises(anthropic.InternalServerError) as info:
+        client.beta.deployments.list()
+    assert info.value.status_code == 500
+    assert "x-should-retry" not in info.value.response.headers
+    assert emulator.requests == [("GET", "/v1/deployments", 500)]
+
+
+def test_sdk_retries_faults_when_allowed(emulator: EmulatorServer) -> None:
+    emulator.faults = Faults(rate_429=0.5, retry_after=0.01, seed=7)  # the SDK ignores 0
+    with make_client(emulator.url, max_retries=10) as sdk:
+        for _ in range(5):
+            sdk.beta.deployments.list()
+    statuses = [status for _, _, status in emulator.requests]
+    assert statuses.count(200) == 5 and 429 in statuses
+
+
+def test_dropped_write_is_committed(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    emulator.faults.drop_rate = 1.0
+    with pytest.raises(anthropic.APIConnectionError):
+        client.beta.deployments.create(**make_deployment_body(name="ghost"))
+    assert emulator.requests == [("POST", "/v1/deployments", 0)]
+    emulator.faults.drop_rate = 0.0
+    # Reads are never dropped, and the lost create is there.
+    assert [d.name for d in client.beta.deployments.list()] == ["ghost"]
+    assert emulator.write_count() == 1
+
+
+def test_latency_times_out_a_short_client_timeout(emulator: EmulatorServer) -> None:
+    emulator.faults.latency = 0.5
+    with make_client(emulator.url, timeout=0.05) as sdk, pytest.raises(anthropic.APITimeoutError):
+        sdk.beta.deployments.list()
+
+
+def test_faults_and_stats_over_http(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    assert get_json(client, "/_emulator/faults")["rate_429"] == 0.0
+    updated = post_json(client, "/_emulator/faults", {"rate_5xx": 1.0, "seed": 3})
+    assert updated["rate_5xx"] == 1.0 and emulator.faults.rate_5xx == 1.0
+    with pytest.raises(anthropic.InternalServerError):
+        client.beta.deployments.create(**make_deployment_body())
+    stats = get_json(client, "/_emulator/stats")
+    assert stats == {"write_count": 1, "requests": [["POST", "/v1/deployments", 500]]}
+    post_json(client, "/_emulator/reset-stats")
+    assert emulator.write_count() == 0 and emulator.requests == []
+    with pytest.raises(anthropic.BadRequestError, match="unknown fault"):
+        post_json(client, "/_emulator/faults", {"rate_teapot": 1})
+    with pytest.raises(anthropic.BadRequestError, match="between 0 and 1"):
+        post_json(client, "/_emulator/faults", {"drop_rate": 2})
+
+
+def test_counts_reset(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    created = client.beta.deployments.create(**make_deployment_body())
+    client.beta.deployments.retrieve(created.id)
+    assert emulator.write_count() == 1 and len(emulator.requests) == 2
+    emulator.reset_counts()
+    assert emulator.write_count() == 0 and emulator.requests == []
+
+
+def test_seeded_faults_are_reproducible() -> None:
+    def pattern() -> list[int]:
+        with EmulatorServer(faults=Faults(rate_5xx=0.5, seed=42)) as server, make_client(server.url) as sdk:
+            for _ in range(12):
+                with contextlib.suppress(anthropic.InternalServerError):
+                    sdk.beta.deployments.list()
+            return [status for _, _, status in server.requests]
+
+    assert pattern() == pattern()

@@ -1,0 +1,48 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import anthropic
+
+_MINIMAL: dict[str, Any] = {
+    "name": "nightly-triage",
+    "agent": "agent_011CZkYqphY8vELVzwCUpqiQ",
+    "environment_id": "env_011CZkZaBF1tNoB5wlCeusgy",
+    "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": "Triage new issues."}]}],
+}
+
+
+def make_deployment_body(**overrides: Any) -> dict[str, Any]:
+    """A minimal valid create body; keyword arguments replace (or add) top-level fields."""
+    return {**copy.deepcopy(_MINIMAL), **overrides}
+
+
+def make_client(base_url: str, **options: Any) -> anthropic.Anthropic:
+    """A real SDK client for an emulator at `base_url`; no retries unless `options` say so."""
+    settings: dict[str, Any] = {"api_key": "test-key", "max_retries": 0, **options}
+    # Plain HTTP on loopback needs no CA bundle; loading one costs ~40 ms per client.
+    settings.setdefault("http_client", anthropic.DefaultHttpxClient(verify=False))
+    return anthropic.Anthropic(base_url=base_url, **settings)
+
+
+_BETA = {"anthropic-beta": "managed-agents-2026-04-01"}
+
+
+def get_json(client: anthropic.Anthropic, path: str) -> Any:
+    """GET through the SDK and return the body as JSON, for wire formats the SDK's models parse away."""
+    return client.get(path, cast_to=object, options={"headers": _BETA})
+
+
+def post_json(client: anthropic.Anthropic, path: str, body: Any = None) -> Any:
+    """POST through the SDK (e.g. to /_emulator/ control paths) and return the JSON body."""
+    return client.post(path, cast_to=object, body=body, options={"headers": _BETA})
+
+
+def api_error(exc: anthropic.APIStatusError) -> dict[str, Any]:
+    """The `error` object of an Anthropic error body: {"type": ..., "message": ...}."""
+    body: Any = exc.body
+    error: dict[str, Any] = body["error"]
+    return error
