@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _FIELDS = (
@@ -122,7 +122,7 @@ def check_timezone(name: str) -> ZoneInfo:
 
 def _exists(local: datetime, zone: tzinfo) -> bool:
     """False for wall-clock times skipped by a DST gap."""
-    round_trip = local.astimezone(timezone.utc).astimezone(zone)
+    round_trip = local.astimezone(UTC).astimezone(zone)
     return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
@@ -140,7 +140,7 @@ def next_runs(spec: CronSpec, zone: tzinfo, after: datetime, count: int = 5) -> 
                 if not _exists(local, zone):
                     continue
                 # A wall time repeated by a DST fold fires once, at its first occurrence (fold=0).
-                fire = local.astimezone(timezone.utc)
+                fire = local.astimezone(UTC)
                 if fire <= after or fire in seen:
                     continue
                 seen.add(fire)

@@ -9,14 +9,13 @@ from types import FrameType
 
 import click
 
-from agentops.cli.app import main
 from agentops.emulator import EmulatorServer, Faults
 
 _probability = click.FloatRange(0.0, 1.0)
 _seconds = click.FloatRange(min=0.0)
 
 
-@main.command("emulator")
+@click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite state file (default: memory).")

@@ -15,7 +15,7 @@ import anthropic
 import click
 
 from agentops.apply import Executor, Result, describe_error
-from agentops.cli.app import GlobalOptions, global_options, main
+from agentops.cli.app import GlobalOptions, global_options
 from agentops.live import Api, CredentialsMissing
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.pipeline import Redactor, connect, make_plan, plan_secret_values, secret_values
@@ -104,7 +104,7 @@ def _show(plan: Plan, fmt: str, redact: Redactor) -> None:
     click.echo(redact(text), nl=False)
 
 
-@main.command()
+@click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
@@ -187,7 +187,7 @@ def _confirm(auto_approve: bool) -> None:
         raise Failure("apply cancelled; nothing was changed")
 
 
-@main.command()
+@click.command()
 @click.argument("target", type=click.Path(path_type=Path), default=".")
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--parallelism", type=click.IntRange(1, 64), default=4, show_default=True)

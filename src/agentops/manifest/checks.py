@@ -1,0 +1,142 @@
+"""Rules beyond types: event sources, metadata slots, secret references and cross-document names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentops import spec, tags
+from agentops.manifest.positions import Locator
+from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF
+from agentops.problems import Problem
+
+EVENT_SOURCES = ("initial_events", "prompt", "prompt_file")
+
+
+def event_sources(data: dict[str, Any], body: str | None) -> list[str]:
+    """Which ways of giving the initial events a document uses ("body" for a Markdown body)."""
+    used = [key for key in EVENT_SOURCES if data.get(key) is not None]
+    return [*used, "body"] if body else used
+
+
+def source_problems(data: dict[str, Any], body: str | None, locator: Locator) -> list[Problem]:
+    used = event_sources(data, body)
+    if not used:
+        choices = "initial_events, prompt, prompt_file or a Markdown body" if body is not None else (
+            "initial_events, prompt or prompt_file")
+        return [locator.problem(("initial_events",), "no initial events", f"give exactly one of {choices}")]
+    if len(used) == 1:
+        return []
+    named = " and ".join("the Markdown body" if key == "body" else key for key in used)
+    culprit = next(key for key in reversed(used) if key != "body")
+    return [locator.problem((culprit,), f"{named} are mutually exclusive", "keep exactly one", key=True)]
+
+
+def metadata_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        return []
+    problems = [
+        locator.problem(("metadata", key), f"keys starting with {tags.PREFIX!r} are reserved for agentops",
+                        "rename the key", key=True)
+        for key in metadata
+        if isinstance(key, str) and tags.is_reserved(key)
+    ]
+    resources = data.get("resources")
+    has_secrets = isinstance(resources, list) and any(
+        isinstance(item, dict) and item.get("type") == "github_repository" for item in resources
+    )
+    lifecycle = data.get("lifecycle")
+    prevent = isinstance(lifecycle, dict) and lifecycle.get("prevent_archive") is True
+    reserved = tags.reserved_count(has_secrets, prevent)
+    # More than 16 user keys is already reported by the type check.
+    if len(metadata) <= spec.MAX_METADATA_PAIRS < len(metadata) + reserved:
+        problems.append(locator.problem(
+            ("metadata",),
+            f"{len(metadata)} keys plus {reserved} reserved by agentops exceed the limit of "
+            f"{spec.MAX_METADATA_PAIRS}",
+            f"agentops stores its own tags in {reserved} of the {spec.MAX_METADATA_PAIRS} metadata slots; "
+            f"use at most {spec.MAX_METADATA_PAIRS - reserved} keys",
+        ))
+    return problems
+
+
+def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
+    """A secret field must be exactly `${VAR}`; the message never repeats what was written."""
+    resources = data.get("resources")
+    if not isinstance(resources, list):
+        return []
+    problems = []
+    for index, item in enumerate(resources):
+        if not isinstance(item, dict):
+            continue
+        for field in SECRET_FIELDS:
+            value = item.get(field)
+            if isinstance(value, str) and value and not SECRET_REF.match(value):
+                problems.append(locator.problem(
+                    ("resources", index, field),
+                    "must be an environment variable reference like ${GITHUB_TOKEN}, not a literal value",
+                    "put the token in an environment variable; never commit it",
+                ))
+    return problems
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document's identity, as written (also for invalid documents, so clashes still show)."""
+
+    name: str
+    previous_names: list[str]
+    file: str
+    line: int
+    locator: Locator
+
+    @classmethod
+    def of(cls, data: dict[str, Any], file: str, line: int, locator: Locator) -> Entry | None:
+        name, previous = data.get("name"), data.get("previous_names")
+        if not isinstance(name, str):
+            return None
+        olds = [old if isinstance(old, str) else "" for old in previous] if isinstance(previous, list) else []
+        return cls(name, olds, file, line, locator)
+
+
+def _where(entry: Entry) -> str:
+    return f"{entry.file}:{entry.line}"
+
+
+def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
+    """Names unique across files; previous_names never name another manifest or one claimed twice."""
+    problems: list[Problem] = []
+    by_name: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_name[entry.name].append(entry)
+    for name, same in by_name.items():
+        for entry in same if len(same) > 1 else ():
+            others = ", ".join(_where(other) for other in same if other is not entry)
+            problems.append(entry.locator.problem(
+                ("name",), f"duplicate name {name!r}, also used at {others}",
+                "names identify deployments and must be unique"))
+    claims: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        for index, old in enumerate(entry.previous_names):
+            if not old:
+                continue
+            loc = ("previous_names", index)
+            if old == entry.name:
+                problems.append(entry.locator.problem(loc, "is this manifest's own name"))
+            elif old in by_name:
+                problems.append(entry.locator.problem(
+                    loc, f"{old!r} is the name of the manifest at {_where(by_name[old][0])}",
+                    "a previous name must no longer be in use"))
+            if all(other is not entry for other in claims[old]):
+                claims[old].append(entry)
+    for old, claimants in claims.items():
+        for entry in claimants if len(claimants) > 1 else ():
+            others = ", ".join(_where(other) for other in claimants if other is not entry)
+            index = entry.previous_names.index(old)
+            problems.append(entry.locator.problem(("previous_names", index),
+                                                  f"{old!r} is also a previous name at {others}",
+                                                  "only one manifest can be renamed from a name"))
+    return problems

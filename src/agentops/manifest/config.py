@@ -1,0 +1,152 @@
+"""The repository config `agentops.yaml`: stack, manifests folder, workspace and manifest defaults."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from agentops import spec
+from agentops.manifest.documents import parse_yaml, read_text
+from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.positions import Locator, Tree
+from agentops.manifest.schema import DEFAULTABLE, Manifest
+from agentops.problems import Problem
+
+CONFIG_FILE = "agentops.yaml"
+_STACK = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+MAX_STACK = 64  # the stack is stored as a metadata value and used in tags
+
+
+def check_stack(value: str) -> str:
+    if not _STACK.match(value) or len(value) > MAX_STACK:
+        raise ValueError(
+            f"expected 1-{MAX_STACK} lowercase letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+class Config(spec.Strict):
+    stack: str
+    manifests: str = "deployments"
+    workspace_id: spec.NonEmpty | None = None
+    defaults: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("stack")
+    @classmethod
+    def _stack(cls, value: str) -> str:
+        return check_stack(value)
+
+    @field_validator("manifests")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if not _inside_root(value):
+            raise ValueError("expected a folder path relative to the repository root, inside it")
+        return value
+
+
+def _inside_root(folder: str) -> bool:
+    path = Path(folder)
+    return bool(folder) and not path.is_absolute() and ".." not in path.parts
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    defaults: Tree | None  # the `defaults:` node, so problems with default values point into agentops.yaml
+    problems: list[Problem]
+
+
+def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
+    """A best-effort Config from an invalid file, so the manifests can still be checked."""
+    folder = raw.get("manifests")
+    workspace = raw.get("workspace_id")
+    return Config.model_construct(
+        stack=stack or str(raw.get("stack") or ""),
+        manifests=folder if isinstance(folder, str) and _inside_root(folder) else "deployments",
+        workspace_id=workspace if isinstance(workspace, str) else None,
+        defaults={},
+    )
+
+
+def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
+    """Read and check `root/agentops.yaml`; `stack` (from --stack) overrides the file's stack."""
+    text, problem = read_text(root / CONFIG_FILE, CONFIG_FILE)
+    if text is None:
+        return LoadedConfig(_fallback({}, stack), None, [problem] if problem else [])
+    found, problems = parse_yaml(text, CONFIG_FILE)
+    if problems:
+        return LoadedConfig(_fallback({}, stack), None, problems)
+    if len(found) > 1:
+        line, column = found[1][1].position(found[1][1].node)
+        return LoadedConfig(_fallback({}, stack), None,
+                            [Problem(CONFIG_FILE, line, column, "", "expected a single YAML document")])
+    data, tree = found[0] if found else ({}, Tree(CONFIG_FILE, None))
+    locator = Locator(tree, data)
+    if not isinstance(data, dict):
+        return LoadedConfig(_fallback({}, stack), None,
+                            [locator.problem((), "expected a mapping with at least a 'stack' key")])
+    if stack is not None:
+        try:
+            data = {**data, "stack": check_stack(stack)}
+        except ValueError as exc:
+            problems.append(Problem("--stack", 1, 1, "stack", str(exc)))
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, locator, Config))
+        config = _fallback(data, stack)
+    defaults_tree, defaults, more = _check_defaults(data.get("defaults"), locator)
+    problems.extend(more)
+    return LoadedConfig(config.model_copy(update={"defaults": defaults}), defaults_tree, problems)
+
+
+def _check_defaults(raw: Any, locator: Locator) -> tuple[Tree | None, dict[str, Any], list[Problem]]:
+    """Keep the usable defaults; their values are checked where they land, in each manifest."""
+    if not isinstance(raw, dict):
+        return None, {}, []
+    tree, node = locator.find(("defaults",))
+    problems = []
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in DEFAULTABLE:
+            kept[key] = value
+        elif key in Manifest.model_fields:
+            problems.append(locator.problem(("defaults", key), "cannot have a default",
+                                            "set it in each manifest", key=True))
+        else:
+            problems.append(locator.problem(("defaults", key), "unknown key",
+                                            did_you_mean(str(key), DEFAULTABLE), key=True))
+    return Tree(tree.file, node, tree.line_offset, "defaults"), kept, problems
+
+
+def merge_defaults(defaults: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` over `defaults`: mappings merge recursively, lists and scalars are replaced.
+
+    A default never creates a `schedule` (that would make every deployment recurring); it only
+    fills in keys of schedules that manifests declare, e.g. a common timezone.
+    """
+    out = dict(data)
+    for key, value in defaults.items():
+        if key not in out:
+            if key != "schedule":
+                out[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(out[key], dict):
+            out[key] = _deep(value, out[key])
+    return out
+
+
+def _deep(under: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(over)
+    for key, value in under.items():
+        if key not in out:
+            out[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(out[key], dict):
+            out[key] = _deep(value, out[key])
+    return out

@@ -1,0 +1,207 @@
+"""Files to raw documents: safe YAML, JSON and `ant apply`-style Markdown, with size guards."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agentops.manifest.positions import Tree
+from agentops.problems import Problem
+
+MAX_BYTES = 1024 * 1024
+# Alias expansion beyond this many nodes is refused ("billion laughs"); real manifests use hundreds.
+MAX_NODES = 100_000
+SUFFIXES = (".yaml", ".yml", ".json", ".md")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One mapping from a file, with its node tree for positions."""
+
+    data: dict[str, Any]
+    tree: Tree
+    line: int
+    body: str | None = None  # the Markdown body of an .md file, surrounding blank lines removed
+
+
+def strip_blank_lines(text: str) -> str:
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
+    """The file's text, or a Problem when it is too large, unreadable or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, Problem(file, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+                                 "split it into smaller files")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(file, line, column, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                             "save the file as UTF-8")
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
+    # Only the problem text and its mark: str(exc) quotes the source line, which may hold a secret.
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + line_offset if mark else 1 + line_offset
+    column = mark.column + 1 if mark else 1
+    text = getattr(exc, "problem", None) or "invalid YAML"
+    context = getattr(exc, "context", None)
+    if "python/" in text:
+        return Problem(file, line, column, "", "Python-specific YAML tags are not allowed",
+                       "manifests are plain data: remove the !!python tag")
+    if "constructor for the tag" in text:
+        return Problem(file, line, column, "", "unknown YAML tag", "remove the '!' tag")
+    message = f"invalid YAML: {context}, {text}" if context else f"invalid YAML: {text}"
+    return Problem(file, line, column, "", message)
+
+
+def _inspect(root: yaml.Node, tree: Tree) -> Problem | None:
+    """Refuse recursive aliases, documents whose aliases expand too far, and duplicate keys."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    issue: list[Problem] = []
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in active:
+            line, column = tree.position(node)
+            issue.append(Problem(tree.file, line, column, "", "recursive YAML alias",
+                                 "a value cannot contain itself"))
+            return MAX_NODES + 1
+        active.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in seen and not issue:
+                        line, column = tree.position(key)
+                        issue.append(Problem(tree.file, line, column, key.value, "duplicate key",
+                                             "each key may appear once in a mapping"))
+                    seen.add(key.value)
+                total += size(key) + size(value)
+        active.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    total = size(root)
+    if issue:
+        return issue[0]
+    if total > MAX_NODES:
+        line, column = tree.position(root)
+        return Problem(tree.file, line, column, "",
+                       f"document expands to more than {MAX_NODES:,} values through YAML aliases",
+                       "refused as a likely alias bomb; write the values out")
+    return None
+
+
+# libyaml's parser is ~10x faster than PyYAML's pure-Python one; both construct with SafeConstructor.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
+    """Safe loading: plain data only; any other tag is a construction error."""
+
+
+def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[Any, Tree]], list[Problem]]:
+    """Every non-empty document of a YAML stream as (data, tree); stops at the first syntax error."""
+    out: list[tuple[Any, Tree]] = []
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            tree = Tree(file, node, line_offset)
+            refused = _inspect(node, tree)
+            if refused is not None:
+                return out, [refused]
+            data = loader.construct_document(node)
+            if data is not None:
+                out.append((data, tree))
+    except yaml.YAMLError as exc:
+        return out, [_yaml_problem(file, exc, line_offset)]
+    except RecursionError:
+        return out, [Problem(file, 1 + line_offset, 1, "", "YAML nested too deeply")]
+    finally:
+        loader.dispose()
+    return out, []
+
+
+def _mappings(found: list[tuple[Any, Tree]], file: str, body: str | None = None) -> list[Document | Problem]:
+    out: list[Document | Problem] = []
+    for data, tree in found:
+        line, column = tree.position(tree.node)
+        if isinstance(data, dict):
+            out.append(Document(data, tree, line, body))
+        else:
+            out.append(Problem(file, line, column, "", "expected a mapping of deployment fields"))
+    return out
+
+
+def _json(text: str, file: str) -> list[Document | Problem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
+    except RecursionError:
+        return [Problem(file, 1, 1, "", "JSON nested too deeply")]
+    # JSON is YAML, so positions come from a compose when PyYAML can read it (it rejects tabs).
+    node = None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        node = None
+    return _mappings([(data, Tree(file, node))], file)
+
+
+def _markdown(text: str, file: str) -> list[Document | Problem]:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return [Problem(file, 1, 1, "", "expected YAML front matter between '---' lines at the top",
+                        "start the file with a line '---', the fields, then another '---'")]
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if end is None:
+        return [Problem(file, 1, 1, "", "front matter is not closed", "add a line '---' after the fields")]
+    found, problems = parse_yaml("\n".join(lines[1:end]), file, line_offset=1)
+    if problems:
+        return list(problems)
+    if not found:
+        found = [({}, Tree(file, None, line_offset=0))]
+    if len(found) > 1:
+        return [Problem(file, 1, 1, "", "front matter must be a single YAML document")]
+    body = strip_blank_lines("\n".join(lines[end + 1 :]))
+    return _mappings(found[:1], file, body)
+
+
+def parse_file(path: Path, file: str) -> list[Document | Problem]:
+    """The documents of one manifest file (empty YAML documents skipped), or what is wrong with it."""
+    text, problem = read_text(path, file)
+    if text is None:
+        return [problem] if problem else []
+    if path.suffix == ".json":
+        return _json(text, file)
+    if path.suffix == ".md":
+        return _markdown(text, file)
+    found, problems = parse_yaml(text, file)
+    return [*_mappings(found, file), *problems]

@@ -1,0 +1,172 @@
+"""Load a project: agentops.yaml, then every manifest under the manifests folder, all problems at once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agentops.manifest import checks
+from agentops.manifest.config import CONFIG_FILE, Config, load_config, merge_defaults
+from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
+from agentops.manifest.errors import validation_problems
+from agentops.manifest.positions import Locator
+from agentops.manifest.schema import Manifest
+from agentops.problems import Problem
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    manifest: Manifest  # defaults merged, shorthands expanded: initial_events is always set
+    file: str  # relative to the project root, posix
+    line: int  # where the document starts, 1-based
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: Config
+    manifests: list[LoadedManifest]
+    problems: list[Problem]
+    partial: bool  # only part of the manifests folder was loaded, so absent manifests mean nothing
+    files: list[str] = field(default_factory=list)  # every file read, agentops.yaml included
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest ancestor-or-self directory holding agentops.yaml."""
+    base = start if start.is_dir() else start.parent
+    return next((folder for folder in (base, *base.parents) if (folder / CONFIG_FILE).is_file()), None)
+
+
+def _skipped(relative: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in relative.parts) or relative.name.lower() == "readme.md"
+
+
+def discover(folder: Path) -> list[Path]:
+    """Manifest files under `folder`, sorted, skipping READMEs and names starting with '.' or '_'."""
+    found = []
+    for directory, subdirs, files in os.walk(folder):
+        subdirs[:] = [name for name in subdirs if not name.startswith((".", "_"))]
+        for name in files:
+            path = Path(directory) / name
+            if path.suffix in SUFFIXES and not _skipped(path.relative_to(folder)):
+                found.append(path)
+    return sorted(found)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.is_relative_to(root)
+
+
+def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
+                 body: str | None) -> tuple[str | None, list[Problem]]:
+    """The text of the single user.message a shorthand stands for (None when initial_events is given)."""
+    if body:
+        return body, []
+    prompt, prompt_file = data.get("prompt"), data.get("prompt_file")
+    if isinstance(prompt, str):
+        text = strip_blank_lines(prompt)
+        return (text, []) if text else (None, [locator.problem(("prompt",), "must not be empty")])
+    if not isinstance(prompt_file, str):
+        return None, []
+    if not prompt_file:
+        return None, [locator.problem(("prompt_file",), "must not be empty")]
+    target = Path(prompt_file)
+    target = target if target.is_absolute() else base / target
+    resolved = target.resolve()
+    if not _inside(resolved, root):
+        return None, [locator.problem(("prompt_file",), "resolves outside the repository",
+                                      "prompt files must live inside the repository root; '..' escapes, "
+                                      "absolute paths and symlinks leading out are refused")]
+    if not resolved.is_file():
+        missing = resolved.relative_to(root).as_posix()
+        return None, [locator.problem(("prompt_file",), f"file not found: {missing}")]
+    content, problem = read_text(resolved, resolved.relative_to(root).as_posix())
+    if content is None:
+        return None, [locator.problem(("prompt_file",), problem.message if problem else "cannot read file")]
+    content = strip_blank_lines(content)
+    return (content, []) if content else (None, [locator.problem(("prompt_file",), "the prompt file is empty")])
+
+
+def _build(
+    doc: Document, locator: Locator, path: Path, root: Path
+) -> tuple[Manifest | None, list[Problem]]:
+    data: dict[str, Any] = locator.data
+    problems = [
+        *checks.source_problems(data, doc.body, locator),
+        *checks.metadata_problems(data, locator),
+        *checks.secret_problems(data, locator),
+    ]
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        return None, [*problems, *validation_problems(exc, locator, Manifest)]
+    except RecursionError:
+        return None, [*problems, locator.problem((), "nested too deeply")]
+    if problems:
+        return None, problems
+    text, problems = _prompt_text(data, path.parent, root, locator, doc.body)
+    if problems:
+        return None, problems
+    if text is not None:
+        event = {"type": "user.message", "content": [{"type": "text", "text": text}]}
+        manifest = Manifest.model_validate({**data, "initial_events": [event]})
+    return manifest, []
+
+
+def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem]]:
+    if start != folder and _inside(start, folder):
+        if start.is_dir():
+            return discover(start), True, []
+        if start.suffix in SUFFIXES:
+            return [start], True, []
+        name = start.relative_to(root).as_posix()
+        expected = ", ".join(SUFFIXES)
+        return [], True, [Problem(name, 1, 1, "", f"not a manifest file (expected one of {expected})")]
+    if not folder.is_dir():
+        return [], False, [Problem(CONFIG_FILE, 1, 1, "manifests",
+                                   f"manifests folder {folder.relative_to(root).as_posix()!r} does not exist",
+                                   "create it or set 'manifests' in agentops.yaml")]
+    return discover(folder), False, []
+
+
+def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
+    """Load and check everything under the project holding `path`; problems are returned, never raised."""
+    start = path.resolve()
+    root = find_root(start) if start.exists() else None
+    if root is None:
+        where = start if start.exists() else start.parent
+        message = (f"no {CONFIG_FILE} in {where} or any parent folder" if start.exists()
+                   else f"no such file or folder: {path}")
+        hint = "run `agentops init` to create one" if start.exists() else None
+        config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
+                                        defaults={})
+        return Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
+    loaded = load_config(root, stack)
+    problems = list(loaded.problems)
+    targets, partial, found = _targets(start, root / loaded.config.manifests, root)
+    problems.extend(found)
+    entries: list[checks.Entry] = []
+    manifests: list[LoadedManifest] = []
+    files = [CONFIG_FILE]
+    for target in targets:
+        file = target.relative_to(root).as_posix()
+        files.append(file)
+        for item in parse_file(target, file):
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            data = merge_defaults(loaded.config.defaults, item.data)
+            locator = Locator(item.tree, data, loaded.defaults)
+            manifest, more = _build(item, locator, target, root)
+            problems.extend(more)
+            if manifest is not None:
+                manifests.append(LoadedManifest(manifest, file, item.line))
+            entry = checks.Entry.of(data, file, item.line, locator)
+            if entry is not None:
+                entries.append(entry)
+    problems.extend(checks.cross_document_problems(entries))
+    return Project(root, loaded.config, manifests, sorted(set(problems)), partial, files)

@@ -1,0 +1,45 @@
+"""Secret fields hold `${ENV_VAR}` references only; values come from the environment at apply time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from agentops import spec
+from agentops.manifest.schema import Manifest
+from agentops.problems import Problem
+
+if TYPE_CHECKING:
+    from agentops.manifest.loader import Project
+
+SECRET_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+SECRET_FIELDS = ("authorization_token",)
+
+
+def _first_uses(manifest: Manifest) -> dict[str, str]:
+    """Variable name -> field path of its first reference."""
+    uses: dict[str, str] = {}
+    for index, resource in enumerate(manifest.resources or []):
+        if isinstance(resource, spec.GitHubRepositoryResource):
+            match = SECRET_REF.match(resource.authorization_token)
+            if match:
+                uses.setdefault(match.group(1), f"resources[{index}].authorization_token")
+    return uses
+
+
+def secret_refs(manifest: Manifest) -> list[str]:
+    """Variable names a manifest references, in order of first use, each once."""
+    return list(_first_uses(manifest))
+
+
+def missing_secrets(project: Project, environ: Mapping[str, str]) -> list[Problem]:
+    """One Problem per unset (or empty) variable per manifest; names the variable, never a value."""
+    problems = [
+        Problem(loaded.file, loaded.line, 1, path, f"environment variable {name} is not set",
+                f"export {name} before plan or apply")
+        for loaded in project.manifests
+        for name, path in _first_uses(loaded.manifest).items()
+        if not environ.get(name)
+    ]
+    return sorted(problems)
