@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from agentops import tags
-from agentops.diff import Change, changed_fields, changes, patch
+from agentops.diff import SECRET_PATH, Change, changed_fields, changes, patch
 from agentops.identity import Live, Match, match
 from agentops.normalize import Desired, comparable, without_ignored
 
@@ -178,6 +179,16 @@ def describe_pause(reason: Any) -> str:
     return f"paused ({reason.get('type')})"
 
 
+def _topics(found: list[Change]) -> list[str]:
+    """The top-level fields a list of changes touches, secrets named as such, in order."""
+    topics: list[str] = []
+    for change in found:
+        topic = "secrets" if change.path == SECRET_PATH else re.split(r"[.\[]", change.path, maxsplit=1)[0]
+        if topic not in topics:
+            topics.append(topic)
+    return topics
+
+
 def _deployment_actions(item: Match) -> list[Action]:
     want, live = item.desired, item.live
     pinned = want.agent_pinned
@@ -201,19 +212,20 @@ def _deployment_actions(item: Match) -> list[Action]:
     fields = changed_fields(before, after)
     common: dict[str, Any] = {"deployment_id": live.id, "updated_at": live.updated_at, "file": want.file}
     actions = []
+    found = changes(before, after, fields)
     if item.adopt or fields:
         if item.adopt:
             kind, reason = "adopt", f"untagged deployment {live.id} has this name; --adopt takes it over"
         elif item.renamed_from:
             kind, reason = "update", f"renamed from {item.renamed_from!r} (previous_names)"
         else:
-            kind, reason = "update", "live differs from manifest in " + ", ".join(fields)
+            kind, reason = "update", "live differs from manifest in " + ", ".join(_topics(found))
         actions.append(
             Action(
                 want.name,
                 kind,
                 reason,
-                changes=tuple(changes(before, after, fields)),
+                changes=tuple(found),
                 patch=patch(before, want.body, fields),
                 before=before,
                 after=after,
