@@ -43,8 +43,13 @@ def global_options(func: F) -> F:
 # `validate` and `schema` from paying for the SDK import (over a second).
 COMMANDS = {
     "apply": "agentops.cli.reconcile:apply",
+    "comment": "agentops.cli.comment:comment",
     "emulator": "agentops.cli.emulator:emulator",
+    "import": "agentops.cli.importer:import_",
+    "init": "agentops.cli.init:init",
     "plan": "agentops.cli.reconcile:plan",
+    "run": "agentops.cli.run:run",
+    "status": "agentops.cli.status:status",
     "schema": "agentops.cli.validate:schema",
     "validate": "agentops.cli.validate:validate",
 }

@@ -1,0 +1,179 @@
+"""A live deployment as a clean manifest: the inverse of `normalize.desired`, pure data in and out.
+
+What `normalize.comparable` would treat as equal is written the shortest way: server-only
+fields, nulls and server defaults are left out, one text `user.message` becomes `prompt:`, an
+agent is a bare id unless versions are pinned. Write-only tokens cannot be read back, so each
+becomes a `${VAR}` reference the user must export before plan or apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+
+from agentops import tags
+from agentops.manifest.config import merge_defaults
+from agentops.manifest.documents import strip_blank_lines
+from agentops.manifest.schema import Manifest
+from agentops.normalize import comparable, strip_none
+
+DEFAULT_TOKEN_VAR = "GITHUB_TOKEN"
+# Key order of a written manifest: identity first, then what it runs, then where and with what.
+ORDER = (
+    "name",
+    "description",
+    "agent",
+    "environment_id",
+    "status",
+    "schedule",
+    "prompt",
+    "initial_events",
+    "resources",
+    "vault_ids",
+    "metadata",
+    "budget",
+    "lifecycle",
+)
+NEUTRAL = {"description": "", "status": "active"}
+RESOURCE_ORDER = ("type", "url", "authorization_token", "checkout", "file_id", "memory_store_id")
+
+
+def _without_defaults(item: dict[str, Any], project: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    """Drop each key whose absence the comparable shape cannot tell from its value (a server default)."""
+    out = dict(item)
+    for key in [k for k in out if k != "type"]:
+        trial = {k: v for k, v in out.items() if k != key}
+        if project(trial) == project(out):
+            out = trial
+    return out
+
+
+def _event(event: Mapping[str, Any]) -> dict[str, Any]:
+    return _without_defaults(
+        strip_none(event), lambda e: comparable({"initial_events": [e]}, agent_pinned=False)["initial_events"]
+    )
+
+
+def _resource(resource: Mapping[str, Any], token_var: str) -> dict[str, Any]:
+    out = _without_defaults(
+        strip_none(resource), lambda r: comparable({"resources": [r]}, agent_pinned=False)["resources"]
+    )
+    if out.get("type") == "github_repository":
+        out["authorization_token"] = f"${{{token_var}}}"
+    ordered = {key: out[key] for key in RESOURCE_ORDER if key in out}
+    return {**ordered, **out}
+
+
+def _agent(agent: Any, pin_versions: bool) -> Any:
+    if isinstance(agent, str):
+        return agent
+    if pin_versions and agent.get("version") is not None:
+        return {"id": agent["id"], "version": agent["version"]}
+    return agent["id"]
+
+
+def _prompt(events: list[dict[str, Any]]) -> str | None:
+    """The text of a lone one-block user.message, when `prompt:` would load back to exactly it."""
+    if len(events) != 1 or events[0].get("type") != "user.message":
+        return None
+    content = events[0].get("content") or []
+    if len(content) != 1 or content[0].get("type") != "text":
+        return None
+    text = content[0].get("text")
+    # The loader trims blank edge lines of a prompt; text that has them keeps the long form.
+    return text if isinstance(text, str) and text and strip_blank_lines(text) == text else None
+
+
+def _subtract(data: dict[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """Leave out what agentops.yaml `defaults:` would fill in with the same value anyway."""
+    out = dict(data)
+    for key, value in defaults.items():
+        if key not in out:
+            # A default the live deployment does not have is cancelled by the value meaning "none".
+            if key in NEUTRAL:
+                out[key] = NEUTRAL[key]
+            continue
+        if isinstance(value, Mapping) and isinstance(out[key], Mapping):
+            # A schedule is never created by a default, so its expression always stays.
+            out[key] = {k: v for k, v in out[key].items() if value.get(k) != v or k == "expression"}
+            if not out[key]:
+                del out[key]
+        elif out[key] == value:
+            del out[key]
+    return out
+
+
+def to_manifest(
+    live: Mapping[str, Any],
+    *,
+    token_var: str = DEFAULT_TOKEN_VAR,
+    pin_versions: bool = False,
+    defaults: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The manifest for one live deployment (JSON as the API returns it).
+
+    Every github_repository token becomes `${token_var}`. `defaults` are the `defaults:` of
+    agentops.yaml; values they would supply are left out.
+    """
+    data: dict[str, Any] = {"name": live["name"]}
+    if live.get("description"):
+        data["description"] = live["description"]
+    data["agent"] = _agent(live["agent"], pin_versions)
+    data["environment_id"] = live["environment_id"]
+    if live.get("status") == "paused":
+        data["status"] = "paused"
+    schedule = live.get("schedule")
+    if schedule:
+        data["schedule"] = {"expression": schedule["expression"], "timezone": schedule["timezone"]}
+    events = [_event(e) for e in live.get("initial_events") or []]
+    prompt = _prompt(events)
+    if prompt is not None:
+        data["prompt"] = prompt
+    else:
+        data["initial_events"] = events
+    if live.get("resources"):
+        data["resources"] = [_resource(r, token_var) for r in live["resources"]]
+    if live.get("vault_ids"):
+        data["vault_ids"] = list(live["vault_ids"])
+    metadata = live.get("metadata") or {}
+    user = {k: v for k, v in metadata.items() if not tags.is_reserved(k)}
+    if user:
+        data["metadata"] = user
+    budget = strip_none(live.get("budget"))
+    if budget:
+        data["budget"] = budget
+    if metadata.get(tags.PREVENT_ARCHIVE) == "true":
+        data["lifecycle"] = {"prevent_archive": True}
+    if defaults:
+        data = _subtract(data, defaults)
+    return {key: data[key] for key in ORDER if key in data}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line text, so prompts read as they were written."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def to_yaml(manifest: Mapping[str, Any], comments: list[str] | None = None) -> str:
+    """The manifest as a YAML document, with `comments` as leading `#` lines."""
+    header = "".join(f"# {line}\n" for line in comments or [])
+    body = yaml.dump(dict(manifest), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def load_back(manifest: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Manifest:
+    """The manifest as the loader reads it: `defaults:` merged, `prompt:` expanded (raises on bad data)."""
+    data = merge_defaults(defaults or {}, manifest)
+    prompt = data.pop("prompt", None)
+    if prompt is not None:
+        data["initial_events"] = [{"type": "user.message", "content": [{"type": "text", "text": prompt}]}]
+    return Manifest.model_validate(data)
