@@ -20,9 +20,10 @@ class Change:
     path: str
     before: Any
     after: Any
+    origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "before": self.before, "after": self.after}
+        return {"path": self.path, "before": self.before, "after": self.after, "origin": self.origin}
 
 
 def _render_path(parts: list[Any]) -> str:

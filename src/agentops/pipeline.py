@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import anthropic
 
-from agentops.live import Api, make_client
+from agentops.identity import Live
+from agentops.live import Api, client_timeout, make_client
 from agentops.manifest.loader import Project
 from agentops.manifest.secrets import SECRET_REF, missing_secrets, secret_refs
 from agentops.normalize import Desired, desired
@@ -35,7 +37,9 @@ def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
     with EmulatorServer(db_path=state / LOCAL_DB) as server:
-        client = anthropic.Anthropic(base_url=server.url, api_key="local-emulator", max_retries=0)
+        client = anthropic.Anthropic(
+            base_url=server.url, api_key="local-emulator", max_retries=0, timeout=client_timeout()
+        )
         yield Api(client, workspace_id)
 
 
@@ -63,17 +67,27 @@ def plan_secret_values(plan: Plan, environ: Mapping[str, str]) -> list[str]:
     return _values(refs, environ)
 
 
-def make_plan(project: Project, api: Api, options: Options, environ: Mapping[str, str] | None = None) -> Plan:
+def make_plan(
+    project: Project,
+    api: Api,
+    options: Options,
+    environ: Mapping[str, str] | None = None,
+    live: list[Live] | None = None,
+) -> Plan:
+    """Plan `project` against the workspace (or against `live`, when the caller already listed it)."""
     env = os.environ if environ is None else environ
     wants = desired_state(project, options.stack, env)
     blockers = [
         Blocker(problem.message, None, f"{problem.file}:{problem.line}")
         for problem in missing_secrets(project, env)
     ]
-    blockers.extend(api.check_references(wants))
-    live = api.list_deployments()
+    # The reference lookups and the (sequential) list pages are independent round trips: overlap them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        listing = pool.submit(api.list_deployments) if live is None else None
+        blockers.extend(api.check_references(wants))
+        current = listing.result() if listing is not None else live or []
     options_for_load = Options(**{**options.__dict__, "partial": options.partial or project.partial})
-    return build_plan(wants, live, options_for_load, blockers, workspace_id=api.workspace_id)
+    return build_plan(wants, current, options_for_load, blockers, workspace_id=api.workspace_id)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Action:
     after: dict[str, Any] | None = None
     file: str | None = None
     paused_reason: dict[str, Any] | None = None
+    origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
 
     @property
     def summary_kind(self) -> str:
@@ -48,6 +49,7 @@ class Action:
             "before": self.before,
             "after": self.after,
             "paused_reason": self.paused_reason,
+            "origin": self.origin,
         }
 
     @classmethod
@@ -59,13 +61,15 @@ class Action:
             deployment_id=data.get("deployment_id"),
             updated_at=data.get("updated_at"),
             changes=tuple(
-                Change(c["path"], c.get("before"), c.get("after")) for c in data.get("changes", [])
+                Change(c["path"], c.get("before"), c.get("after"), c.get("origin"))
+                for c in data.get("changes", [])
             ),
             patch=data.get("patch"),
             before=data.get("before"),
             after=data.get("after"),
             file=data.get("file"),
             paused_reason=data.get("paused_reason"),
+            origin=data.get("origin"),
         )
 
 
@@ -105,6 +109,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     workspace_id: str | None = None
+    base_ref: str | None = None  # the git ref changes were labelled against (`plan --base-ref`)
 
     @property
     def applyable(self) -> bool:
@@ -140,6 +145,7 @@ class Plan:
             "format_version": FORMAT_VERSION,
             "stack": self.stack,
             "workspace_id": self.workspace_id,
+            "base_ref": self.base_ref,
             "applyable": self.applyable,
             "errored": self.errored,
             "has_changes": self.has_changes,
@@ -164,6 +170,7 @@ class Plan:
             ),
             warnings=tuple(data.get("warnings", [])),
             targets=tuple(data.get("targets", [])),
+            base_ref=data.get("base_ref"),
         )
 
 

@@ -15,12 +15,15 @@ import anthropic
 import click
 
 from agentops.apply import Executor, Result, describe_error
+from agentops.baseref import BaseRefError, label_against
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.live import Api, CredentialsMissing
+from agentops.github import run_url
+from agentops.live import Api, ClientSetupError
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.pipeline import Redactor, connect, make_plan, plan_secret_values, secret_values
 from agentops.plan import Options, Plan, stale_targets
 from agentops.render.json import render_json
+from agentops.render.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
 from agentops.render.text import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,6 +62,13 @@ def plan_options(func: F) -> F:
     return func
 
 
+base_ref_option = click.option(
+    "--base-ref",
+    metavar="REF",
+    help="Also plan the manifests at git REF and label each change as from this change or drift.",
+)
+
+
 def _project(path: Path, opts: GlobalOptions) -> Project:
     project = load_project(path, stack=opts.stack)
     if project.problems:
@@ -73,7 +83,7 @@ def _session(root: Path, workspace: str | None, local: bool, redact: Redactor) -
     try:
         with connect(local, root, workspace) as api:
             yield api
-    except CredentialsMissing as exc:
+    except ClientSetupError as exc:
         raise Failure(str(exc)) from None
     except anthropic.APIStatusError as exc:
         raise Failure(redact(describe_error(exc))) from None
@@ -81,6 +91,8 @@ def _session(root: Path, workspace: str | None, local: bool, redact: Redactor) -
         raise Failure(
             f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
         ) from None
+    except anthropic.APIError as exc:  # e.g. an unexpected response: its text may echo the request
+        raise Failure(f"unexpected API response ({type(exc).__name__})") from None
 
 
 def _project_session(project: Project, opts: GlobalOptions, redact: Redactor) -> Any:
@@ -99,29 +111,65 @@ def _options(project: Project, **flags: Any) -> Options:
     )
 
 
+def plan_against(project: Project, api: Api, options: Options, base_ref: str | None) -> Plan:
+    """The plan; with `base_ref`, each change labelled "from this change" or "drift"."""
+    if base_ref is None:
+        return make_plan(project, api, options)
+    live = api.list_deployments()
+    result = make_plan(project, api, options, live=live)
+    try:
+        return label_against(result, project, base_ref, live, options, os.environ)
+    except BaseRefError as exc:
+        raise Failure(str(exc)) from None
+
+
+def step_summary(markdown: str, redact: Redactor) -> None:
+    """In GitHub Actions, append to the job summary (GITHUB_STEP_SUMMARY names the file)."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(redact(markdown) + "\n")
+
+
 def _show(plan: Plan, fmt: str, redact: Redactor) -> None:
-    text = render_json(plan) if fmt == "json" else render_text(plan, color=sys.stdout.isatty())
+    if fmt == "json":
+        text = render_json(plan)
+    elif fmt == "markdown":
+        text = render_markdown(plan, COMMENT_LIMIT, run_url(os.environ))
+    else:
+        text = render_text(plan, color=sys.stdout.isatty())
     click.echo(redact(text), nl=False)
+    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ)), redact)
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.option(
     "--out", type=click.Path(path_type=Path), help="Save the plan (JSON) for `agentops apply FILE`."
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@base_ref_option
 @plan_options
 @global_options
 @click.pass_obj
 def plan(
-    opts: GlobalOptions, /, path: Path, fmt: str, out: Path | None, detailed_exitcode: bool, **flags: Any
+    opts: GlobalOptions,
+    /,
+    path: Path,
+    fmt: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    base_ref: str | None,
+    **flags: Any,
 ) -> None:
     """Show what apply would change."""
     project = _project(path, opts)
     redact = Redactor(tuple(secret_values(project, os.environ)))
     with _project_session(project, opts, redact) as api:
-        result = make_plan(project, api, _options(project, **flags))
+        result = plan_against(project, api, _options(project, **flags), base_ref)
     _show(result, fmt, redact)
     if out is not None:
         out.write_text(redact(render_json(result)))
@@ -158,6 +206,7 @@ def _execute(plan: Plan, api: Api, parallelism: int, redact: Redactor) -> None:
 
         executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report)
         results = executor.run(plan)
+    step_summary(render_apply_markdown(plan, results), redact)
     failed = [r for r in results if not r.ok]
     click.echo(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
     if failed:

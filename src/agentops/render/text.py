@@ -23,11 +23,11 @@ SYMBOLS = {
 LONG_TEXT = 60
 
 
-def _value(value: Any) -> str:
+def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _is_long_text(value: Any) -> bool:
+def is_long_text(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value)
 
 
@@ -40,14 +40,14 @@ def text_diff(before: str, after: str) -> list[str]:
 
 def change_lines(change: Change) -> list[str]:
     before, after = change.before, change.after
-    if _is_long_text(before) or _is_long_text(after):
+    if is_long_text(before) or is_long_text(after):
         return [f"{change.path}:", *("    " + line for line in text_diff(before or "", after or ""))]
-    return [f"{change.path}: {_value(before)} -> {_value(after)}"]
+    return [f"{change.path}: {value_text(before)} -> {value_text(after)}"]
 
 
-def _create_lines(action: Action) -> list[str]:
+def create_lines(action: Action) -> list[str]:
     body = action.patch or {}
-    lines = [f"agent: {_value(body.get('agent'))}", f"environment_id: {_value(body.get('environment_id'))}"]
+    lines = [f"agent: {value_text(body.get('agent'))}", f"environment_id: {value_text(body.get('environment_id'))}"]
     if body.get("schedule"):
         lines.append(f"schedule: {body['schedule']['expression']} ({body['schedule']['timezone']})")
     lines.append(f"initial_events: {len(body.get('initial_events', []))}")
@@ -71,7 +71,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
             style(f"  {symbol} {action.action} {action.name}{ident}", fg=fg, bold=True)
             + f"  ({action.reason})"
         )
-        detail = _create_lines(action) if action.action == "create" else []
+        detail = create_lines(action) if action.action == "create" else []
         for change in action.changes:
             detail.extend(change_lines(change))
         out.extend(f"      {line}" for line in detail)

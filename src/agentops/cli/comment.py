@@ -1,0 +1,75 @@
+"""`agentops comment`: post the markdown plan to a pull request as one sticky comment per stack."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agentops.cli.app import GlobalOptions, global_options
+from agentops.cli.reconcile import (
+    Failure,
+    _load_saved,
+    _options,
+    _project,
+    _project_session,
+    base_ref_option,
+    plan_against,
+    plan_options,
+)
+from agentops.github import Comments, GitHubError, run_url, target_from_env
+from agentops.pipeline import Redactor, plan_secret_values, secret_values
+from agentops.plan import Plan
+from agentops.render.markdown import COMMENT_LIMIT, marker, render_markdown
+
+
+def _saved(path: Path) -> Plan:
+    saved = _load_saved(path)
+    if saved is None:
+        raise Failure(f"{path} is not a saved plan (make one with `agentops plan --out plan.json`)")
+    return saved
+
+
+@click.command("comment")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--plan", "plan_file", type=click.Path(path_type=Path), help="Post this saved plan instead of planning."
+)
+@click.option(
+    "--pr", type=click.IntRange(min=1), help="Pull request number (default: from the Actions event)."
+)
+@base_ref_option
+@plan_options
+@global_options
+@click.pass_obj
+def comment(
+    opts: GlobalOptions,
+    /,
+    path: Path,
+    plan_file: Path | None,
+    pr: int | None,
+    base_ref: str | None,
+    **flags: Any,
+) -> None:
+    """Post the plan to a pull request, editing this stack's earlier comment in place."""
+    try:
+        target = target_from_env(os.environ, pr)
+    except GitHubError as exc:
+        raise Failure(str(exc)) from None
+    if plan_file is not None:
+        result = _saved(plan_file)
+        redact = Redactor((*plan_secret_values(result, os.environ), target.token))
+    else:
+        project = _project(path, opts)
+        redact = Redactor((*secret_values(project, os.environ), target.token))
+        with _project_session(project, opts, redact) as api:
+            result = plan_against(project, api, _options(project, **flags), base_ref)
+    body = redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
+    try:
+        with Comments(target) as comments:
+            verb, url = comments.upsert(body, marker(result.stack))
+    except GitHubError as exc:
+        raise Failure(redact(str(exc))) from None
+    click.echo(f"{verb} the plan comment for stack {result.stack!r} on pull request #{target.number}: {url}")

@@ -1,0 +1,286 @@
+"""The plan (and apply results) as GitHub-flavoured Markdown that always fits in one comment.
+
+Everything that comes from a manifest or the API is escaped: outside code it becomes HTML
+entities, inside code it sits in a fence longer than any backtick run it contains. When the
+full plan is too long, per-field diffs go first, then per-deployment blocks collapse into a
+list of names, then names are cut; the summary, blocking problems and errors always stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from agentops.diff import Change
+from agentops.drift import DRIFT
+from agentops.plan import SUMMARY_KINDS, Action, Plan
+from agentops.render.text import SYMBOLS, create_lines, is_long_text, text_diff, value_text
+
+COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
+SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
+
+# Characters that could start markup, close an HTML tag or mention someone; numeric entities
+# render as the character itself and are never markup.
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_[]|~#@!"}
+_BACKTICKS = re.compile(r"`+")
+
+# How much of the plan is shown, from everything to names only.
+FULL, NO_DIFFS, NAMES = 0, 1, 2
+
+
+def escape(text: str) -> str:
+    """Text from a manifest or the API, safe anywhere outside code (newlines become spaces)."""
+    return " ".join(str(text).split("\n")).translate(_ENTITIES)
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+
+
+def code_span(text: str) -> str:
+    """Inline code that no backtick inside `text` can close."""
+    ticks = "`" * (_longest_backtick_run(text) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def fenced(lines: Sequence[str], info: str = "") -> list[str]:
+    """A fenced code block that no line inside can close (the fence is longer than any run)."""
+    body = "\n".join(lines)
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    return [f"{fence}{info}", *lines, fence]
+
+
+def marker(stack: str) -> str:
+    """The hidden, per-stack line that finds this stack's comment again."""
+    safe = re.sub(r"[^A-Za-z0-9._/-]", lambda m: f"%{ord(m.group()):02X}", stack)
+    return f"<!-- agentops:stack={safe} -->"
+
+
+def _change_lines(change: Change) -> list[str]:
+    before, after = change.before, change.after
+    if is_long_text(before) or is_long_text(after):
+        return [
+            "",
+            f"{code_span(change.path)}:",
+            "",
+            *fenced(text_diff(before or "", after or ""), "diff"),
+        ]
+    return [f"- {code_span(change.path)}: {code_span(value_text(before))} → {code_span(value_text(after))}"]
+
+
+def _group(actions: Iterable[Action]) -> list[list[Action]]:
+    """One group per deployment: a create and its pause, or an update and its unpause, belong together."""
+    groups: dict[tuple[str, str], list[Action]] = {}
+    for action in actions:
+        groups.setdefault((action.name, action.deployment_id or ""), []).append(action)
+    return list(groups.values())
+
+
+def _block(actions: list[Action], diffs: bool) -> list[str]:
+    first = actions[0]
+    symbol = SYMBOLS[first.action][0]
+    kinds = ", ".join(a.action for a in actions)
+    ident = f" · {escape(first.deployment_id)}" if first.deployment_id else ""
+    out = [
+        f"<details><summary><code>{escape(symbol)}</code> <b>{escape(first.name)}</b> · {kinds}{ident}</summary>",
+        "",
+    ]
+    out.extend(f"- **{a.action}**: {escape(a.reason)}" for a in actions)
+    if diffs:
+        for action in actions:
+            if action.action == "create":
+                out.extend(["", *fenced(create_lines(action), "yaml")])
+            for change in action.changes:
+                out.extend(_change_lines(change))
+    out.extend(["", "</details>", ""])
+    return out
+
+
+class _Budget:
+    """How many names may still be shown, and how many were left out so far."""
+
+    def __init__(self, names: int) -> None:
+        self.left = names
+        self.cut = 0
+
+
+def _name_count(actions: Sequence[Action]) -> int:
+    return len({(a.name, a.action) for a in actions})
+
+
+def _names(actions: Sequence[Action], budget: _Budget) -> list[str]:
+    """Per action kind, the names on one line, as many as `budget` allows."""
+    out = []
+    for kind in (*SUMMARY_KINDS, "adopt"):
+        names = sorted({a.name for a in actions if a.action == kind})
+        if not names:
+            continue
+        shown = names[: budget.left]
+        budget.left -= len(shown)
+        budget.cut += len(names) - len(shown)
+        more = f" … and {len(names) - len(shown)} more" if len(shown) < len(names) else ""
+        listed = ", ".join(escape(name) for name in shown)
+        out.append(f"- **{kind}** ({len(names)}): {listed}{more}")
+    return out
+
+
+def _sections(plan: Plan) -> list[tuple[str, list[Action]]]:
+    """The writes, split into "from this change" and "drift" when the plan was labelled."""
+    if plan.base_ref is None:
+        return [("Changes", plan.writes)]
+    ours: list[Action] = []
+    drifted: list[Action] = []
+    for action in plan.writes:
+        if not action.changes:
+            (drifted if action.origin == DRIFT else ours).append(action)
+            continue
+        mine = tuple(c for c in action.changes if c.origin != DRIFT)
+        theirs = tuple(c for c in action.changes if c.origin == DRIFT)
+        if mine:
+            ours.append(replace(action, changes=mine))
+        if theirs:
+            drifted.append(replace(action, changes=theirs))
+    return [
+        ("From this change", ours),
+        (f"Drift: live already differs from {escape(plan.base_ref)}", drifted),
+    ]
+
+
+def _alert(kind: str, lines: Sequence[str]) -> list[str]:
+    return ["", f"> [!{kind}]", *(f"> {line}" for line in lines)]
+
+
+def _problems(plan: Plan, keep: int) -> list[str]:
+    if not plan.blockers:
+        return []
+    shown = [f"- {escape(str(b))}" for b in plan.blockers[:keep]]
+    if keep < len(plan.blockers):
+        shown.append(f"- … and {len(plan.blockers) - keep} more (see the full plan)")
+    return _alert("CAUTION", ["**Blocking problems: this plan cannot be applied.**", *shown])
+
+
+def _where(full_plan_url: str | None) -> str:
+    return f"[the workflow run]({full_plan_url})" if full_plan_url else "the output of `agentops plan`"
+
+
+def _notice(level: int, names_cut: int, limit: int, full_plan_url: str | None) -> list[str]:
+    if level == FULL:
+        return []
+    cut = ["the per-field diffs were left out"]
+    if level >= NAMES:
+        cut.append("each deployment is listed by name only")
+    if names_cut:
+        cut.append(f"{names_cut} name(s) were left out")
+    return _alert(
+        "NOTE",
+        [
+            f"This plan is too long for one comment ({limit:,} characters): {'; '.join(cut)}. "
+            f"The full plan is in {_where(full_plan_url)}."
+        ],
+    )
+
+
+def _plan_markdown(
+    plan: Plan, level: int, keep_names: int, keep_problems: int, limit: int, full_plan_url: str | None
+) -> str:
+    out = [
+        marker(plan.stack),
+        f"### agentops plan · stack {code_span(plan.stack)}",
+        "",
+        f"**{plan.summary()}**",
+    ]
+    archives = sum(1 for a in plan.writes if a.action == "archive")
+    if archives:
+        out.extend(
+            _alert(
+                "WARNING",
+                [f"This plan **archives {archives} deployment(s)**; archived deployments stop for good."],
+            )
+        )
+    out.extend(_problems(plan, keep_problems))
+    budget = _Budget(keep_names)
+    for title, actions in _sections(plan):
+        if plan.base_ref is None and not actions:
+            continue
+        out.extend(["", f"#### {title}", ""])
+        if not actions:
+            out.append("Nothing.")
+        elif level >= NAMES:
+            out.extend(_names(actions, budget))
+        else:
+            for group in _group(actions):
+                out.extend(_block(group, diffs=level == FULL))
+    if not plan.writes:
+        out.extend(["", "No changes. Live deployments match the manifests."])
+    if plan.warnings:
+        out.extend(["", "**Warnings**", ""])
+        out.extend(f"- {escape(w)}" for w in plan.warnings)
+    out.extend(_notice(level, budget.cut, limit, full_plan_url))
+    return "\n".join(out) + "\n"
+
+
+def _fit(render: Callable[[int], str], most: int, limit: int) -> str | None:
+    """render(k) for the largest k in 0..most that stays under `limit`; None if even k=0 does not."""
+    low, high = 0, most
+    if len(render(low)) >= limit:
+        return None
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(render(middle)) < limit:
+            low = middle
+        else:
+            high = middle - 1
+    return render(low)
+
+
+def render_markdown(plan: Plan, limit: int = COMMENT_LIMIT, full_plan_url: str | None = None) -> str:
+    """The plan as Markdown shorter than `limit` characters, cut as little as needed."""
+    names = sum(_name_count(actions) for _, actions in _sections(plan))
+    problems = len(plan.blockers)
+    for level in (FULL, NO_DIFFS):
+        text = _plan_markdown(plan, level, names, problems, limit, full_plan_url)
+        if len(text) < limit:
+            return text
+    fitted = _fit(lambda k: _plan_markdown(plan, NAMES, k, problems, limit, full_plan_url), names, limit)
+    if fitted is None:  # the blocking problems alone are too long: the last resort is to cut them
+        fitted = _fit(lambda k: _plan_markdown(plan, NAMES, 0, k, limit, full_plan_url), problems, limit)
+    return fitted or marker(plan.stack) + f"\n**{plan.summary()}**\n"
+
+
+class Outcome(Protocol):
+    """One executed action (apply.Result has this shape)."""
+
+    @property
+    def action(self) -> Action: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def message(self) -> str: ...
+
+
+def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) -> str:
+    failed = [o for o in outcomes if not o.ok]
+    out = [
+        f"### agentops apply · stack {code_span(plan.stack)}",
+        "",
+        f"**Apply complete: {len(outcomes) - len(failed)} succeeded, {len(failed)} failed.**",
+        "",
+        plan.summary(),
+    ]
+    if failed:
+        lines = [f"- **{o.action.action}** {escape(o.action.name)}: {escape(o.message)}" for o in failed]
+        out.extend(_alert("CAUTION", ["**Failed** (run `agentops apply` again to finish):", *lines]))
+    succeeded = [o.action for o in outcomes if o.ok]
+    if succeeded:
+        out.extend(["", "#### Succeeded", "", *_names(succeeded, _Budget(keep_names))])
+    return "\n".join(out) + "\n"
+
+
+def render_apply_markdown(plan: Plan, outcomes: Sequence[Outcome], limit: int = SUMMARY_LIMIT) -> str:
+    """What apply did, failures first and always whole; names of successes cut to fit."""
+    most = _name_count([o.action for o in outcomes if o.ok])
+    fitted = _fit(lambda k: _apply_markdown(plan, outcomes, k), most, limit)
+    return fitted if fitted is not None else _apply_markdown(plan, outcomes, 0)

@@ -1,0 +1,123 @@
+"""The GitHub workflows and the composite action: schema-valid, zizmor-clean, and least privilege."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+OURS = {name: REPO / ".github" / "workflows" / f"agentops-{name}.yml" for name in ("plan", "apply", "drift")}
+ACTION = REPO / "action.yml"
+BIN = Path(sys.executable).parent
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data: dict[Any, Any] = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as True.
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / tool), *args], capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def test_workflows_match_the_github_schema() -> None:
+    result = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_action_matches_the_github_schema() -> None:
+    result = run("check-jsonschema", "--builtin-schema", "vendor.github-actions", str(ACTION))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_at_medium_or_higher() -> None:
+    inputs = [*map(str, WORKFLOWS), str(ACTION), str(REPO / ".pre-commit-hooks.yaml")]
+    result = run("zizmor", "--offline", "--min-severity", "medium", "--format", "plain", *inputs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
+def test_every_action_is_pinned_by_full_sha_with_a_version_comment(path: Path) -> None:
+    text = path.read_text()
+    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    assert uses
+    for ref, comment in uses:
+        assert PINNED.match(ref), ref
+        assert re.match(r"\s*# v\d", comment), f"{ref} lacks a version comment"
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_least_privilege_and_secrets_only_from_secrets(name: str) -> None:
+    workflow = load(OURS[name])
+    assert "pull_request_target" not in workflow["on"]
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert set(job["permissions"]) <= {"contents", "pull-requests"}
+        assert job["permissions"]["contents"] == "read"
+    text = OURS[name].read_text()
+    for value in re.findall(r"(ANTHROPIC_API_KEY|GITHUB_TOKEN): (.+)", text):
+        assert value[1].startswith("${{ secrets."), value
+    for step in steps(workflow):
+        if "actions/checkout" in step.get("uses", ""):
+            assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_one_job_per_stack_through_a_matrix(name: str) -> None:
+    job = load(OURS[name])["jobs"][name]
+    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    assert job["env"]["STACK_DIR"] == "${{ matrix.stack }}"
+
+
+def test_plan_labels_drift_comments_and_skips_forks() -> None:
+    workflow = load(OURS["plan"])
+    assert set(workflow["on"]) == {"pull_request"}
+    job = workflow["jobs"]["plan"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    by_name = {step.get("name"): step for step in job["steps"]}
+    assert "--base-ref" in by_name["Plan"]["run"]
+    assert "agentops comment" in by_name["Comment on the pull request"]["run"]
+    fork = "github.event.pull_request.head.repo.fork"
+    assert by_name["Plan"]["if"] == by_name["Comment on the pull request"]["if"] == f"${{{{ !{fork} }}}}"
+    assert by_name["No plan for a fork"]["if"] == fork
+    assert "GITHUB_STEP_SUMMARY" in by_name["No plan for a fork"]["run"]
+    assert "agentops validate" in by_name["Validate"]["run"] and "if" not in by_name["Validate"]
+
+
+def test_apply_never_overlaps_per_stack() -> None:
+    workflow = load(OURS["apply"])
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    job = workflow["jobs"]["apply"]
+    assert job["concurrency"] == {"group": "agentops-apply-${{ matrix.stack }}", "cancel-in-progress": False}
+    assert "--auto-approve" in steps(workflow)[-1]["run"]
+
+
+def test_drift_fails_the_run_on_changes() -> None:
+    workflow = load(OURS["drift"])
+    assert "schedule" in workflow["on"]
+    assert "--detailed-exitcode" in steps(workflow)[-1]["run"]
+    assert 'exit "$code"' in steps(workflow)[-1]["run"]
+
+
+def test_pre_commit_hook_runs_validate() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "agentops-validate" and hooks[0]["entry"] == "agentops validate"
+    pattern = re.compile(hooks[0]["files"])
+    assert pattern.search("stacks/prod/deployments/triage.yaml") and pattern.search("agentops.yaml")
+    assert not pattern.search("src/agentops/cli/app.py")
