@@ -7,7 +7,6 @@ its ownership tags before it tries again; a lost response never makes a duplicat
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,14 +17,12 @@ from typing import Any
 import anthropic
 
 from agentops.identity import Live
-from agentops.live import Api
+from agentops.live import AMBIGUOUS, Api, backoff_delay
 from agentops.manifest.secrets import SECRET_REF
 from agentops.plan import PHASES, Action, Plan
 
 # Server and client clocks differ; a recovery lookup reaches this far before the create.
 CLOCK_SLACK = timedelta(minutes=10)
-MAX_RETRY_AFTER = 60.0
-AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
 
 
 class SecretMissing(RuntimeError):
@@ -101,12 +98,8 @@ class Executor:
                 f"connection failed after {self.max_attempts} attempts: {type(exc).__name__}",
                 target,
             )
-
-    def _backoff(self, attempt: int, exc: Exception) -> None:
-        delay = min(8.0, 0.1 * 2**attempt) * (0.5 + random.random() / 2)
-        if isinstance(exc, anthropic.RateLimitError):
-            delay = retry_after(exc) or delay
-        self.sleep(delay)
+        except anthropic.APIError as exc:  # its text may echo the request: name the kind only
+            return Result(action, False, f"unexpected API response ({type(exc).__name__})", target)
 
     def _create(self, action: Action) -> Result:
         body = resolve_secrets(action.patch or {}, self.environ)
@@ -127,12 +120,13 @@ class Executor:
                             attempt,
                             recovered=True,
                         )
-                created = self.api.create(body)
+                created = self.api.create(body, attempt)
                 self._created[action.name] = created["id"]
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
             except anthropic.RateLimitError as exc:
                 self._last_attempt(attempt, exc)
             except AMBIGUOUS as exc:
+                # The create may have committed: look it up by its tags before creating again.
                 ambiguous = True
                 self._last_attempt(attempt, exc)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -140,30 +134,27 @@ class Executor:
     def _last_attempt(self, attempt: int, exc: Exception) -> None:
         if attempt >= self.max_attempts:
             raise exc
-        self._backoff(attempt, exc)
+        self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
-        calls: dict[str, Callable[[], dict[str, Any]]] = {
-            "update": lambda: self.api.update(target, resolve_secrets(action.patch or {}, self.environ)),
-            "adopt": lambda: self.api.update(target, resolve_secrets(action.patch or {}, self.environ)),
-            "pause": lambda: self.api.pause(target),
-            "unpause": lambda: self.api.unpause(target),
-            "archive": lambda: self.api.archive(target),
+        calls: dict[str, Callable[[int], dict[str, Any]]] = {
+            "update": lambda n: self.api.update(target, resolve_secrets(action.patch or {}, self.environ), n),
+            "adopt": lambda n: self.api.update(target, resolve_secrets(action.patch or {}, self.environ), n),
+            "pause": lambda n: self.api.pause(target, n),
+            "unpause": lambda n: self.api.unpause(target, n),
+            "archive": lambda n: self.api.archive(target, n),
         }
-        ambiguous = False
         for attempt in range(1, self.max_attempts + 1):
             try:
-                calls[action.action]()
+                calls[action.action](attempt)
                 return Result(action, True, _DONE[action.action], target, attempt)
             except anthropic.BadRequestError:
-                # A retried archive whose first try was committed finds it archived already.
-                if ambiguous and action.action == "archive" and self.api.retrieve(target).get("archived_at"):
+                # Archived already: by our own earlier try whose response was lost, or by a
+                # concurrent apply that archived the same duplicate. Either way the intent holds.
+                if action.action == "archive" and self.api.retrieve(target).get("archived_at"):
                     return Result(action, True, "archived", target, attempt, recovered=True)
                 raise
-            except anthropic.RateLimitError as exc:
-                self._last_attempt(attempt, exc)
-            except AMBIGUOUS as exc:
-                ambiguous = True
+            except (anthropic.RateLimitError, *AMBIGUOUS) as exc:
                 self._last_attempt(attempt, exc)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -175,14 +166,6 @@ _DONE = {
     "unpause": "unpaused",
     "archive": "archived",
 }
-
-
-def retry_after(exc: anthropic.APIStatusError) -> float | None:
-    value = exc.response.headers.get("retry-after")
-    try:
-        return min(MAX_RETRY_AFTER, max(0.0, float(value))) if value is not None else None
-    except ValueError:
-        return None
 
 
 def describe_error(exc: anthropic.APIStatusError) -> str:

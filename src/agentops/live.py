@@ -8,6 +8,8 @@ executor decides what is safe to retry (a create is not).
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,21 +25,67 @@ from agentops.plan import Blocker
 
 PAGE_SIZE = 100
 LOOKUP_PARALLELISM = 8
+DEFAULT_TIMEOUT = 60.0
+TIMEOUT_VARIABLE = "AGENTOPS_TIMEOUT"
+# A request that timed out is retried with a longer timeout (doubling, up to this factor), so a
+# slow API is waited for rather than given up on after the first try.
+MAX_TIMEOUT_FACTOR = 8
+READ_ATTEMPTS = 6
+MAX_RETRY_AFTER = 60.0
+# Failures after which a retry is safe for a read; for a write the outcome is unknown (AMBIGUOUS).
+AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
+RETRYABLE = (anthropic.RateLimitError, *AMBIGUOUS)
 
 
-class CredentialsMissing(RuntimeError):
+class ClientSetupError(RuntimeError):
+    """The client cannot be made (no key, a bad setting): one line for the user, not a traceback."""
+
+
+class CredentialsMissing(ClientSetupError):
     """No API key: say how to provide one (or use --local) instead of a traceback."""
 
 
+def client_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """Seconds per request: `AGENTOPS_TIMEOUT` (for slow networks, or short for tests), else 60."""
+    text = (os.environ if environ is None else environ).get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise ClientSetupError(f"{TIMEOUT_VARIABLE} must be a number of seconds between 0 and 3600, got {text!r}")
+    return value
+
+
 def make_client(
-    base_url: str | None = None, api_key: str | None = None, timeout: float = 60.0
+    base_url: str | None = None, api_key: str | None = None, timeout: float | None = None
 ) -> anthropic.Anthropic:
     key = api_key or os.environ.get("ANTHROPIC_API_KEY")
     if not key:
         raise CredentialsMissing(
             "ANTHROPIC_API_KEY is not set: export it, or use --local to run against the embedded emulator"
         )
-    return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=timeout)
+    seconds = client_timeout() if timeout is None else timeout
+    return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=seconds)
+
+
+def retry_after(exc: anthropic.APIStatusError) -> float | None:
+    value = exc.response.headers.get("retry-after")
+    try:
+        return min(MAX_RETRY_AFTER, max(0.0, float(value))) if value is not None else None
+    except ValueError:
+        return None
+
+
+def backoff_delay(attempt: int, exc: Exception) -> float:
+    """Exponential with jitter; a 429's `retry-after` wins when the server sends one."""
+    if isinstance(exc, anthropic.RateLimitError):
+        waited = retry_after(exc)
+        if waited is not None:
+            return waited
+    return min(8.0, 0.1 * 2.0**attempt) * (0.5 + random.random() / 2)
 
 
 @dataclass(frozen=True)
@@ -46,10 +94,28 @@ class Api:
 
     client: anthropic.Anthropic
     workspace_id: str | None = None
+    sleep: Callable[[float], None] = time.sleep
 
     @property
     def _headers(self) -> dict[str, str]:
         return {"anthropic-workspace-id": self.workspace_id} if self.workspace_id else {}
+
+    def timeout(self, attempt: int) -> float:
+        """The request timeout for the n-th attempt of one call: the client's, doubled per retry."""
+        base = self.client.timeout
+        seconds = base if isinstance(base, float | int) else (base.read if base is not None else None)
+        return float(seconds or DEFAULT_TIMEOUT) * min(2.0 ** (attempt - 1), MAX_TIMEOUT_FACTOR)
+
+    def _read(self, method: Callable[..., Any], *args: Any, **params: Any) -> dict[str, Any]:
+        """A GET, retried: reads are safe to repeat, and a plan should not fail on one flaky response."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return self._call(method, *args, attempt=attempt, **params)
+            except RETRYABLE as exc:
+                if attempt >= READ_ATTEMPTS:
+                    raise
+                self.sleep(backoff_delay(attempt, exc))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def iter_deployment_pages(self, **filters: Any) -> Iterable[list[dict[str, Any]]]:
         """Every page of the listing, as raw JSON, streamed one page at a time."""
@@ -58,8 +124,7 @@ class Api:
             params: dict[str, Any] = {"limit": PAGE_SIZE, **filters}
             if cursor:
                 params["page"] = cursor
-            raw = self.client.beta.deployments.with_raw_response.list(extra_headers=self._headers, **params)
-            body = raw.http_response.json()
+            body = self._read(self.client.beta.deployments.with_raw_response.list, **params)
             yield list(body.get("data") or [])
             cursor = body.get("next_page")
             if not cursor:
@@ -81,28 +146,37 @@ class Api:
             and (item.get("metadata") or {}).get(tags.NAME) == name
         ]
 
-    def _call(self, method: Callable[..., Any], *args: Any, **body: Any) -> dict[str, Any]:
-        raw = method(*args, extra_headers=self._headers, **body)
+    def _call(self, method: Callable[..., Any], *args: Any, attempt: int = 1, **body: Any) -> dict[str, Any]:
+        raw = method(*args, extra_headers=self._headers, timeout=self.timeout(attempt), **body)
         data: dict[str, Any] = raw.http_response.json()
         return data
 
+    # Writes are tried once per call: only the executor knows which are safe to repeat.
+    # `attempt` (1 = first try) lengthens the timeout of a retry.
+
     def retrieve(self, deployment_id: str) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.retrieve, deployment_id)
+        return self._read(self.client.beta.deployments.with_raw_response.retrieve, deployment_id)
 
-    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.create, **body)
+    def create(self, body: Mapping[str, Any], attempt: int = 1) -> dict[str, Any]:
+        return self._call(self.client.beta.deployments.with_raw_response.create, attempt=attempt, **body)
 
-    def update(self, deployment_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.update, deployment_id, **body)
+    def update(self, deployment_id: str, body: Mapping[str, Any], attempt: int = 1) -> dict[str, Any]:
+        return self._call(
+            self.client.beta.deployments.with_raw_response.update, deployment_id, attempt=attempt, **body
+        )
 
-    def pause(self, deployment_id: str) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id)
+    def pause(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
+        return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id, attempt=attempt)
 
-    def unpause(self, deployment_id: str) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.unpause, deployment_id)
+    def unpause(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
+        return self._call(
+            self.client.beta.deployments.with_raw_response.unpause, deployment_id, attempt=attempt
+        )
 
-    def archive(self, deployment_id: str) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.archive, deployment_id)
+    def archive(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
+        return self._call(
+            self.client.beta.deployments.with_raw_response.archive, deployment_id, attempt=attempt
+        )
 
     def run(self, deployment_id: str) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.run, deployment_id)
@@ -125,7 +199,7 @@ class Api:
         def look(key: tuple[str, str]) -> str | None:
             kind, ref = key
             try:
-                found = self._call(getters[kind], ref)
+                found = self._read(getters[kind], ref)
             except anthropic.NotFoundError:
                 return f"{kind} {ref} does not exist"
             return f"{kind} {ref} is archived" if found.get("archived_at") else None

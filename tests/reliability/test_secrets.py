@@ -1,0 +1,166 @@
+"""Secret hygiene: every command, with a known token and API key set, never prints or writes either."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from benchmarks.reliability import Repo, manifest
+from click.testing import Result
+
+from agentops.emulator import EmulatorServer
+from tests.github.conftest import FakeGitHub, github_env
+from tests.github.conftest import github as github  # a fixture, used by name
+from tests.helpers import make_client, make_deployment_body
+from tests.reconcile.conftest import TOKEN  # the token the fake GitHub accepts
+
+API_KEY = "sk-ant-hygiene-KEY-51b2e8"
+SECRETS = (TOKEN, API_KEY)
+
+
+class EchoHandler(BaseHTTPRequestHandler):
+    """A hostile API: lists nothing, accepts references, and rejects writes echoing the whole request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def _send(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/v1/deployments"):
+            self._send(200, {"data": [], "next_page": None})
+        else:
+            self._send(200, {"id": self.path.rsplit("/", 1)[-1], "archived_at": None})
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
+        echo = f"bad request {body} headers {dict(self.headers)}"
+        self._send(400, {"type": "error", "error": {"type": "invalid_request_error", "message": echo}})
+
+
+@pytest.fixture
+def echo_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _with_token(name: str, variable: str = "GITHUB_TOKEN") -> dict[str, Any]:
+    resource = {
+        "type": "github_repository",
+        "url": f"https://github.com/o/{name}",
+        "authorization_token": f"${{{variable}}}",
+    }
+    return manifest(int(name.rsplit("-", 1)[-1]), revision=0) | {"name": name, "resources": [resource]}
+
+
+def _leaks(text: str) -> list[str]:
+    return [secret for secret in SECRETS if secret in text]
+
+
+def test_no_command_prints_or_writes_a_secret(
+    tmp_path: Path,
+    emulator: EmulatorServer,
+    echo_url: str,
+    github: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    monkeypatch.chdir(root)  # `import` works on the repository it is run in
+    summary = root / "step-summary.md"  # plan and apply also write here in GitHub Actions
+    repo = Repo.create(
+        root,
+        emulator,
+        ANTHROPIC_API_KEY=API_KEY,
+        GITHUB_TOKEN=TOKEN,
+        GITHUB_STEP_SUMMARY=str(summary),
+        **github_env(github),
+    )
+    repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3)])
+    outputs: list[tuple[str, Result]] = []
+
+    def run(label: str, *args: str, env: dict[str, str] | None = None) -> Result:
+        result = repo.run(*args, env=env)
+        outputs.append((label, result))
+        return result
+
+    saved = root / "saved-plan.json"
+    run("validate", "validate", str(root))
+    run("validate json", "validate", str(root), "--format", "json")
+    run("plan text", "plan", str(root))
+    run("plan json", "plan", str(root), "--format", "json")
+    assert run("plan --out", "plan", str(root), "--out", str(saved)).exit_code == 0
+    assert run("apply saved", "apply", str(saved), "--auto-approve").exit_code == 0
+    # A rotated token: an update that sends the new value.
+    rotated = {"GITHUB_TOKEN": TOKEN + "-rotated"}
+    assert run("apply rotated", "apply", str(root), "--auto-approve", env=rotated).exit_code == 0
+    assert run("apply", "apply", str(root), "--auto-approve").exit_code == 0
+    assert run("status", "status", str(root)).exit_code == 0
+    assert run("status json", "status", str(root), "--format", "json").exit_code == 0
+    assert run("run", "run", "sec-0001", str(root)).exit_code == 0
+    with make_client(emulator.url) as sdk:  # something to import, carrying a write-only token
+        resource = {
+            "type": "github_repository",
+            "url": "https://github.com/o/x",
+            "authorization_token": TOKEN,
+        }
+        sdk.beta.deployments.create(**make_deployment_body(name="console-made", resources=[resource]))
+    assert run("import", "import", "console-made").exit_code == 0
+    imported = (root / "deployments" / "console-made.yaml").read_text()
+    assert "${GITHUB_TOKEN}" in imported and not _leaks(imported)
+    repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3, revision=4)])
+    assert run("comment", "comment", str(root), "--pr", "7").exit_code == 0
+    assert run("comment saved", "comment", "--plan", str(saved), "--pr", "7").exit_code == 0
+    bad_github = {"GITHUB_TOKEN": TOKEN + "-wrong"}
+    assert run("comment rejected", "comment", str(root), "--pr", "7", env=bad_github).exit_code == 1
+
+    # Errors on purpose.
+    repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3, revision=5)])
+    assert run("stale plan", "plan", str(root), "--out", str(saved)).exit_code == 0
+    repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3, revision=6)])
+    assert run("apply change", "apply", str(root), "--auto-approve").exit_code == 0
+    stale = run("apply stale", "apply", str(saved), "--auto-approve")
+    assert stale.exit_code == 1 and "stale" in stale.stderr
+    repo.write([_with_token("sec-0001"), _with_token("sec-0009", "UNSET_VARIABLE")])
+    assert run("missing variable", "plan", str(root)).exit_code == 1
+    repo.write([_with_token("sec-0001"), manifest(3) | {"name": "untagged"}])
+    (root / "deployments" / "untagged.yaml").write_text(yaml.safe_dump(manifest(4) | {"name": "untagged"}))
+    with make_client(emulator.url) as sdk:
+        sdk.beta.deployments.create(**make_deployment_body(name="untagged"))
+    assert run("conflict", "apply", str(root), "--auto-approve").exit_code == 1
+    repo.write([_with_token("sec-0001") | {"description": "changed"}])
+    echo = {"ANTHROPIC_BASE_URL": echo_url}
+    assert run("echoing API", "apply", str(root), "--auto-approve", env=echo).exit_code == 1
+    assert (
+        run("unreachable", "plan", str(root), env={"ANTHROPIC_BASE_URL": "http://127.0.0.1:9"}).exit_code == 1
+    )
+
+    echoed = next(result for label, result in outputs if label == "echoing API")
+    assert "bad request" in echoed.stderr, echoed.output  # the API's message is shown, scrubbed
+    assert "***" in echoed.stderr
+    for label, result in outputs:
+        assert not _leaks(result.stdout + result.stderr), (label, result.output)
+        assert "Traceback" not in result.output, label
+    written = [path for path in root.rglob("*") if path.is_file()]
+    assert saved in written and summary in written
+    for path in written:
+        assert not _leaks(path.read_bytes().decode("utf-8", "replace")), path
+    posted = github.bodies(7)
+    assert posted and "agentops" in posted[0].lower()
+    assert not _leaks("\n".join(posted))
