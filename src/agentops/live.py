@@ -7,6 +7,7 @@ executor decides what is safe to retry (a create is not).
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import time
@@ -67,8 +68,17 @@ def make_client(
         raise CredentialsMissing(
             "ANTHROPIC_API_KEY is not set: export it, or use --local to run against the embedded emulator"
         )
+    _cap_sdk_logging()
     seconds = client_timeout() if timeout is None else timeout
     return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=seconds)
+
+
+def _cap_sdk_logging() -> None:
+    """Keep the SDK's debug log off: with ANTHROPIC_LOG=debug it logs request bodies, tokens included."""
+    for name in ("anthropic", "httpx2"):
+        logger = logging.getLogger(name)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.setLevel(logging.INFO)
 
 
 def retry_after(exc: anthropic.APIStatusError) -> float | None:

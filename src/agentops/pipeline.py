@@ -12,10 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import anthropic
-
 from agentops.identity import Live
-from agentops.live import Api, client_timeout, make_client
+from agentops.live import Api, make_client
 from agentops.manifest.loader import Project
 from agentops.manifest.secrets import SECRET_REF, missing_secrets, secret_refs
 from agentops.normalize import Desired, desired
@@ -37,10 +35,7 @@ def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
     with EmulatorServer(db_path=state / LOCAL_DB) as server:
-        client = anthropic.Anthropic(
-            base_url=server.url, api_key="local-emulator", max_retries=0, timeout=client_timeout()
-        )
-        yield Api(client, workspace_id)
+        yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id)
 
 
 def desired_state(project: Project, stack: str, environ: Mapping[str, str]) -> list[Desired]:
