@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import secrets
 import string
 from dataclasses import replace
@@ -49,9 +50,21 @@ def validate(model: type[BaseModel], data: Any) -> BaseModel:
         raise bad_request("; ".join(parts)) from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _upcoming(expression: str, timezone: str, minute: int) -> tuple[str, ...]:
+    # Fire times are whole minutes, so every instant within one minute has the same next runs:
+    # a page of a listing computes each distinct schedule once, not once per deployment.
+    runs = cron.next_runs(cron.parse(expression), cron.check_timezone(timezone), from_ms(minute * 60_000))
+    return tuple(rfc3339(to_ms(run)) for run in runs)
+
+
 def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
-    """The response shape: write-only secrets removed, computed schedule times added."""
-    out = copy.deepcopy(doc)
+    """The response shape: write-only secrets removed, computed schedule times added.
+
+    Only the parts it changes are copied (a deep copy of every listed document was most of
+    the cost of a listing); the rest is shared with `doc`, which callers no longer modify.
+    """
+    out = dict(doc)
     out["resources"] = [
         {key: value for key, value in resource.items() if key not in _WRITE_ONLY}
         for resource in out["resources"]
@@ -60,11 +73,8 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     if schedule is not None:
         upcoming: list[str] = []
         if out.get("archived_at") is None:
-            runs = cron.next_runs(
-                cron.parse(schedule["expression"]), cron.check_timezone(schedule["timezone"]), from_ms(now_ms)
-            )
-            upcoming = [rfc3339(to_ms(run)) for run in runs]
-        schedule["upcoming_runs_at"] = upcoming
+            upcoming = list(_upcoming(schedule["expression"], schedule["timezone"], now_ms // 60_000))
+        out["schedule"] = {**schedule, "upcoming_runs_at": upcoming}
     if out.get("budget") is None:
         out.pop("budget", None)
     return out

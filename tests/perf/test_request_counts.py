@@ -1,0 +1,99 @@
+"""Plan and apply cost exactly the lower bound of API requests (counted at the emulator).
+
+A plan: ceil(live / 100) list pages (at least one) plus one lookup per distinct referenced
+agent, environment and vault, and nothing else (no per-deployment retrieve). An apply: that
+plan, then one request per action (a create or update that also changes status is two).
+Times are not asserted here; `benchmarks/scale.py` reports them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+from tests.reconcile.conftest import Stack, manifest
+
+N = 250
+AGENTS = ("agent_011perfA", "agent_011perfB", "agent_011perfC")
+ENVIRONMENTS = ("env_011perfMain", "env_011perfGpu")
+VAULTS = ("vlt_011perfShared", "vlt_011perfOps")
+LOOKUPS = {
+    *(f"/v1/agents/{a}" for a in AGENTS),
+    *(f"/v1/environments/{e}" for e in ENVIRONMENTS),
+    *(f"/v1/vaults/{v}" for v in VAULTS),
+}
+
+
+def manifests(count: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """`count` manifests sharing a few references; every 50th is paused; `changes` by name."""
+    out = []
+    for i in range(count):
+        agent = AGENTS[i % len(AGENTS)]
+        item = manifest(
+            f"perf-{i:03d}",
+            agent=agent if i % 2 else {"id": agent, "version": 1},
+            environment_id=ENVIRONMENTS[i % len(ENVIRONMENTS)],
+            vault_ids=[VAULTS[i % len(VAULTS)]],
+            schedule={"expression": f"{i % 60} {i % 24} * * 1-5", "timezone": "UTC"},
+            status="paused" if i % 50 == 0 else "active",
+        )
+        out.append({**item, **changes.get(item["name"], {})})
+    return out
+
+
+def kinds(stack: Stack) -> Counter[str]:
+    """The requests since the last reset, by kind; a lookup only counts if it is one of LOOKUPS."""
+    counts: Counter[str] = Counter()
+    lookups: list[str] = []
+    for method, path, status in stack.emulator.requests:
+        assert status == 200, (method, path, status)
+        parts = path.strip("/").split("/")
+        if parts[1] != "deployments":
+            lookups.append(path)
+            counts["lookup"] += 1
+        elif method == "GET":
+            counts["list" if len(parts) == 2 else "retrieve"] += 1
+        else:
+            counts["create" if len(parts) == 2 else parts[3] if len(parts) == 4 else "update"] += 1
+    assert sorted(lookups) == sorted(LOOKUPS)  # each distinct reference exactly once
+    return counts
+
+
+def plan_cost(live: int) -> Counter[str]:
+    return Counter(list=max(1, math.ceil(live / 100)), lookup=len(LOOKUPS))
+
+
+def test_plan_and_apply_cost_exactly_the_lower_bound(stack: Stack) -> None:
+    paused = N // 50
+    stack.write(*manifests(N))
+    result = stack.run("plan", str(stack.root))
+    assert result.exit_code == 0, result.output
+    assert f"Plan: {N} to create, 0 to update, {paused} to pause," in result.output
+    assert kinds(stack) == plan_cost(0)
+
+    stack.emulator.reset_counts()
+    assert stack.apply().exit_code == 0
+    # A create that must also be paused is two requests: the API creates deployments active.
+    assert kinds(stack) == plan_cost(0) + Counter(create=N, pause=paused)
+
+    stack.emulator.reset_counts()
+    result = stack.run("plan", str(stack.root), "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    assert kinds(stack) == plan_cost(N)
+
+    # 10 updates, 3 of them also paused; the 5 paused ones active again; 4 manifests removed.
+    changed = {f"perf-{i:03d}": {"description": "changed"} for i in range(1, 11)}
+    for i in (1, 2, 3):
+        changed[f"perf-{i:03d}"]["status"] = "paused"
+    for i in range(0, N, 50):
+        changed[f"perf-{i:03d}"] = {"status": "active"}
+    stack.write(*manifests(N - 4, **changed))
+    stack.emulator.reset_counts()
+    assert stack.apply().exit_code == 0
+    assert kinds(stack) == plan_cost(N) + Counter(update=10, pause=3, unpause=paused, archive=4)
+
+    stack.emulator.reset_counts()
+    result = stack.run("plan", str(stack.root), "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    assert kinds(stack) == plan_cost(N - 4)
