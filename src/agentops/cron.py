@@ -7,6 +7,7 @@ numbers, `*`, ranges, lists and steps; no names, no L W # ?, no @shortcuts.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -79,6 +80,7 @@ def _parse_field(text: str, name: str, low: int, high: int) -> frozenset[int]:
     return frozenset(values)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(expression: str) -> CronSpec:
     """Parse a strict 5-field expression or raise CronError naming the problem."""
     if not isinstance(expression, str) or not expression.strip():

@@ -85,13 +85,17 @@ def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
 
 @dataclass(frozen=True)
 class Entry:
-    """One document's identity, as written (also for invalid documents, so clashes still show)."""
+    """One document's identity, as written (also for invalid documents, so clashes still show).
+
+    Positions are resolved up front so an entry holds no YAML nodes: it stays small, and it
+    can cross a process boundary when files are loaded in parallel.
+    """
 
     name: str
     previous_names: list[str]
     file: str
     line: int
-    locator: Locator
+    anchors: dict[tuple[int | str, ...], tuple[str, int, int, str]]
 
     @classmethod
     def of(cls, data: dict[str, Any], file: str, line: int, locator: Locator) -> Entry | None:
@@ -99,7 +103,15 @@ class Entry:
         if not isinstance(name, str):
             return None
         olds = [old if isinstance(old, str) else "" for old in previous] if isinstance(previous, list) else []
-        return cls(name, olds, file, line, locator)
+        locs: list[tuple[int | str, ...]] = [("name",), *(("previous_names", index) for index in range(len(olds)))]
+        anchors = {}
+        for loc in locs:
+            where = locator.problem(loc, "")
+            anchors[loc] = (where.file, where.line, where.column, where.path)
+        return cls(name, olds, file, line, anchors)
+
+    def problem(self, loc: tuple[int | str, ...], message: str, hint: str | None = None) -> Problem:
+        return Problem(*self.anchors[loc], message, hint)
 
 
 def _where(entry: Entry) -> str:
@@ -115,7 +127,7 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
     for name, same in by_name.items():
         for entry in same if len(same) > 1 else ():
             others = ", ".join(_where(other) for other in same if other is not entry)
-            problems.append(entry.locator.problem(
+            problems.append(entry.problem(
                 ("name",), f"duplicate name {name!r}, also used at {others}",
                 "names identify deployments and must be unique"))
     claims: dict[str, list[Entry]] = defaultdict(list)
@@ -125,9 +137,9 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
                 continue
             loc = ("previous_names", index)
             if old == entry.name:
-                problems.append(entry.locator.problem(loc, "is this manifest's own name"))
+                problems.append(entry.problem(loc, "is this manifest's own name"))
             elif old in by_name:
-                problems.append(entry.locator.problem(
+                problems.append(entry.problem(
                     loc, f"{old!r} is the name of the manifest at {_where(by_name[old][0])}",
                     "a previous name must no longer be in use"))
             if all(other is not entry for other in claims[old]):
@@ -136,7 +148,7 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
         for entry in claimants if len(claimants) > 1 else ():
             others = ", ".join(_where(other) for other in claimants if other is not entry)
             index = entry.previous_names.index(old)
-            problems.append(entry.locator.problem(("previous_names", index),
+            problems.append(entry.problem(("previous_names", index),
                                                   f"{old!r} is also a previous name at {others}",
                                                   "only one manifest can be renamed from a name"))
     return problems

@@ -72,8 +72,8 @@ def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
     return Problem(file, line, column, "", message)
 
 
-def _inspect(root: yaml.Node, tree: Tree) -> Problem | None:
-    """Refuse recursive aliases, documents whose aliases expand too far, and duplicate keys."""
+def _alias_problem(root: yaml.Node, tree: Tree) -> Problem | None:
+    """Refuse recursive aliases and documents whose aliases expand too far (an alias bomb)."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
     issue: list[Problem] = []
@@ -91,15 +91,7 @@ def _inspect(root: yaml.Node, tree: Tree) -> Problem | None:
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(child) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                    if key.value in seen and not issue:
-                        line, column = tree.position(key)
-                        issue.append(Problem(tree.file, line, column, key.value, "duplicate key",
-                                             "each key may appear once in a mapping"))
-                    seen.add(key.value)
-                total += size(key) + size(value)
+            total += sum(size(key) + size(value) for key, value in node.value)
         active.discard(id(node))
         sizes[id(node)] = total
         return total
@@ -115,28 +107,51 @@ def _inspect(root: yaml.Node, tree: Tree) -> Problem | None:
     return None
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: yaml.ScalarNode) -> None:
+        self.key = key
+
+
 # libyaml's parser is ~10x faster than PyYAML's pure-Python one; both construct with SafeConstructor.
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
-    """Safe loading: plain data only; any other tag is a construction error."""
+    """Safe loading: plain data only; any other tag is a construction error; duplicate keys refused."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # Checked here, during the one walk construction makes anyway, rather than in a walk of its own.
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    raise _DuplicateKey(key)
+                seen.add(key.value)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[Any, Tree]], list[Problem]]:
     """Every non-empty document of a YAML stream as (data, tree); stops at the first syntax error."""
     out: list[tuple[Any, Tree]] = []
     loader = _Loader(text)
+    # Aliases need anchors: a stream without "&" cannot hold an alias bomb, so skip that walk.
+    may_alias = "&" in text
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
             tree = Tree(file, node, line_offset)
-            refused = _inspect(node, tree)
+            refused = _alias_problem(node, tree) if may_alias else None
             if refused is not None:
                 return out, [refused]
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except _DuplicateKey as duplicate:
+                line, column = tree.position(duplicate.key)
+                return out, [Problem(file, line, column, duplicate.key.value, "duplicate key",
+                                     "each key may appear once in a mapping")]
             if data is not None:
                 out.append((data, tree))
     except yaml.YAMLError as exc:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from agentops import spec
 from agentops.manifest import checks
-from agentops.manifest.config import CONFIG_FILE, Config, load_config, merge_defaults
+from agentops.manifest.config import CONFIG_FILE, Config, LoadedConfig, load_config, merge_defaults
 from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator
@@ -112,8 +119,9 @@ def _build(
     if problems:
         return None, problems
     if text is not None:
-        event = {"type": "user.message", "content": [{"type": "text", "text": text}]}
-        manifest = Manifest.model_validate({**data, "initial_events": [event]})
+        # Built from the models directly: re-validating the whole manifest doubled load time.
+        event = spec.UserMessageEvent(type="user.message", content=[spec.TextBlock(type="text", text=text)])
+        manifest = manifest.model_copy(update={"initial_events": [event]})
     return manifest, []
 
 
@@ -149,24 +157,102 @@ def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
     problems = list(loaded.problems)
     targets, partial, found = _targets(start, root / loaded.config.manifests, root)
     problems.extend(found)
-    entries: list[checks.Entry] = []
-    manifests: list[LoadedManifest] = []
-    files = [CONFIG_FILE]
+    if _parallel_ok(len(targets)):
+        chunk = _load_parallel(targets, root, loaded)
+    else:
+        with _gc_paused():
+            chunk = _load_chunk(targets, root, loaded)
+    problems.extend(chunk.problems)
+    problems.extend(checks.cross_document_problems(chunk.entries))
+    files = [CONFIG_FILE, *chunk.files]
+    return Project(root, loaded.config, chunk.manifests, sorted(set(problems)), partial, files)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading builds many long-lived objects and no garbage cycles; collector passes over the
+    growing heap cost a third of the load time of 5,000 files (benchmarks/scale.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class _Chunk:
+    problems: list[Problem] = field(default_factory=list)
+    entries: list[checks.Entry] = field(default_factory=list)
+    manifests: list[LoadedManifest] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
+    out = _Chunk()
     for target in targets:
         file = target.relative_to(root).as_posix()
-        files.append(file)
+        out.files.append(file)
         for item in parse_file(target, file):
             if isinstance(item, Problem):
-                problems.append(item)
+                out.problems.append(item)
                 continue
             data = merge_defaults(loaded.config.defaults, item.data)
             locator = Locator(item.tree, data, loaded.defaults)
             manifest, more = _build(item, locator, target, root)
-            problems.extend(more)
+            out.problems.extend(more)
             if manifest is not None:
-                manifests.append(LoadedManifest(manifest, file, item.line))
+                out.manifests.append(LoadedManifest(manifest, file, item.line))
             entry = checks.Entry.of(data, file, item.line, locator)
             if entry is not None:
-                entries.append(entry)
-    problems.extend(checks.cross_document_problems(entries))
-    return Project(root, loaded.config, manifests, sorted(set(problems)), partial, files)
+                out.entries.append(entry)
+    return out
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 400
+_forked: tuple[Path, LoadedConfig] | None = None
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _parallel_ok(count: int) -> bool:
+    """Fork workers only where it is safe: a fork start method and no other threads to inherit."""
+    return (
+        count >= PARALLEL_MIN_FILES
+        and _cpus() > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _load_forked(targets: list[Path]) -> _Chunk:
+    assert _forked is not None
+    with _gc_paused():
+        return _load_chunk(targets, *_forked)
+
+
+def _load_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
+    """Parse and check contiguous slices of the files in forked workers; results keep file order."""
+    global _forked
+    workers = min(_cpus(), 4)
+    size = -(-len(targets) // workers)
+    slices = [targets[i : i + size] for i in range(0, len(targets), size)]
+    # Workers inherit the config through fork instead of pickling its YAML nodes.
+    _forked = (root, loaded)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(slices), mp_context=context) as pool:
+            parts = list(pool.map(_load_forked, slices))
+    finally:
+        _forked = None
+    out = _Chunk()
+    for part in parts:
+        out.problems.extend(part.problems)
+        out.entries.extend(part.entries)
+        out.manifests.extend(part.manifests)
+        out.files.extend(part.files)
+    return out
