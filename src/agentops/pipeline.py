@@ -9,13 +9,12 @@ import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from agentops.identity import Live
 from agentops.live import Api, make_client
 from agentops.manifest.loader import Project
-from agentops.manifest.secrets import SECRET_REF, missing_secrets, secret_refs
+from agentops.manifest.secrets import missing_secrets
 from agentops.normalize import Desired, desired
 from agentops.plan import Blocker, Options, Plan, build_plan
 
@@ -42,26 +41,6 @@ def desired_state(project: Project, stack: str, environ: Mapping[str, str]) -> l
     return [desired(m.manifest, m.file, m.line, stack, environ) for m in project.manifests]
 
 
-def _values(variables: set[str], environ: Mapping[str, str]) -> list[str]:
-    return [environ[var] for var in sorted(variables | {"ANTHROPIC_API_KEY"}) if environ.get(var)]
-
-
-def secret_values(project: Project, environ: Mapping[str, str]) -> list[str]:
-    """The values of every secret the manifests reference, and the API key (to scrub from output)."""
-    return _values({var for m in project.manifests for var in secret_refs(m.manifest)}, environ)
-
-
-def plan_secret_values(plan: Plan, environ: Mapping[str, str]) -> list[str]:
-    """The same for a saved plan, from the `${VAR}` references its bodies carry."""
-    refs = {
-        match.group(1)
-        for action in plan.actions
-        for resource in (action.patch or {}).get("resources") or []
-        if (match := SECRET_REF.match(str(resource.get("authorization_token", ""))))
-    }
-    return _values(refs, environ)
-
-
 def make_plan(
     project: Project,
     api: Api,
@@ -83,16 +62,3 @@ def make_plan(
         current = listing.result() if listing is not None else live or []
     options_for_load = Options(**{**options.__dict__, "partial": options.partial or project.partial})
     return build_plan(wants, current, options_for_load, blockers, workspace_id=api.workspace_id)
-
-
-@dataclass(frozen=True)
-class Redactor:
-    """Replaces known secret values in any text before it is shown or written."""
-
-    values: tuple[str, ...]
-
-    def __call__(self, text: str) -> str:
-        for value in self.values:
-            if len(value) >= 4:
-                text = text.replace(value, "***")
-        return text

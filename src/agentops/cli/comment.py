@@ -9,24 +9,24 @@ from typing import Any
 import click
 
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.reconcile import (
+from agentops.cli.common import (
     Failure,
-    _load_saved,
-    _options,
-    _project,
-    _project_session,
     base_ref_option,
-    plan_against,
+    checked,
+    load_saved,
     plan_options,
+    plan_options_from,
 )
+from agentops.cli.session import plan_against, project_session
 from agentops.github import Comments, GitHubError, run_url, target_from_env
-from agentops.pipeline import Redactor, plan_secret_values, secret_values
+from agentops.manifest.loader import load_project
 from agentops.plan import Plan
+from agentops.redact import Redactor, plan_secret_values, secret_values
 from agentops.render.markdown import COMMENT_LIMIT, marker, render_markdown
 
 
 def _saved(path: Path) -> Plan:
-    saved = _load_saved(path)
+    saved = load_saved(path)
     if saved is None:
         raise Failure(f"{path} is not a saved plan (make one with `agentops plan --out plan.json`)")
     return saved
@@ -62,10 +62,10 @@ def comment(
         result = _saved(plan_file)
         redact = Redactor((*plan_secret_values(result, os.environ), target.token))
     else:
-        project = _project(path, opts)
+        project = checked(load_project(path, opts.stack))
         redact = Redactor((*secret_values(project, os.environ), target.token))
-        with _project_session(project, opts, redact) as api:
-            result = plan_against(project, api, _options(project, **flags), base_ref)
+        with project_session(project, opts, redact) as api:
+            result = plan_against(project, api, plan_options_from(project, **flags), base_ref)
     body = redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(target) as comments:

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from agentops import spec, tags
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.reconcile import Failure, _session
+from agentops.cli.common import Failure
+from agentops.cli.session import session
 from agentops.diff import changed_fields
 from agentops.export import DEFAULT_TOKEN_VAR, load_back, to_manifest, to_yaml
 from agentops.identity import Live
@@ -27,7 +28,7 @@ from agentops.manifest.config import Config, load_config
 from agentops.manifest.loader import find_root, load_project
 from agentops.manifest.secrets import SECRET_REF, secret_refs
 from agentops.normalize import comparable, desired
-from agentops.pipeline import Redactor
+from agentops.redact import Redactor
 
 MAX_FILE_STEM = 100
 
@@ -211,7 +212,7 @@ def import_(
 
     environ = os.environ
     redact = Redactor(tuple(v for v in (environ.get(token_var), environ.get("ANTHROPIC_API_KEY")) if v))
-    with _session(root, opts.workspace_id or config.workspace_id, opts.local, redact) as api:
+    with session(root, opts.workspace_id or config.workspace_id, opts.local, redact) as api:
         live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page]
         chosen, refused, notes = select(live, names, config.stack)
         items = []

@@ -9,12 +9,13 @@ import click
 
 from agentops import tags
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.reconcile import Failure, _session
+from agentops.cli.common import Failure
+from agentops.cli.session import session
 from agentops.identity import Live
 from agentops.live import Api
 from agentops.manifest.config import load_config
 from agentops.manifest.loader import find_root
-from agentops.pipeline import Redactor
+from agentops.redact import Redactor
 
 
 def find_deployment(api: Api, stack: str, name: str) -> Live:
@@ -61,7 +62,7 @@ def run(opts: GlobalOptions, /, name: str, path: Path) -> None:
         raise Failure("agentops.yaml has problems; nothing was run")
     config = loaded.config
     redact = Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v))
-    with _session(root, opts.workspace_id or config.workspace_id, opts.local, redact) as api:
+    with session(root, opts.workspace_id or config.workspace_id, opts.local, redact) as api:
         target = find_deployment(api, config.stack, name)
         result = api.run(target.id)
     error = result.get("error")

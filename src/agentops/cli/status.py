@@ -16,12 +16,14 @@ import click
 
 from agentops import tags
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.reconcile import _project, _project_session
+from agentops.cli.common import checked
+from agentops.cli.session import project_session
 from agentops.identity import Live, match
-from agentops.manifest.loader import Project
+from agentops.manifest.loader import Project, load_project
 from agentops.manifest.secrets import missing_secrets
-from agentops.pipeline import Redactor, desired_state, secret_values
+from agentops.pipeline import desired_state
 from agentops.plan import Options, Plan, build_plan, describe_pause
+from agentops.redact import Redactor, secret_values
 
 COLUMNS = ("NAME", "STATUS", "SCHEDULE", "NEXT RUN", "LAST RUN", "DRIFT")
 
@@ -147,9 +149,9 @@ def render_table(table: list[dict[str, Any]]) -> str:
 @click.pass_obj
 def status(opts: GlobalOptions, /, path: Path, fmt: str) -> None:
     """Show the stack's deployments: status, schedule, next and last run, drift."""
-    project = _project(path, opts)
+    project = checked(load_project(path, opts.stack))
     redact = Redactor(tuple(secret_values(project, os.environ)))
-    with _project_session(project, opts, redact) as api:
+    with project_session(project, opts, redact) as api:
         live = api.list_deployments()
     table = rows(project, live, project.config.stack, os.environ)
     if fmt == "json":

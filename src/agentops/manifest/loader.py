@@ -6,7 +6,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -143,6 +143,15 @@ def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, l
 
 def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
     """Load and check everything under the project holding `path`; problems are returned, never raised."""
+    return start_load(path, stack)()
+
+
+def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[], Project]:
+    """Begin loading; the returned function finishes it and returns the Project.
+
+    Large repositories are parsed in forked workers right away, so the caller can do other
+    work in between (the CLI imports the SDK, over a second, while they run).
+    """
     start = path.resolve()
     root = find_root(start) if start.exists() else None
     if root is None:
@@ -152,20 +161,25 @@ def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
         hint = "run `agentops init` to create one" if start.exists() else None
         config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
                                         defaults={})
-        return Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
+        missing = Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
+        return lambda: missing
     loaded = load_config(root, stack)
     problems = list(loaded.problems)
     targets, partial, found = _targets(start, root / loaded.config.manifests, root)
     problems.extend(found)
-    if _parallel_ok(len(targets)):
-        chunk = _load_parallel(targets, root, loaded)
-    else:
-        with _gc_paused():
-            chunk = _load_chunk(targets, root, loaded)
-    problems.extend(chunk.problems)
-    problems.extend(checks.cross_document_problems(chunk.entries))
-    files = [CONFIG_FILE, *chunk.files]
-    return Project(root, loaded.config, chunk.manifests, sorted(set(problems)), partial, files)
+    collect = _start_parallel(targets, root, loaded) if _parallel_ok(len(targets)) else None
+
+    def finish() -> Project:
+        if collect is not None:
+            chunk = collect()
+        else:
+            with _gc_paused():
+                chunk = _load_chunk(targets, root, loaded)
+        every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
+        files = [CONFIG_FILE, *chunk.files]
+        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files)
+
+    return finish
 
 
 @contextmanager
@@ -235,24 +249,32 @@ def _load_forked(targets: list[Path]) -> _Chunk:
         return _load_chunk(targets, *_forked)
 
 
-def _load_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
+def _start_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> Callable[[], _Chunk]:
     """Parse and check contiguous slices of the files in forked workers; results keep file order."""
     global _forked
     workers = min(_cpus(), 4)
     size = -(-len(targets) // workers)
     slices = [targets[i : i + size] for i in range(0, len(targets), size)]
-    # Workers inherit the config through fork instead of pickling its YAML nodes.
+    # Workers inherit the config through fork instead of pickling its YAML nodes; with the fork
+    # method every worker is started by the first submit.
     _forked = (root, loaded)
+    pool = ProcessPoolExecutor(max_workers=len(slices), mp_context=multiprocessing.get_context("fork"))
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(slices), mp_context=context) as pool:
-            parts = list(pool.map(_load_forked, slices))
+        futures = [pool.submit(_load_forked, part) for part in slices]
     finally:
         _forked = None
-    out = _Chunk()
-    for part in parts:
-        out.problems.extend(part.problems)
-        out.entries.extend(part.entries)
-        out.manifests.extend(part.manifests)
-        out.files.extend(part.files)
-    return out
+
+    def collect() -> _Chunk:
+        out = _Chunk()
+        try:
+            for future in futures:
+                part = future.result()
+                out.problems.extend(part.problems)
+                out.entries.extend(part.entries)
+                out.manifests.extend(part.manifests)
+                out.files.extend(part.files)
+        finally:
+            pool.shutdown(cancel_futures=True)
+        return out
+
+    return collect
