@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
 from click.testing import CliRunner, Result
@@ -98,9 +98,9 @@ class Repo:
     env: dict[str, str]
 
     @classmethod
-    def create(cls, root: Path, emulator: EmulatorServer, **env: str) -> Repo:
+    def create(cls, root: Path, emulator: EmulatorServer, stack: str = STACK, **env: str) -> Self:
         (root / "deployments").mkdir(parents=True, exist_ok=True)
-        (root / "agentops.yaml").write_text(f"stack: {STACK}\n")
+        (root / "agentops.yaml").write_text(f"stack: {stack}\n")
         return cls(root, emulator, {"ANTHROPIC_BASE_URL": emulator.url, "ANTHROPIC_API_KEY": API_KEY, **env})
 
     def write(self, manifests: list[dict[str, Any]]) -> None:

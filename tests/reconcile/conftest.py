@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from click.testing import CliRunner, Result
+from benchmarks.reliability import Repo
 
-from agentops.cli import main
 from agentops.emulator import EmulatorServer
 
 STACK = "team-a"
@@ -30,22 +26,11 @@ def manifest(name: str, **fields: Any) -> dict[str, Any]:
     return data
 
 
-@dataclass
-class Stack:
-    root: Path
-    emulator: EmulatorServer
-    env: dict[str, str]
+class Stack(Repo):
+    """A stack repository whose manifests are written as separate arguments."""
 
-    def write(self, *manifests: dict[str, Any]) -> None:
-        folder = self.root / "deployments"
-        for old in folder.glob("*.yaml"):
-            old.unlink()
-        for item in manifests:
-            (folder / f"{item['name']}.yaml").write_text(yaml.safe_dump(item, sort_keys=False))
-
-    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        runner = CliRunner()
-        return runner.invoke(main, list(args), env={**self.env, **(env or {})}, catch_exceptions=False)
+    def write(self, *manifests: dict[str, Any]) -> None:  # type: ignore[override]
+        super().write(list(manifests))
 
     def plan_json(self, *args: str) -> dict[str, Any]:
         result = self.run("plan", str(self.root), "--format", "json", *args)
@@ -53,16 +38,7 @@ class Stack:
         data: dict[str, Any] = json.loads(result.stdout)
         return data
 
-    def apply(self, *args: str) -> Result:
-        return self.run("apply", str(self.root), "--auto-approve", *args)
-
 
 @pytest.fixture
 def stack(tmp_path: Path, emulator: EmulatorServer) -> Stack:
-    (tmp_path / "agentops.yaml").write_text(f"stack: {STACK}\n")
-    (tmp_path / "deployments").mkdir()
-    env = {"ANTHROPIC_BASE_URL": emulator.url, "ANTHROPIC_API_KEY": "sk-test-key-0000", "GITHUB_TOKEN": TOKEN}
-    return Stack(tmp_path, emulator, env)
-
-
-Writer = Callable[..., None]
+    return Stack.create(tmp_path, emulator, stack=STACK, GITHUB_TOKEN=TOKEN)
