@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,7 +35,8 @@ from agentops.emulator import EmulatorServer, Faults
 
 STACK = "reliability"
 API_KEY = "sk-reliability-key-0000"
-AGENTOPS = shutil.which("agentops") or "agentops"
+# The script installed beside this interpreter: CI runs the venv's python without activating it.
+AGENTOPS = str(Path(sys.executable).parent / "agentops")
 MAX_APPLIES = 8
 # Drains of in-flight requests and kill points are awaited by polling, never by a fixed sleep.
 POLL = 0.005

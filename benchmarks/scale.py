@@ -39,7 +39,8 @@ VAULTS = ("vlt_011CZbenchShared", "vlt_011CZbenchOps")
 REFERENCES = len(AGENTS) + len(ENVIRONMENTS) + len(VAULTS)  # every one is used when N >= 12
 STACK = "bench"
 TOKEN = "ghp_bench_token_value_0000"
-AGENTOPS = shutil.which("agentops") or "agentops"
+# The script installed beside this interpreter: CI runs the venv's python without activating it.
+AGENTOPS = str(Path(sys.executable).parent / "agentops")
 PAGE = 100
 
 MANIFEST = """name: bench-{i:05d}
