@@ -64,8 +64,24 @@ def stack_at(root: Path, ref: str) -> Iterator[Path | None]:
     archive = _git(root, "archive", "--format=tar", tree)
     with tempfile.TemporaryDirectory(prefix="agentops-base-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+            _extract(tar, Path(tmp))
         yield Path(tmp)
+
+
+def _extract(tar: tarfile.TarFile, folder: Path) -> None:
+    """Extract plain files and folders only, none outside `folder` (a ref's tree is untrusted)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(folder, filter="data")
+        return
+    # Python before 3.11.4 has no extraction filters: keep to the same rules by hand.
+    safe = [
+        member
+        for member in tar.getmembers()
+        if (member.isfile() or member.isdir())
+        and not Path(member.name).is_absolute()
+        and ".." not in Path(member.name).parts
+    ]
+    tar.extractall(folder, members=safe)
 
 
 def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> tuple[list[Desired], bool, int]:
