@@ -337,7 +337,7 @@ def bench_plan(work: Path, n: int, repeat: int, rows: list[dict[str, Any]]) -> N
     print(line("in-sync", insync, insync_requests, plan_bound(n)))
     print(line("lockfile baseline", base, base_requests, n + REFERENCES))
     print(f"  (the in-sync workspace was seeded into the store directly in {ms(seeding)})")
-    print(f"  interpreter + imports (`agentops plan --help`): wall {ms(startup.wall)}, cpu {ms(startup.cpu)}")
+    print(f"  interpreter + CLI imports, no SDK (`agentops plan --help`): wall {ms(startup.wall)}, cpu {ms(startup.cpu)}")
     in_process = sum(value for name, value in times.items() if name != "import")
     print(
         "  in-process, one run: "
@@ -428,7 +428,7 @@ def summary(rows: list[dict[str, Any]]) -> None:
     for n in sorted({n for n, _ in plans}):
         insync, base = plans[(n, "in-sync")], plans[(n, "baseline")]
         print(
-            f"  plan N={n:>5,} in-sync: wall {ms(insync['wall'])} (interpreter + imports {ms(insync['startup'])}, "
+            f"  plan N={n:>5,} in-sync: wall {ms(insync['wall'])} (interpreter + CLI {ms(insync['startup'])}, "
             f"in-process {ms(insync['in_process'])}), cpu {ms(insync['cpu'])}, peak {insync['rss']:.0f} MB; "
             f"lockfile baseline {ms(base['wall'])} = {base['wall'] / insync['wall']:.1f}x"
         )
