@@ -51,3 +51,23 @@ def test_parallel_load_equals_sequential(tmp_path: Path) -> None:
     assert "unknown key" in text and "duplicate name 'job-0001'" in text
     assert "deployments/zz-duplicate.yaml" in text and "deployments/job-0001.yaml" in text
     assert int(problems) == 3
+
+
+def test_a_dead_worker_falls_back_to_loading_here(tmp_path: Path) -> None:
+    count = loader.PARALLEL_MIN_FILES + 10
+    _write_repo(tmp_path, count)
+    script = textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        from agentops.manifest import loader
+
+        def die(targets):
+            os._exit(9)  # what an out-of-memory kill looks like to the pool
+
+        loader._load_forked = die
+        project = loader.load_project(Path({str(tmp_path)!r}))
+        print(len(project.manifests), len(project.problems))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(count), "3"]

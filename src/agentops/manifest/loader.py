@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,7 +240,8 @@ def _parallel_ok(count: int) -> bool:
     return (
         count >= PARALLEL_MIN_FILES
         and _cpus() > 1
-        and "fork" in multiprocessing.get_all_start_methods()
+        # macOS offers fork but system frameworks may not survive it; elsewhere there is no fork.
+        and sys.platform.startswith("linux")
         and threading.active_count() == 1
     )
 
@@ -267,14 +270,18 @@ def _start_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> Ca
     def collect() -> _Chunk:
         out = _Chunk()
         try:
-            for future in futures:
-                part = future.result()
-                out.problems.extend(part.problems)
-                out.entries.extend(part.entries)
-                out.manifests.extend(part.manifests)
-                out.files.extend(part.files)
+            parts = [future.result() for future in futures]
+        except BrokenProcessPool:
+            # A worker died (e.g. killed for memory): the files are still there to load here.
+            with _gc_paused():
+                return _load_chunk(targets, root, loaded)
         finally:
             pool.shutdown(cancel_futures=True)
+        for part in parts:
+            out.problems.extend(part.problems)
+            out.entries.extend(part.entries)
+            out.manifests.extend(part.manifests)
+            out.files.extend(part.files)
         return out
 
     return collect
