@@ -158,7 +158,15 @@ class Api:
 
     def _call(self, method: Callable[..., Any], *args: Any, attempt: int = 1, **body: Any) -> dict[str, Any]:
         raw = method(*args, extra_headers=self._headers, timeout=self.timeout(attempt), **body)
-        data: dict[str, Any] = raw.http_response.json()
+        try:
+            data = raw.http_response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            # An APIError like any other, so every caller's one-line error handling covers it.
+            raise anthropic.APIResponseValidationError(
+                raw.http_response, None, message="the API answered with something that is not a JSON object"
+            )
         return data
 
     # Writes are tried once per call: only the executor knows which are safe to repeat.

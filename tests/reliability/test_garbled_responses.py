@@ -1,0 +1,64 @@
+"""An API (or proxy) answering 200 with something that is not JSON: one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from agentops.cli import main
+
+
+class Garbled(BaseHTTPRequestHandler):
+    """Lists are fine JSON; every other answer is an HTML page with status 200."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("content-type", kind)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/v1/deployments"):
+            self._send(b'{"data": [], "next_page": null}', "application/json")
+        else:
+            self._send(b"<html>captive portal</html>", "text/html")
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self._send(b"<html>captive portal</html>", "text/html")
+
+
+@pytest.fixture
+def garbled_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_non_json_answers_are_one_line_errors(tmp_path: Path, garbled_url: str, command: str) -> None:
+    (tmp_path / "agentops.yaml").write_text("stack: garbled\n")
+    (tmp_path / "deployments").mkdir()
+    manifest = {"name": "job", "agent": "agent_1", "environment_id": "env_1", "prompt": "go"}
+    (tmp_path / "deployments" / "job.yaml").write_text(yaml.safe_dump(manifest))
+    env = {"ANTHROPIC_BASE_URL": garbled_url, "ANTHROPIC_API_KEY": "sk-garbled-0000"}
+    args = [command, str(tmp_path)] + (["--auto-approve"] if command == "apply" else [])
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "unexpected API response (APIResponseValidationError)" in result.output
+    assert "Traceback" not in result.output
