@@ -312,3 +312,22 @@ def test_stale_targets_name_what_changed() -> None:
     (line,) = stale_targets(plan, [moved])
     assert m.name in line and live.id in line
     assert stale_targets(plan, []) and "no longer exists" in stale_targets(plan, [])[0]
+
+
+def test_text_plan_labels_drift_against_the_base_ref() -> None:
+    from dataclasses import replace
+
+    from agentops.drift import CHANGE, DRIFT
+
+    base = manifest(description="old", vault_ids=["vlt_1"])
+    plan = plan_for([manifest(description="new", vault_ids=["vlt_2"])], [live_from(base)])
+    (action,) = plan.writes
+    labelled = tuple(
+        replace(c, origin=DRIFT if c.path.startswith("vault_ids") else CHANGE) for c in action.changes
+    )
+    plan = replace(plan, actions=(replace(action, changes=labelled, origin=CHANGE),), base_ref="origin/main")
+    lines = render_text(plan).splitlines()
+    (vault,) = [line for line in lines if "vault_ids[0]" in line]
+    (description,) = [line for line in lines if "description:" in line]
+    assert vault.endswith("[drift: live already differs from origin/main]")
+    assert "drift" not in description

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from agentops.diff import Change
+from agentops.drift import DRIFT
 from agentops.plan import Action, Plan
 
 SYMBOLS = {
@@ -38,11 +39,12 @@ def text_diff(before: str, after: str) -> list[str]:
     )
 
 
-def change_lines(change: Change) -> list[str]:
+def change_lines(change: Change, note: str = "") -> list[str]:
+    """A change as lines; `note` (e.g. a drift label) ends its first line."""
     before, after = change.before, change.after
     if is_long_text(before) or is_long_text(after):
-        return [f"{change.path}:", *("    " + line for line in text_diff(before or "", after or ""))]
-    return [f"{change.path}: {value_text(before)} -> {value_text(after)}"]
+        return [f"{change.path}:{note}", *("    " + line for line in text_diff(before or "", after or ""))]
+    return [f"{change.path}: {value_text(before)} -> {value_text(after)}{note}"]
 
 
 def create_lines(action: Action) -> list[str]:
@@ -61,6 +63,8 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
+    # With --base-ref, what live already had before this change is labelled as drift.
+    drift = style(f"  [drift: live already differs from {plan.base_ref}]", fg="cyan")
     out = [style(f"agentops plan for stack {plan.stack!r}", bold=True), ""]
     for action in plan.actions:
         if action.action == "noop" and not verbose:
@@ -70,10 +74,11 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
         out.append(
             style(f"  {symbol} {action.action} {action.name}{ident}", fg=fg, bold=True)
             + f"  ({action.reason})"
+            + (drift if action.origin == DRIFT and not action.changes else "")
         )
         detail = create_lines(action) if action.action == "create" else []
         for change in action.changes:
-            detail.extend(change_lines(change))
+            detail.extend(change_lines(change, drift if change.origin == DRIFT else ""))
         out.extend(f"      {line}" for line in detail)
     if not plan.writes:
         out.append("  No changes. Live deployments match the manifests.")
