@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from agentops.cli import main
+from tests.helpers import serve
 
 
 class Garbled(BaseHTTPRequestHandler):
@@ -41,12 +41,8 @@ class Garbled(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def garbled_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Garbled) as url:
+        yield url
 
 
 @pytest.mark.parametrize("command", ["plan", "apply"])

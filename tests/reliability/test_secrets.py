@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from click.testing import Result
 from agentops.emulator import EmulatorServer
 from tests.github.conftest import FakeGitHub, github_env
 from tests.github.conftest import github as github  # a fixture, used by name
-from tests.helpers import make_client, make_deployment_body
+from tests.helpers import make_client, make_deployment_body, serve
 from tests.reconcile.conftest import TOKEN  # the token the fake GitHub accepts
 
 API_KEY = "sk-ant-hygiene-KEY-51b2e8"
@@ -52,12 +51,8 @@ class EchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(EchoHandler) as url:
+        yield url
 
 
 def _with_token(name: str, variable: str = "GITHUB_TOKEN") -> dict[str, Any]:
