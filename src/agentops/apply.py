@@ -137,9 +137,12 @@ class Executor:
         self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
+        update: Callable[[int], dict[str, Any]] = lambda n: self.api.update(  # noqa: E731
+            target, resolve_secrets(action.patch or {}, self.environ), n
+        )
         calls: dict[str, Callable[[int], dict[str, Any]]] = {
-            "update": lambda n: self.api.update(target, resolve_secrets(action.patch or {}, self.environ), n),
-            "adopt": lambda n: self.api.update(target, resolve_secrets(action.patch or {}, self.environ), n),
+            "update": update,
+            "adopt": update,  # an adoption is an update that also adds the ownership tags
             "pause": lambda n: self.api.pause(target, n),
             "unpause": lambda n: self.api.unpause(target, n),
             "archive": lambda n: self.api.archive(target, n),

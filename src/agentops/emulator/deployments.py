@@ -208,19 +208,20 @@ class Deployments:
             return self._save(workspace, found, doc)
 
     def pause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
-        with self._store.atomic():
-            found = self._live(workspace, deployment_id, "paused")
-            if found.doc["status"] == "paused":
-                return public(found.doc, self._now())
-            doc = {**copy.deepcopy(found.doc), "status": "paused", "paused_reason": {"type": "manual"}}
-            return self._save(workspace, found, doc)
+        return self._set_status(workspace, deployment_id, "paused", {"type": "manual"})
 
     def unpause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
+        return self._set_status(workspace, deployment_id, "active", None)
+
+    def _set_status(
+        self, workspace: str, deployment_id: str, status: str, reason: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Idempotent: asking for the status a deployment already has changes nothing."""
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "unpaused")
-            if found.doc["status"] == "active":
+            found = self._live(workspace, deployment_id, "paused" if status == "paused" else "unpaused")
+            if found.doc["status"] == status:
                 return public(found.doc, self._now())
-            doc = {**copy.deepcopy(found.doc), "status": "active", "paused_reason": None}
+            doc = {**copy.deepcopy(found.doc), "status": status, "paused_reason": reason}
             return self._save(workspace, found, doc)
 
     def run(self, workspace: str, deployment_id: str) -> dict[str, Any]:
