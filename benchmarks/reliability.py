@@ -29,9 +29,9 @@ from typing import Any, Self
 import yaml
 from click.testing import CliRunner, Result
 
-from agentops import tags
 from agentops.cli import main
 from agentops.emulator import EmulatorServer, Faults
+from agentops.model import tags
 
 STACK = "reliability"
 API_KEY = "sk-reliability-key-0000"

@@ -207,14 +207,14 @@ def seed(db: Path, root: Path) -> dict[str, str]:
     Seeding is set-up, not what is measured: it uses the emulator's own create (validation,
     defaults, stored shape) in-process, in one transaction, instead of N HTTP round trips.
     """
-    from agentops.apply import resolve_secrets
     from agentops.emulator.clock import system_clock
     from agentops.emulator.core import DEFAULT_WORKSPACE
     from agentops.emulator.deployments import Deployments
     from agentops.emulator.registry import Registry
     from agentops.emulator.store import Store
+    from agentops.engine.desired import desired_state
+    from agentops.engine.secrets import resolve
     from agentops.manifest import load_project
-    from agentops.pipeline import desired_state
 
     environ = child_env("")
     project = load_project(root)
@@ -222,8 +222,8 @@ def seed(db: Path, root: Path) -> dict[str, str]:
     deployments = Deployments(store, Registry(store, system_clock, strict=False), system_clock)
     lockfile = {}
     with store.atomic():
-        for want in desired_state(project, STACK, environ):
-            lockfile[want.name] = deployments.create(DEFAULT_WORKSPACE, resolve_secrets(want.body, environ))[
+        for want in desired_state(project.manifests, STACK, environ):
+            lockfile[want.name] = deployments.create(DEFAULT_WORKSPACE, resolve(want.body, environ))[
                 "id"
             ]
     store.close()
@@ -235,14 +235,14 @@ def seed(db: Path, root: Path) -> dict[str, str]:
 
 def baseline_plan(root: Path, lockfile: Path) -> None:
     """A lockfile-based plan: retrieve every tracked deployment by id, 8 at a time, then diff."""
-    from agentops.identity import Live
-    from agentops.live import Api, make_client
+    from agentops.adapters.api import Api, make_client
+    from agentops.engine.desired import desired_state
+    from agentops.engine.identity import Live
+    from agentops.engine.plan import Options, build_plan
     from agentops.manifest import load_project
-    from agentops.pipeline import desired_state
-    from agentops.plan import Options, build_plan
 
     project = load_project(root)
-    wants = desired_state(project, STACK, os.environ)
+    wants = desired_state(project.manifests, STACK, os.environ)
     api = Api(make_client(os.environ["ANTHROPIC_BASE_URL"]))
     blockers = api.check_references(wants)
     ids = json.loads(lockfile.read_text())
@@ -255,12 +255,12 @@ def baseline_plan(root: Path, lockfile: Path) -> None:
 def phases(root: Path) -> None:
     """The CLI's plan, phase by phase, after the imports: where the in-process time goes."""
     started = time.perf_counter()
+    from agentops.adapters.api import Api, make_client
     from agentops.cli import reconcile  # noqa: F401  (the modules `agentops plan` imports)
-    from agentops.live import Api, make_client
+    from agentops.commands.reconcile import plan_project
+    from agentops.engine.plan import Options
     from agentops.manifest import load_project
-    from agentops.pipeline import make_plan
-    from agentops.plan import Options
-    from agentops.render.text import render_text
+    from agentops.views.text import render_text
 
     times = {"import": time.perf_counter() - started}
 
@@ -270,7 +270,7 @@ def phases(root: Path) -> None:
 
     project = timed("load manifests", load_project(root))
     api = Api(make_client(os.environ["ANTHROPIC_BASE_URL"]))
-    plan = timed("plan (normalize, lookups + list, diff)", make_plan(project, api, Options(stack=STACK)))
+    plan = timed("plan (normalize, lookups + list, diff)", plan_project(project, api, Options(stack=STACK)))
     timed("render", render_text(plan, color=False))
     listed = time.perf_counter()
     api.list_deployments()

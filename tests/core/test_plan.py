@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from agentops import tags
-from agentops.identity import Live
+from agentops.engine import planfile
+from agentops.engine.desired import desired
+from agentops.engine.identity import Live
+from agentops.engine.plan import Options, Plan, build_plan, stale_targets
 from agentops.manifest.schema import Manifest
-from agentops.normalize import desired
-from agentops.plan import Options, Plan, build_plan, stale_targets
-from agentops.render.json import render_json
-from agentops.render.text import render_text
+from agentops.model import tags
+from agentops.views.json import render_json, render_saved
+from agentops.views.text import render_text
 
 STACK = "core"
 ENV = {"GH_TOKEN": "ghp_secret_value_123456"}
@@ -81,13 +82,13 @@ def plan_for(ms: list[Manifest], live: list[Live], **opts: Any) -> Plan:
 
 
 def kinds(plan: Plan) -> list[tuple[str, str]]:
-    return [(a.action, a.name) for a in plan.writes]
+    return [(a.kind, a.name) for a in plan.writes]
 
 
 def test_fresh_workspace_creates_everything_tagged() -> None:
     plan = plan_for([manifest("a"), manifest("b", status="paused")], [])
     assert kinds(plan) == [("create", "a"), ("create", "b"), ("pause", "b")]
-    body = plan.actions[0].patch or {}
+    body = plan.actions[0].body or {}
     assert body["metadata"] == {tags.STACK: STACK, tags.NAME: "a"}
     assert plan.summary() == "Plan: 2 to create, 0 to update, 1 to pause, 0 to unpause, 0 to archive."
 
@@ -99,7 +100,7 @@ def test_in_sync_is_noop() -> None:
     )
     plan = plan_for([m], [live_from(m)])
     assert not plan.has_changes
-    assert [a.action for a in plan.actions] == ["noop"]
+    assert [a.kind for a in plan.actions] == ["noop"]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +131,7 @@ def test_one_field_change_patches_only_that_field(
     )
     plan = plan_for([changed], [live_from(base)])
     (action,) = plan.writes
-    assert action.action == "update"
+    assert action.kind == "update"
     assert action.patch == expected_patch
 
 
@@ -212,7 +213,7 @@ def test_untagged_same_name_blocks_until_adopt() -> None:
     assert "--adopt" in plan.blockers[0].message
     adopted = plan_for([m], [stranger], adopt=True)
     (action,) = adopted.writes
-    assert action.action == "adopt" and action.deployment_id == stranger.id
+    assert action.kind == "adopt" and action.deployment_id == stranger.id
     assert (action.patch or {})["metadata"] == {tags.STACK: STACK, tags.NAME: "taken"}
 
 
@@ -229,7 +230,7 @@ def test_duplicates_keep_the_oldest() -> None:
     newer = live_from(m, created="2026-02-01T00:00:00.000Z")
     older = live_from(m, created="2026-01-01T00:00:00.000Z")
     plan = plan_for([m], [newer, older])
-    assert [(a.action, a.deployment_id) for a in plan.writes] == [("archive", newer.id)]
+    assert [(a.kind, a.deployment_id) for a in plan.writes] == [("archive", newer.id)]
     assert older.id in plan.writes[0].reason
 
 
@@ -249,7 +250,7 @@ def test_previous_names_rename_in_place() -> None:
     old = manifest("old-name")
     plan = plan_for([manifest("new-name", previous_names=["old-name"])], [live_from(old)])
     (action,) = plan.writes
-    assert action.action == "update" and "renamed" in action.reason
+    assert action.kind == "update" and "renamed" in action.reason
     assert action.patch == {"name": "new-name", "metadata": {tags.NAME: "new-name"}}
 
 
@@ -300,7 +301,7 @@ def test_plan_round_trips_and_is_deterministic() -> None:
     live = [live_from(m, description="x") for m in ms[:3]]
     first, second = plan_for(ms, live), plan_for(ms, live)
     assert render_json(first) == render_json(second)
-    assert render_json(Plan.from_dict(json.loads(render_json(first)))) == render_json(first)
+    assert render_json(planfile.parse(render_saved(first))) == render_json(first)
 
 
 def test_stale_targets_name_what_changed() -> None:
@@ -317,7 +318,7 @@ def test_stale_targets_name_what_changed() -> None:
 def test_text_plan_labels_drift_against_the_base_ref() -> None:
     from dataclasses import replace
 
-    from agentops.drift import CHANGE, DRIFT
+    from agentops.engine.drift import CHANGE, DRIFT
 
     base = manifest(description="old", vault_ids=["vlt_1"])
     plan = plan_for([manifest(description="new", vault_ids=["vlt_2"])], [live_from(base)])

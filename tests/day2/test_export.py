@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from agentops import tags
-from agentops.export import load_back, to_manifest, to_yaml
-from agentops.normalize import comparable, desired
+from agentops.engine.desired import desired
+from agentops.engine.export import load_back, to_manifest, to_yaml
+from agentops.engine.normalize import Context, normalize
+from agentops.model import tags
 
 STACK = "team-a"
 
@@ -101,8 +102,8 @@ def test_export_loads_back_to_the_live_shape(name: str) -> None:
     data = yaml.safe_load(to_yaml(to_manifest(item), ["a comment"]))
     want = desired(load_back(data), "x.yaml", 1, STACK, {"GITHUB_TOKEN": "t"})
     ours = {tags.STACK, tags.NAME, tags.SECRETS, tags.PREVENT_ARCHIVE}
-    after = comparable(want.body, agent_pinned=False)
-    before = comparable(item, agent_pinned=False)
+    after = normalize(want.body, Context())
+    before = normalize(item, Context())
     after["metadata"] = {k: v for k, v in after["metadata"].items() if k not in ours - set(item["metadata"])}
     assert after == before
     assert want.status == item["status"]
@@ -164,9 +165,9 @@ def test_values_the_config_defaults_supply_are_left_out() -> None:
         "metadata": {"team": "x"},
     }
     loaded = desired(load_back(data, defaults), "x.yaml", 1, STACK, {})
-    shape = comparable(loaded.body, agent_pinned=False)
+    shape = normalize(loaded.body, Context())
     shape["metadata"] = {k: v for k, v in shape["metadata"].items() if not tags.is_reserved(k)}
-    assert shape == comparable(item, agent_pinned=False)
+    assert shape == normalize(item, Context())
 
 
 def test_export_does_not_mutate_its_input() -> None:

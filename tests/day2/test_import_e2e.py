@@ -9,8 +9,8 @@ from typing import Any
 import anthropic
 import yaml
 
-from agentops import tags
 from agentops.emulator import EmulatorServer
+from agentops.model import tags
 from tests.day2.conftest import STACK, TOKEN, Stack, create, live_by_name
 
 AGENT = "agent_011pinned"
@@ -128,7 +128,7 @@ def test_import_all_round_trip_plans_nothing_and_applies_nothing(
     ids = _console(client, stack.emulator)
     stack.emulator.reset_counts()
 
-    result = stack.run("import", "--all", "--out", str(stack.root / "deployments"))
+    result = stack.run("import", "--all", "--fingerprint-secrets", "--out", str(stack.root / "deployments"))
     assert result.exit_code == 0, result.output
     assert stack.emulator.write_count() == 20  # one metadata patch per deployment, nothing else
     files = _files(stack.root)
@@ -202,7 +202,7 @@ def test_import_all_round_trip_plans_nothing_and_applies_nothing(
 def test_dry_run_writes_nothing_and_calls_no_write(stack: Stack, client: anthropic.Anthropic) -> None:
     create(client, _variant(2))
     stack.emulator.reset_counts()
-    result = stack.run("import", "--all", "--dry-run", "--out", str(stack.root / "deployments"))
+    result = stack.run("import", "--all", "--dry-run", "--fingerprint-secrets", "--out", str(stack.root / "deployments"))
     assert result.exit_code == 0, result.output
     assert (
         "would write" in result.stdout
@@ -277,3 +277,17 @@ def test_existing_files_are_never_overwritten_and_managed_ones_skipped(
 def test_import_needs_names_or_all(stack: Stack) -> None:
     result = stack.run("import", "--out", str(stack.root / "deployments"))
     assert result.exit_code == 1 and "name the deployments to import, or pass --all" in result.stderr
+
+
+
+def test_import_records_no_fingerprint_unless_asked(stack: Stack, client: anthropic.Anthropic) -> None:
+    """In Actions GITHUB_TOKEN is always set: its value says nothing about the live token."""
+    _console(client, stack.emulator)
+    result = stack.run("import", "--all", "--out", str(stack.root / "deployments"))
+    assert result.exit_code == 0, result.output
+    live = live_by_name(stack.emulator)
+    assert all(tags.SECRETS not in d["metadata"] for d in live.values())
+    assert "--fingerprint-secrets" in result.output
+    plan = stack.run("plan", str(stack.root), "--format", "json")
+    updates = {a["name"] for a in json.loads(plan.output)["actions"] if a["action"] == "update"}
+    assert updates == {"job-02", "job-09", "console job 15"}  # the first apply records the fingerprint

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import anthropic
 
-from agentops import tags
-from agentops.drift import CHANGE, DRIFT, label
+from agentops.engine.drift import CHANGE, DRIFT, label
+from agentops.model import tags
 from tests.github.test_markdown import representative
 from tests.reconcile.conftest import Stack, manifest
 
@@ -36,7 +36,7 @@ def live_id(stack: Stack, name: str) -> str:
 def test_pure_labels_split_an_update_into_change_and_drift() -> None:
     head, base = representative()
     labelled = label(head, base, "main")
-    by_kind = {(a.name, a.action): a for a in labelled.writes}
+    by_kind = {(a.name, a.kind): a for a in labelled.writes}
     assert by_kind[("support-digest", "unpause")].origin == DRIFT
     assert by_kind[("old-job", "archive")].origin == CHANGE
     triage = by_kind[("nightly-triage", "update")]

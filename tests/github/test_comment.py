@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentops.render.markdown import marker
+from agentops.views.markdown import marker
 from tests.github.conftest import FakeGitHub, github_env
 from tests.reconcile.conftest import STACK, TOKEN, Stack, manifest
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from agentops.drift import label
-from agentops.plan import Action, Blocker, Options, Plan, build_plan
-from agentops.render.markdown import COMMENT_LIMIT, render_apply_markdown, render_markdown
+from agentops.engine.drift import label
+from agentops.engine.plan import Action, Blocker, Options, Plan, build_plan
+from agentops.views.markdown import COMMENT_LIMIT, render_apply_markdown, render_markdown
 from tests.core.test_plan import STACK, live_from, manifest, want
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from agentops.cli import main
-from agentops.manifest import load_project, missing_secrets, secret_refs
+from agentops.engine.desired import desired
+from agentops.manifest import load_project
 from agentops.manifest.schema import Manifest
 from tests.manifest.conftest import Writer
 
@@ -119,11 +120,9 @@ def test_missing_secrets_names_variable_only(project: Writer) -> None:
     root = project({"deployments/a.yaml": MANIFEST.format(name="a") + "prompt: hi\n" + resource})
     loaded = load_project(root)
     assert loaded.problems == []
-    assert secret_refs(loaded.manifests[0].manifest) == ["GITHUB_TOKEN"]
-    problems = missing_secrets(loaded, {})
-    assert [(p.file, p.path) for p in problems] == [("deployments/a.yaml", "resources[0].authorization_token")]
-    assert "GITHUB_TOKEN" in problems[0].message
-    assert missing_secrets(loaded, {"GITHUB_TOKEN": TOKEN}) == []
+    (item,) = loaded.manifests
+    assert desired(item.manifest, item.file, item.line, "s", {}).unset_secrets == ("GITHUB_TOKEN",)
+    assert desired(item.manifest, item.file, item.line, "s", {"GITHUB_TOKEN": TOKEN}).unset_secrets == ()
 
 
 def test_json_output_shape(project: Writer) -> None:

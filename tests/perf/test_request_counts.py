@@ -69,13 +69,15 @@ def test_plan_and_apply_cost_exactly_the_lower_bound(stack: Stack) -> None:
     stack.write(*manifests(N))
     result = stack.run("plan", str(stack.root))
     assert result.exit_code == 0, result.output
-    assert f"Plan: {N} to create, 0 to update, {paused} to pause," in result.output
+    # A paused manifest's schedule is set only once it is paused: one update each.
+    assert f"Plan: {N} to create, {paused} to update, {paused} to pause," in result.output
     assert kinds(stack) == plan_cost(0)
 
     stack.emulator.reset_counts()
     assert stack.apply().exit_code == 0
-    # A create that must also be paused is two requests: the API creates deployments active.
-    assert kinds(stack) == plan_cost(0) + Counter(create=N, pause=paused)
+    # A paused create is three requests: the API creates deployments active, so it is created
+    # without its schedule, paused, then given its schedule (never live with a schedule).
+    assert kinds(stack) == plan_cost(0) + Counter(create=N, pause=paused, update=paused)
 
     stack.emulator.reset_counts()
     result = stack.run("plan", str(stack.root), "--detailed-exitcode")

@@ -9,8 +9,8 @@ from typing import Any
 import anthropic
 import pytest
 
-from agentops import tags
 from agentops.emulator import EmulatorServer, Faults
+from agentops.model import tags
 from tests.reconcile.conftest import STACK, TOKEN, Stack, manifest
 
 

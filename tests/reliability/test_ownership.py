@@ -7,8 +7,8 @@ from typing import Any
 
 from benchmarks.reliability import STACK, Repo, manifest
 
-from agentops import tags
 from agentops.emulator import EmulatorServer
+from agentops.model import tags
 from tests.helpers import make_client, make_deployment_body
 
 

@@ -9,8 +9,8 @@ import pytest
 from benchmarks import reliability
 from benchmarks.reliability import STACK, Repo, census, kill_after, manifest
 
-from agentops import tags
 from agentops.emulator import EmulatorServer, Faults
+from agentops.model import tags
 from tests.helpers import make_client, make_deployment_body
 
 COUNT = 40

@@ -12,14 +12,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentops import tags
-from agentops.apply import Executor
+from agentops.adapters.api import Api
+from agentops.adapters.executor import Executor
 from agentops.emulator import EmulatorServer
-from agentops.live import Api
+from agentops.engine.desired import Desired, desired
+from agentops.engine.plan import Options, Plan, build_plan
 from agentops.manifest.schema import Manifest
-from agentops.normalize import Desired, desired
-from agentops.plan import Options, Plan, build_plan
-from agentops.render.json import render_json
+from agentops.model import tags
+from agentops.views.json import render_json
 from tests.helpers import make_client
 
 STACK = "prop"

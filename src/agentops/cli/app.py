@@ -1,13 +1,24 @@
-"""The click group and the options every command shares."""
+"""The click group, the options every command shares, and the one exit path.
+
+Only this package knows the argument parser. Each command's wiring calls a plain function in
+`agentops.commands` that returns an exit code; failures leave through `AgentopsGroup.main`.
+"""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
+
+from agentops import __version__
+from agentops.commands.failure import CHANGES, ERROR, INTERRUPTED, Failure
+from agentops.commands.target import Target
+from agentops.views.safe import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -17,6 +28,20 @@ class GlobalOptions:
     local: bool = False
     stack: str | None = None
     workspace_id: str | None = None
+    color: str = "auto"
+    quiet: bool = False
+    verbose: bool = False
+
+    @property
+    def target(self) -> Target:
+        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id)
+
+    def console(self) -> Any:
+        from agentops.views.terminal import Console, color_wanted
+
+        return Console(
+            color=color_wanted(self.color, sys.stdout, os.environ), quiet=self.quiet, verbose=self.verbose
+        )
 
 
 def _merge(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -39,8 +64,19 @@ def global_options(func: F) -> F:
     return func
 
 
+def output_options(func: F) -> F:
+    """--color/-q/-v, for commands that print."""
+    func = click.option("-v", "--verbose", is_flag=True, callback=_merge, expose_value=False,
+                        help="Show more: unchanged deployments, whole prompts, every result.")(func)
+    func = click.option("-q", "--quiet", is_flag=True, callback=_merge, expose_value=False,
+                        help="Print only the result and errors.")(func)
+    func = click.option("--color", type=click.Choice(["auto", "always", "never"]), callback=_merge,
+                        expose_value=False, help="Colour output (auto: a terminal without NO_COLOR).")(func)
+    return func
+
+
 # Command name -> "module:function". Loading a command's module only when it runs keeps
-# `validate` and `schema` from paying for the SDK import (over a second).
+# `--help`, `validate` and `schema` from paying for the SDK import (over a second).
 COMMANDS = {
     "apply": "agentops.cli.reconcile:apply",
     "comment": "agentops.cli.comment:comment",
@@ -53,9 +89,28 @@ COMMANDS = {
     "schema": "agentops.cli.validate:schema",
     "validate": "agentops.cli.validate:validate",
 }
+HELP = {
+    "apply": "Make the workspace match the manifests (or apply a saved plan FILE).",
+    "comment": "Post the plan to a pull request, editing this stack's earlier comment in place.",
+    "emulator": "Serve the local Deployments API emulator on 127.0.0.1.",
+    "import": "Write manifests for live deployments and tag them as owned by this stack.",
+    "init": "Create agentops.yaml, an example manifest and the GitHub workflows.",
+    "plan": "Show what apply would change.",
+    "run": "Run the deployment NAME now.",
+    "status": "Show the stack's deployments: status, schedule, next and last run, drift.",
+    "schema": "Print the JSON Schema of a manifest.",
+    "validate": "Check manifests offline: 0 valid, 1 invalid.",
+}
 
 
-class LazyGroup(click.Group):
+def _fail(exc: Failure) -> NoReturn:
+    for line in exc.details:
+        click.echo(printable(line), err=True)
+    click.echo(f"error: {printable(exc.message)}", err=True)
+    sys.exit(ERROR)
+
+
+class AgentopsGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
 
@@ -67,10 +122,33 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listing from the table keeps `--help` from importing every command module.
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(HELP.items()))
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agentops")
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> NoReturn:
+        """The one exit path: 0 done, 1 any error (usage errors included), 2 only "changes present"."""
+        extra.pop("standalone_mode", None)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except Failure as exc:
+            _fail(exc)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(ERROR)
+        sys.exit(code if isinstance(code, int) and code in (0, ERROR, CHANGES, INTERRUPTED) else 0)
+
+
+@click.group(cls=AgentopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=__version__, prog_name="agentops", message="%(prog)s %(version)s")
 @global_options
+@output_options
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """GitOps for Claude Managed Agents deployments."""

@@ -8,28 +8,15 @@ from typing import Any
 
 import click
 
+from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.common import (
-    Failure,
-    base_ref_option,
-    checked,
-    load_saved,
-    plan_options,
-    plan_options_from,
-)
-from agentops.cli.session import plan_against, project_session
-from agentops.github import Comments, GitHubError, run_url, target_from_env
+from agentops.cli.options import base_ref_option, plan_flags, plan_options
+from agentops.commands.failure import Failure
+from agentops.commands.reconcile import checked, plan_project, project_session, read_saved
+from agentops.engine.plan import Plan
+from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import load_project
-from agentops.plan import Plan
-from agentops.redact import Redactor, plan_secret_values, secret_values
-from agentops.render.markdown import COMMENT_LIMIT, marker, render_markdown
-
-
-def _saved(path: Path) -> Plan:
-    saved = load_saved(path)
-    if saved is None:
-        raise Failure(f"{path} is not a saved plan (make one with `agentops plan --out plan.json`)")
-    return saved
+from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 
 
 @click.command("comment")
@@ -59,13 +46,14 @@ def comment(
     except GitHubError as exc:
         raise Failure(str(exc)) from None
     if plan_file is not None:
-        result = _saved(plan_file)
-        redact = Redactor((*plan_secret_values(result, os.environ), target.token))
+        result: Plan = read_saved(plan_file)
+        scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
+        redact = Redactor((*scrub.values, target.token))
     else:
         project = checked(load_project(path, opts.stack))
-        redact = Redactor((*secret_values(project, os.environ), target.token))
-        with project_session(project, opts, redact) as api:
-            result = plan_against(project, api, plan_options_from(project, **flags), base_ref)
+        redact = Redactor((*Redactor.for_manifests(project.manifests, os.environ).values, target.token))
+        with project_session(project, opts.target, redact) as api:
+            result = plan_project(project, api, plan_flags(flags).options(project), base_ref=base_ref)
     body = redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(target) as comments:

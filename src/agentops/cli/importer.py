@@ -10,25 +10,26 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import ValidationError
 
-from agentops import spec, tags
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.common import Failure
-from agentops.cli.session import session
-from agentops.diff import changed_fields
-from agentops.export import DEFAULT_TOKEN_VAR, load_back, to_manifest, to_yaml
-from agentops.identity import Live
+from agentops.commands.failure import Failure
+from agentops.commands.reconcile import session
+from agentops.engine.desired import desired
+from agentops.engine.export import DEFAULT_TOKEN_VAR, load_back, to_manifest, to_yaml
+from agentops.engine.identity import Live
+from agentops.engine.plan import Options, build_plan
+from agentops.engine.secrets import Redactor
+from agentops.engine.status import drift_fields
 from agentops.manifest.config import Config, load_config
 from agentops.manifest.loader import find_root, load_project
-from agentops.manifest.secrets import SECRET_REF, secret_refs
-from agentops.normalize import comparable, desired
-from agentops.redact import Redactor
+from agentops.model import spec, tags
+from agentops.model.secretref import SECRET_REF
 
 MAX_FILE_STEM = 100
 
@@ -107,11 +108,12 @@ def plan_item(
     *,
     token_var: str,
     pin_versions: bool,
+    fingerprint: bool = False,
 ) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
     """(manifest, ownership tags to add, unset token variables, fields still drifting afterwards).
 
-    The tags are exactly those `plan` will expect (computed by `normalize.desired`), so the
-    round trip is checked here with the planner's own comparison.
+    The tags are exactly those `plan` will expect (from `desired`), and what still drifts is
+    the planner's own verdict on the deployment as it will be after the import.
     """
     manifest = to_manifest(
         live.body, token_var=token_var, pin_versions=pin_versions, defaults=config.defaults
@@ -120,25 +122,25 @@ def plan_item(
         manifest["name"] = live.tag_name  # identity is the tag; a console rename shows as a change
     loaded = load_back(manifest, config.defaults)
     want = desired(loaded, "", 1, stack, environ)
-    unset = [var for var in secret_refs(loaded) if not environ.get(var)]
+    unset = list(want.unset_secrets)
     expected = {k: v for k, v in want.body["metadata"].items() if tags.is_reserved(k)}
-    if unset:
-        expected.pop(tags.SECRETS, None)  # a fingerprint of unset variables would be a lie
+    if unset or not fingerprint:
+        # A fingerprint of unset variables would be a lie; of whatever token happens to be in the
+        # environment (in Actions GITHUB_TOKEN always is), a guess: record one only when asked.
+        expected.pop(tags.SECRETS, None)
     # A secrets fingerprint already there is kept: replacing it would hide a token rotation.
     patch = {
         k: v
         for k, v in expected.items()
         if live.metadata.get(k) != v and not (k == tags.SECRETS and k in live.metadata)
     }
-    after = {**live.body, "metadata": {**live.metadata, **patch}}
-    before_shape = comparable(after, agent_pinned=want.agent_pinned)
-    want_shape = comparable(want.body, agent_pinned=want.agent_pinned)
-    if unset:
-        want_shape["metadata"].pop(tags.SECRETS, None)
-    drift = changed_fields(before_shape, want_shape)
-    if live.status != want.status:
-        drift.append("status")
-    return manifest, patch, unset, drift
+    after = Live.from_json({**live.body, "metadata": {**live.metadata, **patch}})
+    if tags.SECRETS not in expected:
+        # Compared as it will be live: without a fingerprint (the first apply records one).
+        metadata = {k: v for k, v in want.body["metadata"].items() if k != tags.SECRETS}
+        want = replace(want, body={**want.body, "metadata": metadata}, unset_secrets=())
+    plan = build_plan([want], [after], Options(stack=stack, allow_empty=True))
+    return manifest, patch, unset, drift_fields(plan, want.name)
 
 
 def _rel(path: Path) -> str:
@@ -173,6 +175,11 @@ def _comments(item: Item, token_var: str) -> list[str]:
     show_default=True,
     help="Variable named by ${...} in place of each write-only repository token.",
 )
+@click.option(
+    "--fingerprint-secrets",
+    is_flag=True,
+    help="Record the secrets fingerprint from the token variables set now (only if they hold the live tokens).",
+)
 @global_options
 @click.pass_obj
 def import_(
@@ -184,6 +191,7 @@ def import_(
     dry_run: bool,
     pin_versions: bool,
     token_var: str,
+    fingerprint_secrets: bool,
 ) -> None:
     """Write manifests for live deployments and tag them as owned by this stack."""
     if bool(names) == import_all:
@@ -223,7 +231,8 @@ def import_(
         for deployment in (d for d in chosen if d not in managed):
             try:
                 manifest, patch, unset, drift = plan_item(
-                    deployment, config.stack, config, environ, token_var=token_var, pin_versions=pin_versions
+                    deployment, config.stack, config, environ, token_var=token_var, pin_versions=pin_versions,
+                    fingerprint=fingerprint_secrets,
                 )
             except ValidationError as exc:
                 refused.append(
@@ -297,6 +306,13 @@ def _report(items: list[Item], notes: list[str], token_var: str, dry_run: bool, 
         click.echo(
             f"note: {token_var} is not set, so no secrets fingerprint was recorded: the first apply "
             f"will resend the token to {', '.join(resend)} (one update each)"
+        )
+    unrecorded = sorted({i.manifest["name"] for i in items if not i.unset and tags.SECRETS not in i.tags}
+                        & set(with_tokens))
+    if unrecorded:
+        click.echo(
+            f"note: no secrets fingerprint was recorded (pass --fingerprint-secrets to record one): the first "
+            f"apply will resend the token to {', '.join(unrecorded)} (one update each)"
         )
     for item in items:
         if item.drift:

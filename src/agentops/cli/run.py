@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from agentops import tags
+from agentops.adapters.api import Api
 from agentops.cli.app import GlobalOptions, global_options
-from agentops.cli.common import Failure
-from agentops.cli.session import session
-from agentops.identity import Live
-from agentops.live import Api
+from agentops.commands.failure import Failure
+from agentops.commands.reconcile import session
+from agentops.engine.identity import Live
+from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
 from agentops.manifest.loader import find_root
-from agentops.redact import Redactor
+from agentops.model import tags
 
 
 def find_deployment(api: Api, stack: str, name: str) -> Live:

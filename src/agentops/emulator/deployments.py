@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from agentops import cron, spec
 from agentops.emulator.clock import Clock, from_ms, parse_instant, rfc3339, to_ms
 from agentops.emulator.errors import bad_request, not_found
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import ListQuery, Store, StoredDeployment
+from agentops.model import cron, spec
 
 _ALPHABET = string.ascii_letters + string.digits
 _WRITE_ONLY = ("authorization_token",)

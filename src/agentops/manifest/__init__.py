@@ -3,16 +3,5 @@
 from agentops.manifest.config import Config
 from agentops.manifest.loader import LoadedManifest, Project, load_project
 from agentops.manifest.schema import Lifecycle, Manifest
-from agentops.manifest.secrets import SECRET_REF, missing_secrets, secret_refs
 
-__all__ = [
-    "SECRET_REF",
-    "Config",
-    "Lifecycle",
-    "LoadedManifest",
-    "Manifest",
-    "Project",
-    "load_project",
-    "missing_secrets",
-    "secret_refs",
-]
+__all__ = ["Config", "Lifecycle", "LoadedManifest", "Manifest", "Project", "load_project"]

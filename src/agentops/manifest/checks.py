@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agentops import spec, tags
 from agentops.manifest.positions import Locator
-from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF
-from agentops.problems import Problem
+from agentops.model import spec, tags
+from agentops.model.problems import Problem
+from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
 
 EVENT_SOURCES = ("initial_events", "prompt", "prompt_file")
 

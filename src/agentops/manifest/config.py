@@ -7,16 +7,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from agentops import spec
 from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import did_you_mean, validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import DEFAULTABLE, Manifest
-from agentops.problems import Problem
+from agentops.model import spec
+from agentops.model.problems import Problem
 
 CONFIG_FILE = "agentops.yaml"
 _STACK = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -36,6 +36,8 @@ class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
     workspace_id: spec.NonEmpty | None = None
+    # The default for `--max-archive`: more archives than this in one plan block it.
+    max_archive: Annotated[int, Field(ge=0)] | None = None
     defaults: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("stack")

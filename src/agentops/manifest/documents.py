@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from agentops.manifest.positions import Tree
-from agentops.problems import Problem
+from agentops.model.problems import Problem
 
 MAX_BYTES = 1024 * 1024
 # Alias expansion beyond this many nodes is refused ("billion laughs"); real manifests use hundreds.

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from pydantic_core import ErrorDetails
 
 from agentops.manifest.positions import Locator
-from agentops.problems import Problem
+from agentops.model.problems import Problem
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

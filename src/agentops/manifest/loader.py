@@ -17,14 +17,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agentops import spec
 from agentops.manifest import checks
 from agentops.manifest.config import CONFIG_FILE, Config, LoadedConfig, load_config, merge_defaults
 from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator
 from agentops.manifest.schema import Manifest
-from agentops.problems import Problem
+from agentops.model import spec
+from agentops.model.problems import Problem
 
 
 @dataclass(frozen=True)

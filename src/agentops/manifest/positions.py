@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from agentops import spec
-from agentops.problems import Problem
+from agentops.model import spec
+from agentops.model.problems import Problem
 
 Loc = Sequence[int | str]
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from agentops import spec
+from agentops.model import spec
 
 # Top-level fields whose live value agentops may leave alone; `metadata.<key>` is allowed too.
 IGNORABLE = (

@@ -1,6 +1,6 @@
 """A live deployment as a clean manifest: the inverse of `normalize.desired`, pure data in and out.
 
-What `normalize.comparable` would treat as equal is written the shortest way: server-only
+What `normalize.normalize` would treat as equal is written the shortest way: server-only
 fields, nulls and server defaults are left out, one text `user.message` becomes `prompt:`, an
 agent is a bare id unless versions are pinned. Write-only tokens cannot be read back, so each
 becomes a `${VAR}` reference the user must export before plan or apply.
@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from agentops import tags
+from agentops.engine.normalize import Context, expressible_value, normalize
 from agentops.manifest.config import merge_defaults
 from agentops.manifest.documents import strip_blank_lines
 from agentops.manifest.schema import Manifest
-from agentops.normalize import comparable, strip_none
+from agentops.model import tags
 
 DEFAULT_TOKEN_VAR = "GITHUB_TOKEN"
 # Key order of a written manifest: identity first, then what it runs, then where and with what.
@@ -52,13 +52,15 @@ def _without_defaults(item: dict[str, Any], project: Callable[[dict[str, Any]], 
 
 def _event(event: Mapping[str, Any]) -> dict[str, Any]:
     return _without_defaults(
-        strip_none(event), lambda e: comparable({"initial_events": [e]}, agent_pinned=False)["initial_events"]
+        (expressible_value("initial_events", [event]) or [event])[0],
+        lambda e: normalize({"initial_events": [e]}, Context())["initial_events"],
     )
 
 
 def _resource(resource: Mapping[str, Any], token_var: str) -> dict[str, Any]:
     out = _without_defaults(
-        strip_none(resource), lambda r: comparable({"resources": [r]}, agent_pinned=False)["resources"]
+        (expressible_value("resources", [resource]) or [resource])[0],
+        lambda r: normalize({"resources": [r]}, Context())["resources"],
     )
     if out.get("type") == "github_repository":
         out["authorization_token"] = f"${{{token_var}}}"
@@ -141,7 +143,7 @@ def to_manifest(
     user = {k: v for k, v in metadata.items() if not tags.is_reserved(k)}
     if user:
         data["metadata"] = user
-    budget = strip_none(live.get("budget"))
+    budget = expressible_value("budget", live.get("budget"))
     if budget:
         data["budget"] = budget
     if metadata.get(tags.PREVENT_ARCHIVE) == "true":

@@ -8,24 +8,16 @@ from typing import Any
 
 import click
 
-from agentops.diff import Change
-from agentops.drift import DRIFT
-from agentops.plan import Action, Plan
+from agentops.engine.diff import Change
+from agentops.engine.drift import DRIFT
+from agentops.engine.plan import Action, ActionKind, Plan
+from agentops.views import safe
 
-SYMBOLS = {
-    "create": ("+", "green"),
-    "update": ("~", "yellow"),
-    "adopt": ("~", "cyan"),
-    "pause": ("‖", "magenta"),
-    "unpause": ("▶", "blue"),
-    "archive": ("-", "red"),
-    "noop": ("=", "white"),
-}
 LONG_TEXT = 60
 
 
 def value_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return safe.value(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def is_long_text(value: Any) -> bool:
@@ -35,7 +27,10 @@ def is_long_text(value: Any) -> bool:
 def text_diff(before: str, after: str) -> list[str]:
     """A unified diff of two text values, for fields too long to read as before -> after."""
     return list(
-        difflib.unified_diff(before.splitlines(), after.splitlines(), "live", "manifest", lineterm="", n=2)
+        safe.value(line)
+        for line in difflib.unified_diff(
+            before.splitlines(), after.splitlines(), "live", "manifest", lineterm="", n=2
+        )
     )
 
 
@@ -43,12 +38,12 @@ def change_lines(change: Change, note: str = "") -> list[str]:
     """A change as lines; `note` (e.g. a drift label) ends its first line."""
     before, after = change.before, change.after
     if is_long_text(before) or is_long_text(after):
-        return [f"{change.path}:{note}", *("    " + line for line in text_diff(before or "", after or ""))]
-    return [f"{change.path}: {value_text(before)} -> {value_text(after)}{note}"]
+        return [f"{safe.value(change.path)}:{note}", *("    " + line for line in text_diff(before or "", after or ""))]
+    return [f"{safe.value(change.path)}: {value_text(before)} -> {value_text(after)}{note}"]
 
 
 def create_lines(action: Action) -> list[str]:
-    body = action.patch or {}
+    body = action.body or {}
     lines = [f"agent: {value_text(body.get('agent'))}", f"environment_id: {value_text(body.get('environment_id'))}"]
     if body.get("schedule"):
         lines.append(f"schedule: {body['schedule']['expression']} ({body['schedule']['timezone']})")
@@ -65,18 +60,17 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
 
     # With --base-ref, what live already had before this change is labelled as drift.
     drift = style(f"  [drift: live already differs from {plan.base_ref}]", fg="cyan")
-    out = [style(f"agentops plan for stack {plan.stack!r}", bold=True), ""]
+    out = [style(f"agentops plan for stack {safe.value(repr(plan.stack))}", bold=True), ""]
     for action in plan.actions:
-        if action.action == "noop" and not verbose:
+        if action.kind is ActionKind.NOOP and not verbose:
             continue
-        symbol, fg = SYMBOLS[action.action]
         ident = f" [{action.deployment_id}]" if action.deployment_id else ""
         out.append(
-            style(f"  {symbol} {action.action} {action.name}{ident}", fg=fg, bold=True)
-            + f"  ({action.reason})"
+            style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.name)}{ident}", fg=action.kind.color, bold=True)
+            + f"  ({safe.value(action.reason)})"
             + (drift if action.origin == DRIFT and not action.changes else "")
         )
-        detail = create_lines(action) if action.action == "create" else []
+        detail = create_lines(action) if action.kind is ActionKind.CREATE else []
         for change in action.changes:
             detail.extend(change_lines(change, drift if change.origin == DRIFT else ""))
         out.extend(f"      {line}" for line in detail)
@@ -84,10 +78,10 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
         out.append("  No changes. Live deployments match the manifests.")
     if plan.warnings:
         out.append("")
-        out.extend(style(f"Warning: {w}", fg="yellow") for w in plan.warnings)
+        out.extend(style(f"Warning: {safe.value(w)}", fg="yellow") for w in plan.warnings)
     if plan.blockers:
         out.append("")
         out.append(style("Blocking problems (the plan cannot be applied):", fg="red", bold=True))
-        out.extend(style(f"  ✗ {b}", fg="red") for b in plan.blockers)
+        out.extend(style(f"  ✗ {safe.value(b)}", fg="red") for b in plan.blockers)
     out.extend(["", style(plan.summary(), bold=True)])
     return "\n".join(out) + "\n"

@@ -2,75 +2,101 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from agentops import tags
-from agentops.diff import SECRET_PATH, Change, changed_fields, changes, patch
-from agentops.identity import Live, Match, match
-from agentops.normalize import Desired, comparable, without_ignored
+from agentops.engine.desired import Desired
+from agentops.engine.diff import SECRET_PATH, Change, changes, patch
+from agentops.engine.identity import Live, Match, match
+from agentops.engine.normalize import Context, normalize, unknown_kinds
+from agentops.model import tags
 
-FORMAT_VERSION = 1
-# Apply order: every write that shapes a deployment, then status flips, then archives (last).
-PHASES = {"create": 0, "adopt": 0, "update": 0, "noop": 0, "pause": 1, "unpause": 1, "archive": 2}
-SUMMARY_KINDS = ("create", "update", "pause", "unpause", "archive")
+FORMAT_VERSION = 2
+
+
+class ActionKind(StrEnum):
+    """What an action does; it owns its symbol, colour, apply phase and past tense."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    ADOPT = "adopt"
+    PAUSE = "pause"
+    UNPAUSE = "unpause"
+    ARCHIVE = "archive"
+    NOOP = "noop"
+
+    @property
+    def symbol(self) -> str:
+        return _LOOKS[self][0]
+
+    @property
+    def color(self) -> str:
+        return _LOOKS[self][1]
+
+    @property
+    def past(self) -> str:
+        return _LOOKS[self][2]
+
+    @property
+    def phase(self) -> int:
+        """Apply order: every deployment's own steps first (in parallel), archives last."""
+        return 1 if self is ActionKind.ARCHIVE else 0
+
+    @property
+    def summary(self) -> ActionKind:
+        """The kind an action counts as in the summary line (an adoption is an update)."""
+        return ActionKind.UPDATE if self is ActionKind.ADOPT else self
+
+
+_LOOKS = {
+    ActionKind.CREATE: ("+", "green", "created"),
+    ActionKind.UPDATE: ("~", "yellow", "updated"),
+    ActionKind.ADOPT: ("~", "cyan", "adopted"),
+    ActionKind.PAUSE: ("‖", "magenta", "paused"),
+    ActionKind.UNPAUSE: ("▶", "blue", "unpaused"),
+    ActionKind.ARCHIVE: ("-", "red", "archived"),
+    ActionKind.NOOP: ("=", "white", "unchanged"),
+}
+SUMMARY_KINDS = (ActionKind.CREATE, ActionKind.UPDATE, ActionKind.PAUSE, ActionKind.UNPAUSE, ActionKind.ARCHIVE)
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
-    action: str
+    kind: ActionKind
     reason: str
     deployment_id: str | None = None
     updated_at: str | None = None  # the target's live updated_at when planned: a saved plan's staleness check
     changes: tuple[Change, ...] = ()
-    patch: dict[str, Any] | None = None  # create: the full body; update/adopt: the minimal patch
+    body: dict[str, Any] | None = None  # create: the whole create body
+    patch: dict[str, Any] | None = None  # update/adopt: exactly what is sent
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     file: str | None = None
     paused_reason: dict[str, Any] | None = None
+    previous_name: str | None = None  # a rename through previous_names: the name it had
     origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
-
-    @property
-    def summary_kind(self) -> str:
-        return "update" if self.action == "adopt" else self.action
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "action": self.action,
+            "action": self.kind.value,
             "reason": self.reason,
             "deployment_id": self.deployment_id,
             "updated_at": self.updated_at,
             "file": self.file,
             "changes": [c.to_dict() for c in self.changes],
+            "body": self.body,
             "patch": self.patch,
             "before": self.before,
             "after": self.after,
             "paused_reason": self.paused_reason,
+            "previous_name": self.previous_name,
             "origin": self.origin,
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Action:
-        return cls(
-            name=data["name"],
-            action=data["action"],
-            reason=data.get("reason", ""),
-            deployment_id=data.get("deployment_id"),
-            updated_at=data.get("updated_at"),
-            changes=tuple(
-                Change(c["path"], c.get("before"), c.get("after"), c.get("origin"))
-                for c in data.get("changes", [])
-            ),
-            patch=data.get("patch"),
-            before=data.get("before"),
-            after=data.get("after"),
-            file=data.get("file"),
-            paused_reason=data.get("paused_reason"),
-            origin=data.get("origin"),
-        )
 
 
 @dataclass(frozen=True)
@@ -121,23 +147,26 @@ class Plan:
 
     @property
     def writes(self) -> list[Action]:
-        return [a for a in self.actions if a.action != "noop"]
+        return [a for a in self.actions if a.kind is not ActionKind.NOOP]
 
     @property
     def has_changes(self) -> bool:
         return bool(self.writes)
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((*SUMMARY_KINDS, "adopt", "noop"), 0)
+        counts = dict.fromkeys((k.value for k in ActionKind), 0)
         for action in self.actions:
-            counts[action.action] += 1
+            counts[action.kind.value] += 1
         return counts
 
-    def summary(self) -> str:
+    def tally(self) -> dict[ActionKind, int]:
         tally = dict.fromkeys(SUMMARY_KINDS, 0)
         for action in self.writes:
-            tally[action.summary_kind] += 1
-        parts = ", ".join(f"{tally[k]} to {k}" for k in SUMMARY_KINDS)
+            tally[action.kind.summary] += 1
+        return tally
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{count} to {kind.value}" for kind, count in self.tally().items())
         return f"Plan: {parts}."
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,22 +185,6 @@ class Plan:
             "problems": [b.to_dict() for b in self.blockers],
             "actions": [a.to_dict() for a in self.actions],
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Plan:
-        if data.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"unsupported plan format_version {data.get('format_version')!r}")
-        return cls(
-            stack=data["stack"],
-            workspace_id=data.get("workspace_id"),
-            actions=tuple(Action.from_dict(a) for a in data["actions"]),
-            blockers=tuple(
-                Blocker(b["message"], b.get("name"), b.get("file")) for b in data.get("problems", [])
-            ),
-            warnings=tuple(data.get("warnings", [])),
-            targets=tuple(data.get("targets", [])),
-            base_ref=data.get("base_ref"),
-        )
 
 
 def describe_pause(reason: Any) -> str:
@@ -196,66 +209,114 @@ def _topics(found: list[Change]) -> list[str]:
     return topics
 
 
-def _deployment_actions(item: Match) -> list[Action]:
-    want, live = item.desired, item.live
-    pinned = want.agent_pinned
-    after = without_ignored(comparable(want.body, agent_pinned=pinned), want.ignore_changes)
-    if live is None:
-        created = [
+def context(want: Desired) -> Context:
+    return Context(
+        agent_pinned=want.agent_pinned,
+        ignore_changes=want.ignore_changes,
+        secrets_unknown=bool(want.unset_secrets),
+    )
+
+
+def _created(want: Desired, after: dict[str, Any]) -> list[Action]:
+    """A create; for a paused manifest, created without its schedule, paused, then scheduled,
+    so there is no moment at which it is active with a schedule that could fire."""
+    reason = "no live deployment has this name"
+    if want.status != "paused":
+        return [Action(want.name, ActionKind.CREATE, reason, body=want.body, after=after, file=want.file)]
+    body = {k: v for k, v in want.body.items() if k != "schedule"}
+    steps = [
+        Action(want.name, ActionKind.CREATE, reason + " (created paused)", body=body, after=after, file=want.file),
+        Action(want.name, ActionKind.PAUSE, "manifest says status: paused", file=want.file),
+    ]
+    if "schedule" in want.body:
+        schedule = {"schedule": want.body["schedule"]}
+        steps.append(
             Action(
                 want.name,
-                "create",
-                "no live deployment has this name",
-                patch=want.body,
-                after=after,
+                ActionKind.UPDATE,
+                "schedule set once paused (manifest says status: paused)",
+                changes=(Change("schedule", None, after.get("schedule")),),
+                patch=schedule,
                 file=want.file,
             )
-        ]
-        if want.status == "paused":
-            created.append(Action(want.name, "pause", "manifest says status: paused", file=want.file))
-        return created
+        )
+    return steps
 
-    before = without_ignored(comparable(live.body, agent_pinned=pinned), want.ignore_changes)
-    fields = changed_fields(before, after)
+
+def _deployment_actions(item: Match) -> list[Action]:
+    want, live = item.desired, item.live
+    ctx = context(want)
+    after = normalize(want.body, ctx)
+    if live is None:
+        return _created(want, after)
+
+    before = normalize(live.body, ctx)
+    found = changes(before, after)
     common: dict[str, Any] = {"deployment_id": live.id, "updated_at": live.updated_at, "file": want.file}
-    actions = []
-    found = changes(before, after, fields)
-    if item.adopt or fields:
+    update: list[Action] = []
+    if item.adopt or found:
         if item.adopt:
-            kind, reason = "adopt", f"untagged deployment {live.id} has this name; --adopt takes it over"
+            kind, reason = ActionKind.ADOPT, f"untagged deployment {live.id} has this name; --adopt takes it over"
         elif item.renamed_from:
-            kind, reason = "update", f"renamed from {item.renamed_from!r} (previous_names)"
+            kind, reason = ActionKind.UPDATE, f"renamed from {item.renamed_from!r} (previous_names)"
         else:
-            kind, reason = "update", "live differs from manifest in " + ", ".join(_topics(found))
-        actions.append(
+            kind, reason = ActionKind.UPDATE, "live differs from manifest in " + ", ".join(_topics(found))
+        update.append(
             Action(
                 want.name,
                 kind,
                 reason,
                 changes=tuple(found),
-                patch=patch(before, want.body, fields),
+                patch=patch(before, after, want.body),
                 before=before,
                 after=after,
+                previous_name=item.renamed_from,
                 **common,
             )
         )
+    status: list[Action] = []
     if "status" not in want.ignore_changes:
         if want.status == "paused" and live.status != "paused":
-            actions.append(Action(want.name, "pause", "manifest says status: paused", **common))
+            status.append(Action(want.name, ActionKind.PAUSE, "manifest says status: paused", **common))
         elif want.status == "active" and live.status == "paused":
             reason = f"{describe_pause(live.paused_reason)}; manifest says status: active"
-            actions.append(
-                Action(want.name, "unpause", reason, paused_reason=dict(live.paused_reason or {}), **common)
+            status.append(
+                Action(want.name, ActionKind.UNPAUSE, reason, paused_reason=dict(live.paused_reason or {}), **common)
             )
-    if not actions:
-        actions.append(Action(want.name, "noop", "in sync", **common))
-    return actions
+    if not update and not status:
+        return [Action(want.name, ActionKind.NOOP, "in sync", **common)]
+    # Pause before changing what could fire; unpause only once the deployment is as the manifest says.
+    pausing = any(a.kind is ActionKind.PAUSE for a in status)
+    return [*status, *update] if pausing else [*update, *status]
 
 
 def _archive(live: Live, reason: str) -> Action:
     return Action(
-        live.tag_name or live.name, "archive", reason, deployment_id=live.id, updated_at=live.updated_at
+        live.tag_name or live.name, ActionKind.ARCHIVE, reason, deployment_id=live.id, updated_at=live.updated_at
     )
+
+
+def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desired]) -> list[Blocker]:
+    """A --target that names nothing is a typo, not "no changes"."""
+    known = {a.name for a in actions} | {w.name for w in desired}
+    found = []
+    for name in sorted(wanted - known):
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack{hint}"))
+    return found
+
+
+def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
+    return [
+        Blocker(
+            f"environment variable {name} is not set (export it before plan or apply)",
+            want.name,
+            f"{want.file}:{want.line}",
+        )
+        for want in desired
+        for name in want.unset_secrets
+    ]
 
 
 def build_plan(
@@ -266,7 +327,7 @@ def build_plan(
     workspace_id: str | None = None,
 ) -> Plan:
     """Compare desired with live state and decide every action; pure and deterministic."""
-    problems = list(blockers or [])
+    problems = [*(blockers or []), *_unset_secret_blockers(desired)]
     warnings: list[str] = []
     matching = match(desired, live, options.stack, adopt=options.adopt)
     for want, other in matching.conflicts:
@@ -282,6 +343,11 @@ def build_plan(
     actions: list[Action] = []
     for item in matching.matches:
         actions.extend(_deployment_actions(item))
+        if item.live is not None:
+            warnings.extend(
+                f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared"
+                for kind in unknown_kinds(item.live.body)
+            )
     for extra, kept in matching.duplicates:
         actions.append(_archive(extra, f"duplicate of {kept.id} (the oldest is kept)"))
 
@@ -308,20 +374,20 @@ def build_plan(
 
     if options.targets:
         wanted = set(options.targets)
-        unknown = sorted(wanted - {a.name for a in actions})
+        problems.extend(_unknown_targets(wanted, actions, desired))
         actions = [a for a in actions if a.name in wanted]
         warnings.append(
             "plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown"
         )
-        warnings.extend(f"--target {name!r} matches no manifest or deployment" for name in unknown)
 
-    archives = sum(1 for a in actions if a.action == "archive")
+    archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is not None and archives > options.max_archive:
         problems.append(
             Blocker(f"plan archives {archives} deployment(s), more than --max-archive {options.max_archive}")
         )
 
-    actions.sort(key=lambda a: (PHASES[a.action], a.name, a.deployment_id or ""))
+    # A stable sort: a deployment's own steps keep the order the planner gave them.
+    actions.sort(key=lambda a: (a.kind.phase, a.name, a.deployment_id or ""))
     return Plan(
         stack=options.stack,
         actions=tuple(actions),
@@ -338,7 +404,7 @@ def stale_targets(plan: Plan, live: list[Live]) -> list[str]:
     owned = {item.tag_name for item in live if item.stack == plan.stack}
     stale = []
     for action in plan.writes:
-        if action.action == "create":
+        if action.kind is ActionKind.CREATE:
             if action.name in owned:
                 stale.append(f"{action.name}: a deployment with this name appeared since the plan")
         elif action.deployment_id:

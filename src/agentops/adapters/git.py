@@ -1,7 +1,7 @@
 """`plan --base-ref REF`: plan the manifests as they are at a git ref, read through git.
 
 The working tree is never touched: the stack folder at REF is exported with `git archive`
-into a temporary folder and loaded from there. The labelling itself is `drift.label`.
+into a temporary folder; the caller loads it from there (labelling is `engine.drift`).
 """
 
 from __future__ import annotations
@@ -10,18 +10,11 @@ import io
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-from agentops import drift
-from agentops.identity import Live
 from agentops.manifest.config import CONFIG_FILE
-from agentops.manifest.loader import Project, load_project
-from agentops.normalize import Desired
-from agentops.pipeline import desired_state
-from agentops.plan import Options, Plan, build_plan
 
 
 class BaseRefError(Exception):
@@ -82,26 +75,3 @@ def _extract(tar: tarfile.TarFile, folder: Path) -> None:
         and ".." not in Path(member.name).parts
     ]
     tar.extractall(folder, members=safe)
-
-
-def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> tuple[list[Desired], bool, int]:
-    """The desired state at `ref`, whether it was partial, and how many problems it had."""
-    with stack_at(project.root, ref) as folder:
-        if folder is None:
-            return [], False, 0
-        base = load_project(folder, stack=project.config.stack)
-        if base.problems:
-            return [], False, len(base.problems)
-        return desired_state(base, project.config.stack, environ), base.partial, 0
-
-
-def label_against(
-    plan: Plan, project: Project, ref: str, live: list[Live], options: Options, environ: Mapping[str, str]
-) -> Plan:
-    """`plan` with each change labelled "from this change" or "drift", by planning `ref` against `live`."""
-    wants, partial, problems = _base_desired(project, ref, environ)
-    if problems:
-        warning = f"the manifests at {ref} have {problems} problem(s); changes are not labelled as drift"
-        return replace(plan, warnings=(*plan.warnings, warning))
-    base = build_plan(wants, live, replace(options, partial=options.partial or partial))
-    return drift.label(plan, base, ref)

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from agentops.diff import Change
-from agentops.drift import DRIFT
-from agentops.plan import SUMMARY_KINDS, Action, Plan
-from agentops.render.text import SYMBOLS, create_lines, is_long_text, text_diff, value_text
+from agentops.engine.diff import Change
+from agentops.engine.drift import DRIFT
+from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
+from agentops.views import safe
+from agentops.views.text import create_lines, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
 SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
@@ -32,7 +33,7 @@ FULL, NO_DIFFS, NAMES = 0, 1, 2
 
 def escape(text: str) -> str:
     """Text from a manifest or the API, safe anywhere outside code (newlines become spaces)."""
-    return " ".join(str(text).split("\n")).translate(_ENTITIES)
+    return safe.value(" ".join(str(text).splitlines())).translate(_ENTITIES)
 
 
 def _longest_backtick_run(text: str) -> int:
@@ -40,7 +41,8 @@ def _longest_backtick_run(text: str) -> int:
 
 
 def code_span(text: str) -> str:
-    """Inline code that no backtick inside `text` can close."""
+    """Inline code that no backtick inside `text` can close (and no control character can escape)."""
+    text = safe.value(text)
     ticks = "`" * (_longest_backtick_run(text) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
@@ -81,17 +83,17 @@ def _group(actions: Iterable[Action]) -> list[list[Action]]:
 
 def _block(actions: list[Action], diffs: bool) -> list[str]:
     first = actions[0]
-    symbol = SYMBOLS[first.action][0]
-    kinds = ", ".join(a.action for a in actions)
+    symbol = first.kind.symbol
+    kinds = ", ".join(a.kind.value for a in actions)
     ident = f" · {escape(first.deployment_id)}" if first.deployment_id else ""
     out = [
         f"<details><summary><code>{escape(symbol)}</code> <b>{escape(first.name)}</b> · {kinds}{ident}</summary>",
         "",
     ]
-    out.extend(f"- **{a.action}**: {escape(a.reason)}" for a in actions)
+    out.extend(f"- **{a.kind.value}**: {escape(a.reason)}" for a in actions)
     if diffs:
         for action in actions:
-            if action.action == "create":
+            if action.kind is ActionKind.CREATE:
                 out.extend(["", *fenced(create_lines(action), "yaml")])
             for change in action.changes:
                 out.extend(_change_lines(change))
@@ -108,14 +110,14 @@ class _Budget:
 
 
 def _name_count(actions: Sequence[Action]) -> int:
-    return len({(a.name, a.action) for a in actions})
+    return len({(a.name, a.kind) for a in actions})
 
 
 def _names(actions: Sequence[Action], budget: _Budget) -> list[str]:
     """Per action kind, the names on one line, as many as `budget` allows."""
     out = []
-    for kind in (*SUMMARY_KINDS, "adopt"):
-        names = sorted({a.name for a in actions if a.action == kind})
+    for kind in (*SUMMARY_KINDS, ActionKind.ADOPT):
+        names = sorted({a.name for a in actions if a.kind is kind})
         if not names:
             continue
         shown = names[: budget.left]
@@ -192,7 +194,7 @@ def _plan_markdown(
         "",
         f"**{plan.summary()}**",
     ]
-    archives = sum(1 for a in plan.writes if a.action == "archive")
+    archives = sum(1 for a in plan.writes if a.kind is ActionKind.ARCHIVE)
     if archives:
         out.extend(
             _alert(
@@ -271,7 +273,7 @@ def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) ->
         plan.summary(),
     ]
     if failed:
-        lines = [f"- **{o.action.action}** {escape(o.action.name)}: {escape(o.message)}" for o in failed]
+        lines = [f"- **{o.action.kind.value}** {escape(o.action.name)}: {escape(o.message)}" for o in failed]
         out.extend(_alert("CAUTION", ["**Failed** (run `agentops apply` again to finish):", *lines]))
     succeeded = [o.action for o in outcomes if o.ok]
     if succeeded:

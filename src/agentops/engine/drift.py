@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agentops.diff import Change
-from agentops.plan import Action, Plan
+from agentops.engine.desired import Desired
+from agentops.engine.diff import Change
+from agentops.engine.identity import Live
+from agentops.engine.plan import Action, ActionKind, Options, Plan, build_plan
 
 CHANGE = "change"
 DRIFT = "drift"
@@ -19,7 +21,7 @@ _Key = tuple[str, str, str | None]
 
 
 def _key(action: Action) -> _Key:
-    return (action.name, action.action, action.deployment_id)
+    return (action.name, action.kind.value, action.deployment_id)
 
 
 def _same(change: Change, other: Change) -> bool:
@@ -27,7 +29,7 @@ def _same(change: Change, other: Change) -> bool:
 
 
 def _label(action: Action, base: Action | None) -> Action:
-    if action.action == "noop":
+    if action.kind is ActionKind.NOOP:
         return action
     if not action.changes:
         return replace(action, origin=DRIFT if base is not None else CHANGE)
@@ -45,3 +47,16 @@ def label(head: Plan, base: Plan, base_ref: str) -> Plan:
     planned_at_base = {_key(a): a for a in base.actions}
     actions = tuple(_label(a, planned_at_base.get(_key(a))) for a in head.actions)
     return replace(head, actions=actions, base_ref=base_ref)
+
+
+def label_against(
+    head: Plan, base_wants: list[Desired] | None, live: list[Live], options: Options, ref: str
+) -> Plan:
+    """`head` labelled by planning the desired state at `ref` against the same `live`.
+
+    `base_wants` is None when the manifests at `ref` had problems: nothing is labelled then.
+    """
+    if base_wants is None:
+        warning = f"the manifests at {ref} have problems; changes are not labelled as drift"
+        return replace(head, warnings=(*head.warnings, warning))
+    return label(head, build_plan(base_wants, live, options), ref)

@@ -7,43 +7,24 @@ its ownership tags before it tries again; a lost response never makes a duplicat
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 import anthropic
 
-from agentops.identity import Live
-from agentops.live import AMBIGUOUS, Api, backoff_delay
-from agentops.manifest.secrets import SECRET_REF
-from agentops.plan import PHASES, Action, Plan
+from agentops.adapters.api import AMBIGUOUS, Api, backoff_delay, describe_error
+from agentops.engine.identity import Live
+from agentops.engine.plan import Action, ActionKind, Plan
+from agentops.engine.secrets import SecretMissing, resolve
 
 # Server and client clocks differ; a recovery lookup reaches this far before the create.
 CLOCK_SLACK = timedelta(minutes=10)
-
-
-class SecretMissing(RuntimeError):
-    pass
-
-
-def resolve_secrets(body: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of `body` with `${VAR}` token references replaced by their values, just before sending."""
-    out = dict(body)
-    if out.get("resources"):
-        resources = []
-        for resource in out["resources"]:
-            token = resource.get("authorization_token")
-            match = SECRET_REF.match(token) if isinstance(token, str) else None
-            if match:
-                if match.group(1) not in environ:
-                    raise SecretMissing(f"environment variable {match.group(1)} is not set")
-                resource = {**resource, "authorization_token": environ[match.group(1)]}
-            resources.append(resource)
-        out["resources"] = resources
-    return out
 
 
 @dataclass
@@ -67,22 +48,42 @@ class Executor:
     sleep: Callable[[float], None] = time.sleep
     _created: dict[str, str] = field(default_factory=dict)
 
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _reporting: threading.Lock = field(default_factory=threading.Lock)
+
+    def stop(self) -> None:
+        """Start no new deployment's actions; those in flight finish (a paused create is never left active)."""
+        self._stopping.set()
+
     def run(self, plan: Plan) -> list[Result]:
+        """Each deployment's steps in order, deployments in parallel; archives last."""
         results: list[Result] = []
-        for phase in sorted(set(PHASES.values())):
-            batch = [a for a in plan.writes if PHASES[a.action] == phase]
-            if not batch:
-                continue
+        for _phase, batch in groupby(plan.writes, key=lambda a: a.kind.phase):
+            chains = [list(steps) for _key, steps in groupby(batch, key=lambda a: (a.name, a.deployment_id))]
+            if self._stopping.is_set():
+                break
             with ThreadPoolExecutor(max_workers=max(1, self.parallelism)) as pool:
-                for result in pool.map(self._run_one, batch):
-                    self.report(result)
-                    results.append(result)
+                for done in pool.map(self._run_chain, chains):
+                    results.extend(done)
         return results
+
+    def _run_chain(self, chain: list[Action]) -> list[Result]:
+        done: list[Result] = []
+        if self._stopping.is_set():
+            return done
+        for action in chain:
+            result = self._run_one(action)
+            with self._reporting:
+                self.report(result)
+            done.append(result)
+            if not result.ok:
+                break  # later steps of this deployment depend on this one
+        return done
 
     def _run_one(self, action: Action) -> Result:
         target = action.deployment_id or self._created.get(action.name)
         try:
-            if action.action == "create":
+            if action.kind is ActionKind.CREATE:
                 return self._create(action)
             if target is None:
                 return Result(action, False, "skipped: its create did not succeed")
@@ -102,7 +103,7 @@ class Executor:
             return Result(action, False, f"unexpected API response ({type(exc).__name__})", target)
 
     def _create(self, action: Action) -> Result:
-        body = resolve_secrets(action.patch or {}, self.environ)
+        body = resolve(action.body or {}, self.environ)
         since = datetime.now(UTC) - CLOCK_SLACK
         ambiguous = False
         for attempt in range(1, self.max_attempts + 1):
@@ -137,41 +138,25 @@ class Executor:
         self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
-        update: Callable[[int], dict[str, Any]] = lambda n: self.api.update(  # noqa: E731
-            target, resolve_secrets(action.patch or {}, self.environ), n
-        )
-        calls: dict[str, Callable[[int], dict[str, Any]]] = {
-            "update": update,
-            "adopt": update,  # an adoption is an update that also adds the ownership tags
-            "pause": lambda n: self.api.pause(target, n),
-            "unpause": lambda n: self.api.unpause(target, n),
-            "archive": lambda n: self.api.archive(target, n),
+        body = resolve(action.patch or {}, self.environ)
+        calls: dict[ActionKind, Callable[[int], dict[str, Any]]] = {
+            ActionKind.UPDATE: lambda n: self.api.update(target, body, n),
+            # An adoption is an update that also adds the ownership tags.
+            ActionKind.ADOPT: lambda n: self.api.update(target, body, n),
+            ActionKind.PAUSE: lambda n: self.api.pause(target, n),
+            ActionKind.UNPAUSE: lambda n: self.api.unpause(target, n),
+            ActionKind.ARCHIVE: lambda n: self.api.archive(target, n),
         }
         for attempt in range(1, self.max_attempts + 1):
             try:
-                calls[action.action](attempt)
-                return Result(action, True, _DONE[action.action], target, attempt)
+                calls[action.kind](attempt)
+                return Result(action, True, action.kind.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a
                 # concurrent apply that archived the same duplicate. Either way the intent holds.
-                if action.action == "archive" and self.api.retrieve(target).get("archived_at"):
+                if action.kind is ActionKind.ARCHIVE and self.api.retrieve(target).get("archived_at"):
                     return Result(action, True, "archived", target, attempt, recovered=True)
                 raise
             except (anthropic.RateLimitError, *AMBIGUOUS) as exc:
                 self._last_attempt(attempt, exc)
         raise AssertionError("unreachable")  # pragma: no cover
-
-
-_DONE = {
-    "update": "updated",
-    "adopt": "adopted",
-    "pause": "paused",
-    "unpause": "unpaused",
-    "archive": "archived",
-}
-
-
-def describe_error(exc: anthropic.APIStatusError) -> str:
-    """The API's own message and status, never the request (which may hold a token)."""
-    message = exc.api_message or exc.response.reason_phrase or "request failed"
-    return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"

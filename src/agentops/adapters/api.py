@@ -19,10 +19,10 @@ from typing import Any
 
 import anthropic
 
-from agentops import tags
-from agentops.identity import Live
-from agentops.normalize import Desired
-from agentops.plan import Blocker
+from agentops.engine.desired import Desired
+from agentops.engine.identity import Live
+from agentops.engine.plan import Blocker
+from agentops.model import tags
 
 PAGE_SIZE = 100
 LOOKUP_PARALLELISM = 8
@@ -96,6 +96,12 @@ def backoff_delay(attempt: int, exc: Exception) -> float:
         if waited is not None:
             return waited
     return min(8.0, 0.1 * 2.0**attempt) * (0.5 + random.random() / 2)
+
+
+def describe_error(exc: anthropic.APIStatusError) -> str:
+    """The API's own message and status, never the request (which may hold a token)."""
+    message = exc.api_message or exc.response.reason_phrase or "request failed"
+    return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"
 
 
 @dataclass(frozen=True)

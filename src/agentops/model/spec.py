@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from agentops import cron
+from agentops.model import cron
 
 MAX_NAME = 256
 MAX_EVENTS = 50

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentops import tags
-from agentops.normalize import Desired
+from agentops.engine.desired import Desired
+from agentops.model import tags
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Layer 4: the edges that do I/O: the SDK adapter, the executor, GitHub, git."""

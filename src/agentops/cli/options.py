@@ -1,0 +1,53 @@
+"""Click options shared by the commands that plan (plan, apply, comment)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from agentops.commands.plan import PlanFlags
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plan_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option("--no-prune", is_flag=True, help="Never archive deployments that lost their manifest."),
+            click.option(
+                "--adopt", is_flag=True, help="Take over untagged deployments that have a manifest's name."
+            ),
+            click.option(
+                "--target", "targets", multiple=True, metavar="NAME", help="Limit the plan to these names."
+            ),
+            click.option(
+                "--max-archive",
+                type=click.IntRange(min=0),
+                help="Refuse plans that archive more than N (default: max_archive in agentops.yaml).",
+            ),
+            click.option(
+                "--allow-empty", is_flag=True, help="Allow archiving every deployment when no manifest exists."
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def plan_flags(flags: dict[str, Any]) -> PlanFlags:
+    return PlanFlags(
+        adopt=flags["adopt"],
+        no_prune=flags["no_prune"],
+        targets=tuple(flags["targets"]),
+        max_archive=flags["max_archive"],
+        allow_empty=flags["allow_empty"],
+    )
+
+
+base_ref_option = click.option(
+    "--base-ref",
+    metavar="REF",
+    help="Also plan the manifests at git REF and label each change as from this change or drift.",
+)

@@ -1,0 +1,1 @@
+"""Layer 6: one plain function per command, returning an exit code; no click."""

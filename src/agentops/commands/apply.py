@@ -1,0 +1,86 @@
+"""`agentops apply`: make the workspace match the manifests, or apply a saved plan file as reviewed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from agentops.commands.failure import OK, Failure
+from agentops.commands.plan import PlanFlags
+from agentops.commands.target import Target
+from agentops.engine.plan import ActionKind, Plan
+from agentops.manifest.loader import start_load
+from agentops.views.terminal import Console
+
+
+def apply(
+    path: Path,
+    target: Target,
+    console: Console,
+    flags: PlanFlags,
+    *,
+    auto_approve: bool = False,
+    parallelism: int = 4,
+    fmt: str = "text",
+) -> int:
+    # Any regular file is a saved plan, whatever its name; a folder is a project.
+    if path.exists() and not path.is_dir():
+        return _apply_saved(path, target, console, auto_approve, parallelism, fmt)
+    pending = start_load(path, target.stack)
+    from agentops.commands import reconcile  # the SDK import overlaps the load
+    from agentops.engine.secrets import Redactor
+
+    project = reconcile.checked(pending())
+    console.redact = Redactor.for_manifests(project.manifests, os.environ)
+    with reconcile.project_session(project, target, console.redact) as api:
+        result = reconcile.plan_project(project, api, flags.options(project))
+        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+        if result.errored:
+            raise Failure("the plan has blocking problems; nothing was applied")
+        if not result.has_changes:
+            return OK
+        confirm(result, auto_approve, console)
+        return reconcile.execute(result, api, parallelism, console, fmt)
+
+
+def _apply_saved(path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str) -> int:
+    """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
+    from agentops.commands import reconcile
+    from agentops.engine.secrets import Redactor
+    from agentops.manifest.config import load_config
+    from agentops.manifest.loader import find_root
+
+    saved = reconcile.read_saved(path)
+    root = find_root(path.resolve().parent) or find_root(Path.cwd()) or Path.cwd()
+    config = load_config(root, target.stack).config if (root / "agentops.yaml").is_file() else None
+    stack = target.stack or (config.stack if config is not None and config.stack else None)
+    workspace = target.workspace_id or (config.workspace_id if config is not None else None)
+    reconcile.check_saved(saved, stack, workspace)
+    console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
+    with reconcile.session(root, workspace, target.local, console.redact) as api:
+        reconcile.verify_live(saved, api.list_deployments(), path)
+        reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
+        if not saved.has_changes:
+            return OK
+        confirm(saved, auto_approve, console)
+        return reconcile.execute(saved, api, parallelism, console, fmt)
+
+
+def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
+    """Ask on a terminal; archives are permanent, so they take their count (or `yes`), not `y`."""
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise Failure("refusing to apply without --auto-approve: there is no terminal to ask for confirmation")
+    archives = plan.tally()[ActionKind.ARCHIVE]
+    if archives:
+        answer = console.ask(
+            f"This plan archives {archives} deployment(s). Archiving is permanent: an archived deployment "
+            f"never runs again and cannot be restored. Type {archives} (or yes) to apply"
+        )
+        if answer.strip().lower() not in (str(archives), "yes"):
+            raise Failure("apply cancelled; nothing was changed")
+    elif not console.ask_yes_no("Apply these changes?"):
+        raise Failure("apply cancelled; nothing was changed")
+

@@ -1,0 +1,64 @@
+"""`agentops plan`: show what apply would change, in the format chosen once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentops.commands.failure import CHANGES, ERROR, OK
+from agentops.commands.target import Target
+from agentops.engine.plan import Options
+from agentops.manifest.loader import Project, start_load
+from agentops.views.terminal import Console
+
+
+@dataclass(frozen=True)
+class PlanFlags:
+    adopt: bool = False
+    no_prune: bool = False
+    targets: tuple[str, ...] = ()
+    max_archive: int | None = None
+    allow_empty: bool = False
+
+    def options(self, project: Project) -> Options:
+        return Options(
+            stack=project.config.stack,
+            adopt=self.adopt,
+            prune=not self.no_prune,
+            max_archive=self.max_archive if self.max_archive is not None else project.config.max_archive,
+            targets=self.targets,
+            allow_empty=self.allow_empty,
+        )
+
+
+def plan(
+    path: Path,
+    target: Target,
+    console: Console,
+    flags: PlanFlags,
+    *,
+    fmt: str = "text",
+    out: Path | None = None,
+    detailed_exitcode: bool = False,
+    base_ref: str | None = None,
+) -> int:
+    pending = start_load(path, target.stack)
+    from agentops.commands import reconcile  # the SDK import overlaps the load
+    from agentops.engine.secrets import Redactor
+    from agentops.views.json import render_saved
+
+    project = reconcile.checked(pending())
+    console.redact = Redactor.for_manifests(project.manifests, os.environ)
+    with reconcile.project_session(project, target, console.redact) as api:
+        result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref)
+    reconcile.show_plan(result, fmt, console)
+    if out is not None:
+        out.write_text(console.redact(render_saved(result)))
+        hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)
+        console.info(f"Saved the plan to {out}; apply it with: {hint}")
+    if result.errored:
+        return ERROR
+    if detailed_exitcode and result.has_changes:
+        return CHANGES
+    return OK

@@ -1,0 +1,237 @@
+"""Plan a project against a workspace, and apply a plan: the orchestration every command shares.
+
+load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view or
+executor. Commands call these; nothing here parses arguments or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+
+import anthropic
+
+from agentops.adapters.api import Api, ClientSetupError, describe_error, make_client
+from agentops.adapters.executor import Executor, Result
+from agentops.adapters.git import BaseRefError, stack_at
+from agentops.adapters.github import run_url
+from agentops.commands.failure import INTERRUPTED, OK, Failure
+from agentops.commands.target import Target
+from agentops.engine import drift, planfile
+from agentops.engine.desired import Desired, desired_state
+from agentops.engine.identity import Live
+from agentops.engine.plan import Options, Plan, build_plan, stale_targets
+from agentops.engine.secrets import Redactor
+from agentops.manifest.loader import Project, load_project
+from agentops.views.json import render_json, render_results
+from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
+from agentops.views.terminal import Console, step_summary
+from agentops.views.text import render_text
+
+LOCAL_STATE = ".agentops"
+LOCAL_DB = "emulator.sqlite3"
+
+
+def checked(project: Project) -> Project:
+    """The project, or a Failure listing every problem (nothing is planned)."""
+    if project.problems:
+        raise Failure(
+            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
+            tuple(str(problem) for problem in project.problems),
+        )
+    return project
+
+
+@contextmanager
+def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
+    """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
+    if not local:
+        yield Api(make_client(), workspace_id)
+        return
+    from agentops.emulator import EmulatorServer  # only --local needs the server code
+
+    state = root / LOCAL_STATE
+    state.mkdir(exist_ok=True)
+    (state / ".gitignore").write_text("*\n")
+    with EmulatorServer(db_path=state / LOCAL_DB) as server:
+        yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id)
+
+
+@contextmanager
+def session(root: Path, workspace: str | None, local: bool, redact: Redactor) -> Iterator[Api]:
+    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request)."""
+    try:
+        with connect(local, root, workspace) as api:
+            yield api
+    except ClientSetupError as exc:
+        raise Failure(str(exc)) from None
+    except anthropic.APIStatusError as exc:
+        raise Failure(redact(describe_error(exc))) from None
+    except anthropic.APIConnectionError as exc:
+        raise Failure(
+            f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
+        ) from None
+    except anthropic.APIError as exc:
+        raise Failure(f"unexpected API response ({type(exc).__name__})") from None
+
+
+def project_session(project: Project, target: Target, redact: Redactor) -> AbstractContextManager[Api]:
+    return session(project.root, target.workspace_id or project.config.workspace_id, target.local, redact)
+
+
+def plan_project(
+    project: Project,
+    api: Api,
+    options: Options,
+    environ: Mapping[str, str] | None = None,
+    base_ref: str | None = None,
+) -> Plan:
+    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift."""
+    env = os.environ if environ is None else environ
+    wants = desired_state(project.manifests, options.stack, env)
+    options = replace(options, partial=options.partial or project.partial)
+    # The reference lookups and the (sequential) list pages are independent round trips: overlap them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        listing = pool.submit(api.list_deployments)
+        blockers = api.check_references(wants)
+        live = listing.result()
+    plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
+    if base_ref is None:
+        return plan
+    return drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+
+
+def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> list[Desired] | None:
+    """The desired state at `ref` (empty when the stack is new there; None when it has problems)."""
+    try:
+        with stack_at(project.root, ref) as folder:
+            if folder is None:
+                return []
+            base = load_project(folder, stack=project.config.stack)
+            if base.problems:
+                return None
+            return desired_state(base.manifests, project.config.stack, environ)
+    except BaseRefError as exc:
+        raise Failure(str(exc)) from None
+
+
+def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None:
+    """The plan in the format chosen once, plus the step summary in GitHub Actions."""
+    if not echo:
+        pass
+    elif fmt == "json":
+        console.out(render_json(plan), nl=False)
+    elif fmt == "markdown":
+        console.out(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ)), nl=False)
+    else:
+        console.out(render_text(plan, color=console.color, verbose=console.verbose), nl=False)
+    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ)), console.redact)
+
+
+def _line(done: int, total: int, result: Result) -> str:
+    status = "ok" if result.ok else "FAILED"
+    return f"[{done}/{total}] {result.action.kind.value} {result.action.name}: {status}: {result.message}"
+
+
+@contextmanager
+def _stop_on_signal(executor: Executor) -> Iterator[list[str]]:
+    """SIGINT/SIGTERM stop new actions from starting; the ones in flight finish."""
+    caught: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        caught.append(signal.Signals(signum).name)
+        executor.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield caught
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str = "text") -> int:
+    """Apply every write of `plan`; report each result; the exit code says how it ended."""
+    total = len(plan.writes)
+    done = [0]
+    with console.progress(total, "Applying") as advance:
+
+        def report(result: Result) -> None:
+            done[0] += 1
+            if not result.ok or console.verbose or total <= 20:
+                console.info(_line(done[0], total, result))
+            advance()
+
+        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report)
+        with _stop_on_signal(executor) as caught:
+            results = executor.run(plan)
+    step_summary(render_apply_markdown(plan, results), console.redact)
+    failed = [r for r in results if not r.ok]
+    started = {id(r.action) for r in results}
+    skipped = [a for a in plan.writes if id(a) not in started]
+    if fmt == "json":
+        console.out(render_results(results, len(skipped), bool(caught)), nl=False)
+    else:
+        console.out(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
+    if caught:
+        console.error(
+            f"Interrupted ({caught[0]}): actions in flight were finished; "
+            f"{len(skipped)} action(s) were not started. Run `agentops apply` again to finish."
+        )
+        for action in skipped:
+            console.error(f"  not started: {action.kind.value} {action.name}")
+        return INTERRUPTED
+    if failed:
+        console.error("Run `agentops apply` again to finish; failed actions:")
+        for result in failed:
+            console.error(f"  {result.action.kind.value} {result.action.name}: {result.message}")
+        return 1
+    return OK
+
+
+def read_saved(path: Path) -> Plan:
+    """A saved plan file, validated (any regular file: its name does not matter)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(planfile.MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise Failure(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > planfile.MAX_PLAN_BYTES:
+        raise Failure(f"{path} is larger than any saved plan agentops writes; refusing it")
+    try:
+        return planfile.parse(data.decode("utf-8", errors="replace"))
+    except planfile.PlanFileError as exc:
+        raise Failure(f"{path} is not a saved agentops plan that can be applied: {exc}") from None
+
+
+def check_saved(saved: Plan, stack: str | None, workspace_id: str | None) -> None:
+    """A saved plan applies only where it was made: same stack, same workspace."""
+    if stack is not None and stack != saved.stack:
+        raise Failure(f"the saved plan is for stack {saved.stack!r}, not {stack!r}; nothing was applied")
+    if workspace_id != saved.workspace_id:
+        raise Failure(
+            f"the saved plan is for workspace {saved.workspace_id or '(the API key default)'}, "
+            f"not {workspace_id or '(the API key default)'}; nothing was applied"
+        )
+    if saved.errored:
+        raise Failure("the saved plan has blocking problems; nothing was applied")
+
+
+def verify_live(saved: Plan, live: list[Live], path: Path) -> None:
+    """Refuse a saved plan whose targets moved, or that writes to anything this stack does not own."""
+    stale = stale_targets(saved, live)
+    if stale:
+        raise Failure(f"the saved plan {path} is stale; run `agentops plan` again", tuple(stale))
+    foreign = planfile.ownership_problems(saved, live)
+    if foreign:
+        raise Failure(f"the saved plan {path} writes to deployments this stack does not own", tuple(foreign))

@@ -1,0 +1,22 @@
+"""Where a command acts: the global flags, as the user gave them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command acts: the global flags, as given (also repeated in the saved-plan hint)."""
+
+    local: bool = False
+    stack: str | None = None
+    workspace_id: str | None = None
+
+    def flags(self) -> str:
+        parts = ["--local"] if self.local else []
+        if self.stack:
+            parts.append(f"--stack {self.stack}")
+        if self.workspace_id:
+            parts.append(f"--workspace-id {self.workspace_id}")
+        return " ".join(parts)

@@ -1,0 +1,248 @@
+"""Both sides of the diff in one comparable shape, through one list of normalizers.
+
+Every normalizer runs on the desired body and on the live deployment alike (Argo CD's
+gitops-engine does the same), and diff and patch are computed only from the result, so a
+field can only show as a change, or be sent, if it really differs:
+
+1. `expressible`: only what a manifest can say, at every depth (a key the API starts to
+   return, say a new default inside a resource, is not drift);
+2. `server_defaults`: documented defaults filled in, server-only fields dropped;
+3. `write_only`: secrets compared by the fingerprint tag, never by value;
+4. `ignored`: `lifecycle.ignore_changes` paths removed.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from agentops.engine.desired import FIELDS
+from agentops.model import spec, tags
+from agentops.model.secretref import SECRET_FIELDS
+
+DEFAULT_MAX_ITERATIONS = 3
+
+Shape = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the normalizers know about the pair being compared (from the manifest)."""
+
+    agent_pinned: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    secrets_unknown: bool = False  # a referenced variable is unset: the fingerprint says nothing
+
+
+Normalizer = Callable[[Shape, Context], Shape]
+
+
+# --- 1. expressible --------------------------------------------------------------------------
+
+_UNKNOWN = object()  # an item of a type no manifest can write (a new resource or event type)
+Projector = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _model_projector(model: type[BaseModel]) -> Projector:
+    fields: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
+
+    def project(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        out = {}
+        for name, annotation in fields.items():
+            item = value.get(name)
+            if item is not None:
+                projected = _projector(annotation)(item)
+                out[name] = item if projected is _UNKNOWN else projected
+        return out
+
+    return project
+
+
+@cache
+def _projector(annotation: Any) -> Projector:  # annotations are hashable type forms
+    """A function that keeps, at every depth, only the keys the spec model of `annotation` has."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _projector(get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_projector(annotation)
+    if origin is list:
+        item = _projector(get_args(annotation)[0])
+
+        def project_list(value: Any) -> Any:
+            if not isinstance(value, list):
+                return value
+            return [p for p in (item(v) for v in value) if p is not _UNKNOWN]
+
+        return project_list
+    if origin in (Union, types.UnionType):
+        return _union_projector(tuple(m for m in get_args(annotation) if m is not type(None)))
+    return _identity
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _union_projector(members: tuple[Any, ...]) -> Projector:
+    if len(members) == 1:
+        return _projector(members[0])
+    by_type: dict[Any, Projector] = {}
+    for member in members:
+        model = _model_of(member)
+        if model is not None and "type" in model.model_fields:
+            for literal in get_args(model.model_fields["type"].annotation):
+                by_type[literal] = _projector(member)
+
+    def project(value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        chosen = by_type.get(value.get("type"))
+        return _UNKNOWN if chosen is None else chosen(value)
+
+    return project
+
+
+_BODY: dict[str, Any] = {name: spec.CreateBody.model_fields[name].annotation for name in FIELDS if name != "agent"}
+
+
+def expressible_value(name: str, value: Any) -> Any:
+    """One field's value with only what a manifest can express, nulls dropped, at every depth."""
+    return value if value is None or name not in _BODY else _projector(_BODY[name])(value)
+
+
+def expressible(shape: Shape, context: Context) -> Shape:
+    out = {name: shape.get(name) for name in FIELDS}
+    for name, annotation in _BODY.items():
+        value = out[name]
+        if value is not None and name != "metadata":
+            out[name] = _projector(annotation)(value)
+    return out
+
+
+def unknown_kinds(body: Mapping[str, Any]) -> list[str]:
+    """Resource and event types in a live body that no manifest can express (so they are not compared)."""
+    found: list[str] = []
+    for name in ("resources", "initial_events"):
+        kept = _projector(_BODY[name])(body.get(name) or [])
+        if len(kept) != len(body.get(name) or []):
+            known = {item.get("type") for item in kept if isinstance(item, Mapping)}
+            found.extend(
+                f"{name}: {item.get('type')!r}"
+                for item in body.get(name) or []
+                if isinstance(item, Mapping) and item.get("type") not in known
+            )
+    return found
+
+
+# --- 2. server defaults ----------------------------------------------------------------------
+
+
+def _agent(value: Any, pinned: bool) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {"id": value}
+    ref = {"id": value.get("id")}
+    if pinned:
+        ref["version"] = value.get("version")
+    return ref
+
+
+def _event(event: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(event)
+    if out.get("type") == "user.define_outcome":
+        out.setdefault("max_iterations", DEFAULT_MAX_ITERATIONS)
+    return out
+
+
+def _resource(resource: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(resource)
+    kind = out.get("type")
+    # Documented defaults: an omitted mount path and the one the server fills in are the same.
+    if kind == "github_repository" and "mount_path" not in out:
+        repo = str(out.get("url", "")).rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+        out["mount_path"] = f"/workspace/{repo}"
+    elif kind == "file" and "mount_path" not in out:
+        out["mount_path"] = f"/mnt/session/uploads/{out.get('file_id')}"
+    elif kind == "memory_store":
+        out.setdefault("access", "read_write")
+    return out
+
+
+def _schedule(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    return {
+        "type": value.get("type") or "cron",
+        "expression": " ".join(str(value.get("expression", "")).split()),
+        "timezone": value.get("timezone"),
+    }
+
+
+def server_defaults(shape: Shape, context: Context) -> Shape:
+    return {
+        **shape,
+        "description": shape.get("description") or None,
+        "agent": _agent(shape.get("agent"), context.agent_pinned),
+        "initial_events": [_event(e) for e in shape.get("initial_events") or []],
+        "schedule": _schedule(shape.get("schedule")),
+        "resources": [_resource(r) for r in shape.get("resources") or []],
+        "vault_ids": list(shape.get("vault_ids") or []),
+        "metadata": dict(shape.get("metadata") or {}),
+        "budget": shape.get("budget") or None,
+    }
+
+
+# --- 3. write-only secrets -------------------------------------------------------------------
+
+
+def write_only(shape: Shape, context: Context) -> Shape:
+    resources = [{k: v for k, v in r.items() if k not in SECRET_FIELDS} for r in shape["resources"]]
+    out = {**shape, "resources": resources}
+    if context.secrets_unknown:
+        out["metadata"] = {k: v for k, v in shape["metadata"].items() if k != tags.SECRETS}
+    return out
+
+
+# --- 4. ignore_changes -----------------------------------------------------------------------
+
+
+def ignored(shape: Shape, context: Context) -> Shape:
+    """Remove `lifecycle.ignore_changes` paths (a field, or `metadata.<key>`) from both sides."""
+    if not context.ignore_changes:
+        return shape
+    out = dict(shape)
+    drop_keys = {path.removeprefix("metadata.") for path in context.ignore_changes if path.startswith("metadata.")}
+    if "resources" in context.ignore_changes:
+        drop_keys.add(tags.SECRETS)  # tokens travel with resources: an ignored field never resends them
+    for path in context.ignore_changes:
+        if not path.startswith("metadata."):
+            out.pop(path, None)
+    if drop_keys:
+        out["metadata"] = {k: v for k, v in out["metadata"].items() if k not in drop_keys}
+    return out
+
+
+NORMALIZERS: tuple[Normalizer, ...] = (expressible, server_defaults, write_only, ignored)
+
+
+def normalize(body: Mapping[str, Any], context: Context) -> Shape:
+    """A desired body or a live deployment as the shape diff and patch compare."""
+    shape: Shape = dict(body)
+    for step in NORMALIZERS:
+        shape = step(shape, context)
+    return shape

@@ -1,0 +1,233 @@
+"""Saved plans: written by `plan --out`, read back by `apply FILE`, trusted only after checks.
+
+A plan file may come from anywhere (hand-edited, another stack, another workspace). Reading
+one validates its shape (never a traceback), checks a digest of its actions so any edit is
+seen, and checks every write against the API's body rules and agentops' ownership rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from agentops.engine.diff import Change
+from agentops.engine.identity import Live
+from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Plan
+from agentops.model import spec, tags
+from agentops.model.secretref import SECRET_FIELDS, variable
+
+# A plan file larger than this is not a plan agentops wrote for any realistic stack.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+
+
+class PlanFileError(ValueError):
+    """A saved plan that cannot be trusted: the message says why in one line."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Change(_Strict):
+    path: str
+    before: Any = None
+    after: Any = None
+    origin: Literal["change", "drift"] | None = None
+
+
+class _Action(_Strict):
+    name: str
+    action: ActionKind
+    reason: str = ""
+    deployment_id: str | None = None
+    updated_at: str | None = None
+    file: str | None = None
+    changes: list[_Change] = []
+    body: dict[str, Any] | None = None
+    patch: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    paused_reason: dict[str, Any] | None = None
+    previous_name: str | None = None
+    origin: Literal["change", "drift"] | None = None
+
+
+class _Problem(_Strict):
+    message: str
+    name: str | None = None
+    file: str | None = None
+
+
+class _PlanFile(BaseModel):
+    # Derived keys (counts, summary, ...) are recomputed, never read.
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    format_version: Literal[2]
+    stack: str
+    workspace_id: str | None = None
+    base_ref: str | None = None
+    targets: list[str] = []
+    warnings: list[str] = []
+    problems: list[_Problem] = []
+    actions: list[_Action]
+    digest: str
+
+
+def digest(plan: Plan) -> str:
+    """A digest over what apply acts on: stack, workspace and every action as saved."""
+    content = {
+        "stack": plan.stack,
+        "workspace_id": plan.workspace_id,
+        "actions": [a.to_dict() for a in plan.actions],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+def dump(plan: Plan) -> dict[str, Any]:
+    """The saved form: the JSON plan plus the digest that apply checks."""
+    return {**plan.to_dict(), "digest": digest(plan)}
+
+
+def _action(item: _Action) -> Action:
+    return Action(
+        name=item.name,
+        kind=item.action,
+        reason=item.reason,
+        deployment_id=item.deployment_id,
+        updated_at=item.updated_at,
+        changes=tuple(Change(c.path, c.before, c.after, c.origin) for c in item.changes),
+        body=item.body,
+        patch=item.patch,
+        before=item.before,
+        after=item.after,
+        file=item.file,
+        paused_reason=item.paused_reason,
+        previous_name=item.previous_name,
+        origin=item.origin,
+    )
+
+
+def parse(text: str) -> Plan:
+    """A Plan from a saved file's text, or PlanFileError naming what is wrong."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise PlanFileError(f"not JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise PlanFileError("not a saved agentops plan (expected a JSON object)")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise PlanFileError(
+            f"plan format_version {data.get('format_version')!r} is not {FORMAT_VERSION}; "
+            "make the plan again with this version of agentops"
+        )
+    try:
+        saved = _PlanFile.model_validate_json(text)  # JSON mode: strict, yet enums from strings
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise PlanFileError(f"{where}: {first['msg']}") from None
+    except RecursionError:
+        raise PlanFileError("nested too deeply") from None
+    plan = Plan(
+        stack=saved.stack,
+        workspace_id=saved.workspace_id,
+        actions=tuple(_action(a) for a in saved.actions),
+        blockers=tuple(Blocker(p.message, p.name, p.file) for p in saved.problems),
+        warnings=tuple(saved.warnings),
+        targets=tuple(saved.targets),
+        base_ref=saved.base_ref,
+    )
+    if digest(plan) != saved.digest:
+        raise PlanFileError("its actions were edited after `agentops plan` wrote it (digest mismatch)")
+    problems = [p for action in plan.actions for p in _action_problems(action, plan.stack)]
+    if problems:
+        raise PlanFileError(problems[0])
+    return plan
+
+
+def _tag_problems(metadata: Mapping[str, Any], action: Action, stack: str, create: bool) -> list[str]:
+    """Only the planner's own ownership tags, with the values the planner would give them."""
+    own = {tags.STACK: stack, tags.NAME: action.name}
+    found = []
+    for key, value in metadata.items():
+        if not tags.is_reserved(key):
+            continue
+        if key in own and value != own[key]:
+            found.append(f"{action.name}: sets {key} to {value!r}, not {own[key]!r}")
+        elif (key == tags.PREVENT_ARCHIVE and value not in ("true", None)) or (key == tags.SECRETS and not (isinstance(value, str) or (value is None and not create))):
+            found.append(f"{action.name}: sets {key} to {value!r}")
+        elif key not in (*own, tags.PREVENT_ARCHIVE, tags.SECRETS):
+            found.append(f"{action.name}: writes the reserved tag {key}")
+    if create and any(metadata.get(key) != value for key, value in own.items()):
+        found.append(f"{action.name}: the create body lacks this stack's ownership tags")
+    return found
+
+
+def _secret_problems(body: Mapping[str, Any], action: Action) -> list[str]:
+    found = []
+    for index, resource in enumerate(body.get("resources") or []):
+        for field in SECRET_FIELDS:
+            if isinstance(resource, Mapping) and field in resource and variable(resource[field]) is None:
+                found.append(f"{action.name}: resources[{index}].{field} is not a ${{VAR}} reference")
+    return found
+
+
+def _action_problems(action: Action, stack: str) -> list[str]:
+    kind = action.kind
+    if kind is ActionKind.CREATE:
+        if action.body is None or action.deployment_id is not None or action.patch is not None:
+            return [f"{action.name}: a create carries a body and no deployment id or patch"]
+        shape = _api_problems(spec.CreateBody, action.body, action)
+        return shape or [
+            *_tag_problems(action.body.get("metadata") or {}, action, stack, create=True),
+            *_secret_problems(action.body, action),
+        ]
+    if kind is ActionKind.NOOP:
+        return []
+    if action.deployment_id is None and kind is not ActionKind.UPDATE and kind is not ActionKind.PAUSE:
+        return [f"{action.name}: a {kind} names no deployment id"]
+    if kind in (ActionKind.UPDATE, ActionKind.ADOPT):
+        if action.patch is None or action.body is not None:
+            return [f"{action.name}: an {kind} carries a patch and no body"]
+        shape = _api_problems(spec.UpdateBody, action.patch, action)
+        return shape or [
+            *_tag_problems(action.patch.get("metadata") or {}, action, stack, create=False),
+            *_secret_problems(action.patch, action),
+        ]
+    if action.patch is not None or action.body is not None:
+        return [f"{action.name}: a {kind} carries no body or patch"]
+    return []
+
+
+def _api_problems(model: type[BaseModel], body: Mapping[str, Any], action: Action) -> list[str]:
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return [f"{action.name}: {spec.field_path(first['loc'], body)}: {first['msg']}"]
+    except RecursionError:
+        return [f"{action.name}: nested too deeply"]
+    return []
+
+
+def ownership_problems(plan: Plan, live: list[Live]) -> list[str]:
+    """Every write's target as listed now must be this stack's (an adoption: untagged, same name)."""
+    by_id = {item.id: item for item in live}
+    found = []
+    for action in plan.writes:
+        target = by_id.get(action.deployment_id or "")
+        if target is None:
+            continue  # a create, or gone: the staleness check says so
+        if action.kind is ActionKind.ADOPT:
+            if tags.STACK in target.metadata or target.name != action.name:
+                found.append(f"{action.name}: {target.id} is not an untagged deployment of that name")
+        elif target.stack != plan.stack:
+            owner = f"stack {target.stack!r}" if target.stack else "no stack (untagged)"
+            found.append(f"{action.name}: {target.id} belongs to {owner}, not {plan.stack!r}")
+        elif action.kind is not ActionKind.ARCHIVE and target.tag_name not in (action.name, action.previous_name):
+            found.append(f"{action.name}: {target.id} is tagged as {target.tag_name!r}")
+    return found

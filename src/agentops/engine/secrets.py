@@ -1,0 +1,102 @@
+"""Everything about secrets in one place: references, fingerprint, resolution and redaction.
+
+Secret fields hold `${VAR}` references (syntax in `model.secretref`); values are read from the
+environment only to fingerprint them (so a rotation shows as a change) and, at the last
+moment, to send them. Every value in play is also a string to scrub from any output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from agentops.manifest.loader import LoadedManifest
+from agentops.model.secretref import SECRET_FIELDS, references, resource_refs, variable
+
+# Printed where a secret would be: never the value, never its length.
+MASK = "***"
+ALWAYS_SECRET = ("ANTHROPIC_API_KEY",)
+
+
+class SecretMissing(RuntimeError):
+    pass
+
+
+def variables(resources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Variable names the resources reference, in order of first use, each once."""
+    return list(resource_refs(resources))
+
+
+def fingerprint(stack: str, name: str, values: list[tuple[str, str]]) -> str:
+    """A short digest of the write-only secrets, stored as a tag so rotation shows as a change."""
+    digest = hashlib.sha256(f"agentops/v1\0{stack}\0{name}".encode())
+    for ref, value in values:
+        digest.update(f"\0{ref}\0{value}".encode())
+    return digest.hexdigest()[:24]
+
+
+def fingerprint_of(
+    stack: str, name: str, resources: list[dict[str, Any]], environ: Mapping[str, str]
+) -> str | None:
+    """The fingerprint of a body's secret references as `environ` resolves them; None without any."""
+    refs = references(resources)
+    if not refs:
+        return None
+    return fingerprint(stack, name, [(ref, environ.get(variable(ref) or ref, "")) for ref in refs])
+
+
+def resolve(body: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of `body` with `${VAR}` references replaced by their values, just before sending."""
+    out = dict(body)
+    if out.get("resources"):
+        resources = []
+        for resource in out["resources"]:
+            for field in SECRET_FIELDS:
+                name = variable(resource.get(field))
+                if name is None:
+                    continue
+                if not environ.get(name):
+                    raise SecretMissing(f"environment variable {name} is not set")
+                resource = {**resource, field: environ[name]}
+            resources.append(resource)
+        out["resources"] = resources
+    return out
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces known secret values in any text before it is shown or written."""
+
+    values: tuple[str, ...]
+
+    def __call__(self, text: str) -> str:
+        for value in self.values:
+            if len(value) >= 4:
+                text = text.replace(value, MASK)
+        return text
+
+    @classmethod
+    def for_variables(cls, names: Iterable[str], environ: Mapping[str, str]) -> Redactor:
+        """Scrub the values of `names` and of the API key."""
+        wanted = sorted({*names, *ALWAYS_SECRET})
+        return cls(tuple(environ[name] for name in wanted if environ.get(name)))
+
+    @classmethod
+    def for_manifests(cls, manifests: Iterable[LoadedManifest], environ: Mapping[str, str]) -> Redactor:
+        names = (
+            name
+            for loaded in manifests
+            for resource in loaded.manifest.resources or []
+            for field in SECRET_FIELDS
+            if (name := variable(getattr(resource, field, None))) is not None
+        )
+        return cls.for_variables(names, environ)
+
+    @classmethod
+    def for_bodies(cls, bodies: Iterable[Mapping[str, Any] | None], environ: Mapping[str, str]) -> Redactor:
+        """The same for a saved plan, from the `${VAR}` references its bodies carry."""
+        return cls.for_variables(
+            (v for body in bodies for v in variables((body or {}).get("resources") or [])), environ
+        )

@@ -1,0 +1,88 @@
+"""`agentops status` as data: one row per manifest or managed deployment of the stack.
+
+Drift is the planner's verdict (`plan.build_plan`), so status and plan never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from agentops.engine.desired import desired_state
+from agentops.engine.identity import Live, match
+from agentops.engine.plan import ActionKind, Options, Plan, build_plan, describe_pause
+from agentops.manifest.loader import Project
+
+
+def _schedule(live: Live | None) -> dict[str, Any]:
+    schedule = (live.body.get("schedule") if live else None) or {}
+    upcoming = schedule.get("upcoming_runs_at") or []
+    return {
+        "schedule": {"expression": schedule["expression"], "timezone": schedule["timezone"]}
+        if schedule
+        else None,
+        "next_run": upcoming[0] if upcoming else None,
+        "last_run": schedule.get("last_run_at"),
+    }
+
+
+def _live_row(name: str, live: Live, state: str, drift: list[str] | None, file: str | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "state": state,
+        "deployment_id": live.id,
+        "file": file,
+        "status": live.status,
+        "paused_reason": dict(live.paused_reason) if live.paused_reason else None,
+        "status_text": describe_pause(live.paused_reason) if live.status == "paused" else live.status,
+        **_schedule(live),
+        "drifted": None if drift is None else bool(drift),
+        "drift": drift or [],
+    }
+
+
+def drift_fields(plan: Plan, name: str) -> list[str]:
+    """What plan would change for `name`: changed fields, and status for a pause or unpause."""
+    found: list[str] = []
+    for action in plan.actions:
+        if action.name != name or action.kind in (ActionKind.NOOP, ActionKind.ARCHIVE, ActionKind.CREATE):
+            continue
+        fields = sorted({change.path.split(".")[0].split("[")[0] for change in action.changes})
+        found.extend(fields if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT) else ["status"])
+    return sorted(set(found))
+
+
+def rows(project: Project, live: list[Live], stack: str, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per manifest or managed deployment of the stack, sorted by name."""
+    # An unset token variable leaves the fingerprint out of the comparison (see normalize), so
+    # status and plan agree: it is a problem of the manifest's, not drift.
+    wants = desired_state(project.manifests, stack, environ)
+    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True))
+    matching = match(wants, live, stack)
+    out = []
+    for item in matching.matches:
+        if item.live is None:
+            out.append(
+                {
+                    "name": item.desired.name,
+                    "state": "not_deployed",
+                    "file": item.desired.file,
+                    "deployment_id": None,
+                    "status": None,
+                    "paused_reason": None,
+                    "status_text": "-",
+                    **_schedule(None),
+                    "drifted": None,
+                    "drift": [],
+                }
+            )
+        else:
+            drift = drift_fields(plan, item.desired.name)
+            out.append(_live_row(item.desired.name, item.live, "managed", drift, item.desired.file))
+    for want, other in matching.conflicts:
+        out.append(_live_row(want.name, other, "untagged", None, want.file))
+    for orphan in matching.orphans:
+        out.append(_live_row(orphan.tag_name or orphan.name, orphan, "no_manifest", None, None))
+    for extra, _kept in matching.duplicates:
+        out.append(_live_row(extra.tag_name or extra.name, extra, "duplicate", None, None))
+    return sorted(out, key=lambda r: (r["name"], r["deployment_id"] or ""))

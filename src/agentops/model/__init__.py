@@ -1,0 +1,1 @@
+"""Layer 1: the vocabulary every other layer shares (API bodies, cron, tags, problems)."""

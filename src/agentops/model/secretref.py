@@ -1,0 +1,38 @@
+"""The `${ENV_VAR}` reference syntax of secret fields: the one place it is defined."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+SECRET_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+# Write-only fields of a resource: the API accepts them and never returns them.
+SECRET_FIELDS = ("authorization_token",)
+
+
+def variable(value: object) -> str | None:
+    """The variable a `${VAR}` reference names, or None when `value` is not one."""
+    match = SECRET_REF.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+def resource_refs(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Variable name -> field path of its first reference, in resource order (each name once)."""
+    uses: dict[str, str] = {}
+    for index, resource in enumerate(resources):
+        for field in SECRET_FIELDS:
+            name = variable(resource.get(field))
+            if name is not None:
+                uses.setdefault(name, f"resources[{index}].{field}")
+    return uses
+
+
+def references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every `${VAR}` reference held by a secret field, in resource order (repeats kept)."""
+    return [
+        str(resource[field])
+        for resource in resources
+        for field in SECRET_FIELDS
+        if isinstance(resource.get(field), str)
+    ]

@@ -1,0 +1,81 @@
+"""What a person sees in a terminal: one Console per command run, chosen once.
+
+Colour follows `--color`, `NO_COLOR` and `TERM=dumb`; every line passes the redactor, so no
+secret value reaches the screen or the CI log; control characters in text from manifests or
+the API are shown escaped, so no text can move the cursor, forge lines or emit a workflow
+command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import click
+
+from agentops.engine.secrets import Redactor
+from agentops.views.safe import printable
+
+
+def color_wanted(choice: str, stream: IO[str], environ: Mapping[str, str]) -> bool:
+    """`--color auto|always|never`; auto is a terminal without NO_COLOR and not TERM=dumb."""
+    if choice == "always":
+        return True
+    if choice == "never" or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
+
+
+@dataclass
+class Console:
+    redact: Redactor = field(default_factory=lambda: Redactor(()))
+    color: bool = False
+    quiet: bool = False
+    verbose: bool = False
+
+    def out(self, text: str, nl: bool = True) -> None:
+        """The command's result (stdout): a plan, a table, JSON."""
+        click.echo(self.redact(text), nl=nl, color=self.color)
+
+    def info(self, text: str) -> None:
+        """Progress and notes (stderr); silenced by --quiet."""
+        if not self.quiet:
+            click.echo(printable(self.redact(text)), err=True, color=self.color)
+
+    def error(self, text: str) -> None:
+        click.echo(printable(self.redact(text)), err=True, color=self.color)
+
+    def ask(self, question: str) -> str:
+        return str(click.prompt(question, default="", show_default=False, err=True))
+
+    def ask_yes_no(self, question: str) -> bool:
+        return click.confirm(question, default=False, err=True)
+
+    def style(self, text: str, **styles: Any) -> str:
+        return click.style(text, **styles) if self.color else text
+
+    @contextlib.contextmanager
+    def progress(self, total: int, label: str) -> Iterator[Callable[[], None]]:
+        """A progress bar with an ETA on a terminal (when there is enough to show); a no-op elsewhere."""
+        if self.quiet or not sys.stderr.isatty() or total <= BAR_THRESHOLD:
+            yield lambda: None
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
+            yield lambda: bar.update(1)
+
+
+# Past this many actions a terminal gets a progress bar instead of one line per success.
+BAR_THRESHOLD = 20
+
+
+def step_summary(markdown: str, redact: Redactor, environ: Mapping[str, str] | None = None) -> None:
+    """In GitHub Actions, append to the job summary (GITHUB_STEP_SUMMARY names the file)."""
+    path = (os.environ if environ is None else environ).get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(redact(markdown) + "\n")
+
