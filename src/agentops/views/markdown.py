@@ -17,7 +17,7 @@ from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
 from agentops.views import safe
-from agentops.views.text import create_lines, is_long_text, text_diff, value_text
+from agentops.views.text import create_lines, headline, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
 SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
@@ -216,7 +216,7 @@ def _plan_markdown(
             for group in _group(actions):
                 out.extend(_block(group, diffs=level == FULL))
     if not plan.writes:
-        out.extend(["", "No changes. Live deployments match the manifests."])
+        out.extend(["", headline(plan)])
     if plan.warnings:
         out.extend(["", "**Warnings**", ""])
         out.extend(f"- {escape(w)}" for w in plan.warnings)

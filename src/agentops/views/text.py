@@ -54,6 +54,13 @@ def create_lines(action: Action) -> list[str]:
     return lines
 
 
+def headline(plan: Plan) -> str:
+    """What a plan without writes says: never "No changes" while something blocks it."""
+    if plan.blockers:
+        return "Nothing can be applied until the blocking problems below are fixed."
+    return "No changes. Live deployments match the manifests."
+
+
 def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
@@ -75,7 +82,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
             detail.extend(change_lines(change, drift if change.origin == DRIFT else ""))
         out.extend(f"      {line}" for line in detail)
     if not plan.writes:
-        out.append("  No changes. Live deployments match the manifests.")
+        out.append(f"  {headline(plan)}")
     if plan.warnings:
         out.append("")
         out.extend(style(f"Warning: {safe.value(w)}", fg="yellow") for w in plan.warnings)

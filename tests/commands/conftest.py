@@ -1,0 +1,5 @@
+"""Fixtures shared with the reconcile tests."""
+
+from tests.reconcile.conftest import stack
+
+__all__ = ["stack"]

@@ -1,0 +1,94 @@
+"""Safe by default: exit codes mean one thing, typos are errors, paused never goes live, SIGINT settles."""
+
+from __future__ import annotations
+
+import signal
+from collections import defaultdict
+
+import pytest
+
+from agentops.emulator import Faults
+from agentops.model import tags
+from tests.reconcile.conftest import STACK, Stack, manifest
+
+SCHEDULE = {"expression": "* * * * *", "timezone": "UTC"}
+
+
+@pytest.mark.parametrize("args", [["plan", "--bogus"], ["plan", "--format", "yaml"], ["nosuchcommand"]])
+def test_usage_errors_exit_1_never_2(stack: Stack, args: list[str]) -> None:
+    """2 means only "changes present": the drift workflow must never read a typo as drift."""
+    result = stack.run(*args)
+    assert result.exit_code == 1, result.output
+
+
+def test_an_unknown_target_is_an_error_with_a_suggestion(stack: Stack) -> None:
+    stack.write(manifest("nightly-report"), manifest("other"))
+    result = stack.run("plan", str(stack.root), "--target", "nightly-reprot")
+    assert result.exit_code == 1
+    assert "did you mean 'nightly-report'?" in result.output
+    assert "No changes" not in result.output
+
+
+def test_a_plan_with_blockers_never_says_no_changes(stack: Stack) -> None:
+    stack.write(manifest("job"))
+    stack.run("--stack", "other", "apply", str(stack.root), "--auto-approve")  # owned by another stack
+    stack.write(manifest("job", resources=[{
+        "type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${UNSET_VAR}"}]))
+    result = stack.run("plan", str(stack.root))
+    assert result.exit_code == 1
+    assert "UNSET_VAR is not set" in result.output and "No changes" not in result.output
+
+
+def _sequence(stack: Stack) -> dict[str, list[str]]:
+    """The writes each deployment received, in order (create, pause, update...)."""
+    steps: dict[str, list[str]] = defaultdict(list)
+    created = iter([d["id"] for d in sorted(stack.emulator.raw_deployments(), key=lambda d: d["created_at"])])
+    for method, path, status in stack.emulator.requests:
+        parts = path.strip("/").split("/")
+        if method != "POST" or status != 200 or parts[:2] != ["v1", "deployments"]:
+            continue
+        if len(parts) == 2:
+            steps[next(created)].append("create")
+        else:
+            steps[parts[2]].append(parts[3] if len(parts) == 4 else "update")
+    return steps
+
+
+def test_a_paused_manifest_is_never_live_with_its_schedule(stack: Stack) -> None:
+    stack.write(*(manifest(f"held-{i}", status="paused", schedule=SCHEDULE) for i in range(3)))
+    assert stack.apply().exit_code == 0
+    assert set(map(tuple, _sequence(stack).values())) == {("create", "pause", "update")}
+    live = [d for d in stack.emulator.raw_deployments() if d["metadata"].get(tags.STACK) == STACK]
+    assert all(d["status"] == "paused" and d["schedule"]["expression"] == "* * * * *" for d in live)
+
+    # An update that pauses pauses first, before the schedule it changes could fire.
+    stack.write(*(manifest(f"held-{i}", schedule=SCHEDULE) for i in range(3)))
+    assert stack.apply().exit_code == 0
+    stack.emulator.reset_counts()
+    stack.write(*(manifest(f"held-{i}", status="paused", schedule={**SCHEDULE, "expression": "0 * * * *"})
+                  for i in range(3)))
+    assert stack.apply().exit_code == 0
+    assert set(map(tuple, _sequence(stack).values())) == {("pause", "update")}
+
+
+def test_sigint_starts_nothing_new_and_leaves_nothing_paused_live(stack: Stack) -> None:
+    count = 20
+    stack.write(*(manifest(f"held-{i:02d}", status="paused", schedule=SCHEDULE) for i in range(count)))
+    stack.emulator.faults = Faults(latency=0.05)
+    process = stack.spawn_apply("--parallelism", "2", "--verbose")
+    assert process.stderr is not None
+    seen = []
+    for raw in process.stderr:  # wait for real progress, then interrupt in the middle of the run
+        seen.append(raw.decode())
+        if "create held-" in seen[-1] and len(seen) >= 4:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    text = "".join(seen) + err.decode() + out.decode()
+    assert process.returncode == 130, text
+    assert "Interrupted (SIGINT)" in text and "not started" in text
+    live = [d for d in stack.emulator.raw_deployments() if d["metadata"].get(tags.STACK) == STACK]
+    assert 0 < len(live) < count
+    assert [d["name"] for d in live if d["status"] == "active" and d.get("schedule")] == []
+    # Every deployment started was finished: created, paused and scheduled.
+    assert all(d["status"] == "paused" and d.get("schedule") for d in live)
