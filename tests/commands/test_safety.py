@@ -92,3 +92,13 @@ def test_sigint_starts_nothing_new_and_leaves_nothing_paused_live(stack: Stack) 
     assert [d["name"] for d in live if d["status"] == "active" and d.get("schedule")] == []
     # Every deployment started was finished: created, paused and scheduled.
     assert all(d["status"] == "paused" and d.get("schedule") for d in live)
+
+
+def test_a_stack_typo_warns_and_strict_names_blocks(stack: Stack) -> None:
+    stack.write(manifest("job"))
+    assert stack.apply().exit_code == 0
+    typo = stack.run("--stack", "team-b", "plan", str(stack.root))
+    assert typo.exit_code == 0
+    assert "this name is live in another stack" in typo.output and "'team-a'" in typo.output
+    strict = stack.run("--stack", "team-b", "plan", str(stack.root), "--strict-names")
+    assert strict.exit_code == 1 and "live in another stack" in strict.output

@@ -30,6 +30,11 @@ def plan_options(func: F) -> F:
             click.option(
                 "--allow-empty", is_flag=True, help="Allow archiving every deployment when no manifest exists."
             ),
+            click.option(
+                "--strict-names",
+                is_flag=True,
+                help="Block creating a deployment whose name another stack already runs (a --stack typo).",
+            ),
         ]
     ):
         func = option(func)
@@ -43,6 +48,7 @@ def plan_flags(flags: dict[str, Any]) -> PlanFlags:
         targets=tuple(flags["targets"]),
         max_archive=flags["max_archive"],
         allow_empty=flags["allow_empty"],
+        strict_names=flags["strict_names"],
     )
 
 

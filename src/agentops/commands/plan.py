@@ -20,6 +20,7 @@ class PlanFlags:
     targets: tuple[str, ...] = ()
     max_archive: int | None = None
     allow_empty: bool = False
+    strict_names: bool = False
 
     def options(self, project: Project) -> Options:
         return Options(
@@ -29,6 +30,7 @@ class PlanFlags:
             max_archive=self.max_archive if self.max_archive is not None else project.config.max_archive,
             targets=self.targets,
             allow_empty=self.allow_empty,
+            strict_names=self.strict_names,
         )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.diff import SECRET_PATH, Change, changes, patch
-from agentops.engine.identity import Live, Match, match
+from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, unknown_kinds
 from agentops.model import tags
 
@@ -125,6 +125,7 @@ class Options:
     targets: tuple[str, ...] = ()
     partial: bool = False  # only part of the manifests folder was loaded: pruning would be wrong
     allow_empty: bool = False
+    strict_names: bool = False  # a name live in another stack blocks, instead of warning
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,24 @@ def _archive(live: Live, reason: str) -> Action:
     )
 
 
+def _live_elsewhere(matching: Matching, live: list[Live], options: Options) -> list[tuple[str, str]]:
+    """Creates whose name another stack of the workspace already runs: often a `--stack` typo."""
+    others: dict[str, list[Live]] = {}
+    for deployment in live:
+        if deployment.stack is not None and deployment.stack != options.stack and deployment.tag_name:
+            others.setdefault(deployment.tag_name, []).append(deployment)
+    found = []
+    for pair in matching.matches:
+        if pair.live is None and pair.desired.name in others:
+            owners = ", ".join(sorted({f"{o.id} (stack {o.stack!r})" for o in others[pair.desired.name]}))
+            found.append((
+                pair.desired.name,
+                f"would be created, but this name is live in another stack: {owners}; "
+                f"is --stack {options.stack!r} right?",
+            ))
+    return found
+
+
 def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desired]) -> list[Blocker]:
     """A --target that names nothing is a typo, not "no changes"."""
     known = {a.name for a in actions} | {w.name for w in desired}
@@ -339,6 +358,12 @@ def build_plan(
                 want.file,
             )
         )
+
+    elsewhere = _live_elsewhere(matching, live, options)
+    if options.strict_names:
+        problems.extend(Blocker(message, name) for name, message in elsewhere)
+    else:
+        warnings.extend(f"{name}: {message}" for name, message in elsewhere)
 
     actions: list[Action] = []
     for item in matching.matches:
