@@ -102,3 +102,15 @@ def test_a_stack_typo_warns_and_strict_names_blocks(stack: Stack) -> None:
     assert "this name is live in another stack" in typo.output and "'team-a'" in typo.output
     strict = stack.run("--stack", "team-b", "plan", str(stack.root), "--strict-names")
     assert strict.exit_code == 1 and "live in another stack" in strict.output
+
+
+def test_the_fingerprint_is_keyed_when_a_key_is_given(stack: Stack) -> None:
+    repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${GITHUB_TOKEN}"}
+    stack.write(manifest("job", resources=[repo]))
+    unkeyed = stack.run("plan", str(stack.root))
+    assert "fingerprint is unkeyed" in unkeyed.output
+    key = "fp-key-0123456789abcdef"
+    keyed = stack.run("apply", str(stack.root), "--auto-approve", env={"AGENTOPS_FINGERPRINT_KEY": key})
+    assert keyed.exit_code == 0 and "unkeyed" not in keyed.output and key not in keyed.output
+    (live,) = [d for d in stack.emulator.raw_deployments() if d["metadata"].get(tags.STACK) == STACK]
+    assert live["metadata"][tags.SECRETS].startswith("k1:")

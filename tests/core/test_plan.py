@@ -332,3 +332,15 @@ def test_text_plan_labels_drift_against_the_base_ref() -> None:
     (description,) = [line for line in lines if "description:" in line]
     assert vault.endswith("[drift: live already differs from origin/main]")
     assert "drift" not in description
+
+
+def test_a_keyed_fingerprint_says_nothing_without_the_key() -> None:
+    from agentops.engine.secrets import fingerprint
+
+    values = [("${GH}", "ghp_short")]
+    unkeyed = fingerprint("s", "n", values)
+    keyed = fingerprint("s", "n", values, key="k" * 32)
+    assert keyed.startswith("k1:") and keyed != unkeyed
+    assert fingerprint("s", "n", values, key="k" * 32) == keyed  # stable: no rotation without a change
+    assert fingerprint("s", "n", values, key="other") != keyed
+    assert fingerprint("s", "n", [("${GH}", "ghp_other")], key="k" * 32) != keyed

@@ -24,12 +24,13 @@ from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
-from agentops.engine import drift, planfile
+from agentops.engine import drift, planfile, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.identity import Live
 from agentops.engine.plan import Options, Plan, build_plan, stale_targets
 from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import Project, load_project
+from agentops.model import tags
 from agentops.views.json import render_json, render_results
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
 from agentops.views.terminal import Console, step_summary
@@ -103,6 +104,8 @@ def plan_project(
         blockers = api.check_references(wants)
         live = listing.result()
     plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
+    if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
+        plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if base_ref is None:
         return plan
     return drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)

@@ -8,6 +8,7 @@ moment, to send them. Every value in play is also a string to scrub from any out
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,14 @@ from agentops.model.secretref import SECRET_FIELDS, references, resource_refs, v
 
 # Printed where a secret would be: never the value, never its length.
 MASK = "***"
-ALWAYS_SECRET = ("ANTHROPIC_API_KEY",)
+# A per-stack secret the user supplies: it keys the fingerprint so tokens cannot be guessed from it.
+FINGERPRINT_KEY = "AGENTOPS_FINGERPRINT_KEY"
+ALWAYS_SECRET = ("ANTHROPIC_API_KEY", FINGERPRINT_KEY)
+UNKEYED_WARNING = (
+    f"the secrets fingerprint is unkeyed: anyone who can read the deployments' metadata can test "
+    f"guesses of a short token against it; set {FINGERPRINT_KEY} (a random secret kept with the API key) "
+    "to key it (the first apply with a key resends each token once)"
+)
 
 
 class SecretMissing(RuntimeError):
@@ -29,12 +37,16 @@ def variables(resources: Iterable[Mapping[str, Any]]) -> list[str]:
     return list(resource_refs(resources))
 
 
-def fingerprint(stack: str, name: str, values: list[tuple[str, str]]) -> str:
-    """A short digest of the write-only secrets, stored as a tag so rotation shows as a change."""
-    digest = hashlib.sha256(f"agentops/v1\0{stack}\0{name}".encode())
-    for ref, value in values:
-        digest.update(f"\0{ref}\0{value}".encode())
-    return digest.hexdigest()[:24]
+def fingerprint(stack: str, name: str, values: list[tuple[str, str]], key: str | None = None) -> str:
+    """A short digest of the write-only secrets, stored as a tag so rotation shows as a change.
+
+    With `key`, an HMAC: without the key, the tag says nothing about the token. Without one,
+    the original unkeyed digest (kept so existing stacks see no change), and the plan warns.
+    """
+    message = f"agentops/v1\0{stack}\0{name}" + "".join(f"\0{ref}\0{value}" for ref, value in values)
+    if key:
+        return "k1:" + hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+    return hashlib.sha256(message.encode()).hexdigest()[:24]
 
 
 def fingerprint_of(
@@ -44,7 +56,8 @@ def fingerprint_of(
     refs = references(resources)
     if not refs:
         return None
-    return fingerprint(stack, name, [(ref, environ.get(variable(ref) or ref, "")) for ref in refs])
+    values = [(ref, environ.get(variable(ref) or ref, "")) for ref in refs]
+    return fingerprint(stack, name, values, environ.get(FINGERPRINT_KEY) or None)
 
 
 def resolve(body: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
