@@ -32,6 +32,9 @@ TIMEOUT_VARIABLE = "AGENTOPS_TIMEOUT"
 # slow API is waited for rather than given up on after the first try.
 MAX_TIMEOUT_FACTOR = 8
 READ_ATTEMPTS = 6
+# One call, retries included, gives up after this many times the request timeout (6 minutes at
+# the default 60 s): a hung API fails the job well inside any CI job limit.
+TOTAL_FACTOR = 6
 MAX_RETRY_AFTER = 60.0
 # Failures after which a retry is safe for a read; for a write the outcome is unknown (AMBIGUOUS).
 AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
@@ -105,6 +108,21 @@ def describe_error(exc: anthropic.APIStatusError) -> str:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """The time one call may take, retries included; each attempt's timeout doubles within it."""
+
+    base: float
+    until: float
+
+    def timeout(self, attempt: int) -> float:
+        doubled = self.base * min(2.0 ** (attempt - 1), MAX_TIMEOUT_FACTOR)
+        return max(0.001, min(doubled, self.until - time.monotonic()))
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.until
+
+
+@dataclass(frozen=True)
 class Api:
     """A client bound to one workspace."""
 
@@ -116,19 +134,21 @@ class Api:
     def _headers(self) -> dict[str, str]:
         return {"anthropic-workspace-id": self.workspace_id} if self.workspace_id else {}
 
-    def timeout(self, attempt: int) -> float:
-        """The request timeout for the n-th attempt of one call: the client's, doubled per retry."""
+    def deadline(self) -> Deadline:
+        """A fresh budget for one call: the client's timeout per attempt, TOTAL_FACTOR of it in all."""
         base = self.client.timeout
         seconds = base if isinstance(base, float | int) else (base.read if base is not None else None)
-        return float(seconds or DEFAULT_TIMEOUT) * min(2.0 ** (attempt - 1), MAX_TIMEOUT_FACTOR)
+        first = float(seconds or DEFAULT_TIMEOUT)
+        return Deadline(first, time.monotonic() + TOTAL_FACTOR * first)
 
     def _read(self, method: Callable[..., Any], *args: Any, **params: Any) -> dict[str, Any]:
         """A GET, retried: reads are safe to repeat, and a plan should not fail on one flaky response."""
+        deadline = self.deadline()
         for attempt in range(1, READ_ATTEMPTS + 1):
             try:
-                return self._call(method, *args, attempt=attempt, **params)
+                return self._call(method, *args, timeout=deadline.timeout(attempt), **params)
             except RETRYABLE as exc:
-                if attempt >= READ_ATTEMPTS:
+                if attempt >= READ_ATTEMPTS or deadline.passed():
                     raise
                 self.sleep(backoff_delay(attempt, exc))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -162,8 +182,8 @@ class Api:
             and (item.get("metadata") or {}).get(tags.NAME) == name
         ]
 
-    def _call(self, method: Callable[..., Any], *args: Any, attempt: int = 1, **body: Any) -> dict[str, Any]:
-        raw = method(*args, extra_headers=self._headers, timeout=self.timeout(attempt), **body)
+    def _call(self, method: Callable[..., Any], *args: Any, timeout: float | None = None, **body: Any) -> dict[str, Any]:
+        raw = method(*args, extra_headers=self._headers, timeout=timeout or self.deadline().base, **body)
         try:
             data = raw.http_response.json()
         except ValueError:
@@ -176,30 +196,30 @@ class Api:
         return data
 
     # Writes are tried once per call: only the executor knows which are safe to repeat.
-    # `attempt` (1 = first try) lengthens the timeout of a retry.
+    # `timeout` comes from the caller's Deadline, so retries stay within one budget.
 
     def retrieve(self, deployment_id: str) -> dict[str, Any]:
         return self._read(self.client.beta.deployments.with_raw_response.retrieve, deployment_id)
 
-    def create(self, body: Mapping[str, Any], attempt: int = 1) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.create, attempt=attempt, **body)
+    def create(self, body: Mapping[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        return self._call(self.client.beta.deployments.with_raw_response.create, timeout=timeout, **body)
 
-    def update(self, deployment_id: str, body: Mapping[str, Any], attempt: int = 1) -> dict[str, Any]:
+    def update(self, deployment_id: str, body: Mapping[str, Any], timeout: float | None = None) -> dict[str, Any]:
         return self._call(
-            self.client.beta.deployments.with_raw_response.update, deployment_id, attempt=attempt, **body
+            self.client.beta.deployments.with_raw_response.update, deployment_id, timeout=timeout, **body
         )
 
-    def pause(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id, attempt=attempt)
+    def pause(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
+        return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id, timeout=timeout)
 
-    def unpause(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
+    def unpause(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
         return self._call(
-            self.client.beta.deployments.with_raw_response.unpause, deployment_id, attempt=attempt
+            self.client.beta.deployments.with_raw_response.unpause, deployment_id, timeout=timeout
         )
 
-    def archive(self, deployment_id: str, attempt: int = 1) -> dict[str, Any]:
+    def archive(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
         return self._call(
-            self.client.beta.deployments.with_raw_response.archive, deployment_id, attempt=attempt
+            self.client.beta.deployments.with_raw_response.archive, deployment_id, timeout=timeout
         )
 
     def run(self, deployment_id: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import anthropic
 
-from agentops.adapters.api import AMBIGUOUS, Api, backoff_delay, describe_error
+from agentops.adapters.api import AMBIGUOUS, Api, Deadline, backoff_delay, describe_error
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
 from agentops.engine.secrets import SecretMissing, resolve
@@ -96,7 +96,7 @@ class Executor:
             return Result(
                 action,
                 False,
-                f"connection failed after {self.max_attempts} attempts: {type(exc).__name__}",
+                f"connection failed after retrying within the time limit: {type(exc).__name__}",
                 target,
             )
         except anthropic.APIError as exc:  # its text may echo the request: name the kind only
@@ -106,6 +106,7 @@ class Executor:
         body = resolve(action.body or {}, self.environ)
         since = datetime.now(UTC) - CLOCK_SLACK
         ambiguous = False
+        deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
             try:
                 if ambiguous:
@@ -121,35 +122,36 @@ class Executor:
                             attempt,
                             recovered=True,
                         )
-                created = self.api.create(body, attempt)
+                created = self.api.create(body, deadline.timeout(attempt))
                 self._created[action.name] = created["id"]
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
             except anthropic.RateLimitError as exc:
-                self._last_attempt(attempt, exc)
+                self._last_attempt(attempt, exc, deadline)
             except AMBIGUOUS as exc:
                 # The create may have committed: look it up by its tags before creating again.
                 ambiguous = True
-                self._last_attempt(attempt, exc)
+                self._last_attempt(attempt, exc, deadline)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _last_attempt(self, attempt: int, exc: Exception) -> None:
-        if attempt >= self.max_attempts:
+    def _last_attempt(self, attempt: int, exc: Exception, deadline: Deadline) -> None:
+        if attempt >= self.max_attempts or deadline.passed():
             raise exc
         self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
         body = resolve(action.patch or {}, self.environ)
-        calls: dict[ActionKind, Callable[[int], dict[str, Any]]] = {
-            ActionKind.UPDATE: lambda n: self.api.update(target, body, n),
+        calls: dict[ActionKind, Callable[[float], dict[str, Any]]] = {
+            ActionKind.UPDATE: lambda s: self.api.update(target, body, s),
             # An adoption is an update that also adds the ownership tags.
-            ActionKind.ADOPT: lambda n: self.api.update(target, body, n),
-            ActionKind.PAUSE: lambda n: self.api.pause(target, n),
-            ActionKind.UNPAUSE: lambda n: self.api.unpause(target, n),
-            ActionKind.ARCHIVE: lambda n: self.api.archive(target, n),
+            ActionKind.ADOPT: lambda s: self.api.update(target, body, s),
+            ActionKind.PAUSE: lambda s: self.api.pause(target, s),
+            ActionKind.UNPAUSE: lambda s: self.api.unpause(target, s),
+            ActionKind.ARCHIVE: lambda s: self.api.archive(target, s),
         }
+        deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
             try:
-                calls[action.kind](attempt)
+                calls[action.kind](deadline.timeout(attempt))
                 return Result(action, True, action.kind.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a
@@ -158,5 +160,5 @@ class Executor:
                     return Result(action, True, "archived", target, attempt, recovered=True)
                 raise
             except (anthropic.RateLimitError, *AMBIGUOUS) as exc:
-                self._last_attempt(attempt, exc)
+                self._last_attempt(attempt, exc, deadline)
         raise AssertionError("unreachable")  # pragma: no cover

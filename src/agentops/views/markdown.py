@@ -50,6 +50,7 @@ def code_span(text: str) -> str:
 
 def fenced(lines: Sequence[str], info: str = "") -> list[str]:
     """A fenced code block that no line inside can close (the fence is longer than any run)."""
+    lines = [safe.printable(line) for line in lines]
     body = "\n".join(lines)
     fence = "`" * max(3, _longest_backtick_run(body) + 1)
     return [f"{fence}{info}", *lines, fence]

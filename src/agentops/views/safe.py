@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-# C0 except tab and newline, DEL, C1, and the bidi controls (embeddings, overrides, isolates, marks).
-_UNSAFE_IN_LINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_IN_VALUE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 except tab and newline, DEL, C1, line/paragraph separators, zero-width and BOM characters,
+# and the bidi controls (marks, embeddings, overrides, isolates).
+_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+_UNSAFE_IN_LINE = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")
+_UNSAFE_IN_VALUE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
