@@ -107,19 +107,24 @@ def describe_error(exc: anthropic.APIStatusError) -> str:
     return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Deadline:
-    """The time one call may take, retries included; each attempt's timeout doubles within it."""
+    """How long one call may wait on the API, retries included; each attempt's timeout doubles
+    within it. Backoff sleeps (a 429's retry-after) are not counted: only waiting on requests."""
 
     base: float
-    until: float
+    left: float
+    _started: float = 0.0
 
     def timeout(self, attempt: int) -> float:
+        """The timeout of the next attempt; its wait is charged by the next `passed()`."""
+        self._started = time.monotonic()
         doubled = self.base * min(2.0 ** (attempt - 1), MAX_TIMEOUT_FACTOR)
-        return max(0.001, min(doubled, self.until - time.monotonic()))
+        return max(0.001, min(doubled, self.left))
 
     def passed(self) -> bool:
-        return time.monotonic() >= self.until
+        self.left -= time.monotonic() - self._started
+        return self.left <= 0
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ class Api:
         base = self.client.timeout
         seconds = base if isinstance(base, float | int) else (base.read if base is not None else None)
         first = float(seconds or DEFAULT_TIMEOUT)
-        return Deadline(first, time.monotonic() + TOTAL_FACTOR * first)
+        return Deadline(first, TOTAL_FACTOR * first)
 
     def _read(self, method: Callable[..., Any], *args: Any, **params: Any) -> dict[str, Any]:
         """A GET, retried: reads are safe to repeat, and a plan should not fail on one flaky response."""
