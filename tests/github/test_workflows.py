@@ -17,6 +17,7 @@ OURS = {name: REPO / ".github" / "workflows" / f"agentops-{name}.yml" for name i
 ACTION = REPO / "action.yml"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+SCAFFOLD_PIN = "acme/agentops@0123456789abcdef0123456789abcdef01234567"
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -55,11 +56,41 @@ def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
 def test_every_action_is_pinned_by_full_sha_with_a_version_comment(path: Path) -> None:
     text = path.read_text()
-    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)(.*)", text, re.M)
     assert uses
     for ref, comment in uses:
+        if ref == "./":
+            continue  # this repository's own action, at the commit being checked out
         assert PINNED.match(ref), ref
         assert re.match(r"\s*# v\d", comment), f"{ref} lacks a version comment"
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The workflows `agentops init` writes into a new repository, pinned to a commit."""
+    root = tmp_path_factory.mktemp("scaffold")
+    result = subprocess.run(
+        [str(BIN / "agentops"), "init", str(root), "--stack", "payments", "--action", SCAFFOLD_PIN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return sorted((root / ".github" / "workflows").glob("*.yml"))
+
+
+def test_scaffolded_workflows_are_schema_valid_and_zizmor_clean(scaffolded: list[Path]) -> None:
+    schema = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, scaffolded))
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = run("zizmor", "--offline", "--min-severity", "medium", "--format", "plain", *map(str, scaffolded))
+    assert audit.returncode == 0 and "No findings to report" in audit.stdout, audit.stdout + audit.stderr
+
+
+def test_scaffolded_workflows_use_only_commit_pinned_actions(scaffolded: list[Path]) -> None:
+    for path in scaffolded:
+        uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)", path.read_text(), re.M)
+        assert SCAFFOLD_PIN in uses, path.name
+        assert all(PINNED.match(ref) for ref in uses), (path.name, uses)
 
 
 @pytest.mark.parametrize("name", sorted(OURS))

@@ -69,7 +69,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agentops")
+@click.version_option(package_name="agentops-gitops")
 @global_options
 @click.pass_context
 def main(ctx: click.Context) -> None:
