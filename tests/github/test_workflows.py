@@ -152,3 +152,12 @@ def test_pre_commit_hook_runs_validate() -> None:
     pattern = re.compile(hooks[0]["files"])
     assert pattern.search("stacks/prod/deployments/triage.yaml") and pattern.search("agentops.yaml")
     assert not pattern.search("src/agentops/cli/app.py")
+
+
+def test_ci_tests_every_supported_python() -> None:
+    workflow = load(REPO / ".github" / "workflows" / "ci.yml")
+    job = workflow["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    setup = next(s for s in job["steps"] if "actions/setup-python" in s.get("uses", ""))
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    assert job["steps"][-1]["run"] == "bash .ci/run"
