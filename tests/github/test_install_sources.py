@@ -128,4 +128,7 @@ def test_the_action_installs_from_its_own_files_and_can_only_install() -> None:
     install = action_step("Install agentops from this action's own files")
     assert install["env"] == {"ACTION_PATH": "${{ github.action_path }}"}
     assert install_targets(install["run"]) == ["$ACTION_PATH"]
-    assert action_step("agentops ${{ inputs.command }}")["if"] == "inputs.command != 'install'"
+    assert (
+        action_step("agentops ${{ inputs.command }}")["if"]
+        == "inputs.command != 'install' && inputs.command != 'stacks'"
+    )

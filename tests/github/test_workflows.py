@@ -151,6 +151,9 @@ def test_pre_commit_hook_runs_validate() -> None:
     assert hooks[0]["id"] == "agentops-validate" and hooks[0]["entry"] == "agentops validate"
     pattern = re.compile(hooks[0]["files"])
     assert pattern.search("stacks/prod/deployments/triage.yaml") and pattern.search("agentops.yaml")
+    # a custom `manifests:` folder, any manifest extension in any case
+    for path in ("stacks/prod/agents/triage.yml", "agents/NEW.YAML", "agents/a.json", "agents/b.md"):
+        assert pattern.search(path), path
     assert not pattern.search("src/agentops/cli/app.py")
 
 
@@ -161,3 +164,58 @@ def test_ci_tests_every_supported_python() -> None:
     setup = next(s for s in job["steps"] if "actions/setup-python" in s.get("uses", ""))
     assert setup["with"]["python-version"] == "${{ matrix.python }}"
     assert job["steps"][-1]["run"] == "bash .ci/run"
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
+def test_no_expression_is_pasted_into_a_script(path: Path) -> None:
+    """Data reaches scripts through env only: `${{ }}` inside `run:` is script injection."""
+    data = load(path)
+    all_steps = data["runs"]["steps"] if "runs" in data else steps(data)
+    for step in all_steps:
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_a_stack_folder_is_never_read_as_an_option(name: str) -> None:
+    """A folder named like `--auto-approve` stays a path: every agentops call ends `-- "$STACK_DIR"`."""
+    calls = [
+        line.strip()
+        for step in steps(load(OURS[name]))
+        for line in step.get("run", "").splitlines()
+        if line.strip().startswith("agentops ")
+    ]
+    assert calls
+    assert all(call.endswith(' -- "$STACK_DIR"') for call in calls), calls
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_stacks_come_from_the_action_with_what_changed(name: str) -> None:
+    job = load(OURS[name])["jobs"]["stacks"]
+    find = next(step for step in job["steps"] if step.get("id") == "find")
+    assert find["uses"] == "./" and find["with"]["command"] == "stacks"
+    assert job["outputs"]["stacks"] == "${{ steps.find.outputs.stacks }}"
+    since = {
+        "plan": "${{ github.event.pull_request.base.sha }}",
+        "apply": "${{ github.event_name == 'push' && github.event.before || '' }}",
+        "drift": None,
+    }[name]
+    assert find["with"].get("changed-since") == since
+    if since:  # the base must be in the checkout for git to diff against it
+        assert job["steps"][0]["with"]["fetch-depth"] == 0
+
+
+def test_plan_has_no_paths_filter_that_could_miss_a_manifests_folder() -> None:
+    assert load(OURS["plan"])["on"] == {"pull_request": None}
+    assert "paths" not in load(OURS["apply"])["on"]["push"]
+
+
+def test_apply_runs_only_from_the_default_branch_behind_an_environment() -> None:
+    workflow = load(OURS["apply"])
+    assert set(workflow["on"]) == {"push", "workflow_dispatch"}
+    guard = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    assert workflow["jobs"]["stacks"]["if"] == guard  # the apply job needs it, so it is skipped too
+    job = workflow["jobs"]["apply"]
+    assert job["needs"] == "stacks" and job["environment"] == "production"
+    assert any("ANTHROPIC_API_KEY" in step.get("env", {}) for step in job["steps"])
+    for other in ("plan", "drift"):
+        assert all("environment" not in j for j in load(OURS[other])["jobs"].values())
