@@ -80,6 +80,13 @@ def target_from_env(environ: Mapping[str, str], pr: int | None) -> Target:
     return Target(api_url, repository, number, token)
 
 
+def _author(comment: Any) -> str | None:
+    """A listed comment's author login, casefolded (GitHub logins are case-insensitive)."""
+    user = comment.get("user") if isinstance(comment, dict) and "body" in comment else None
+    login = user.get("login") if isinstance(user, dict) else None
+    return login.casefold() if isinstance(login, str) else None
+
+
 class Comments:
     """Issue comments of one pull request, through the REST API."""
 
@@ -160,13 +167,7 @@ class Comments:
                     f"GitHub API GET {response.request.url.path} answered with no list of comments"
                 )
             for comment in page:
-                user = (comment.get("user") if isinstance(comment, dict) else None) or {}
-                if not isinstance(user, dict):
-                    continue
-                # Logins are case-insensitive on GitHub.
-                if str(user.get("login", "")).casefold() != author.casefold():
-                    continue
-                if str(comment.get("body", "")).startswith(marker + "\n"):
+                if _author(comment) == author.casefold() and str(comment["body"]).startswith(marker + "\n"):
                     found: dict[str, Any] = comment
                     return found
             url, params = response.links.get("next", {}).get("url"), None

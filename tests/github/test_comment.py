@@ -131,6 +131,20 @@ def test_odd_github_answers_are_clear_errors_and_nothing_is_written(
     assert [m for m, _ in github.requests if m != "GET"] == []
 
 
+def test_odd_comments_in_a_listing_are_skipped(stack: Stack, github: FakeGitHub) -> None:
+    planted = f"{marker(STACK)}\nforged"
+    github.listing = [
+        "junk",
+        None,
+        {"id": 1, "user": "agentops-ci", "body": planted},
+        {"id": 2, "user": None},
+    ]
+    stack.write(manifest("job-a"))
+    result = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert result.exit_code == 0, result.output
+    assert "created the plan comment" in result.stdout
+
+
 def test_a_saved_plan_is_posted_without_planning_again(
     stack: Stack, github: FakeGitHub, tmp_path: Path
 ) -> None:
