@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner, Result
 
 from agentops.cli import main
-from agentops.cli.init import FILES
+from agentops.cli.init import DISTRIBUTION, FILES, PLACEHOLDER, pin_from_direct_url
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,17 +63,129 @@ def test_init_needs_a_stack_without_a_terminal(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-# This repository installs agentops from its own checkout; a new stack repository installs the package.
-SELF_INSTALL = "run: python -m pip install --quiet .\n"
-PACKAGE_INSTALL = (
-    "run: python -m pip install --quiet agentops  # pin the version you use, e.g. agentops==0.1.0\n"
-)
+# This repository installs agentops from its own checkout (and skips its fixtures and templates
+# when it looks for stacks); a new stack repository uses the action pinned to a commit.
+SELF_INSTALL = "uses: ./ # this repository's own action, at the checked-out commit\n"
+SELF_ONLY = re.compile(r"^ *exclude: .*# this repository's .*\n", re.M)
+PIN = "acme/agentops@0123456789abcdef0123456789abcdef01234567"
+WORKFLOWS = [rel for rel in FILES if rel.startswith(".github/")]
+
+
+def install_step(workflow: Path) -> dict[str, Any]:
+    data = yaml.safe_load(workflow.read_text())
+    steps = [step for job in data["jobs"].values() for step in job.get("steps", [])]
+    return next(step for step in steps if step.get("name") == "Install agentops")
 
 
 def test_packaged_workflows_match_the_repository(tmp_path: Path) -> None:
     """The templates are this repository's own workflows (but for the install step); no drifting apart."""
-    assert init(str(tmp_path), "--stack", "payments").exit_code == 0
-    for name in (rel for rel in FILES if rel.startswith(".github/")):
+    assert init(str(tmp_path), "--stack", "payments", "--action", PIN).exit_code == 0
+    for name in WORKFLOWS:
         ours = (REPO / name).read_text()
         assert SELF_INSTALL in ours, name
-        assert (tmp_path / name).read_text() == ours.replace(SELF_INSTALL, PACKAGE_INSTALL), name
+        expected = SELF_ONLY.sub("", ours).replace(SELF_INSTALL, f"uses: {PIN}\n")
+        assert (tmp_path / name).read_text() == expected, name
+
+
+def test_init_pins_the_workflows_to_the_given_commit(tmp_path: Path) -> None:
+    result = init(str(tmp_path), "--stack", "payments", "--action", PIN)
+    assert result.exit_code == 0, result.output
+    assert f"install agentops from {PIN} (--action)" in result.stdout
+    for name in WORKFLOWS:
+        assert install_step(tmp_path / name) == {
+            "name": "Install agentops",
+            "uses": PIN,
+            "with": {"command": "install"},
+        }
+
+
+@pytest.mark.parametrize(
+    "pin",
+    [
+        "acme/agentops@main",
+        "acme/agentops@v1.2.3",
+        "acme/agentops@0123456",  # a short SHA can become ambiguous
+        "acme/agentops@0123456789ABCDEF0123456789ABCDEF01234567",
+        "agentops@0123456789abcdef0123456789abcdef01234567",
+        "acme/agentops@0123456789abcdef0123456789abcdef01234567 # and more",
+    ],
+)
+def test_an_unpinned_action_is_refused_and_nothing_written(tmp_path: Path, pin: str) -> None:
+    result = init(str(tmp_path), "--stack", "payments", "--action", pin)
+    assert result.exit_code == 1
+    assert "--action:" in result.stderr and "full 40-character commit SHA" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_pin_the_workflows_get_a_placeholder_github_cannot_run(tmp_path: Path) -> None:
+    result = init(str(tmp_path), "--stack", "payments")
+    assert result.exit_code == 0, result.output
+    assert f"warning: the workflows install agentops from {PLACEHOLDER}" in result.stderr
+    for name in WORKFLOWS:
+        assert install_step(tmp_path / name)["uses"] == PLACEHOLDER
+    # Not a name GitHub could ever resolve: `<` and `>` are never in an owner or repository name.
+    assert re.search(r"[<>]", PLACEHOLDER.split("@")[0])
+
+
+def fake_install(site: Path, direct_url: dict[str, Any]) -> None:
+    info = site / f"{DISTRIBUTION.replace('-', '_')}-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: 0.1.0\n")
+    (info / "direct_url.json").write_text(json.dumps(direct_url))
+
+
+def test_init_pins_to_the_commit_pip_installed_agentops_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit = "89abcdef0123456789abcdef0123456789abcdef"
+    site = tmp_path / "site"
+    fake_install(
+        site,
+        {
+            "url": "https://github.com/acme/agentops.git",
+            "vcs_info": {"vcs": "git", "commit_id": commit, "requested_revision": commit},
+        },
+    )
+    monkeypatch.syspath_prepend(str(site))
+    repo = tmp_path / "repo"
+    result = init(str(repo), "--stack", "payments")
+    assert result.exit_code == 0, result.output
+    assert f"acme/agentops@{commit} (the commit this agentops was installed from)" in result.stdout
+    assert install_step(repo / WORKFLOWS[0])["uses"] == f"acme/agentops@{commit}"
+
+
+SHA = "89abcdef0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "pin"),
+    [
+        (
+            {"url": "https://github.com/acme/agentops", "vcs_info": {"vcs": "git", "commit_id": SHA}},
+            "acme/agentops",
+        ),
+        (
+            {"url": "git+https://github.com/a-b/c.d.git/", "vcs_info": {"vcs": "git", "commit_id": SHA}},
+            "a-b/c.d",
+        ),
+        ({"url": "https://gitlab.com/acme/agentops", "vcs_info": {"vcs": "git", "commit_id": SHA}}, None),
+        (
+            {"url": "https://github.com/acme/agentops", "vcs_info": {"vcs": "git", "commit_id": "89abcde"}},
+            None,
+        ),
+        (
+            {
+                "url": "https://github.com/acme/mono",
+                "subdirectory": "tools/agentops",
+                "vcs_info": {"vcs": "git", "commit_id": SHA},
+            },
+            None,
+        ),
+        ({"url": "file:///src/agentops", "dir_info": {"editable": True}}, None),
+        ({"url": "https://github.com/acme/agentops", "vcs_info": {"vcs": "hg", "commit_id": SHA}}, None),
+        ([], None),
+    ],
+)
+def test_pin_from_pip_direct_url(direct_url: Any, pin: str | None) -> None:
+    assert pin_from_direct_url(json.dumps(direct_url)) == (f"{pin}@{SHA}" if pin else None)
+    assert pin_from_direct_url("{not json") is None

@@ -21,9 +21,17 @@ LIST = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)/comments$")
 EDIT = re.compile(r"^/repos/([^/]+/[^/]+)/issues/comments/(\d+)$")
 
 
+ACTIONS_BOT = "github-actions[bot]"
+SOMEONE_ELSE = "mallory"
+
+
 @dataclass
 class FakeGitHub:
-    """Issue comments in memory; a wrong token is 401, `read_only` makes writes 403."""
+    """Issue comments in memory; a wrong token is 401, `read_only` makes writes 403.
+
+    The token belongs to `login`; with `login=None` it behaves as the Actions GITHUB_TOKEN:
+    `GET /user` is 403 and its comments are authored by the Actions bot.
+    """
 
     url: str = ""
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -31,10 +39,21 @@ class FakeGitHub:
     read_only: bool = False
     per_page_cap: int = 100
     next_id: int = 1000
+    login: str | None = "agentops-ci"
+    listing: Any = None  # when set, every comment listing answers this instead
 
-    def add(self, number: int, body: str) -> dict[str, Any]:
+    @property
+    def own_login(self) -> str:
+        return self.login or ACTIONS_BOT
+
+    def add(self, number: int, body: str, author: str = SOMEONE_ELSE) -> dict[str, Any]:
         self.next_id += 1
-        comment = {"id": self.next_id, "body": body, "html_url": f"https://github.test/c/{self.next_id}"}
+        comment = {
+            "id": self.next_id,
+            "body": body,
+            "html_url": f"https://github.test/c/{self.next_id}",
+            "user": {"login": author, "type": "Bot" if author.endswith("[bot]") else "User"},
+        }
         self.comments.setdefault(number, []).append(comment)
         return comment
 
@@ -62,6 +81,10 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             gh.requests.append((method, url.path))
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self._send(401, {"message": "Bad credentials"})
+            if url.path == "/user" and method == "GET":
+                if gh.login is None:
+                    return self._send(403, {"message": "Resource not accessible by integration"})
+                return self._send(200, {"login": gh.login, "type": "User"})
             listing, editing = LIST.match(url.path), EDIT.match(url.path)
             repo = (listing or editing).group(1) if (listing or editing) else None
             if repo != REPO:
@@ -70,10 +93,12 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return self._send(403, {"message": "Resource not accessible by integration"})
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length) or b"{}")
+            if listing and method == "GET" and gh.listing is not None:
+                return self._send(200, gh.listing)
             if listing and method == "GET":
                 return self._list(int(listing.group(2)), parse_qs(url.query))
             if listing and method == "POST":
-                return self._send(201, gh.add(int(listing.group(2)), payload["body"]))
+                return self._send(201, gh.add(int(listing.group(2)), payload["body"], gh.own_login))
             if editing and method == "PATCH":
                 for comments in gh.comments.values():
                     for comment in comments:

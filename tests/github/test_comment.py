@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentops.views.markdown import marker
-from tests.github.conftest import FakeGitHub, github_env
+from tests.github.conftest import ACTIONS_BOT, SOMEONE_ELSE, FakeGitHub, github_env
 from tests.reconcile.conftest import STACK, TOKEN, Stack, manifest
 
 PR = 7
@@ -49,7 +49,7 @@ def test_pr_number_from_the_event_file_and_marker_found_on_a_later_page(
 ) -> None:
     for i in range(130):
         github.add(PR, f"chatter {i}")
-    earlier = github.add(PR, f"{marker(STACK)}\nold plan")
+    earlier = github.add(PR, f"{marker(STACK)}\nold plan", author=github.own_login)
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": PR}}))
     stack.write(manifest("job-a"))
@@ -59,6 +59,90 @@ def test_pr_number_from_the_event_file_and_marker_found_on_a_later_page(
     assert "updated" in result.stdout
     assert "Plan: 1 to create" in earlier["body"]
     assert len(github.bodies(PR)) == 131
+
+
+def test_a_planted_marker_from_someone_else_is_never_edited(stack: Stack, github: FakeGitHub) -> None:
+    planted = github.add(PR, f"{marker(STACK)}\nNo changes.", author=SOMEONE_ELSE)
+    stack.write(manifest("job-a"))
+
+    first = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert first.exit_code == 0, first.output
+    assert "created the plan comment" in first.stdout
+    assert planted["body"] == f"{marker(STACK)}\nNo changes."
+    ours = [c for c in github.comments[PR] if c["user"]["login"] == github.own_login]
+    assert len(ours) == 1 and "Plan: 1 to create" in ours[0]["body"]
+
+    stack.write(manifest("job-a"), manifest("job-b"))
+    second = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert second.exit_code == 0, second.output
+    assert "updated the plan comment" in second.stdout
+    assert ("PATCH", f"/repos/octo/infra/issues/comments/{ours[0]['id']}") in github.requests
+    assert "Plan: 2 to create" in ours[0]["body"]
+    assert planted["body"] == f"{marker(STACK)}\nNo changes." and len(github.comments[PR]) == 2
+
+
+def test_with_the_actions_token_only_the_actions_bot_comment_is_ours(
+    stack: Stack, github: FakeGitHub
+) -> None:
+    github.login = None  # GET /user is 403 for the Actions GITHUB_TOKEN
+    lookalike = github.add(PR, f"{marker(STACK)}\nforged", author="github-actions")
+    ours = github.add(PR, f"{marker(STACK)}\nold plan", author=ACTIONS_BOT)
+    stack.write(manifest("job-a"))
+
+    result = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert result.exit_code == 0, result.output
+    assert "updated the plan comment" in result.stdout
+    assert ("GET", "/user") in github.requests
+    assert "Plan: 1 to create" in ours["body"] and lookalike["body"] == f"{marker(STACK)}\nforged"
+
+
+def test_author_flag_names_the_identity_without_asking(stack: Stack, github: FakeGitHub) -> None:
+    planted = github.add(PR, f"{marker(STACK)}\nforged", author=SOMEONE_ELSE)
+    ours = github.add(PR, f"{marker(STACK)}\nold plan", author="Deploy-Bot[bot]")
+    stack.write(manifest("job-a"))
+
+    result = stack.run(
+        "comment",
+        str(stack.root),
+        "--pr",
+        str(PR),
+        env=github_env(github, AGENTOPS_COMMENT_AUTHOR="deploy-bot[bot]"),
+    )
+    assert result.exit_code == 0, result.output
+    assert ("GET", "/user") not in github.requests
+    assert "Plan: 1 to create" in ours["body"] and planted["body"] == f"{marker(STACK)}\nforged"
+
+
+@pytest.mark.parametrize(
+    ("login", "listing", "message"),
+    [
+        ("", None, "GET /user answered without a login; pass --author LOGIN"),
+        ("agentops-ci", {"message": "oops"}, "answered with no list of comments"),
+    ],
+)
+def test_odd_github_answers_are_clear_errors_and_nothing_is_written(
+    stack: Stack, github: FakeGitHub, login: str, listing: object, message: str
+) -> None:
+    github.login, github.listing = login, listing
+    stack.write(manifest("job-a"))
+    result = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.output
+    assert [m for m, _ in github.requests if m != "GET"] == []
+
+
+def test_odd_comments_in_a_listing_are_skipped(stack: Stack, github: FakeGitHub) -> None:
+    planted = f"{marker(STACK)}\nforged"
+    github.listing = [
+        "junk",
+        None,
+        {"id": 1, "user": "agentops-ci", "body": planted},
+        {"id": 2, "user": None},
+    ]
+    stack.write(manifest("job-a"))
+    result = stack.run("comment", str(stack.root), "--pr", str(PR), env=github_env(github))
+    assert result.exit_code == 0, result.output
+    assert "created the plan comment" in result.stdout
 
 
 def test_a_saved_plan_is_posted_without_planning_again(

@@ -17,6 +17,7 @@ OURS = {name: REPO / ".github" / "workflows" / f"agentops-{name}.yml" for name i
 ACTION = REPO / "action.yml"
 BIN = Path(sys.executable).parent
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+SCAFFOLD_PIN = "acme/agentops@0123456789abcdef0123456789abcdef01234567"
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -55,11 +56,41 @@ def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
 def test_every_action_is_pinned_by_full_sha_with_a_version_comment(path: Path) -> None:
     text = path.read_text()
-    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)(.*)", text, re.M)
     assert uses
     for ref, comment in uses:
+        if ref == "./":
+            continue  # this repository's own action, at the commit being checked out
         assert PINNED.match(ref), ref
         assert re.match(r"\s*# v\d", comment), f"{ref} lacks a version comment"
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The workflows `agentops init` writes into a new repository, pinned to a commit."""
+    root = tmp_path_factory.mktemp("scaffold")
+    result = subprocess.run(
+        [str(BIN / "agentops"), "init", str(root), "--stack", "payments", "--action", SCAFFOLD_PIN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return sorted((root / ".github" / "workflows").glob("*.yml"))
+
+
+def test_scaffolded_workflows_are_schema_valid_and_zizmor_clean(scaffolded: list[Path]) -> None:
+    schema = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, scaffolded))
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = run("zizmor", "--offline", "--min-severity", "medium", "--format", "plain", *map(str, scaffolded))
+    assert audit.returncode == 0 and "No findings to report" in audit.stdout, audit.stdout + audit.stderr
+
+
+def test_scaffolded_workflows_use_only_commit_pinned_actions(scaffolded: list[Path]) -> None:
+    for path in scaffolded:
+        uses = re.findall(r"^\s*(?:- )?uses:\s*(\S+)", path.read_text(), re.M)
+        assert SCAFFOLD_PIN in uses, path.name
+        assert all(PINNED.match(ref) for ref in uses), (path.name, uses)
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
@@ -120,4 +151,71 @@ def test_pre_commit_hook_runs_validate() -> None:
     assert hooks[0]["id"] == "agentops-validate" and hooks[0]["entry"] == "agentops validate"
     pattern = re.compile(hooks[0]["files"])
     assert pattern.search("stacks/prod/deployments/triage.yaml") and pattern.search("agentops.yaml")
+    # a custom `manifests:` folder, any manifest extension in any case
+    for path in ("stacks/prod/agents/triage.yml", "agents/NEW.YAML", "agents/a.json", "agents/b.md"):
+        assert pattern.search(path), path
     assert not pattern.search("src/agentops/cli/app.py")
+
+
+def test_ci_tests_every_supported_python() -> None:
+    workflow = load(REPO / ".github" / "workflows" / "ci.yml")
+    job = workflow["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    setup = next(s for s in job["steps"] if "actions/setup-python" in s.get("uses", ""))
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    assert job["steps"][-1]["run"] == "bash .ci/run"
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
+def test_no_expression_is_pasted_into_a_script(path: Path) -> None:
+    """Data reaches scripts through env only: `${{ }}` inside `run:` is script injection."""
+    data = load(path)
+    all_steps = data["runs"]["steps"] if "runs" in data else steps(data)
+    for step in all_steps:
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_a_stack_folder_is_never_read_as_an_option(name: str) -> None:
+    """A folder named like `--auto-approve` stays a path: every agentops call ends `-- "$STACK_DIR"`."""
+    calls = [
+        line.strip()
+        for step in steps(load(OURS[name]))
+        for line in step.get("run", "").splitlines()
+        if line.strip().startswith("agentops ")
+    ]
+    assert calls
+    assert all(call.endswith(' -- "$STACK_DIR"') for call in calls), calls
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_stacks_come_from_the_action_with_what_changed(name: str) -> None:
+    job = load(OURS[name])["jobs"]["stacks"]
+    find = next(step for step in job["steps"] if step.get("id") == "find")
+    assert find["uses"] == "./" and find["with"]["command"] == "stacks"
+    assert job["outputs"]["stacks"] == "${{ steps.find.outputs.stacks }}"
+    since = {
+        "plan": "${{ github.event.pull_request.base.sha }}",
+        "apply": "${{ github.event_name == 'push' && github.event.before || '' }}",
+        "drift": None,
+    }[name]
+    assert find["with"].get("changed-since") == since
+    if since:  # the base must be in the checkout for git to diff against it
+        assert job["steps"][0]["with"]["fetch-depth"] == 0
+
+
+def test_plan_has_no_paths_filter_that_could_miss_a_manifests_folder() -> None:
+    assert load(OURS["plan"])["on"] == {"pull_request": None}
+    assert "paths" not in load(OURS["apply"])["on"]["push"]
+
+
+def test_apply_runs_only_from_the_default_branch_behind_an_environment() -> None:
+    workflow = load(OURS["apply"])
+    assert set(workflow["on"]) == {"push", "workflow_dispatch"}
+    guard = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    assert workflow["jobs"]["stacks"]["if"] == guard  # the apply job needs it, so it is skipped too
+    job = workflow["jobs"]["apply"]
+    assert job["needs"] == "stacks" and job["environment"] == "production"
+    assert any("ANTHROPIC_API_KEY" in step.get("env", {}) for step in job["steps"])
+    for other in ("plan", "drift"):
+        assert all("environment" not in j for j in load(OURS[other])["jobs"].values())

@@ -17,6 +17,8 @@ import httpx2
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
+# Who comments with the Actions GITHUB_TOKEN, which may not read `GET /user` (403).
+ACTIONS_BOT = "github-actions[bot]"
 
 _HINTS = {
     401: "the token was rejected; check that GITHUB_TOKEN is set to a valid token",
@@ -78,6 +80,13 @@ def target_from_env(environ: Mapping[str, str], pr: int | None) -> Target:
     return Target(api_url, repository, number, token)
 
 
+def _author(comment: Any) -> str | None:
+    """A listed comment's author login, casefolded (GitHub logins are case-insensitive)."""
+    user = comment.get("user") if isinstance(comment, dict) and "body" in comment else None
+    login = user.get("login") if isinstance(user, dict) else None
+    return login.casefold() if isinstance(login, str) else None
+
+
 class Comments:
     """Issue comments of one pull request, through the REST API."""
 
@@ -103,16 +112,22 @@ class Comments:
     def _scrub(self, text: str) -> str:
         return text.replace(self.target.token, "***")
 
-    def _call(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
         try:
-            response = self._http.request(method, url, **kwargs)
+            return self._http.request(method, url, **kwargs)
         except httpx2.TransportError as exc:
             raise GitHubError(
                 f"cannot reach the GitHub API at {self.target.api_url} ({type(exc).__name__}); "
                 "check GITHUB_API_URL or the network"
             ) from None
+
+    def _call(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+        return self._checked(self._send(method, url, **kwargs))
+
+    def _checked(self, response: httpx2.Response) -> httpx2.Response:
         if response.is_success:
             return response
+        method = response.request.method
         try:
             detail = str(response.json().get("message", ""))
         except (ValueError, AttributeError):
@@ -122,25 +137,48 @@ class Comments:
         message = f"GitHub API {response.status_code} on {where}" + (f": {detail}" if detail else "")
         raise GitHubError(self._scrub(message + (f" ({hint})" if hint else "")))
 
-    def find(self, marker: str) -> dict[str, Any] | None:
-        """The first comment that starts with `marker`, following pagination.
+    def login(self) -> str:
+        """Whom the token comments as: `GET /user`, or the Actions bot for the Actions token."""
+        response = self._send("GET", "/user")
+        if response.status_code == 403:
+            return ACTIONS_BOT
+        try:
+            login = self._checked(response).json().get("login")
+        except (ValueError, AttributeError):
+            login = None
+        if not isinstance(login, str) or not login:
+            raise GitHubError("GitHub API GET /user answered without a login; pass --author LOGIN")
+        return login
 
-        Only the first line counts: a plan may quote a prompt holding another stack's marker.
+    def find(self, marker: str, author: str) -> dict[str, Any] | None:
+        """The first comment by `author` that starts with `marker`, following pagination.
+
+        Anyone may post the marker: another author's comment is never ours to edit, or its
+        owner could later rewrite the plan the reviewers read. Only the first line counts: a
+        plan may quote a prompt holding another stack's marker.
         """
         url: str | None = f"/repos/{self.target.repository}/issues/{self.target.number}/comments"
         params: dict[str, Any] | None = {"per_page": 100}
         while url:
             response = self._call("GET", url, params=params)
-            for comment in response.json():
-                if str(comment.get("body", "")).startswith(marker + "\n"):
+            page = response.json()
+            if not isinstance(page, list):
+                raise GitHubError(
+                    f"GitHub API GET {response.request.url.path} answered with no list of comments"
+                )
+            for comment in page:
+                if _author(comment) == author.casefold() and str(comment["body"]).startswith(marker + "\n"):
                     found: dict[str, Any] = comment
                     return found
             url, params = response.links.get("next", {}).get("url"), None
         return None
 
-    def upsert(self, body: str, marker: str) -> tuple[str, str]:
-        """Edit this stack's comment in place, or create it; returns ("created"|"updated", its URL)."""
-        existing = self.find(marker)
+    def upsert(self, body: str, marker: str, author: str | None = None) -> tuple[str, str]:
+        """Edit this stack's comment in place, or create it; returns ("created"|"updated", its URL).
+
+        `author` is the login the token comments as (asked of the API when not given).
+        """
+        existing = self.find(marker, author or self.login())
         if existing is None:
             path = f"/repos/{self.target.repository}/issues/{self.target.number}/comments"
             response = self._call("POST", path, json={"body": body})

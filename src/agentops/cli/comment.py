@@ -27,6 +27,13 @@ from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 @click.option(
     "--pr", type=click.IntRange(min=1), help="Pull request number (default: from the Actions event)."
 )
+@click.option(
+    "--author",
+    envvar="AGENTOPS_COMMENT_AUTHOR",
+    metavar="LOGIN",
+    help="The login the token comments as; only its comment is edited (default: GET /user, "
+    "or github-actions[bot] for the Actions token). Needed for a GitHub App token: APP-SLUG[bot].",
+)
 @base_ref_option
 @plan_options
 @global_options
@@ -37,6 +44,7 @@ def comment(
     path: Path,
     plan_file: Path | None,
     pr: int | None,
+    author: str | None,
     base_ref: str | None,
     **flags: Any,
 ) -> None:
@@ -57,7 +65,7 @@ def comment(
     body = redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(target) as comments:
-            verb, url = comments.upsert(body, marker(result.stack))
+            verb, url = comments.upsert(body, marker(result.stack), author)
     except GitHubError as exc:
         raise Failure(redact(str(exc))) from None
     click.echo(f"{verb} the plan comment for stack {result.stack!r} on pull request #{target.number}: {url}")
