@@ -77,7 +77,7 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
 
 def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
     """Read and check `root/agentops.yaml`; `stack` (from --stack) overrides the file's stack."""
-    text, problem = read_text(root / CONFIG_FILE, CONFIG_FILE)
+    text, problem = read_text(root / CONFIG_FILE, CONFIG_FILE, root)
     if text is None:
         return LoadedConfig(_fallback({}, stack), None, [problem] if problem else [])
     found, problems = parse_yaml(text, CONFIG_FILE)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,16 +39,68 @@ def strip_blank_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
-    """The file's text, or a Problem when it is too large, unreadable or not UTF-8."""
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def _read_capped(path: Path) -> bytes | str:
+    """At most MAX_BYTES + 1 bytes of a regular file, or why it is not one.
+
+    Checked with stat before opening (opening some devices has effects) and again on the open
+    descriptor, which is opened non-blocking so a FIFO swapped in between cannot hang the read.
+    """
+    kind = _kind(os.stat(path).st_mode)
+    if kind is not None:
+        return kind
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, Problem(file, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                                 "split it into smaller files")
-        raw = path.read_bytes()
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            return kind
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, file: str, root: Path) -> tuple[str | None, Problem | None]:
+    """The text of a regular file inside `root`, or a Problem: a special file, a symlink leading
+    out of `root`, too large, unreadable or not UTF-8. Never reads more than MAX_BYTES + 1 bytes."""
+    try:
+        resolved = path.resolve(strict=True)
+        raw = _read_capped(resolved)
     except OSError as exc:
         return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
+    except RuntimeError:  # a symlink loop on Python < 3.13
+        return None, Problem(file, 1, 1, "", "cannot read file: symlink loop")
+    if isinstance(raw, str):
+        return None, Problem(file, 1, 1, "", f"is {raw}, not a regular file",
+                             "only regular files (or symlinks to them inside the repository) are read")
+    if not resolved.is_relative_to(root.resolve()):
+        return None, Problem(file, 1, 1, "", "is a symlink that resolves outside the repository",
+                             "replace the link with the file itself")
+    if len(raw) > MAX_BYTES:
+        return None, Problem(file, 1, 1, "", f"file is over the size limit; the limit is {MAX_BYTES:,} bytes",
+                             "split it into smaller files")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -209,9 +263,9 @@ def _markdown(text: str, file: str) -> list[Document | Problem]:
     return _mappings(found[:1], file, body)
 
 
-def parse_file(path: Path, file: str) -> list[Document | Problem]:
+def parse_file(path: Path, file: str, root: Path) -> list[Document | Problem]:
     """The documents of one manifest file (empty YAML documents skipped), or what is wrong with it."""
-    text, problem = read_text(path, file)
+    text, problem = read_text(path, file, root)
     if text is None:
         return [problem] if problem else []
     if path.suffix == ".json":

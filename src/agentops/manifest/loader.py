@@ -47,7 +47,12 @@ class Project:
 def find_root(start: Path) -> Path | None:
     """The nearest ancestor-or-self directory holding agentops.yaml."""
     base = start if start.is_dir() else start.parent
-    return next((folder for folder in (base, *base.parents) if (folder / CONFIG_FILE).is_file()), None)
+    # Any non-folder entry counts, so a special or dangling agentops.yaml is reported, not skipped.
+    return next((folder for folder in (base, *base.parents) if _config_entry(folder / CONFIG_FILE)), None)
+
+
+def _config_entry(path: Path) -> bool:
+    return os.path.lexists(path) and not path.is_dir()
 
 
 def _skipped(relative: Path) -> bool:
@@ -90,10 +95,10 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
         return None, [locator.problem(("prompt_file",), "resolves outside the repository",
                                       "prompt files must live inside the repository root; '..' escapes, "
                                       "absolute paths and symlinks leading out are refused")]
-    if not resolved.is_file():
+    if not resolved.exists():
         missing = resolved.relative_to(root).as_posix()
         return None, [locator.problem(("prompt_file",), f"file not found: {missing}")]
-    content, problem = read_text(resolved, resolved.relative_to(root).as_posix())
+    content, problem = read_text(resolved, resolved.relative_to(root).as_posix(), root)
     if content is None:
         return None, [locator.problem(("prompt_file",), problem.message if problem else "cannot read file")]
     content = strip_blank_lines(content)
@@ -143,6 +148,12 @@ def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, l
     return discover(folder), False, []
 
 
+def _absolute(path: Path) -> Path:
+    """`path` made absolute, its folders resolved but not a final symlink: that is checked when read."""
+    full = Path(os.path.abspath(path))
+    return full.parent.resolve() / full.name if full.is_symlink() else full.resolve()
+
+
 def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
     """Load and check everything under the project holding `path`; problems are returned, never raised."""
     return start_load(path, stack)()
@@ -154,13 +165,14 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
     Large repositories are parsed in forked workers right away, so the caller can do other
     work in between (the CLI imports the SDK, over a second, while they run).
     """
-    start = path.resolve()
-    root = find_root(start) if start.exists() else None
+    start = _absolute(path)
+    exists = os.path.lexists(start)
+    root = find_root(start) if exists else None
     if root is None:
-        where = start if start.exists() else start.parent
-        message = (f"no {CONFIG_FILE} in {where} or any parent folder" if start.exists()
+        where = start if exists else start.parent
+        message = (f"no {CONFIG_FILE} in {where} or any parent folder" if exists
                    else f"no such file or folder: {path}")
-        hint = "run `agentops init` to create one" if start.exists() else None
+        hint = "run `agentops init` to create one" if exists else None
         config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
                                         defaults={})
         missing = Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
@@ -210,7 +222,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
     for target in targets:
         file = target.relative_to(root).as_posix()
         out.files.append(file)
-        for item in parse_file(target, file):
+        for item in parse_file(target, file, root):
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
