@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agentops.spec import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -15,10 +17,11 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
+        # File names, paths and messages can carry what a manifest wrote: escaped, never raw.
         where = f"{self.file}:{self.line}:{self.column}"
         field = f" {self.path}:" if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return visible(f"{where}:{field} {self.message}{hint}")
 
     def to_dict(self) -> dict[str, object]:
         return {

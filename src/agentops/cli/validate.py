@@ -19,11 +19,12 @@ def _plural(count: int, noun: str) -> str:
 
 
 def summary(project: Project) -> str:
+    warned = f", {_plural(len(project.warnings), 'warning')}" if project.warnings else ""
     if not project.problems:
-        return f"{_plural(len(project.manifests), 'manifest')} valid"
+        return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
     files = len({problem.file for problem in project.problems})
     total = max(len(project.files), files)
-    return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}"
+    return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}{warned}"
 
 
 @click.command("validate")
@@ -40,10 +41,13 @@ def validate(ctx: click.Context, path: Path, fmt: str) -> None:
             "valid": not project.problems,
             "manifests": len(project.manifests),
             "problems": [problem.to_dict() for problem in project.problems],
+            "warnings": [warning.to_dict() for warning in project.warnings],
         }, indent=2))
     else:
         for problem in project.problems:
             click.echo(str(problem), err=True)
+        for warning in project.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(summary(project))
     ctx.exit(1 if project.problems else 0)
 

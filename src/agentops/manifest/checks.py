@@ -1,7 +1,9 @@
-"""Rules beyond types: event sources, metadata slots, secret references and cross-document names."""
+"""Rules beyond types: event sources, metadata slots, secret references and cross-document names
+(errors), and names that look alike (warnings)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,3 +154,55 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
                                                   f"{old!r} is also a previous name at {others}",
                                                   "only one manifest can be renamed from a name"))
     return problems
+
+
+# Letters other scripts share with Latin at a glance (after NFKC folds full-width and
+# compatibility forms): enough to catch a Cyrillic or Greek letter swapped into a Latin name.
+_LOOKALIKES = str.maketrans({
+    **dict(zip("аеорсухіјѕԁԛԝһӏ", "aeopcyxijsdqwhl", strict=True)),
+    **dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS", strict=True)),
+    **dict(zip("οντικ", "ovtik", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+})
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _skeleton(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).translate(_LOOKALIKES)
+
+
+def _scripts(name: str) -> dict[str, str]:
+    """Script -> its first letter in `name`, for the scripts whose letters look alike."""
+    found: dict[str, str] = {}
+    for char in name:
+        if unicodedata.category(char).startswith("L"):
+            script = unicodedata.name(char, "").split(" ")[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                found.setdefault(script, char)
+    return found
+
+
+def name_warnings(entries: Sequence[Entry]) -> list[Problem]:
+    """Names that can be mistaken for each other: mixed Latin/Cyrillic/Greek letters, or two
+    names that differ only by lookalike letters. Warnings: such names are legal in the API."""
+    warnings: list[Problem] = []
+    by_skeleton: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        scripts = _scripts(entry.name)
+        if len(scripts) > 1:
+            # Scripts in the order their letters appear, the first one named as the expected one.
+            order = sorted(scripts, key=lambda script: entry.name.index(scripts[script]))
+            odd = scripts[order[1]]
+            warnings.append(entry.problem(
+                ("name",), f"mixes {' and '.join(s.title() for s in order)} letters "
+                f"({spec.describe_character(odd)} at character {entry.name.index(odd) + 1})",
+                "lookalike letters from another script make names easy to confuse; use one script"))
+        by_skeleton[_skeleton(entry.name)].append(entry)
+    for same in by_skeleton.values():
+        for entry in same:
+            others = [other for other in same if other.name != entry.name]
+            if others:
+                where = ", ".join(f"{other.name!r} at {_where(other)}" for other in others)
+                warnings.append(entry.problem(("name",), f"looks like {where}",
+                                              "names that differ only by lookalike letters are easy to confuse"))
+    return warnings

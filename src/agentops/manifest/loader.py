@@ -42,6 +42,7 @@ class Project:
     problems: list[Problem]
     partial: bool  # only part of the manifests folder was loaded, so absent manifests mean nothing
     files: list[str] = field(default_factory=list)  # every file read, agentops.yaml included
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, never blocking
 
 
 def find_root(start: Path) -> Path | None:
@@ -191,7 +192,8 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
                 chunk = _load_chunk(targets, root, loaded)
         every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
         files = [CONFIG_FILE, *chunk.files]
-        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files)
+        warnings = sorted(set(checks.name_warnings(chunk.entries)))
+        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings)
 
     return finish
 
