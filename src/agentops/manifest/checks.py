@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from typing import Any
 
 from agentops import spec, tags
 from agentops.manifest.positions import Locator
-from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF
+from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF, credential_pattern
 from agentops.problems import Problem
 
 EVENT_SOURCES = ("initial_events", "prompt", "prompt_file")
@@ -65,8 +67,9 @@ def metadata_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
     return problems
 
 
-def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
-    """A secret field must be exactly `${VAR}`; the message never repeats what was written."""
+def secret_problems(data: dict[str, Any], locator: Locator, allowed: frozenset[str]) -> list[Problem]:
+    """A secret field must be exactly `${VAR}` naming no credential of agentops, CI or a cloud
+    (unless allowed), and a resource URL carries no credentials; messages never repeat a value."""
     resources = data.get("resources")
     if not isinstance(resources, list):
         return []
@@ -76,13 +79,56 @@ def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
             continue
         for field in SECRET_FIELDS:
             value = item.get(field)
-            if isinstance(value, str) and value and not SECRET_REF.match(value):
+            if not isinstance(value, str) or not value:
+                continue
+            match = SECRET_REF.match(value)
+            if not match:
                 problems.append(locator.problem(
                     ("resources", index, field),
-                    "must be an environment variable reference like ${GITHUB_TOKEN}, not a literal value",
+                    "must be an environment variable reference like ${REPO_TOKEN}, not a literal value",
                     "put the token in an environment variable; never commit it",
                 ))
+                continue
+            name = match.group(1)
+            pattern = credential_pattern(name)
+            if pattern is not None and name not in allowed:
+                problems.append(locator.problem(
+                    ("resources", index, field),
+                    f"${{{name}}} names a credential variable ({pattern}); its value would be sent "
+                    "to the resource's url",
+                    f"use a variable that holds only the repository token, or allow this one in "
+                    f"agentops.yaml: secrets: {{allow: [{name}]}}",
+                ))
+        url = item.get("url")
+        reason = url_credentials(url) if isinstance(url, str) else None
+        if reason is not None:
+            problems.append(locator.problem(
+                ("resources", index, "url"), f"the URL carries credentials ({reason})",
+                "remove them from the URL; give the token as authorization_token: ${VAR}"))
     return problems
+
+
+# Query parameters whose value is a credential by name, and token prefixes of common providers.
+_CREDENTIAL_PARAM = re.compile(r"token|secret|passw|pwd|auth|key|sig|credential|session", re.IGNORECASE)
+_TOKEN_PREFIX = re.compile(r"^(gh[pousr]_|github_pat_|glpat-|sk-ant-|sk-|xox[abpr]-|AKIA)")
+
+
+def url_credentials(url: str) -> str | None:
+    """Why `url` holds credentials (userinfo, or a token-like query parameter), or None."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return None
+    if "@" in parts.netloc:
+        return "a user name or password before '@'"
+    for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
+        if _CREDENTIAL_PARAM.search(key):
+            return f"the query parameter {key!r}"
+        if _TOKEN_PREFIX.match(value):
+            return f"a token-like value in the query parameter {key!r}"
+    if _TOKEN_PREFIX.match(parts.fragment):
+        return "a token-like fragment"
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from agentops import spec
 from agentops.manifest.documents import parse_yaml, read_text
@@ -32,11 +32,21 @@ def check_stack(value: str) -> str:
     return value
 
 
+VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class SecretsConfig(spec.Strict):
+    """Credential-shaped variables (secrets.CREDENTIAL_VARIABLES) a secret field may still name."""
+
+    allow: list[VariableName] = Field(default_factory=list)
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
     workspace_id: spec.NonEmpty | None = None
     defaults: dict[str, Any] = Field(default_factory=dict)
+    secrets: SecretsConfig = SecretsConfig()
 
     @field_validator("stack")
     @classmethod
@@ -72,6 +82,7 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         manifests=folder if isinstance(folder, str) and _inside_root(folder) else "deployments",
         workspace_id=workspace if isinstance(workspace, str) else None,
         defaults={},
+        secrets=SecretsConfig(),
     )
 
 

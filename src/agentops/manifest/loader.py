@@ -19,7 +19,14 @@ from pydantic import ValidationError
 
 from agentops import spec
 from agentops.manifest import checks
-from agentops.manifest.config import CONFIG_FILE, Config, LoadedConfig, load_config, merge_defaults
+from agentops.manifest.config import (
+    CONFIG_FILE,
+    Config,
+    LoadedConfig,
+    SecretsConfig,
+    load_config,
+    merge_defaults,
+)
 from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator
@@ -107,13 +114,13 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
 
 
 def _build(
-    doc: Document, locator: Locator, path: Path, root: Path
+    doc: Document, locator: Locator, path: Path, root: Path, allowed: frozenset[str]
 ) -> tuple[Manifest | None, list[Problem]]:
     data: dict[str, Any] = locator.data
     problems = [
         *checks.source_problems(data, doc.body, locator),
         *checks.metadata_problems(data, locator),
-        *checks.secret_problems(data, locator),
+        *checks.secret_problems(data, locator, allowed),
     ]
     try:
         manifest = Manifest.model_validate(data)
@@ -175,7 +182,7 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
                    else f"no such file or folder: {path}")
         hint = "run `agentops init` to create one" if exists else None
         config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
-                                        defaults={})
+                                        defaults={}, secrets=SecretsConfig())
         missing = Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
         return lambda: missing
     loaded = load_config(root, stack)
@@ -221,6 +228,7 @@ class _Chunk:
 
 def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
     out = _Chunk()
+    allowed = frozenset(loaded.config.secrets.allow)
     for target in targets:
         file = target.relative_to(root).as_posix()
         out.files.append(file)
@@ -230,7 +238,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
                 continue
             data = merge_defaults(loaded.config.defaults, item.data)
             locator = Locator(item.tree, data, loaded.defaults)
-            manifest, more = _build(item, locator, target, root)
+            manifest, more = _build(item, locator, target, root, allowed)
             out.problems.extend(more)
             if manifest is not None:
                 out.manifests.append(LoadedManifest(manifest, file, item.line))

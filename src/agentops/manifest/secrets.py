@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -15,6 +16,24 @@ if TYPE_CHECKING:
 
 SECRET_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 SECRET_FIELDS = ("authorization_token",)
+
+# Variables that hold credentials of agentops itself, of the CI runner, of cloud accounts or of
+# package registries. A secret field sends its variable's value to the resource's `url`, so a
+# manifest naming one of these could hand that credential to any host. They are refused unless
+# agentops.yaml allows the exact name (`secrets: {allow: [NAME]}`).
+CREDENTIAL_VARIABLES = (
+    "ANTHROPIC_*", "CLAUDE_*",
+    "AWS_*", "AZURE_*", "GOOGLE_*", "GCP_*", "GCLOUD_*",
+    "ACTIONS_*", "RUNNER_*", "GH_TOKEN",
+    "NPM_TOKEN", "PYPI_*", "TWINE_*", "DOCKER_*",
+    "*_API_KEY", "*_SECRET_ACCESS_KEY", "*_PASSWORD",
+)
+
+
+def credential_pattern(name: str) -> str | None:
+    """The CREDENTIAL_VARIABLES pattern a variable name matches (case-insensitively), if any."""
+    upper = name.upper()
+    return next((pattern for pattern in CREDENTIAL_VARIABLES if fnmatch.fnmatchcase(upper, pattern)), None)
 
 
 def _first_uses(manifest: Manifest) -> dict[str, str]:
