@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,10 @@ MAX_BYTES = 1024 * 1024
 # Alias expansion beyond this many nodes is refused ("billion laughs"); real manifests use hundreds.
 MAX_NODES = 100_000
 SUFFIXES = (".yaml", ".yml", ".json", ".md")
+# Real manifests nest about 6 levels (initial_events[0].content[0].source.url); anything this
+# deep is refused up front, so no later recursive step (defaults merge, validation, diff) can
+# exhaust the interpreter's stack.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,30 @@ def _alias_problem(root: yaml.Node, tree: Tree) -> Problem | None:
     return None
 
 
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, yaml.MappingNode):
+        return [child for _, child in value.value]
+    if isinstance(value, yaml.SequenceNode | list):
+        return list(value.value if isinstance(value, yaml.SequenceNode) else value)
+    return list(value.values()) if isinstance(value, dict) else []
+
+
+def _depth_problem(data: Any, tree: Tree) -> Problem | None:
+    """A Problem at the first value nested deeper than MAX_DEPTH, found without recursion.
+
+    Walks the YAML nodes when there are any (so the problem has a position), else the data.
+    """
+    pending: list[tuple[Any, int]] = [(tree.node if tree.node is not None else data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            line, column = tree.position(value if isinstance(value, yaml.Node) else None)
+            return Problem(tree.file, line, column, "", f"nested more than {MAX_DEPTH} levels deep",
+                           "manifests are a few levels deep; flatten the structure")
+        pending.extend((child, depth + 1) for child in _children(value))
+    return None
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: yaml.ScalarNode) -> None:
         self.key = key
@@ -184,6 +214,19 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            value: int = super().construct_yaml_int(node)
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number with more than {limit:,} digits (write it as a string if it is text)",
+                node.start_mark) from None
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
 
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[Any, Tree]], list[Problem]]:
     """Every non-empty document of a YAML stream as (data, tree); stops at the first syntax error."""
@@ -206,6 +249,9 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[A
                 line, column = tree.position(duplicate.key)
                 return out, [Problem(file, line, column, duplicate.key.value, "duplicate key",
                                      "each key may appear once in a mapping")]
+            deep = _depth_problem(data, tree)
+            if deep is not None:
+                return out, [deep]
             if data is not None:
                 out.append((data, tree))
     except yaml.YAMLError as exc:
@@ -228,20 +274,72 @@ def _mappings(found: list[tuple[Any, Tree]], file: str, body: str | None = None)
     return out
 
 
+class _JSONDuplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JSONDuplicate(key)
+        out[key] = value
+    return out
+
+
+def _repeated_key(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The second occurrence of `key` in the first mapping that repeats it (no recursion: any depth)."""
+    pending = [node] if node is not None else []
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                    if key in seen:
+                        return key_node
+                    seen.add(key)
+                pending.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+    return None
+
+
+def _too_many_digits(text: str, file: str) -> Problem:
+    limit = sys.get_int_max_str_digits()
+    match = re.search(rf"\d{{{limit + 1},}}", text)
+    offset = match.start() if match else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(file, line, column, "", f"a number with more than {limit:,} digits",
+                   "write it as a string if it is meant as text")
+
+
 def _json(text: str, file: str) -> list[Document | Problem]:
+    duplicate = None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as exc:
         return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
     except RecursionError:
         return [Problem(file, 1, 1, "", "JSON nested too deeply")]
+    except _JSONDuplicate as exc:
+        duplicate, data = exc.key, None
+    except ValueError:  # int() refusing a number beyond the interpreter's digit limit
+        return [_too_many_digits(text, file)]
     # JSON is YAML, so positions come from a compose when PyYAML can read it (it rejects tabs).
     node = None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         node = None
-    return _mappings([(data, Tree(file, node))], file)
+    tree = Tree(file, node)
+    if duplicate is not None:
+        line, column = tree.position(_repeated_key(node, duplicate))
+        return [Problem(file, line, column, duplicate, "duplicate key", "each key may appear once in an object")]
+    deep = _depth_problem(data, tree)
+    return [deep] if deep is not None else _mappings([(data, tree)], file)
 
 
 def _markdown(text: str, file: str) -> list[Document | Problem]:
