@@ -131,7 +131,7 @@ def test_json_output_shape(project: Writer) -> None:
     code, out, _ = run("validate", str(root), "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"valid", "manifests", "problems", "warnings"}
+    assert set(report) == {"valid", "manifests", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
     assert {"file", "line", "column", "path", "message", "hint"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]

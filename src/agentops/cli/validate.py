@@ -19,7 +19,8 @@ def _plural(count: int, noun: str) -> str:
 
 
 def summary(project: Project) -> str:
-    warned = f", {_plural(len(project.warnings), 'warning')}" if project.warnings else ""
+    counts = [(project.warnings, "warning"), (project.notices, "notice")]
+    warned = "".join(f", {_plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
         return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
     files = len({problem.file for problem in project.problems})
@@ -42,12 +43,15 @@ def validate(ctx: click.Context, path: Path, fmt: str) -> None:
             "manifests": len(project.manifests),
             "problems": [problem.to_dict() for problem in project.problems],
             "warnings": [warning.to_dict() for warning in project.warnings],
+            "notices": [notice.to_dict() for notice in project.notices],
         }, indent=2))
     else:
         for problem in project.problems:
             click.echo(str(problem), err=True)
         for warning in project.warnings:
             click.echo(f"warning: {warning}", err=True)
+        for notice in project.notices:
+            click.echo(f"notice: {notice}", err=True)
         click.echo(summary(project))
     ctx.exit(1 if project.problems else 0)
 

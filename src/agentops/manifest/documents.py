@@ -366,9 +366,10 @@ def parse_file(path: Path, file: str, root: Path) -> list[Document | Problem]:
     text, problem = read_text(path, file, root)
     if text is None:
         return [problem] if problem else []
-    if path.suffix == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         return _json(text, file)
-    if path.suffix == ".md":
+    if suffix == ".md":
         return _markdown(text, file)
     found, problems = parse_yaml(text, file)
     return [*_mappings(found, file), *problems]

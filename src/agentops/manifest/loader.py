@@ -50,6 +50,7 @@ class Project:
     partial: bool  # only part of the manifests folder was loaded, so absent manifests mean nothing
     files: list[str] = field(default_factory=list)  # every file read, agentops.yaml included
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never blocking
+    notices: list[Problem] = field(default_factory=list)  # files in the manifests folder that were skipped
 
 
 def find_root(start: Path) -> Path | None:
@@ -63,20 +64,43 @@ def _config_entry(path: Path) -> bool:
     return os.path.lexists(path) and not path.is_dir()
 
 
-def _skipped(relative: Path) -> bool:
-    return any(part.startswith((".", "_")) for part in relative.parts) or relative.name.lower() == "readme.md"
+def _quiet(name: str) -> bool:
+    """Names skipped by convention, without a notice: hidden, '_'-prefixed and READMEs."""
+    return name.startswith((".", "_")) or name.lower() == "readme.md"
 
 
-def discover(folder: Path) -> list[Path]:
-    """Manifest files under `folder`, sorted, skipping READMEs and names starting with '.' or '_'."""
-    found = []
+def is_manifest_name(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES
+
+
+_EXPECTED = ", ".join(SUFFIXES)
+
+
+def discover(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Manifest files under `folder`, sorted, and a notice for every other file that is skipped.
+
+    READMEs and names starting with '.' or '_' are skipped silently (that is how prompt files and
+    notes are kept next to manifests); extensions match in any case (`a.YAML`).
+    """
+    found: list[Path] = []
+    notices: list[Problem] = []
     for directory, subdirs, files in os.walk(folder):
-        subdirs[:] = [name for name in subdirs if not name.startswith((".", "_"))]
+        subdirs[:] = [name for name in subdirs if not _quiet(name)]
+        for name in subdirs:
+            if os.path.islink(os.path.join(directory, name)):
+                notices.append(Problem((Path(directory) / name).relative_to(root).as_posix(), 1, 1, "",
+                                       "skipped: a symlinked folder is not followed"))
         for name in files:
             path = Path(directory) / name
-            if path.suffix in SUFFIXES and not _skipped(path.relative_to(folder)):
+            if _quiet(name):
+                continue
+            if is_manifest_name(path):
                 found.append(path)
-    return sorted(found)
+            else:
+                notices.append(Problem(path.relative_to(root).as_posix(), 1, 1, "",
+                                       f"skipped: not a manifest file (expected {_EXPECTED})",
+                                       "rename it, or start its name with '_' to keep it here without this notice"))
+    return sorted(found), sorted(notices)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -140,20 +164,22 @@ def _build(
     return manifest, []
 
 
-def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem]]:
+def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem], list[Problem]]:
+    """(manifest files, whether that is only part of the folder, problems, notices of skipped files)."""
     if start != folder and _inside(start, folder):
         if start.is_dir():
-            return discover(start), True, []
-        if start.suffix in SUFFIXES:
-            return [start], True, []
+            found, notices = discover(start, root)
+            return found, True, [], notices
+        if is_manifest_name(start):
+            return [start], True, [], []
         name = start.relative_to(root).as_posix()
-        expected = ", ".join(SUFFIXES)
-        return [], True, [Problem(name, 1, 1, "", f"not a manifest file (expected one of {expected})")]
+        return [], True, [Problem(name, 1, 1, "", f"not a manifest file (expected one of {_EXPECTED})")], []
     if not folder.is_dir():
         return [], False, [Problem(CONFIG_FILE, 1, 1, "manifests",
                                    f"manifests folder {folder.relative_to(root).as_posix()!r} does not exist",
-                                   "create it or set 'manifests' in agentops.yaml")]
-    return discover(folder), False, []
+                                   "create it or set 'manifests' in agentops.yaml")], []
+    found, notices = discover(folder, root)
+    return found, False, [], notices
 
 
 def _absolute(path: Path) -> Path:
@@ -187,7 +213,7 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
         return lambda: missing
     loaded = load_config(root, stack)
     problems = list(loaded.problems)
-    targets, partial, found = _targets(start, root / loaded.config.manifests, root)
+    targets, partial, found, notices = _targets(start, root / loaded.config.manifests, root)
     problems.extend(found)
     collect = _start_parallel(targets, root, loaded) if _parallel_ok(len(targets)) else None
 
@@ -200,9 +226,22 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
         every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
         files = [CONFIG_FILE, *chunk.files]
         warnings = sorted(set(checks.name_warnings(chunk.entries)))
-        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings)
+        prompts = _prompt_files(chunk.manifests, root)
+        skipped = [notice for notice in notices if notice.file not in prompts]
+        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings, skipped)
 
     return finish
+
+
+def _prompt_files(manifests: list[LoadedManifest], root: Path) -> set[str]:
+    """Files that manifests use as prompt_file: not manifests, but not skipped either."""
+    used = set()
+    for loaded in manifests:
+        if loaded.manifest.prompt_file:
+            path = ((root / loaded.file).parent / loaded.manifest.prompt_file).resolve()
+            if _inside(path, root):
+                used.add(path.relative_to(root).as_posix())
+    return used
 
 
 @contextmanager
