@@ -15,6 +15,7 @@ class Problem:
     path: str
     message: str
     hint: str | None = None
+    excerpt: str | None = None  # the source line (already masked and escaped), for syntax errors
 
     def __str__(self) -> str:
         # File names, paths and messages can carry what a manifest wrote: escaped, never raw.
@@ -22,6 +23,13 @@ class Problem:
         field = f" {self.path}:" if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
         return visible(f"{where}:{field} {self.message}{hint}")
+
+    def with_excerpt(self) -> str:
+        """The one-line form, then the source line with a caret under the column, when known."""
+        if self.excerpt is None:
+            return str(self)
+        caret = " " * len(visible(self.excerpt[: self.column - 1]))
+        return f"{self}\n    {visible(self.excerpt)}\n    {caret}^"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -31,4 +39,5 @@ class Problem:
             "path": self.path,
             "message": self.message,
             "hint": self.hint,
+            "excerpt": self.excerpt,
         }

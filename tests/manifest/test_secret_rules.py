@@ -59,7 +59,7 @@ def test_url_credentials_are_refused_without_echoing_them(project: Writer) -> No
 
 @pytest.mark.parametrize(("name", "pattern"), [
     ("ANTHROPIC_API_KEY", "ANTHROPIC_*"), ("anthropic_base_url", "ANTHROPIC_*"), ("AWS_SESSION_TOKEN", "AWS_*"),
-    ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_*"), ("GH_TOKEN", "GH_TOKEN"), ("STRIPE_API_KEY", "*_API_KEY"),
+    ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_*"), ("STRIPE_API_KEY", "*_API_KEY"),
     ("REPO_TOKEN", None), ("TRIAGE_GITHUB_PAT", None),
 ])
 def test_credential_patterns(name: str, pattern: str | None) -> None:

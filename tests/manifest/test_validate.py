@@ -133,7 +133,7 @@ def test_json_output_shape(project: Writer) -> None:
     assert code == 1
     assert set(report) == {"valid", "manifests", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
-    assert {"file", "line", "column", "path", "message", "hint"} == set(report["problems"][0])
+    assert {"file", "line", "column", "path", "message", "hint", "excerpt"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]
     assert hints == ["did you mean 'prompt'?"]
 
@@ -147,7 +147,7 @@ def test_all_problems_of_all_files_sorted(project: Writer) -> None:
         "deployments/ok.yaml": MANIFEST.format(name="ok") + "prompt: hi\n",
     })
     code, out, err = run("validate", str(root))
-    lines = err.splitlines()
+    lines = [line for line in err.splitlines() if not line.startswith(" ")]  # not the source excerpts
     assert code == 1
     assert [line.split(":")[0] for line in lines] == [
         "agentops.yaml", "deployments/a.yaml", "deployments/a.yaml", "deployments/m/b.yaml", "deployments/z.yaml",

@@ -29,14 +29,19 @@ def summary(project: Project) -> str:
 
 
 @click.command("validate")
-@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @global_options
 @click.pass_context
-def validate(ctx: click.Context, path: Path, fmt: str) -> None:
-    """Check manifests and agentops.yaml offline; exit 0 when valid, 1 otherwise."""
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check manifests and agentops.yaml offline; exit 0 when valid, 1 otherwise.
+
+    PATH is the project (default: the current folder), a folder of manifests or manifest
+    files; several may be given, as a pre-commit hook passes the files it checks.
+    """
     opts = ctx.find_object(GlobalOptions)
-    project = load_project(path, stack=opts.stack if opts else None)
+    first, *more = paths or (Path("."),)
+    project = load_project(first, stack=opts.stack if opts else None, more=more)
     if fmt == "json":
         click.echo(json.dumps({
             "valid": not project.problems,
@@ -47,7 +52,7 @@ def validate(ctx: click.Context, path: Path, fmt: str) -> None:
         }, indent=2))
     else:
         for problem in project.problems:
-            click.echo(str(problem), err=True)
+            click.echo(problem.with_excerpt(), err=True)
         for warning in project.warnings:
             click.echo(f"warning: {warning}", err=True)
         for notice in project.notices:

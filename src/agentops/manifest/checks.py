@@ -13,7 +13,7 @@ from typing import Any
 
 from agentops import spec, tags
 from agentops.manifest.positions import Locator
-from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF, credential_pattern
+from agentops.manifest.secrets import SECRET_FIELDS, SECRET_REF, TOKEN_LIKE, credential_pattern
 from agentops.problems import Problem
 
 EVENT_SOURCES = ("initial_events", "prompt", "prompt_file")
@@ -108,9 +108,8 @@ def secret_problems(data: dict[str, Any], locator: Locator, allowed: frozenset[s
     return problems
 
 
-# Query parameters whose value is a credential by name, and token prefixes of common providers.
+# Query parameters whose value is a credential by name.
 _CREDENTIAL_PARAM = re.compile(r"token|secret|passw|pwd|auth|key|sig|credential|session", re.IGNORECASE)
-_TOKEN_PREFIX = re.compile(r"^(gh[pousr]_|github_pat_|glpat-|sk-ant-|sk-|xox[abpr]-|AKIA)")
 
 
 def url_credentials(url: str) -> str | None:
@@ -124,9 +123,9 @@ def url_credentials(url: str) -> str | None:
     for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
         if _CREDENTIAL_PARAM.search(key):
             return f"the query parameter {key!r}"
-        if _TOKEN_PREFIX.match(value):
+        if TOKEN_LIKE.match(value):
             return f"a token-like value in the query parameter {key!r}"
-    if _TOKEN_PREFIX.match(parts.fragment):
+    if TOKEN_LIKE.match(parts.fragment):
         return "a token-like fragment"
     return None
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from agentops.manifest.positions import Tree
+from agentops.manifest.secrets import mask_line
 from agentops.problems import Problem
 
 MAX_BYTES = 1024 * 1024
@@ -116,20 +117,32 @@ def read_text(path: Path, file: str, root: Path) -> tuple[str | None, Problem | 
                              "save the file as UTF-8")
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
-    # Only the problem text and its mark: str(exc) quotes the source line, which may hold a secret.
+def _excerpt(text: str, line: int) -> str | None:
+    """Line `line` (0-based) of `text`, masked so a literal secret on it is never quoted."""
+    lines = text.split("\n")
+    return mask_line(lines[line].rstrip("\r")) if 0 <= line < len(lines) else None
+
+
+TABS = "YAML does not allow tabs for indentation; use spaces"
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int, source: str) -> Problem:
+    # Not str(exc), which quotes the source unmasked: the problem text, its mark and a masked excerpt.
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark else 1 + line_offset
     column = mark.column + 1 if mark else 1
+    excerpt = _excerpt(source, mark.line) if mark else None
     text = getattr(exc, "problem", None) or "invalid YAML"
     context = getattr(exc, "context", None)
     if "python/" in text:
         return Problem(file, line, column, "", "Python-specific YAML tags are not allowed",
-                       "manifests are plain data: remove the !!python tag")
+                       "manifests are plain data: remove the !!python tag", excerpt)
     if "constructor for the tag" in text:
-        return Problem(file, line, column, "", "unknown YAML tag", "remove the '!' tag")
+        return Problem(file, line, column, "", "unknown YAML tag", "remove the '!' tag", excerpt)
     message = f"invalid YAML: {context}, {text}" if context else f"invalid YAML: {text}"
-    return Problem(file, line, column, "", message)
+    at = excerpt[column - 1 : column] if excerpt else ""
+    hint = TABS if "'\\t'" in text or at == "\t" else None
+    return Problem(file, line, column, "", message, hint, excerpt)
 
 
 def _alias_problem(root: yaml.Node, tree: Tree) -> Problem | None:
@@ -255,7 +268,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[A
             if data is not None:
                 out.append((data, tree))
     except yaml.YAMLError as exc:
-        return out, [_yaml_problem(file, exc, line_offset)]
+        return out, [_yaml_problem(file, exc, line_offset, text)]
     except RecursionError:
         return out, [Problem(file, 1 + line_offset, 1, "", "YAML nested too deeply")]
     finally:
@@ -321,7 +334,8 @@ def _json(text: str, file: str) -> list[Document | Problem]:
     try:
         data = json.loads(text, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as exc:
-        return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
+        return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}", None,
+                        _excerpt(text, exc.lineno - 1))]
     except RecursionError:
         return [Problem(file, 1, 1, "", "JSON nested too deeply")]
     except _JSONDuplicate as exc:

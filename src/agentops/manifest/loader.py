@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -188,33 +188,54 @@ def _absolute(path: Path) -> Path:
     return full.parent.resolve() / full.name if full.is_symlink() else full.resolve()
 
 
-def load_project(path: Path = Path("."), stack: str | None = None) -> Project:
+def load_project(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Project:
     """Load and check everything under the project holding `path`; problems are returned, never raised."""
-    return start_load(path, stack)()
+    return start_load(path, stack, more)()
 
 
-def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[], Project]:
+def _no_project(starts: list[Path], stack: str | None, problems: list[Problem]) -> Project:
+    present = next((start for start in starts if os.path.lexists(start)), None)
+    if present is not None:
+        problems = [*problems, Problem(CONFIG_FILE, 1, 1, "", f"no {CONFIG_FILE} in {present} or any parent folder",
+                                       "run `agentops init` to create one")]
+    config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
+                                    defaults={}, secrets=SecretsConfig())
+    return Project(present or starts[0].parent, config, [], sorted(problems), False)
+
+
+def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Callable[[], Project]:
     """Begin loading; the returned function finishes it and returns the Project.
 
+    `more` adds files or folders of the same project (e.g. the files a pre-commit hook passes).
     Large repositories are parsed in forked workers right away, so the caller can do other
     work in between (the CLI imports the SDK, over a second, while they run).
     """
-    start = _absolute(path)
-    exists = os.path.lexists(start)
-    root = find_root(start) if exists else None
+    given = [path, *more]
+    starts = [_absolute(item) for item in given]
+    problems = [Problem(str(item), 1, 1, "", "no such file or folder")
+                for item, start in zip(given, starts, strict=True) if not os.path.lexists(start)]
+    present = [start for start in starts if os.path.lexists(start)]
+    root = find_root(present[0]) if present else None
     if root is None:
-        where = start if exists else start.parent
-        message = (f"no {CONFIG_FILE} in {where} or any parent folder" if exists
-                   else f"no such file or folder: {path}")
-        hint = "run `agentops init` to create one" if exists else None
-        config = Config.model_construct(stack=stack or "", manifests="deployments", workspace_id=None,
-                                        defaults={}, secrets=SecretsConfig())
-        missing = Project(where, config, [], [Problem(CONFIG_FILE, 1, 1, "", message, hint)], False)
+        missing = _no_project(starts, stack, problems)
         return lambda: missing
     loaded = load_config(root, stack)
-    problems = list(loaded.problems)
-    targets, partial, found, notices = _targets(start, root / loaded.config.manifests, root)
-    problems.extend(found)
+    problems.extend(loaded.problems)
+    folder = root / loaded.config.manifests
+    targets: list[Path] = []
+    notices: list[Problem] = []
+    partial = True
+    for start in present:
+        if find_root(start) != root:
+            problems.append(Problem(str(start), 1, 1, "", f"belongs to another project than {root}",
+                                    "validate each project separately"))
+            continue
+        found, part, trouble, skipped = _targets(start, folder, root)
+        targets.extend(found)
+        problems.extend(trouble)
+        notices.extend(skipped)
+        partial = partial and part
+    targets = sorted(set(targets))
     collect = _start_parallel(targets, root, loaded) if _parallel_ok(len(targets)) else None
 
     def finish() -> Project:
@@ -227,7 +248,7 @@ def start_load(path: Path = Path("."), stack: str | None = None) -> Callable[[],
         files = [CONFIG_FILE, *chunk.files]
         warnings = sorted(set(checks.name_warnings(chunk.entries)))
         prompts = _prompt_files(chunk.manifests, root)
-        skipped = [notice for notice in notices if notice.file not in prompts]
+        skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings, skipped)
 
     return finish

@@ -24,10 +24,23 @@ SECRET_FIELDS = ("authorization_token",)
 CREDENTIAL_VARIABLES = (
     "ANTHROPIC_*", "CLAUDE_*",
     "AWS_*", "AZURE_*", "GOOGLE_*", "GCP_*", "GCLOUD_*",
-    "ACTIONS_*", "RUNNER_*", "GH_TOKEN",
+    "ACTIONS_*", "RUNNER_*",
     "NPM_TOKEN", "PYPI_*", "TWINE_*", "DOCKER_*",
     "*_API_KEY", "*_SECRET_ACCESS_KEY", "*_PASSWORD",
 )
+
+
+# Token prefixes of common providers (GitHub, GitLab, Anthropic and others, Slack, AWS key ids).
+TOKEN_LIKE = re.compile(r"\b(gh[pousr]_|github_pat_|glpat-|sk-ant-|sk-|xox[abpr]-|AKIA)[A-Za-z0-9_\-]*")
+# The value after a secret field's key, quoted (YAML or JSON) or plain, on one line.
+_SECRET_VALUE = re.compile(
+    r"""(["']?(?:""" + "|".join(SECRET_FIELDS) + r""")["']?\s*:\s*)("[^"]*"?|'[^']*'?|[^\s,}\]]+)"""
+)
+
+
+def mask_line(line: str) -> str:
+    """A source line safe to quote: secret field values and token-like words replaced by ***."""
+    return TOKEN_LIKE.sub("***", _SECRET_VALUE.sub(r"\1***", line))
 
 
 def credential_pattern(name: str) -> str | None:
