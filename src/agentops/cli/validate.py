@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from agentops.cli.app import GlobalOptions, global_options
+from agentops.manifest.descriptions import describe
 from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
 
@@ -62,7 +63,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 
 def manifest_schema() -> dict[str, object]:
-    schema = Manifest.model_json_schema()
+    schema = describe(Manifest.model_json_schema(), "Manifest")
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "agentops deployment manifest"}
 
 
