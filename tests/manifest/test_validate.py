@@ -28,17 +28,46 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_examples_validate() -> None:
+def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     code, out, err = run("validate", str(REPO))
     assert (code, err) == (0, ""), err
     assert out.strip() == "5 manifests valid"
+
+
+def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    code, out, err = run("validate", str(REPO))
+    assert code == 0
+    assert out.strip() == "5 manifests valid, 1 warning"
+    line = next(number for number, text in enumerate(
+        (REPO / "deployments" / "nightly-triage.yaml").read_text().splitlines(), 1) if "authorization_token" in text)
+    assert err.strip() == (
+        f"warning: deployments/nightly-triage.yaml:{line}:26: resources[0].authorization_token: environment variable "
+        "GITHUB_TOKEN is not set (export GITHUB_TOKEN before plan or apply)")
+    monkeypatch.setenv("GITHUB_TOKEN", "")  # empty counts as unset
+    report = json.loads(run("validate", str(REPO), "--format", "json")[1])
+    assert report["valid"] is True
+    assert [(w["file"], w["line"], w["path"]) for w in report["warnings"]] == [
+        ("deployments/nightly-triage.yaml", line, "resources[0].authorization_token")]
+
+
+def test_unset_secret_in_a_default_points_into_agentops_yaml(project: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPO_TOKEN", raising=False)
+    root = project({
+        "agentops.yaml": "stack: test\ndefaults:\n  resources:\n    - type: github_repository\n"
+                         "      url: https://github.com/o/r\n      authorization_token: ${REPO_TOKEN}\n",
+        "deployments/a.yaml": MANIFEST.format(name="a") + "prompt: hi\n",
+    })
+    [problem] = missing_secrets(load_project(root), {})
+    assert (problem.file, problem.line, problem.path) == ("agentops.yaml", 6, "resources[0].authorization_token")
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in (REPO / "deployments").glob("*.*") if p.name != "README.md"))
 def test_each_example_validates_alone(example: str) -> None:
     code, out, err = run("validate", str(REPO / "deployments" / example))
     assert code == 0, err
-    assert out.strip().endswith("valid")
+    assert "valid" in out
 
 
 def test_examples_cover_every_feature() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -11,6 +12,8 @@ from agentops.cli.app import GlobalOptions, global_options
 from agentops.manifest.descriptions import describe
 from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
+from agentops.manifest.secrets import missing_secrets
+from agentops.problems import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -19,8 +22,8 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def summary(project: Project) -> str:
-    counts = [(project.warnings, "warning"), (project.notices, "notice")]
+def summary(project: Project, warnings: list[Problem]) -> str:
+    counts = [(warnings, "warning"), (project.notices, "notice")]
     warned = "".join(f", {_plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
         return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
@@ -43,22 +46,24 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     opts = ctx.find_object(GlobalOptions)
     first, *more = paths or (Path("."),)
     project = load_project(first, stack=opts.stack if opts else None, more=more)
+    # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
+    warnings = sorted([*project.warnings, *missing_secrets(project, os.environ)])
     if fmt == "json":
         click.echo(json.dumps({
             "valid": not project.problems,
             "manifests": len(project.manifests),
             "problems": [problem.to_dict() for problem in project.problems],
-            "warnings": [warning.to_dict() for warning in project.warnings],
+            "warnings": [warning.to_dict() for warning in warnings],
             "notices": [notice.to_dict() for notice in project.notices],
         }, indent=2))
     else:
         for problem in project.problems:
             click.echo(problem.with_excerpt(), err=True)
-        for warning in project.warnings:
+        for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
         for notice in project.notices:
             click.echo(f"notice: {notice}", err=True)
-        click.echo(summary(project))
+        click.echo(summary(project, warnings))
     ctx.exit(1 if project.problems else 0)
 
 

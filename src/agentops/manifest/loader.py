@@ -31,6 +31,7 @@ from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_tex
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator
 from agentops.manifest.schema import Manifest
+from agentops.manifest.secrets import secret_uses
 from agentops.problems import Problem
 
 
@@ -39,6 +40,9 @@ class LoadedManifest:
     manifest: Manifest  # defaults merged, shorthands expanded: initial_events is always set
     file: str  # relative to the project root, posix
     line: int  # where the document starts, 1-based
+    # Field path of each secret reference -> (file, line, column) it was written at (a default
+    # from agentops.yaml points there), so problems about a secret point at the secret.
+    secrets_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,14 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
     return finish
 
 
+def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
+    out = {}
+    for index, field_name in secret_uses(manifest).values():
+        where = locator.problem(("resources", index, field_name), "")
+        out[f"resources[{index}].{field_name}"] = (where.file, where.line, where.column)
+    return out
+
+
 def _prompt_files(manifests: list[LoadedManifest], root: Path) -> set[str]:
     """Files that manifests use as prompt_file: not manifests, but not skipped either."""
     used = set()
@@ -301,7 +313,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
             manifest, more = _build(item, locator, target, root, allowed)
             out.problems.extend(more)
             if manifest is not None:
-                out.manifests.append(LoadedManifest(manifest, file, item.line))
+                out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator)))
             entry = checks.Entry.of(data, file, item.line, locator)
             if entry is not None:
                 out.entries.append(entry)

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from agentops import spec
 from agentops.manifest.schema import Manifest
 from agentops.problems import Problem
 
@@ -49,29 +48,35 @@ def credential_pattern(name: str) -> str | None:
     return next((pattern for pattern in CREDENTIAL_VARIABLES if fnmatch.fnmatchcase(upper, pattern)), None)
 
 
-def _first_uses(manifest: Manifest) -> dict[str, str]:
-    """Variable name -> field path of its first reference."""
-    uses: dict[str, str] = {}
+def secret_uses(manifest: Manifest) -> dict[str, tuple[int, str]]:
+    """Variable name -> (resource index, secret field) of its first reference."""
+    uses: dict[str, tuple[int, str]] = {}
     for index, resource in enumerate(manifest.resources or []):
-        if isinstance(resource, spec.GitHubRepositoryResource):
-            match = SECRET_REF.match(resource.authorization_token)
+        for field in SECRET_FIELDS:
+            match = SECRET_REF.match(getattr(resource, field, None) or "")
             if match:
-                uses.setdefault(match.group(1), f"resources[{index}].authorization_token")
+                uses.setdefault(match.group(1), (index, field))
     return uses
+
+
+def secret_paths(manifest: Manifest) -> dict[str, str]:
+    """Variable name -> field path of its first reference (`resources[2].authorization_token`)."""
+    return {name: f"resources[{index}].{field}" for name, (index, field) in secret_uses(manifest).items()}
 
 
 def secret_refs(manifest: Manifest) -> list[str]:
     """Variable names a manifest references, in order of first use, each once."""
-    return list(_first_uses(manifest))
+    return list(secret_paths(manifest))
 
 
 def missing_secrets(project: Project, environ: Mapping[str, str]) -> list[Problem]:
-    """One Problem per unset (or empty) variable per manifest; names the variable, never a value."""
-    problems = [
-        Problem(loaded.file, loaded.line, 1, path, f"environment variable {name} is not set",
-                f"export {name} before plan or apply")
-        for loaded in project.manifests
-        for name, path in _first_uses(loaded.manifest).items()
-        if not environ.get(name)
-    ]
+    """One Problem per unset (or empty) variable per manifest, at its first reference; names the
+    variable, never a value."""
+    problems = []
+    for loaded in project.manifests:
+        for name, path in secret_paths(loaded.manifest).items():
+            if not environ.get(name):
+                file, line, column = loaded.secrets_at.get(path, (loaded.file, loaded.line, 1))
+                problems.append(Problem(file, line, column, path, f"environment variable {name} is not set",
+                                        f"export {name} before plan or apply"))
     return sorted(problems)
