@@ -90,3 +90,20 @@ def test_a_file_of_another_project_is_refused(project: Writer, tmp_path: Path) -
     code, _, err = _validate(str(root / "deployments/a.yaml"), str(other / "deployments/b.yaml"))
     assert code == 1
     assert f"belongs to another project than {root}" in err
+
+
+def test_every_reported_item_has_file_line_column_keys(project: Writer) -> None:
+    root = project({
+        "deployments/a.yaml": "name: a\n" + BODY + "statu: paused\n",
+        "deployments/b.yaml": "name: r\u0435port\n" + BODY,  # a warning (mixed scripts)
+        "deployments/notes.txt": "a notice\n",
+        "deployments/c.json": "{\n  \"name\": \n}\n",
+    })
+    report = json.loads(_validate(str(root), "--format", "json")[1])
+    items = report["problems"] + report["warnings"] + report["notices"]
+    assert {len(report[key]) > 0 for key in ("problems", "warnings", "notices")} == {True}
+    for item in items:
+        assert isinstance(item["file"], str) and ":" not in item["file"]
+        assert isinstance(item["line"], int) and isinstance(item["column"], int)
+        assert item["line"] >= 1 and item["column"] >= 1
+    assert ("deployments/c.json", 3, 1) in {(i["file"], i["line"], i["column"]) for i in items}
