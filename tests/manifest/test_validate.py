@@ -16,6 +16,7 @@ from agentops.cli import main
 from agentops.engine.desired import desired
 from agentops.manifest import load_project
 from agentops.manifest.schema import Manifest
+from agentops.manifest.secrets import missing_secrets
 from tests.manifest.conftest import Writer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,17 +30,46 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_examples_validate() -> None:
+def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     code, out, err = run("validate", str(REPO))
     assert (code, err) == (0, ""), err
     assert out.strip() == "5 manifests valid"
+
+
+def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    code, out, err = run("validate", str(REPO))
+    assert code == 0
+    assert out.strip() == "5 manifests valid, 1 warning"
+    line = next(number for number, text in enumerate(
+        (REPO / "deployments" / "nightly-triage.yaml").read_text().splitlines(), 1) if "authorization_token" in text)
+    assert err.strip() == (
+        f"warning: deployments/nightly-triage.yaml:{line}:26: resources[0].authorization_token: environment variable "
+        "GITHUB_TOKEN is not set (export GITHUB_TOKEN before plan or apply)")
+    monkeypatch.setenv("GITHUB_TOKEN", "")  # empty counts as unset
+    report = json.loads(run("validate", str(REPO), "--format", "json")[1])
+    assert report["valid"] is True
+    assert [(w["file"], w["line"], w["path"]) for w in report["warnings"]] == [
+        ("deployments/nightly-triage.yaml", line, "resources[0].authorization_token")]
+
+
+def test_unset_secret_in_a_default_points_into_agentops_yaml(project: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPO_TOKEN", raising=False)
+    root = project({
+        "agentops.yaml": "stack: test\ndefaults:\n  resources:\n    - type: github_repository\n"
+                         "      url: https://github.com/o/r\n      authorization_token: ${REPO_TOKEN}\n",
+        "deployments/a.yaml": MANIFEST.format(name="a") + "prompt: hi\n",
+    })
+    [problem] = missing_secrets(load_project(root), {})
+    assert (problem.file, problem.line, problem.path) == ("agentops.yaml", 6, "resources[0].authorization_token")
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in (REPO / "deployments").glob("*.*") if p.name != "README.md"))
 def test_each_example_validates_alone(example: str) -> None:
     code, out, err = run("validate", str(REPO / "deployments" / example))
     assert code == 0, err
-    assert out.strip().endswith("valid")
+    assert "valid" in out
 
 
 def test_examples_cover_every_feature() -> None:
@@ -130,9 +160,9 @@ def test_json_output_shape(project: Writer) -> None:
     code, out, _ = run("validate", str(root), "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"valid", "manifests", "problems"}
+    assert set(report) == {"valid", "manifests", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
-    assert {"file", "line", "column", "path", "message", "hint"} == set(report["problems"][0])
+    assert {"file", "line", "column", "path", "message", "hint", "excerpt"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]
     assert hints == ["did you mean 'prompt'?"]
 
@@ -146,7 +176,7 @@ def test_all_problems_of_all_files_sorted(project: Writer) -> None:
         "deployments/ok.yaml": MANIFEST.format(name="ok") + "prompt: hi\n",
     })
     code, out, err = run("validate", str(root))
-    lines = err.splitlines()
+    lines = [line for line in err.splitlines() if not line.startswith(" ")]  # not the source excerpts
     assert code == 1
     assert [line.split(":")[0] for line in lines] == [
         "agentops.yaml", "deployments/a.yaml", "deployments/a.yaml", "deployments/m/b.yaml", "deployments/z.yaml",

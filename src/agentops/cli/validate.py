@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
 from agentops.cli.app import GlobalOptions, global_options
+from agentops.manifest.descriptions import describe
 from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
+from agentops.manifest.secrets import missing_secrets
+from agentops.model.problems import Problem
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -18,38 +22,53 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def summary(project: Project) -> str:
+def summary(project: Project, warnings: list[Problem]) -> str:
+    counts = [(warnings, "warning"), (project.notices, "notice")]
+    warned = "".join(f", {_plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
-        return f"{_plural(len(project.manifests), 'manifest')} valid"
+        return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
     files = len({problem.file for problem in project.problems})
     total = max(len(project.files), files)
-    return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}"
+    return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}{warned}"
 
 
 @click.command("validate")
-@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @global_options
 @click.pass_context
-def validate(ctx: click.Context, path: Path, fmt: str) -> None:
-    """Check manifests and agentops.yaml offline; exit 0 when valid, 1 otherwise."""
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check manifests and agentops.yaml offline; exit 0 when valid, 1 otherwise.
+
+    PATH is the project (default: the current folder), a folder of manifests or manifest
+    files; several may be given, as a pre-commit hook passes the files it checks.
+    """
     opts = ctx.find_object(GlobalOptions)
-    project = load_project(path, stack=opts.stack if opts else None)
+    first, *more = paths or (Path("."),)
+    project = load_project(first, stack=opts.stack if opts else None, more=more)
+    # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
+    warnings = sorted([*project.warnings, *missing_secrets(project, os.environ)])
     if fmt == "json":
         click.echo(json.dumps({
             "valid": not project.problems,
             "manifests": len(project.manifests),
             "problems": [problem.to_dict() for problem in project.problems],
+            "warnings": [warning.to_dict() for warning in warnings],
+            "notices": [notice.to_dict() for notice in project.notices],
         }, indent=2))
     else:
         for problem in project.problems:
-            click.echo(str(problem), err=True)
-        click.echo(summary(project))
+            click.echo(problem.with_excerpt(), err=True)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for notice in project.notices:
+            click.echo(f"notice: {notice}", err=True)
+        click.echo(summary(project, warnings))
     ctx.exit(1 if project.problems else 0)
 
 
 def manifest_schema() -> dict[str, object]:
-    schema = Manifest.model_json_schema()
+    schema = describe(Manifest.model_json_schema(), "Manifest")
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "agentops deployment manifest"}
 
 

@@ -1,13 +1,18 @@
-"""Rules beyond types: event sources, metadata slots, secret references and cross-document names."""
+"""Rules beyond types: event sources, metadata slots, secret references and cross-document names
+(errors), and names that look alike (warnings)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from agentops.manifest.positions import Locator
+from agentops.manifest.secrets import TOKEN_LIKE, credential_pattern
 from agentops.model import spec, tags
 from agentops.model.problems import Problem
 from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
@@ -63,8 +68,9 @@ def metadata_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
     return problems
 
 
-def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
-    """A secret field must be exactly `${VAR}`; the message never repeats what was written."""
+def secret_problems(data: dict[str, Any], locator: Locator, allowed: frozenset[str]) -> list[Problem]:
+    """A secret field must be exactly `${VAR}` naming no credential of agentops, CI or a cloud
+    (unless allowed), and a resource URL carries no credentials; messages never repeat a value."""
     resources = data.get("resources")
     if not isinstance(resources, list):
         return []
@@ -74,13 +80,55 @@ def secret_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
             continue
         for field in SECRET_FIELDS:
             value = item.get(field)
-            if isinstance(value, str) and value and not SECRET_REF.match(value):
+            if not isinstance(value, str) or not value:
+                continue
+            match = SECRET_REF.match(value)
+            if not match:
                 problems.append(locator.problem(
                     ("resources", index, field),
-                    "must be an environment variable reference like ${GITHUB_TOKEN}, not a literal value",
+                    "must be an environment variable reference like ${REPO_TOKEN}, not a literal value",
                     "put the token in an environment variable; never commit it",
                 ))
+                continue
+            name = match.group(1)
+            pattern = credential_pattern(name)
+            if pattern is not None and name not in allowed:
+                problems.append(locator.problem(
+                    ("resources", index, field),
+                    f"${{{name}}} names a credential variable ({pattern}); its value would be sent "
+                    "to the resource's url",
+                    f"use a variable that holds only the repository token, or allow this one in "
+                    f"agentops.yaml: secrets: {{allow: [{name}]}}",
+                ))
+        url = item.get("url")
+        reason = url_credentials(url) if isinstance(url, str) else None
+        if reason is not None:
+            problems.append(locator.problem(
+                ("resources", index, "url"), f"the URL carries credentials ({reason})",
+                "remove them from the URL; give the token as authorization_token: ${VAR}"))
     return problems
+
+
+# Query parameters whose value is a credential by name.
+_CREDENTIAL_PARAM = re.compile(r"token|secret|passw|pwd|auth|key|sig|credential|session", re.IGNORECASE)
+
+
+def url_credentials(url: str) -> str | None:
+    """Why `url` holds credentials (userinfo, or a token-like query parameter), or None."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return None
+    if "@" in parts.netloc:
+        return "a user name or password before '@'"
+    for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
+        if _CREDENTIAL_PARAM.search(key):
+            return f"the query parameter {key!r}"
+        if TOKEN_LIKE.match(value):
+            return f"a token-like value in the query parameter {key!r}"
+    if TOKEN_LIKE.match(parts.fragment):
+        return "a token-like fragment"
+    return None
 
 
 @dataclass(frozen=True)
@@ -152,3 +200,55 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
                                                   f"{old!r} is also a previous name at {others}",
                                                   "only one manifest can be renamed from a name"))
     return problems
+
+
+# Letters other scripts share with Latin at a glance (after NFKC folds full-width and
+# compatibility forms): enough to catch a Cyrillic or Greek letter swapped into a Latin name.
+_LOOKALIKES = str.maketrans({
+    **dict(zip("аеорсухіјѕԁԛԝһӏ", "aeopcyxijsdqwhl", strict=True)),
+    **dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS", strict=True)),
+    **dict(zip("οντικ", "ovtik", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+})
+_CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _skeleton(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).translate(_LOOKALIKES)
+
+
+def _scripts(name: str) -> dict[str, str]:
+    """Script -> its first letter in `name`, for the scripts whose letters look alike."""
+    found: dict[str, str] = {}
+    for char in name:
+        if unicodedata.category(char).startswith("L"):
+            script = unicodedata.name(char, "").split(" ")[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                found.setdefault(script, char)
+    return found
+
+
+def name_warnings(entries: Sequence[Entry]) -> list[Problem]:
+    """Names that can be mistaken for each other: mixed Latin/Cyrillic/Greek letters, or two
+    names that differ only by lookalike letters. Warnings: such names are legal in the API."""
+    warnings: list[Problem] = []
+    by_skeleton: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        scripts = _scripts(entry.name)
+        if len(scripts) > 1:
+            # Scripts in the order their letters appear, the first one named as the expected one.
+            order = sorted(scripts, key=lambda script: entry.name.index(scripts[script]))
+            odd = scripts[order[1]]
+            warnings.append(entry.problem(
+                ("name",), f"mixes {' and '.join(s.title() for s in order)} letters "
+                f"({spec.describe_character(odd)} at character {entry.name.index(odd) + 1})",
+                "lookalike letters from another script make names easy to confuse; use one script"))
+        by_skeleton[_skeleton(entry.name)].append(entry)
+    for same in by_skeleton.values():
+        for entry in same:
+            others = [other for other in same if other.name != entry.name]
+            if others:
+                where = ", ".join(f"{other.name!r} at {_where(other)}" for other in others)
+                warnings.append(entry.problem(("name",), f"looks like {where}",
+                                              "names that differ only by lookalike letters are easy to confuse"))
+    return warnings

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import did_you_mean, validation_problems
@@ -32,6 +32,15 @@ def check_stack(value: str) -> str:
     return value
 
 
+VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class SecretsConfig(spec.Strict):
+    """Credential-shaped variables (secrets.CREDENTIAL_VARIABLES) a secret field may still name."""
+
+    allow: list[VariableName] = Field(default_factory=list)
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
@@ -39,6 +48,7 @@ class Config(spec.Strict):
     # The default for `--max-archive`: more archives than this in one plan block it.
     max_archive: Annotated[int, Field(ge=0)] | None = None
     defaults: dict[str, Any] = Field(default_factory=dict)
+    secrets: SecretsConfig = SecretsConfig()
 
     @field_validator("stack")
     @classmethod
@@ -74,12 +84,13 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         manifests=folder if isinstance(folder, str) and _inside_root(folder) else "deployments",
         workspace_id=workspace if isinstance(workspace, str) else None,
         defaults={},
+        secrets=SecretsConfig(),
     )
 
 
 def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
     """Read and check `root/agentops.yaml`; `stack` (from --stack) overrides the file's stack."""
-    text, problem = read_text(root / CONFIG_FILE, CONFIG_FILE)
+    text, problem = read_text(root / CONFIG_FILE, CONFIG_FILE, root)
     if text is None:
         return LoadedConfig(_fallback({}, stack), None, [problem] if problem else [])
     found, problems = parse_yaml(text, CONFIG_FILE)

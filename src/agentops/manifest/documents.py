@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,12 +14,17 @@ from typing import Any
 import yaml
 
 from agentops.manifest.positions import Tree
+from agentops.manifest.secrets import mask_line
 from agentops.model.problems import Problem
 
 MAX_BYTES = 1024 * 1024
 # Alias expansion beyond this many nodes is refused ("billion laughs"); real manifests use hundreds.
 MAX_NODES = 100_000
 SUFFIXES = (".yaml", ".yml", ".json", ".md")
+# Real manifests nest about 6 levels (initial_events[0].content[0].source.url); anything this
+# deep is refused up front, so no later recursive step (defaults merge, validation, diff) can
+# exhaust the interpreter's stack.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -37,16 +46,68 @@ def strip_blank_lines(text: str) -> str:
     return "\n".join(lines)
 
 
-def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
-    """The file's text, or a Problem when it is too large, unreadable or not UTF-8."""
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def _read_capped(path: Path) -> bytes | str:
+    """At most MAX_BYTES + 1 bytes of a regular file, or why it is not one.
+
+    Checked with stat before opening (opening some devices has effects) and again on the open
+    descriptor, which is opened non-blocking so a FIFO swapped in between cannot hang the read.
+    """
+    kind = _kind(os.stat(path).st_mode)
+    if kind is not None:
+        return kind
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, Problem(file, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                                 "split it into smaller files")
-        raw = path.read_bytes()
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            return kind
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, file: str, root: Path) -> tuple[str | None, Problem | None]:
+    """The text of a regular file inside `root`, or a Problem: a special file, a symlink leading
+    out of `root`, too large, unreadable or not UTF-8. Never reads more than MAX_BYTES + 1 bytes."""
+    try:
+        resolved = path.resolve(strict=True)
+        raw = _read_capped(resolved)
     except OSError as exc:
         return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
+    except RuntimeError:  # a symlink loop on Python < 3.13
+        return None, Problem(file, 1, 1, "", "cannot read file: symlink loop")
+    if isinstance(raw, str):
+        return None, Problem(file, 1, 1, "", f"is {raw}, not a regular file",
+                             "only regular files (or symlinks to them inside the repository) are read")
+    if not resolved.is_relative_to(root.resolve()):
+        return None, Problem(file, 1, 1, "", "is a symlink that resolves outside the repository",
+                             "replace the link with the file itself")
+    if len(raw) > MAX_BYTES:
+        return None, Problem(file, 1, 1, "", f"file is over the size limit; the limit is {MAX_BYTES:,} bytes",
+                             "split it into smaller files")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -56,20 +117,32 @@ def read_text(path: Path, file: str) -> tuple[str | None, Problem | None]:
                              "save the file as UTF-8")
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int) -> Problem:
-    # Only the problem text and its mark: str(exc) quotes the source line, which may hold a secret.
+def _excerpt(text: str, line: int) -> str | None:
+    """Line `line` (0-based) of `text`, masked so a literal secret on it is never quoted."""
+    lines = text.split("\n")
+    return mask_line(lines[line].rstrip("\r")) if 0 <= line < len(lines) else None
+
+
+TABS = "YAML does not allow tabs for indentation; use spaces"
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError, line_offset: int, source: str) -> Problem:
+    # Not str(exc), which quotes the source unmasked: the problem text, its mark and a masked excerpt.
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark else 1 + line_offset
     column = mark.column + 1 if mark else 1
+    excerpt = _excerpt(source, mark.line) if mark else None
     text = getattr(exc, "problem", None) or "invalid YAML"
     context = getattr(exc, "context", None)
     if "python/" in text:
         return Problem(file, line, column, "", "Python-specific YAML tags are not allowed",
-                       "manifests are plain data: remove the !!python tag")
+                       "manifests are plain data: remove the !!python tag", excerpt)
     if "constructor for the tag" in text:
-        return Problem(file, line, column, "", "unknown YAML tag", "remove the '!' tag")
+        return Problem(file, line, column, "", "unknown YAML tag", "remove the '!' tag", excerpt)
     message = f"invalid YAML: {context}, {text}" if context else f"invalid YAML: {text}"
-    return Problem(file, line, column, "", message)
+    at = excerpt[column - 1 : column] if excerpt else ""
+    hint = TABS if "'\\t'" in text or at == "\t" else None
+    return Problem(file, line, column, "", message, hint, excerpt)
 
 
 def _alias_problem(root: yaml.Node, tree: Tree) -> Problem | None:
@@ -107,6 +180,30 @@ def _alias_problem(root: yaml.Node, tree: Tree) -> Problem | None:
     return None
 
 
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, yaml.MappingNode):
+        return [child for _, child in value.value]
+    if isinstance(value, yaml.SequenceNode | list):
+        return list(value.value if isinstance(value, yaml.SequenceNode) else value)
+    return list(value.values()) if isinstance(value, dict) else []
+
+
+def _depth_problem(data: Any, tree: Tree) -> Problem | None:
+    """A Problem at the first value nested deeper than MAX_DEPTH, found without recursion.
+
+    Walks the YAML nodes when there are any (so the problem has a position), else the data.
+    """
+    pending: list[tuple[Any, int]] = [(tree.node if tree.node is not None else data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            line, column = tree.position(value if isinstance(value, yaml.Node) else None)
+            return Problem(tree.file, line, column, "", f"nested more than {MAX_DEPTH} levels deep",
+                           "manifests are a few levels deep; flatten the structure")
+        pending.extend((child, depth + 1) for child in _children(value))
+    return None
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: yaml.ScalarNode) -> None:
         self.key = key
@@ -130,6 +227,19 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            value: int = super().construct_yaml_int(node)
+        except ValueError:
+            limit = sys.get_int_max_str_digits()
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number with more than {limit:,} digits (write it as a string if it is text)",
+                node.start_mark) from None
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
 
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[Any, Tree]], list[Problem]]:
     """Every non-empty document of a YAML stream as (data, tree); stops at the first syntax error."""
@@ -152,10 +262,13 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[A
                 line, column = tree.position(duplicate.key)
                 return out, [Problem(file, line, column, duplicate.key.value, "duplicate key",
                                      "each key may appear once in a mapping")]
+            deep = _depth_problem(data, tree)
+            if deep is not None:
+                return out, [deep]
             if data is not None:
                 out.append((data, tree))
     except yaml.YAMLError as exc:
-        return out, [_yaml_problem(file, exc, line_offset)]
+        return out, [_yaml_problem(file, exc, line_offset, text)]
     except RecursionError:
         return out, [Problem(file, 1 + line_offset, 1, "", "YAML nested too deeply")]
     finally:
@@ -174,20 +287,73 @@ def _mappings(found: list[tuple[Any, Tree]], file: str, body: str | None = None)
     return out
 
 
+class _JSONDuplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JSONDuplicate(key)
+        out[key] = value
+    return out
+
+
+def _repeated_key(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The second occurrence of `key` in the first mapping that repeats it (no recursion: any depth)."""
+    pending = [node] if node is not None else []
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                    if key in seen:
+                        return key_node
+                    seen.add(key)
+                pending.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+    return None
+
+
+def _too_many_digits(text: str, file: str) -> Problem:
+    limit = sys.get_int_max_str_digits()
+    match = re.search(rf"\d{{{limit + 1},}}", text)
+    offset = match.start() if match else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(file, line, column, "", f"a number with more than {limit:,} digits",
+                   "write it as a string if it is meant as text")
+
+
 def _json(text: str, file: str) -> list[Document | Problem]:
+    duplicate = None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as exc:
-        return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
+        return [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}", None,
+                        _excerpt(text, exc.lineno - 1))]
     except RecursionError:
         return [Problem(file, 1, 1, "", "JSON nested too deeply")]
+    except _JSONDuplicate as exc:
+        duplicate, data = exc.key, None
+    except ValueError:  # int() refusing a number beyond the interpreter's digit limit
+        return [_too_many_digits(text, file)]
     # JSON is YAML, so positions come from a compose when PyYAML can read it (it rejects tabs).
     node = None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         node = None
-    return _mappings([(data, Tree(file, node))], file)
+    tree = Tree(file, node)
+    if duplicate is not None:
+        line, column = tree.position(_repeated_key(node, duplicate))
+        return [Problem(file, line, column, duplicate, "duplicate key", "each key may appear once in an object")]
+    deep = _depth_problem(data, tree)
+    return [deep] if deep is not None else _mappings([(data, tree)], file)
 
 
 def _markdown(text: str, file: str) -> list[Document | Problem]:
@@ -209,14 +375,15 @@ def _markdown(text: str, file: str) -> list[Document | Problem]:
     return _mappings(found[:1], file, body)
 
 
-def parse_file(path: Path, file: str) -> list[Document | Problem]:
+def parse_file(path: Path, file: str, root: Path) -> list[Document | Problem]:
     """The documents of one manifest file (empty YAML documents skipped), or what is wrong with it."""
-    text, problem = read_text(path, file)
+    text, problem = read_text(path, file, root)
     if text is None:
         return [problem] if problem else []
-    if path.suffix == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         return _json(text, file)
-    if path.suffix == ".md":
+    if suffix == ".md":
         return _markdown(text, file)
     found, problems = parse_yaml(text, file)
     return [*_mappings(found, file), *problems]

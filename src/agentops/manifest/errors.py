@@ -7,6 +7,7 @@ so a rejected secret value can never be echoed back.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from pydantic_core import ErrorDetails
 
 from agentops.manifest.positions import Locator
+from agentops.model import spec
 from agentops.model.problems import Problem
 
 
@@ -123,6 +125,43 @@ def message(error: ErrorDetails) -> str:
     return str(error["msg"])
 
 
+def _members(tp: Any) -> list[Any]:
+    inner = _unwrap(tp)
+    if get_origin(inner) in (Union, types.UnionType):
+        return [member for arg in get_args(inner) for member in _members(arg)]
+    if get_origin(inner) in (list, dict):
+        return _members(get_args(inner)[-1])
+    return [inner]
+
+
+def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Every field path a model accepts, lists written `[]`: `schedule.timezone`, `resources[].url`."""
+    paths: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        paths.append(path)
+        listed = get_origin(_unwrap(info.annotation)) is list
+        for member in _members(info.annotation):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                paths.extend(field_paths(member, f"{path}[]" if listed else path))
+    return list(dict.fromkeys(paths))
+
+
+def elsewhere(key: str, model: type[BaseModel], parent: str) -> str | None:
+    """A hint for a key written at the wrong depth: the path where a field of that name lives."""
+    if key == "type":  # a discriminator of many mappings: no one place to suggest
+        return None
+    paths = [path for path in field_paths(model) if path.rpartition(".")[0] != parent]
+    exact = [path for path in paths if path.rpartition(".")[2] == key]
+    if not exact:
+        close = set(difflib.get_close_matches(key, {path.rpartition(".")[2] for path in paths}, n=1, cutoff=0.8))
+        exact = [path for path in paths if path.rpartition(".")[2] in close]
+    if not exact:
+        return None
+    best = min(exact, key=lambda path: (path.count(".") + path.count("["), path))
+    return f"did you mean `{best}`?" if "." in best else f"did you mean the top-level key `{best}`?"
+
+
 def validation_problems(exc: ValidationError, locator: Locator, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
@@ -131,6 +170,9 @@ def validation_problems(exc: ValidationError, locator: Locator, model: type[Base
         on_key = bool(loc) and loc[-1] == "[key]"
         loc = loc[:-1] if on_key else loc
         unknown = error["type"] == "extra_forbidden"
-        hint = did_you_mean(str(loc[-1]), allowed_keys(model, loc[:-1])) if unknown and loc else None
+        hint = None
+        if unknown and loc:
+            parent = re.sub(r"\[\d+\]", "[]", spec.field_path(loc[:-1], locator.data))
+            hint = did_you_mean(str(loc[-1]), allowed_keys(model, loc[:-1])) or elsewhere(str(loc[-1]), model, parent)
         problems.append(locator.problem(loc, message(error), hint, key=unknown or on_key))
     return problems

@@ -101,7 +101,8 @@ class Locator:
         path = spec.field_path(tuple(loc), self.data) if self.data is not None else _render(loc)
         if tree is self.defaults:
             path = f"{tree.prefix}.{path}" if path else tree.prefix
-        return Problem(tree.file, line, column, path, message, hint)
+        # A path holds keys as written; escaped so no output (JSON consumers included) shows them raw.
+        return Problem(tree.file, line, column, spec.visible(path), message, hint)
 
 
 def _render(loc: Loc) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from agentops.model import spec
+from agentops.model import spec, tags
 
 # Top-level fields whose live value agentops may leave alone; `metadata.<key>` is allowed too.
 IGNORABLE = (
@@ -24,6 +24,8 @@ IGNORABLE = (
 
 
 def _ignorable(path: str) -> str:
+    if path.startswith("metadata.") and tags.is_reserved(path[len("metadata."):]):
+        raise ValueError(f"{tags.PREFIX}* tags are agentops's own ownership records and cannot be ignored")
     if path in IGNORABLE or (path.startswith("metadata.") and len(path) > len("metadata.")):
         return path
     close = difflib.get_close_matches(path, IGNORABLE, n=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,7 +21,12 @@ _FIELDS = (
     ("month", 1, 12),
     ("day-of-week", 0, 7),
 )
-_TERM = re.compile(r"^(\*|\d+(?:-\d+)?)(?:/(\d+))?$")
+# ASCII only: `\d` would also take other scripts' digits, which int() then reads as numbers.
+_TERM = re.compile(r"^(\*|\d+(?:-\d+)?)(?:/(\d+))?$", re.ASCII)
+# The most days each month can have (February counts its leap day: "0 0 29 2 *" fires, rarely).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Names in the zone database that are not IANA locations: the host's own zone and build artefacts.
+_NOT_IANA = frozenset({"localtime", "posixrules", "Factory"})
 # How far ahead next_runs looks before concluding a schedule never fires (e.g. "0 0 30 2 *").
 _HORIZON_DAYS = 366 * 8
 
@@ -85,6 +91,11 @@ def parse(expression: str) -> CronSpec:
     """Parse a strict 5-field expression or raise CronError naming the problem."""
     if not isinstance(expression, str) or not expression.strip():
         raise CronError("expected a 5-field cron expression like '0 9 * * 1-5'")
+    odd = next((char for char in expression if not (" " <= char <= "~" or char == "\t")), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "(a control character)")
+        raise CronError(f"contains U+{ord(odd):04X} {name} at character {expression.index(odd) + 1}; "
+                        "write cron with ASCII digits and plain spaces")
     if expression.strip().startswith("@"):
         raise CronError(f"{expression.strip()!r}: @shortcuts are not supported; write the 5 fields out")
     parts = expression.split()
@@ -95,27 +106,35 @@ def parse(expression: str) -> CronSpec:
         )
     parsed = [_parse_field(part, name, low, high) for part, (name, low, high) in zip(parts, _FIELDS, strict=True)]
     weekdays = frozenset(d % 7 for d in parsed[4])
+    days_restricted, weekdays_restricted = parts[2] != "*", parts[4] != "*"
+    # With the day of week unrestricted, only the day of month decides: it must exist in some month.
+    if not weekdays_restricted and not any(min(parsed[2]) <= _MONTH_DAYS[month - 1] for month in parsed[3]):
+        raise CronError(f"day-of-month {parts[2]!r} never occurs in month {parts[3]!r}: the schedule would never fire")
     return CronSpec(
         minutes=parsed[0],
         hours=parsed[1],
         days=parsed[2],
         months=parsed[3],
         weekdays=weekdays,
-        days_restricted=parts[2] != "*",
-        weekdays_restricted=parts[4] != "*",
+        days_restricted=days_restricted,
+        weekdays_restricted=weekdays_restricted,
     )
 
 
-_ZONES: frozenset[str] | None = None
+@functools.lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Lower-cased name -> IANA name, for lookups and case-only misspellings."""
+    names = (frozenset(available_timezones()) | {"UTC"}) - _NOT_IANA
+    return {name.lower(): name for name in sorted(names)}
 
 
 def check_timezone(name: str) -> ZoneInfo:
-    """Return the zone for an IANA name or raise CronError."""
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones()) | {"UTC"}
-    if not isinstance(name, str) or name not in _ZONES:
-        raise CronError(f"{name!r} is not an IANA timezone (e.g. 'UTC', 'Europe/Berlin')")
+    """Return the zone for an IANA name or raise CronError (with the right spelling when only case differs)."""
+    zones = _zones()
+    if not isinstance(name, str) or zones.get(name.lower()) != name:
+        right = zones.get(name.lower()) if isinstance(name, str) else None
+        advice = f"; did you mean {right!r}?" if right else " (e.g. 'UTC', 'Europe/Berlin')"
+        raise CronError(f"{name!r} is not an IANA timezone{advice}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - listed but unreadable

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agentops.model.spec import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -13,12 +15,21 @@ class Problem:
     path: str
     message: str
     hint: str | None = None
+    excerpt: str | None = None  # the source line (already masked and escaped), for syntax errors
 
     def __str__(self) -> str:
+        # File names, paths and messages can carry what a manifest wrote: escaped, never raw.
         where = f"{self.file}:{self.line}:{self.column}"
         field = f" {self.path}:" if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return visible(f"{where}:{field} {self.message}{hint}")
+
+    def with_excerpt(self) -> str:
+        """The one-line form, then the source line with a caret under the column, when known."""
+        if self.excerpt is None:
+            return str(self)
+        caret = " " * len(visible(self.excerpt[: self.column - 1]))
+        return f"{self}\n    {visible(self.excerpt)}\n    {caret}^"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -28,4 +39,5 @@ class Problem:
             "path": self.path,
             "message": self.message,
             "hint": self.hint,
+            "excerpt": self.excerpt,
         }

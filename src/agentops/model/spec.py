@@ -7,9 +7,11 @@ from the API reference.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -224,10 +226,69 @@ class Budget(Strict):
     max_list_cost: MonetaryAmount
 
 
-MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_METADATA_KEY)]
-MetadataValue = Annotated[str, StringConstraints(max_length=MAX_METADATA_VALUE)]
+# Characters that rewrite what a terminal, log or rendered comment shows: bidi embeddings,
+# overrides and isolates, and the implicit direction marks.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control (C0, DEL, C1) and line/paragraph separators move the cursor or start a new line.
+_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def unsafe_character(value: str, identifier: bool) -> str | None:
+    """The first character that would let `value` forge or hide output, or None.
+
+    Free text refuses control characters, separators and bidi controls; an identifier also
+    refuses every other invisible format character (zero-width spaces and joiners, soft hyphen).
+    """
+    for char in value:
+        category = unicodedata.category(char)
+        if category in _BREAKING or char in BIDI_CONTROLS or (identifier and category == "Cf"):
+            return char
+    return None
+
+
+def visible(text: str) -> str:
+    """`text` with every character `unsafe_character` would refuse written as an escape (`\\u202e`),
+    so printed names, paths and messages cannot move the cursor, forge lines or reorder text."""
+    if unsafe_character(text, identifier=True) is None:
+        return text
+    return "".join(
+        (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        if unsafe_character(char, identifier=True) else char
+        for char in text
+    )
+
+
+def describe_character(char: str) -> str:
+    label = unicodedata.name(char, "") or {"\x00": "NUL", "\t": "TAB", "\n": "LINE FEED",
+                                           "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE",
+                                           "\x7f": "DELETE"}.get(char, "control character")
+    return f"U+{ord(char):04X} {label}"
+
+
+def _printable(identifier: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        char = unsafe_character(value, identifier)
+        if char is not None:
+            where = value.index(char) + 1
+            raise ValueError(f"contains {describe_character(char)} at character {where}; "
+                             "control, bidi and invisible characters are not allowed")
+        return value
+
+    return AfterValidator(check)
+
+
+def _trimmed(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if value != value.strip():
+        raise ValueError("must not start or end with whitespace")
+    return value
+
+
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_METADATA_KEY), _printable(True)]
+MetadataValue = Annotated[str, StringConstraints(max_length=MAX_METADATA_VALUE), _printable(False)]
 Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=MAX_METADATA_PAIRS)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), _printable(True), AfterValidator(_trimmed)]
 
 
 # --- request bodies -------------------------------------------------------------------------

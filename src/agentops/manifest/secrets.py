@@ -1,0 +1,81 @@
+"""Secret fields hold `${ENV_VAR}` references only; values come from the environment at apply time."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from agentops.manifest.schema import Manifest
+from agentops.model.problems import Problem
+from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
+
+if TYPE_CHECKING:
+    from agentops.manifest.loader import Project
+
+
+# Variables that hold credentials of agentops itself, of the CI runner, of cloud accounts or of
+# package registries. A secret field sends its variable's value to the resource's `url`, so a
+# manifest naming one of these could hand that credential to any host. They are refused unless
+# agentops.yaml allows the exact name (`secrets: {allow: [NAME]}`).
+CREDENTIAL_VARIABLES = (
+    "ANTHROPIC_*", "CLAUDE_*",
+    "AWS_*", "AZURE_*", "GOOGLE_*", "GCP_*", "GCLOUD_*",
+    "ACTIONS_*", "RUNNER_*",
+    "NPM_TOKEN", "PYPI_*", "TWINE_*", "DOCKER_*",
+    "*_API_KEY", "*_SECRET_ACCESS_KEY", "*_PASSWORD",
+)
+
+
+# Token prefixes of common providers (GitHub, GitLab, Anthropic and others, Slack, AWS key ids).
+TOKEN_LIKE = re.compile(r"\b(gh[pousr]_|github_pat_|glpat-|sk-ant-|sk-|xox[abpr]-|AKIA)[A-Za-z0-9_\-]*")
+# The value after a secret field's key, quoted (YAML or JSON) or plain, on one line.
+_SECRET_VALUE = re.compile(
+    r"""(["']?(?:""" + "|".join(SECRET_FIELDS) + r""")["']?\s*:\s*)("[^"]*"?|'[^']*'?|[^\s,}\]]+)"""
+)
+
+
+def mask_line(line: str) -> str:
+    """A source line safe to quote: secret field values and token-like words replaced by ***."""
+    return TOKEN_LIKE.sub("***", _SECRET_VALUE.sub(r"\1***", line))
+
+
+def credential_pattern(name: str) -> str | None:
+    """The CREDENTIAL_VARIABLES pattern a variable name matches (case-insensitively), if any."""
+    upper = name.upper()
+    return next((pattern for pattern in CREDENTIAL_VARIABLES if fnmatch.fnmatchcase(upper, pattern)), None)
+
+
+def secret_uses(manifest: Manifest) -> dict[str, tuple[int, str]]:
+    """Variable name -> (resource index, secret field) of its first reference."""
+    uses: dict[str, tuple[int, str]] = {}
+    for index, resource in enumerate(manifest.resources or []):
+        for field in SECRET_FIELDS:
+            match = SECRET_REF.match(getattr(resource, field, None) or "")
+            if match:
+                uses.setdefault(match.group(1), (index, field))
+    return uses
+
+
+def secret_paths(manifest: Manifest) -> dict[str, str]:
+    """Variable name -> field path of its first reference (`resources[2].authorization_token`)."""
+    return {name: f"resources[{index}].{field}" for name, (index, field) in secret_uses(manifest).items()}
+
+
+def secret_refs(manifest: Manifest) -> list[str]:
+    """Variable names a manifest references, in order of first use, each once."""
+    return list(secret_paths(manifest))
+
+
+def missing_secrets(project: Project, environ: Mapping[str, str]) -> list[Problem]:
+    """One Problem per unset (or empty) variable per manifest, at its first reference; names the
+    variable, never a value."""
+    problems = []
+    for loaded in project.manifests:
+        for name, path in secret_paths(loaded.manifest).items():
+            if not environ.get(name):
+                file, line, column = loaded.secrets_at.get(path, (loaded.file, loaded.line, 1))
+                problems.append(Problem(file, line, column, path, f"environment variable {name} is not set",
+                                        f"export {name} before plan or apply"))
+    return sorted(problems)

@@ -1,0 +1,61 @@
+"""The JSON Schema editors use: every field described, secret fields constrained to ${VAR}."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema
+import pytest
+
+from agentops.cli.validate import manifest_schema
+from agentops.manifest import load_project
+from agentops.manifest.descriptions import DESCRIPTIONS
+from tests.manifest.test_validate import REPO
+
+
+def _properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            yield f"{where}.{name}", prop
+        for key, value in node.items():
+            yield from _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _properties(item, f"{where}[{index}]")
+
+
+def test_every_field_has_a_description() -> None:
+    found = list(_properties(manifest_schema()))
+    assert len(found) > 60
+    undescribed = [where for where, prop in found if not prop.get("description")]
+    assert undescribed == []
+
+
+def test_no_description_is_stale() -> None:
+    schema = manifest_schema()
+    models = {"Manifest": schema, **schema["$defs"]}
+    for model, fields in DESCRIPTIONS.items():
+        assert set(fields) == set(models[model]["properties"]), model
+
+
+def test_secret_fields_carry_the_reference_pattern() -> None:
+    token = manifest_schema()["$defs"]["GitHubRepositoryResource"]["properties"]["authorization_token"]
+    pattern = re.compile(token["pattern"])
+    assert pattern.match("${REPO_TOKEN}")
+    assert not pattern.match("ghp_literal") and not pattern.match("prefix-${REPO_TOKEN}")
+
+
+def _resource(token: str) -> dict[str, Any]:
+    return {"name": "a", "agent": "agent_1", "environment_id": "env_1", "prompt": "hi",
+            "resources": [{"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": token}]}
+
+
+def test_an_editor_validating_with_the_schema_agrees_with_validate() -> None:
+    schema = manifest_schema()
+    jsonschema.validate(_resource("${REPO_TOKEN}"), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(_resource("ghp_literal"), schema)
+    for loaded in load_project(REPO).manifests:
+        jsonschema.validate(loaded.manifest.model_dump(mode="json", exclude_none=True), schema)
