@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 from agentops.commands.failure import OK
@@ -27,5 +29,7 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
     elif not table:
         console.out(f"Stack {project.config.stack!r} has no manifests and no deployments.")
     else:
-        console.out(render_table(table), nl=False)
+        # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
+        fit = sys.stdout.isatty() or "COLUMNS" in os.environ
+        console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
     return OK
