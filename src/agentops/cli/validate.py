@@ -28,7 +28,8 @@ def summary(project: Project) -> str:
 
 @click.command("validate")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format of the problems.")
 @global_options
 @click.pass_context
 def validate(ctx: click.Context, path: Path, fmt: str) -> None:
