@@ -1,4 +1,6 @@
-"""Fixtures shared with the reconcile tests."""
+"""The reconcile suite's stack repository (`stack` fixture), wired to the test emulator."""
+
+from __future__ import annotations
 
 from tests.reconcile.conftest import stack
 

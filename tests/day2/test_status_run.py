@@ -42,7 +42,7 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     text = stack.run("status", str(stack.root))
     assert text.exit_code == 0, text.output
     lines = {line.split()[0]: line for line in text.stdout.splitlines()[1:]}
-    assert "auto-paused after a failed run (agent_archived_error)" in lines["nightly"]
+    assert "auto-paused: agent_archived_error" in lines["nightly"]
     assert "0 6 * * 1-5 (Europe/Berlin)" in lines["nightly"]
     assert "drifted: status" in lines["nightly"]
     assert "drifted: description" in lines["drifty"]
@@ -55,7 +55,7 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     nightly = rows["nightly"]
     assert nightly["status"] == "paused"
     assert nightly["paused_reason"] == {"type": "error", "error": {"type": "agent_archived_error"}}
-    assert nightly["last_run"] is not None and nightly["next_run"] is not None
+    assert nightly["last_run"] is not None and nightly["next_run"] is None  # paused: no next run
     assert nightly["schedule"] == SCHEDULE
     assert rows["drifty"]["drifted"] is True and rows["drifty"]["drift"] == ["description"]
     assert rows["steady"]["drifted"] is False and rows["steady"]["last_run"] is None

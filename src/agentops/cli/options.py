@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
+from agentops.cli.completion import deployment_names
 from agentops.commands.plan import PlanFlags
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,7 +21,8 @@ def plan_options(func: F) -> F:
                 "--adopt", is_flag=True, help="Take over untagged deployments that have a manifest's name."
             ),
             click.option(
-                "--target", "targets", multiple=True, metavar="NAME", help="Limit the plan to these names."
+                "--target", "targets", multiple=True, metavar="NAME", shell_complete=deployment_names,
+                help="Limit the plan to these names (repeatable).",
             ),
             click.option(
                 "--max-archive",

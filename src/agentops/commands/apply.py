@@ -28,10 +28,10 @@ def apply(
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt)
     pending = start_load(path, target.stack)
-    from agentops.commands import reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
 
-    project = reconcile.checked(pending())
+    project = machine.checked(pending(), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with reconcile.project_session(project, target, console.redact) as api:
         result = reconcile.plan_project(project, api, flags.options(project))

@@ -46,13 +46,13 @@ def plan(
     base_ref: str | None = None,
 ) -> int:
     pending = start_load(path, target.stack)
-    from agentops.commands import reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved
 
-    project = reconcile.checked(pending())
+    project = machine.checked(pending(), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with reconcile.project_session(project, target, console.redact) as api:
+    with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
         result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref)
     reconcile.show_plan(result, fmt, console)
     if out is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -127,15 +128,16 @@ def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> lis
 
 def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None:
     """The plan in the format chosen once, plus the step summary in GitHub Actions."""
+    now = datetime.now(UTC)  # the views never read the clock: a create's next runs count from here
     if not echo:
         pass
     elif fmt == "json":
         console.out(render_json(plan), nl=False)
     elif fmt == "markdown":
-        console.out(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ)), nl=False)
+        console.out(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), nl=False)
     else:
-        console.out(render_text(plan, color=console.color, verbose=console.verbose), nl=False)
-    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ)), console.redact)
+        console.out(render_text(plan, color=console.color, verbose=console.verbose, now=now), nl=False)
+    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), console.redact)
 
 
 def _line(done: int, total: int, result: Result) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 from agentops.commands.failure import OK
-from agentops.commands.reconcile import checked, project_session
+from agentops.commands.machine import checked, json_errors
+from agentops.commands.reconcile import project_session
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.engine.status import rows
@@ -17,9 +20,9 @@ from agentops.views.terminal import Console
 
 
 def status(path: Path, target: Target, console: Console, fmt: str = "text") -> int:
-    project = checked(load_project(path, target.stack))
+    project = checked(load_project(path, target.stack), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with project_session(project, target, console.redact) as api:
+    with json_errors(fmt, console), project_session(project, target, console.redact) as api:
         live = api.list_deployments()
     table = rows(project, live, project.config.stack, os.environ)
     if fmt == "json":
@@ -27,5 +30,7 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
     elif not table:
         console.out(f"Stack {project.config.stack!r} has no manifests and no deployments.")
     else:
-        console.out(render_table(table), nl=False)
+        # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
+        fit = sys.stdout.isatty() or "COLUMNS" in os.environ
+        console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
     return OK

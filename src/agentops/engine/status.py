@@ -10,23 +10,37 @@ from typing import Any
 
 from agentops.engine.desired import desired_state
 from agentops.engine.identity import Live, match
-from agentops.engine.plan import ActionKind, Options, Plan, build_plan, describe_pause
+from agentops.engine.plan import ActionKind, Options, Plan, build_plan
 from agentops.manifest.loader import Project
 
 
 def _schedule(live: Live | None) -> dict[str, Any]:
     schedule = (live.body.get("schedule") if live else None) or {}
     upcoming = schedule.get("upcoming_runs_at") or []
+    # A paused deployment does not run: whatever the API still lists as upcoming will not fire.
+    running = live is not None and live.status != "paused"
     return {
         "schedule": {"expression": schedule["expression"], "timezone": schedule["timezone"]}
         if schedule
         else None,
-        "next_run": upcoming[0] if upcoming else None,
+        "next_run": upcoming[0] if upcoming and running else None,
         "last_run": schedule.get("last_run_at"),
     }
 
 
-def _live_row(name: str, live: Live, state: str, drift: list[str] | None, file: str | None) -> dict[str, Any]:
+def status_text(live: Live, wanted: str | None) -> str:
+    """Why a deployment is in its state: the manifest's pause, a pause by hand, or an auto-pause's error."""
+    if live.status != "paused":
+        return live.status
+    reason: Mapping[str, Any] = live.paused_reason or {}
+    if reason.get("type") == "error":
+        return f"auto-paused: {(reason.get('error') or {}).get('type', 'unknown_error')}"
+    return "paused (manifest)" if wanted == "paused" else "paused (by hand)"
+
+
+def _live_row(
+    name: str, live: Live, state: str, drift: list[str] | None, file: str | None, wanted: str | None = None
+) -> dict[str, Any]:
     return {
         "name": name,
         "state": state,
@@ -34,7 +48,7 @@ def _live_row(name: str, live: Live, state: str, drift: list[str] | None, file: 
         "file": file,
         "status": live.status,
         "paused_reason": dict(live.paused_reason) if live.paused_reason else None,
-        "status_text": describe_pause(live.paused_reason) if live.status == "paused" else live.status,
+        "status_text": status_text(live, wanted),
         **_schedule(live),
         "drifted": None if drift is None else bool(drift),
         "drift": drift or [],
@@ -78,9 +92,11 @@ def rows(project: Project, live: list[Live], stack: str, environ: Mapping[str, s
             )
         else:
             drift = drift_fields(plan, item.desired.name)
-            out.append(_live_row(item.desired.name, item.live, "managed", drift, item.desired.file))
+            out.append(
+                _live_row(item.desired.name, item.live, "managed", drift, item.desired.file, item.desired.status)
+            )
     for want, other in matching.conflicts:
-        out.append(_live_row(want.name, other, "untagged", None, want.file))
+        out.append(_live_row(want.name, other, "untagged", None, want.file, want.status))
     for orphan in matching.orphans:
         out.append(_live_row(orphan.tag_name or orphan.name, orphan, "no_manifest", None, None))
     for extra, _kept in matching.duplicates:

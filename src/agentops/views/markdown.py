@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol
 
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
 from agentops.views import safe
-from agentops.views.text import create_lines, headline, is_long_text, text_diff, value_text
+from agentops.views.created import create_lines
+from agentops.views.text import headline, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
 SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
@@ -82,7 +84,7 @@ def _group(actions: Iterable[Action]) -> list[list[Action]]:
     return list(groups.values())
 
 
-def _block(actions: list[Action], diffs: bool) -> list[str]:
+def _block(actions: list[Action], diffs: bool, now: datetime | None) -> list[str]:
     first = actions[0]
     symbol = first.kind.symbol
     kinds = ", ".join(a.kind.value for a in actions)
@@ -95,7 +97,7 @@ def _block(actions: list[Action], diffs: bool) -> list[str]:
     if diffs:
         for action in actions:
             if action.kind is ActionKind.CREATE:
-                out.extend(["", *fenced(create_lines(action), "yaml")])
+                out.extend(["", *fenced(create_lines(action, now), "yaml")])
             for change in action.changes:
                 out.extend(_change_lines(change))
     out.extend(["", "</details>", ""])
@@ -187,7 +189,13 @@ def _notice(level: int, names_cut: int, limit: int, full_plan_url: str | None) -
 
 
 def _plan_markdown(
-    plan: Plan, level: int, keep_names: int, keep_problems: int, limit: int, full_plan_url: str | None
+    plan: Plan,
+    level: int,
+    keep_names: int,
+    keep_problems: int,
+    limit: int,
+    full_plan_url: str | None,
+    now: datetime | None,
 ) -> str:
     out = [
         marker(plan.stack),
@@ -215,7 +223,7 @@ def _plan_markdown(
             out.extend(_names(actions, budget))
         else:
             for group in _group(actions):
-                out.extend(_block(group, diffs=level == FULL))
+                out.extend(_block(group, diffs=level == FULL, now=now))
     if not plan.writes:
         out.extend(["", headline(plan)])
     if plan.warnings:
@@ -239,17 +247,19 @@ def _fit(render: Callable[[int], str], most: int, limit: int) -> str | None:
     return render(low)
 
 
-def render_markdown(plan: Plan, limit: int = COMMENT_LIMIT, full_plan_url: str | None = None) -> str:
-    """The plan as Markdown shorter than `limit` characters, cut as little as needed."""
+def render_markdown(
+    plan: Plan, limit: int = COMMENT_LIMIT, full_plan_url: str | None = None, now: datetime | None = None
+) -> str:
+    """The plan as Markdown shorter than `limit` characters, cut as little as needed; `now` adds next runs."""
     names = sum(_name_count(actions) for _, actions in _sections(plan))
     problems = len(plan.blockers)
     for level in (FULL, NO_DIFFS):
-        text = _plan_markdown(plan, level, names, problems, limit, full_plan_url)
+        text = _plan_markdown(plan, level, names, problems, limit, full_plan_url, now)
         if len(text) < limit:
             return text
-    fitted = _fit(lambda k: _plan_markdown(plan, NAMES, k, problems, limit, full_plan_url), names, limit)
+    fitted = _fit(lambda k: _plan_markdown(plan, NAMES, k, problems, limit, full_plan_url, now), names, limit)
     if fitted is None:  # the blocking problems alone are too long: the last resort is to cut them
-        fitted = _fit(lambda k: _plan_markdown(plan, NAMES, 0, k, limit, full_plan_url), problems, limit)
+        fitted = _fit(lambda k: _plan_markdown(plan, NAMES, 0, k, limit, full_plan_url, now), problems, limit)
     return fitted or marker(plan.stack) + f"\n**{plan.summary()}**\n"
 
 

@@ -1,12 +1,18 @@
-"""`agentops status` as a table for a terminal."""
+"""`agentops status` as a table for a terminal: times in each schedule's timezone, as wide as the screen."""
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from agentops.views.safe import value
+from agentops.views.times import human, zone_of
 
 COLUMNS = ("NAME", "STATUS", "SCHEDULE", "NEXT RUN", "LAST RUN", "DRIFT")
+GAP = "  "
+# No column is cut narrower than this (or than its header): past it, the table is wider than the screen.
+MIN_WIDTH = 8
+ELLIPSIS = "…"
 
 
 def _drift_text(row: dict[str, Any]) -> str:
@@ -15,7 +21,7 @@ def _drift_text(row: dict[str, Any]) -> str:
     if row["state"] == "no_manifest":
         return "no manifest (apply archives it)"
     if row["state"] == "untagged":
-        return "not managed yet (agentops import or plan --adopt)"
+        return f"not managed yet: agentops import {shlex.quote(row['name'])} (or plan --adopt)"
     if row["state"] == "duplicate":
         return "duplicate (apply archives it)"
     return "drifted: " + ", ".join(row["drift"]) if row["drifted"] else "in sync"
@@ -24,21 +30,42 @@ def _drift_text(row: dict[str, Any]) -> str:
 def _cells(row: dict[str, Any]) -> tuple[str, ...]:
     schedule = row["schedule"]
     when = f"{schedule['expression']} ({schedule['timezone']})" if schedule else "-"
+    zone = zone_of(schedule["timezone"]) if schedule else None
     return tuple(value(cell) for cell in (
         row["name"],
         row["status_text"],
         when,
-        row["next_run"] or "-",
-        row["last_run"] or "-",
+        human(row["next_run"], zone),
+        human(row["last_run"], zone),
         _drift_text(row),
     ))
 
 
-def render_table(table: list[dict[str, Any]]) -> str:
+def _fit(widths: list[int], width: int) -> list[int]:
+    """Narrow the widest columns, one character at a time, until the table fits in `width`."""
+    widths = list(widths)
+    floors = [max(MIN_WIDTH, len(title)) for title in COLUMNS]
+    while sum(widths) + len(GAP) * (len(widths) - 1) > width:
+        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + ELLIPSIS
+
+
+def render_table(table: list[dict[str, Any]], width: int | None = None) -> str:
+    """The rows as aligned columns; with `width`, the widest columns are cut with … to fit it."""
     lines = [COLUMNS, *(_cells(row) for row in table)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
+    if width is not None:
+        widths = _fit(widths, width)
     text = "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        GAP.join(_cut(cell, w).ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
         for line in lines
     )
     return text + "\n"

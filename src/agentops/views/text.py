@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import difflib
 import json
+from datetime import datetime
 from typing import Any
 
 import click
 
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
-from agentops.engine.plan import Action, ActionKind, Plan
+from agentops.engine.plan import ActionKind, Plan
 from agentops.views import safe
+from agentops.views.created import create_lines
 
 LONG_TEXT = 60
 
@@ -42,18 +44,6 @@ def change_lines(change: Change, note: str = "") -> list[str]:
     return [f"{safe.value(change.path)}: {value_text(before)} -> {value_text(after)}{note}"]
 
 
-def create_lines(action: Action) -> list[str]:
-    body = action.body or {}
-    lines = [f"agent: {value_text(body.get('agent'))}", f"environment_id: {value_text(body.get('environment_id'))}"]
-    if body.get("schedule"):
-        lines.append(f"schedule: {body['schedule']['expression']} ({body['schedule']['timezone']})")
-    lines.append(f"initial_events: {len(body.get('initial_events', []))}")
-    for key in ("resources", "vault_ids"):
-        if body.get(key):
-            lines.append(f"{key}: {len(body[key])}")
-    return lines
-
-
 def headline(plan: Plan) -> str:
     """What a plan without writes says: never "No changes" while something blocks it."""
     if plan.blockers:
@@ -61,7 +51,8 @@ def headline(plan: Plan) -> str:
     return "No changes. Live deployments match the manifests."
 
 
-def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
+def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: datetime | None = None) -> str:
+    """The plan for a terminal; `now` (from the command, never read here) adds a schedule's next runs."""
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
@@ -77,7 +68,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False) -> str:
             + f"  ({safe.value(action.reason)})"
             + (drift if action.origin == DRIFT and not action.changes else "")
         )
-        detail = create_lines(action) if action.kind is ActionKind.CREATE else []
+        detail = create_lines(action, now, verbose) if action.kind is ActionKind.CREATE else []
         for change in action.changes:
             detail.extend(change_lines(change, drift if change.origin == DRIFT else ""))
         out.extend(f"      {line}" for line in detail)

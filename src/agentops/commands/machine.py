@@ -1,0 +1,52 @@
+"""`--format json` stays machine-readable when a command fails: the problems or the error as JSON on stdout.
+
+The human line still goes to stderr through the one exit path (exit 1); a script reads stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from agentops.commands import reconcile
+from agentops.commands.failure import Failure
+from agentops.engine.plan import FORMAT_VERSION
+from agentops.manifest.loader import Project
+from agentops.views.terminal import Console
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def checked(project: Project, fmt: str, console: Console) -> Project:
+    """`reconcile.checked`, which with --format json first prints every problem with its own keys."""
+    if project.problems and fmt == "json":
+        console.out(
+            _dump(
+                {
+                    "format_version": FORMAT_VERSION,
+                    "errored": True,
+                    "applyable": False,
+                    "problems": [problem.to_dict() for problem in project.problems],
+                }
+            ),
+            nl=False,
+        )
+    return reconcile.checked(project)
+
+
+@contextmanager
+def json_errors(fmt: str, console: Console) -> Iterator[None]:
+    """With --format json, a Failure also prints `{"errored": true, "error": ...}` on stdout."""
+    try:
+        yield
+    except Failure as exc:
+        if fmt == "json":
+            console.out(
+                _dump({"format_version": FORMAT_VERSION, "errored": True, "error": exc.message,
+                       "details": list(exc.details)}),
+                nl=False,
+            )
+        raise

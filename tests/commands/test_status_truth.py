@@ -1,0 +1,86 @@
+"""`agentops status` tells the truth: why a deployment is paused, real next/last runs, human times, fits the width."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import anthropic
+
+from tests.day2.conftest import Stack, create, live_by_name, manifest
+
+PARIS = {"expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
+HUMAN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]{3,4}"
+
+
+def _rows(stack: Stack, columns: int = 250) -> dict[str, str]:
+    result = stack.run("status", str(stack.root), env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    return {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+
+
+def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic.Anthropic) -> None:
+    stack.emulator.register_agent("agent_011doomed")
+    stack.write(
+        manifest("held", schedule=PARIS, status="paused"),
+        manifest("by-hand", schedule=PARIS),
+        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("steady", schedule=PARIS),
+        manifest("stray"),
+    )
+    # "stray" exists in the console before the stack manages it: untagged, with a manifest's name.
+    create(client, {"name": "stray", "agent": "agent_011alpha", "environment_id": "env_011main",
+                    "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": "x"}]}]})
+    assert stack.apply("--no-prune").exit_code == 1  # the untagged conflict blocks; apply a plan without it
+    stack.write(
+        manifest("held", schedule=PARIS, status="paused"),
+        manifest("by-hand", schedule=PARIS),
+        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("steady", schedule=PARIS),
+    )
+    assert stack.apply().exit_code == 0
+    live = live_by_name(stack.emulator)
+    client.beta.deployments.pause(live["by-hand"]["id"])
+    stack.emulator.archive_agent("agent_011doomed")
+    assert stack.emulator.fire(live["doomed"]["id"])["error"]["type"] == "agent_archived_error"
+    stack.write(
+        manifest("held", schedule=PARIS, status="paused"),
+        manifest("by-hand", schedule=PARIS),
+        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("steady", schedule=PARIS),
+        manifest("stray"),
+    )
+
+    rows = _rows(stack)
+    cells = {name: re.split(r"\s{2,}", line) for name, line in rows.items()}
+    assert cells["held"][1] == "paused (manifest)"
+    assert cells["by-hand"][1] == "paused (by hand)"
+    assert cells["doomed"][1] == "auto-paused: agent_archived_error"
+    assert cells["steady"][1] == "active"
+    # Paused deployments do not run: no next run. Times are human, in the schedule's timezone.
+    for name in ("held", "by-hand", "doomed"):
+        assert cells[name][3] == "-", cells[name]
+    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri) \d{4}-\d\d-\d\d 09:00 CES?T", cells["steady"][3]), cells["steady"]
+    assert re.fullmatch(HUMAN, cells["doomed"][4]) and cells["doomed"][4].endswith(("CET", "CEST"))
+    assert cells["steady"][4] == "-"
+    assert "agentops import stray" in rows["stray"]
+
+    data = json.loads(stack.run("status", str(stack.root), "--format", "json").stdout)
+    by_name = {row["name"]: row for row in data["deployments"]}
+    assert by_name["held"]["next_run"] is None and by_name["steady"]["next_run"] is not None
+    assert by_name["doomed"]["last_run"] is not None
+    assert by_name["stray"]["state"] == "untagged"
+
+
+def test_status_fits_a_narrow_terminal(stack: Stack) -> None:
+    long_name = "a-deployment-with-a-rather-long-name-that-would-not-fit"
+    stack.write(manifest(long_name, schedule=PARIS), manifest("short"))
+    assert stack.apply().exit_code == 0
+    result = stack.run("status", str(stack.root), env={"COLUMNS": "70"})
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 70 for line in lines), lines
+    assert any("…" in line for line in lines)
+    assert lines[0].startswith("NAME")
+    # Piped without COLUMNS: whole cells, for grep and scripts.
+    whole = stack.run("status", str(stack.root), env={"COLUMNS": None})  # type: ignore[dict-item]
+    assert long_name in whole.stdout
