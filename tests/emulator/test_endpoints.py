@@ -138,7 +138,7 @@ def test_unknown_id_is_404(client: anthropic.Anthropic, action: str) -> None:
         getattr(client.beta.deployments, action)("depl_missing")
     error = api_error(info.value)
     assert error["type"] == "not_found_error" and "depl_missing" in error["message"]
-    assert info.value.response.json() == {"type": "error", "error": error}
+    assert info.value.response.json() == {"type": "error", "error": error, "request_id": info.value.request_id}
     assert info.value.response.headers["request-id"].startswith("req_")
 
 

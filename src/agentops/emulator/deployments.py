@@ -26,6 +26,7 @@ from agentops.emulator.store import ListQuery, Store, StoredDeployment
 _ALPHABET = string.ascii_letters + string.digits
 _WRITE_ONLY = ("authorization_token",)
 _MAX_ERRORS = 5
+DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -38,6 +39,10 @@ def validate(model: type[BaseModel], data: Any) -> BaseModel:
     """Validate a request body, turning pydantic errors into a 400 that names each field path."""
     if not isinstance(data, dict):
         raise bad_request("request body must be a JSON object")
+    agent = data.get("agent")
+    # The shared spec defaults `type` for manifests; the API itself requires it in an object.
+    if isinstance(agent, dict) and "type" not in agent:
+        raise bad_request('agent.type: Field required; an agent object needs "type": "agent"')
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -94,6 +99,15 @@ def _decode_cursor(token: str) -> tuple[int, str]:
         raise bad_request("page: invalid pagination cursor") from None
 
 
+def _events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Initial events as stored: an omitted `max_iterations` becomes the documented default."""
+    return [
+        {**event, "max_iterations": event.get("max_iterations") or DEFAULT_MAX_ITERATIONS}
+        if event["type"] == "user.define_outcome" else event
+        for event in events
+    ]
+
+
 def _schedule(data: dict[str, Any], last_run_at: str | None) -> dict[str, Any]:
     return {"type": "cron", "expression": data["expression"], "timezone": data["timezone"],
             "last_run_at": last_run_at}
@@ -142,7 +156,7 @@ class Deployments:
                 "description": data.get("description") or None,
                 "agent": self._registry.resolve_agent(workspace, data["agent"]),
                 "environment_id": data["environment_id"],
-                "initial_events": data["initial_events"],
+                "initial_events": _events(data["initial_events"]),
                 "metadata": data.get("metadata") or {},
                 "resources": data.get("resources") or [],
                 "vault_ids": data.get("vault_ids") or [],
@@ -168,9 +182,11 @@ class Deployments:
                           if data.get(key) is not None}
             self._registry.check_references(workspace, references)
             doc = copy.deepcopy(found.doc)
-            for key in ("name", "environment_id", "initial_events", "budget"):
+            for key in ("name", "environment_id", "budget"):
                 if key in data:
                     doc[key] = data[key]
+            if "initial_events" in data:
+                doc["initial_events"] = _events(data["initial_events"])
             if "agent" in data:
                 doc["agent"] = self._registry.resolve_agent(workspace, data["agent"])
             if "description" in data:

@@ -182,6 +182,8 @@ class HTTPServer(ThreadingHTTPServer):
     """Tracks open connections so stopping also ends idle keep-alive ones."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 drops SYNs from a parallel client; a retried SYN costs 1 s.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], core: Core) -> None:
         self.core = core
@@ -272,12 +274,16 @@ class RequestHandler(BaseHTTPRequestHandler):
             return 500, ApiError(500, f"emulator error: {exc}").body()
 
     def _respond(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        request_id = "req_" + secrets.token_hex(12)
+        if status >= 400 and isinstance(payload, dict):
+            # The API repeats the header's id in error bodies, so a logged body alone can be traced.
+            payload = {**payload, "request_id": request_id}
         data = json.dumps(payload).encode()
         try:
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
-            self.send_header("request-id", "req_" + secrets.token_hex(12))
+            self.send_header("request-id", request_id)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
