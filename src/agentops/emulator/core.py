@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
@@ -13,6 +14,7 @@ from agentops.emulator.store import Store
 DEFAULT_WORKSPACE = "default"
 
 RequestRecord = tuple[str, str, int]
+WriteRecord = dict[str, Any]
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Stats:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _requests: list[RequestRecord] = field(default_factory=list)
     _writes: int = 0
+    _written: list[WriteRecord] = field(default_factory=list)
 
     def count_write(self) -> None:
         with self._lock:
@@ -30,6 +33,15 @@ class Stats:
     def record(self, method: str, path: str, status: int) -> None:
         with self._lock:
             self._requests.append((method, path, status))
+
+    def record_write(self, record: WriteRecord) -> None:
+        """Keep a write's body (secrets already redacted) so tests compare it with a plan."""
+        with self._lock:
+            self._written.append(record)
+
+    def written(self) -> list[WriteRecord]:
+        with self._lock:
+            return list(self._written)
 
     def requests(self) -> list[RequestRecord]:
         with self._lock:
@@ -43,6 +55,7 @@ class Stats:
         with self._lock:
             self._requests.clear()
             self._writes = 0
+            self._written.clear()
 
 
 @dataclass

@@ -20,11 +20,11 @@ from pydantic import BaseModel, ValidationError
 from agentops import cron, spec
 from agentops.emulator.clock import Clock, from_ms, parse_instant, rfc3339, to_ms
 from agentops.emulator.errors import bad_request, not_found
+from agentops.emulator.redaction import WRITE_ONLY
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import ListQuery, Store, StoredDeployment
 
 _ALPHABET = string.ascii_letters + string.digits
-_WRITE_ONLY = ("authorization_token",)
 _MAX_ERRORS = 5
 DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
 DEFAULT_LIMIT = 20
@@ -71,7 +71,7 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     """
     out = dict(doc)
     out["resources"] = [
-        {key: value for key, value in resource.items() if key not in _WRITE_ONLY}
+        {key: value for key, value in resource.items() if key not in WRITE_ONLY}
         for resource in out["resources"]
     ]
     schedule = out.get("schedule")

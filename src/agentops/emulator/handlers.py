@@ -16,8 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from agentops.emulator.core import DEFAULT_WORKSPACE, Core
+from agentops.emulator.core import DEFAULT_WORKSPACE, Core, WriteRecord
 from agentops.emulator.errors import ApiError, bad_request
+from agentops.emulator.redaction import redact
 from agentops.emulator.registry import KINDS, Kind
 
 BETA = "managed-agents-2026-04-01"
@@ -123,8 +124,14 @@ def _stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
 
 @route("POST", "/_emulator/reset-stats")
 def _reset_stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    """Clears the counts, the request log and the recorded writes."""
     core.stats.reset()
     return {"write_count": 0, "requests": []}
+
+
+@route("GET", "/_emulator/writes")
+def _writes(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return {"data": core.stats.written()}
 
 
 @route("POST", f"/_emulator/({_KIND_PLURALS})")
@@ -176,6 +183,24 @@ def dispatch(core: Core, req: Request) -> Any:
 
 
 # --- the server ----------------------------------------------------------------------------
+
+_DROPPED = 0  # the status recorded for a response the client never receives
+_DEPLOYMENT_PATH = re.compile(r"^/v1/deployments/([^/]+)")
+
+
+def _write_record(req: Request, status: int, payload: Any) -> WriteRecord:
+    """What a write sent, secrets masked; `deployment_id` is the created one for a create."""
+    try:
+        body = req.json()
+    except ApiError:
+        body = None
+    match = _DEPLOYMENT_PATH.match(req.path)
+    deployment_id = unquote(match.group(1)) if match else None
+    if deployment_id is None and req.path == "/v1/deployments" and status in (200, _DROPPED):
+        deployment_id = payload.get("id")
+    return {"method": req.method, "path": req.path, "workspace": req.workspace,
+            "deployment_id": deployment_id, "status": status, "body": redact(body)}
+
 
 
 class HTTPServer(ThreadingHTTPServer):
@@ -240,28 +265,35 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if req.method == "POST":
             core.stats.count_write()
+        headers: dict[str, str] = {}
+        status, payload = self._serve_api(core, req, headers)
+        core.stats.record(req.method, req.path, status)
+        if req.method == "POST":
+            core.stats.record_write(_write_record(req, status, payload))
+        if status == _DROPPED:
+            # The write is committed; the client just never hears back.
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._respond(status, payload, headers)
+
+    def _serve_api(self, core: Core, req: Request, headers: dict[str, str]) -> tuple[int, Any]:
+        """Status and body of a /v1 request after faults; `_DROPPED` for a dropped response."""
         faults = core.faults
         if faults.latency > 0:
             time.sleep(faults.latency)
-        headers: dict[str, str] = {}
         if faults.roll(faults.rate_429):
             headers["retry-after"] = format(faults.retry_after, "g")
-            status, payload = 429, ApiError(429, "rate limited (emulated fault)").body()
-        elif faults.roll(faults.rate_5xx):
-            status, payload = 500, ApiError(500, "internal server error (emulated fault)").body()
-        elif BETA not in [part.strip() for part in self.headers.get("anthropic-beta", "").split(",")]:
-            status, payload = 400, bad_request(f"the anthropic-beta header must include {BETA}").body()
-        else:
-            status, payload = self._run(core, req)
-            if req.method == "POST" and faults.roll(faults.drop_rate):
-                # The write is committed; the client just never hears back.
-                core.stats.record(req.method, req.path, 0)
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-        core.stats.record(req.method, req.path, status)
-        self._respond(status, payload, headers)
+            return 429, ApiError(429, "rate limited (emulated fault)").body()
+        if faults.roll(faults.rate_5xx):
+            return 500, ApiError(500, "internal server error (emulated fault)").body()
+        if BETA not in [part.strip() for part in self.headers.get("anthropic-beta", "").split(",")]:
+            return 400, bad_request(f"the anthropic-beta header must include {BETA}").body()
+        status, payload = self._run(core, req)
+        if req.method == "POST" and faults.roll(faults.drop_rate):
+            return _DROPPED, payload
+        return status, payload
 
     @staticmethod
     def _run(core: Core, req: Request) -> tuple[int, Any]:

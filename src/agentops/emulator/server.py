@@ -9,7 +9,7 @@ from typing import Any
 
 from agentops.emulator import seed as seeding
 from agentops.emulator.clock import Clock, system_clock
-from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord
+from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, WriteRecord
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
 from agentops.emulator.handlers import HTTPServer
@@ -119,7 +119,13 @@ class EmulatorServer:
         """/v1 POSTs received, faulted ones included."""
         return self.core.stats.writes()
 
+    def writes(self) -> list[WriteRecord]:
+        """Every /v1 POST so far, oldest first: method, path, workspace, deployment_id, status and
+        the JSON body as received with write-only secrets shown as `***` (None if not JSON)."""
+        return self.core.stats.written()
+
     def reset_counts(self) -> None:
+        """Forget counts, the request log and the recorded writes."""
         self.core.stats.reset()
 
     # --- registry and scheduler controls ----------------------------------------------------
