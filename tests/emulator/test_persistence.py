@@ -70,7 +70,9 @@ def test_cli_restart_keeps_everything(tmp_path: Path) -> None:
         assert sdk.beta.deployments.list(include_archived=True).data == before
         assert {d.id for d in before} == set(ids)
         raw = get_json(sdk, "/_emulator/deployments")
-        assert any(r["resources"] and r["resources"][0]["authorization_token"] == TOKEN for r in raw["data"])
+        # The stored token survived the restart; the control endpoint shows only that it is there.
+        assert any(r["resources"] and r["resources"][0]["authorization_token"] == "***" for r in raw["data"])
+        assert TOKEN not in str(raw)
 
 
 def test_cli_seed_and_faults_flags(tmp_path: Path) -> None:

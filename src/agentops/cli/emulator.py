@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import threading
 from pathlib import Path
@@ -13,6 +14,16 @@ from agentops.emulator import EmulatorServer, Faults
 
 _probability = click.FloatRange(0.0, 1.0)
 _seconds = click.FloatRange(min=0.0)
+
+
+def is_loopback(host: str) -> bool:
+    """True only for names and addresses that cannot be reached from another machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name could resolve anywhere
 
 
 @click.command("emulator")
@@ -43,8 +54,14 @@ def emulator(
     """Serve the Deployments API locally; the first stdout line is `listening on URL`."""
     faults = Faults(latency=latency, rate_429=rate_429, retry_after=retry_after,
                     rate_5xx=rate_5xx, drop_rate=drop_rate)
-    server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port)
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}, not loopback: anyone who can reach this machine can read and "
+            "change the emulator's state (it has no authentication); use 127.0.0.1 unless you mean it",
+            err=True,
+        )
     try:
+        server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port)
         server.start()
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

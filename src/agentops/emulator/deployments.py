@@ -90,13 +90,19 @@ def _encode_cursor(doc: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(f"{created_ms}:{doc['id']}".encode()).decode().rstrip("=")
 
 
+_BAD_CURSOR = "page: invalid pagination cursor"
+
+
 def _decode_cursor(token: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         created, deployment_id = raw.split(":", 1)
-        return int(created), deployment_id
+        created_ms = int(created)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad_request("page: invalid pagination cursor") from None
+        raise bad_request(_BAD_CURSOR) from None
+    if not 0 <= created_ms < 2**53:  # a forged number must not reach SQLite's 64-bit integers
+        raise bad_request(_BAD_CURSOR)
+    return created_ms, deployment_id
 
 
 def _events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

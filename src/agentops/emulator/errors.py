@@ -6,6 +6,7 @@ _TYPES = {
     400: "invalid_request_error",
     404: "not_found_error",
     405: "invalid_request_error",
+    413: "request_too_large",
     429: "rate_limit_error",
     500: "api_error",
 }

@@ -36,9 +36,47 @@ class Request:
         if not self.body.strip():
             return None
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise bad_request(f"invalid JSON body: {exc}") from None
+            value = json.loads(self.body, parse_int=_int64, parse_float=_finite, parse_constant=_no_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise bad_request(f"invalid JSON body: {reason}") from None
+        if _depth(value) > MAX_DEPTH:
+            raise bad_request(f"invalid JSON body: nested deeper than {MAX_DEPTH} levels")
+        return value
+
+
+MAX_DEPTH = 64  # far beyond any valid body; keeps validators and error paths off deep recursion
+MAX_BODY = 32 * 1024 * 1024  # the API's documented request size limit
+
+
+def _int64(text: str) -> int:
+    # The API's integers are 64-bit; bigger ones would overflow SQLite columns (a 500) downstream.
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"integer out of range: {text[:40]}")
+    return value
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not valid JSON")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of decoded JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 Handler = Callable[[Core, Request, tuple[str, ...]], Any]
@@ -159,7 +197,8 @@ def _fire(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
 
 @route("GET", "/_emulator/deployments")
 def _raw(core: Core, req: Request, _: tuple[str, ...]) -> Any:
-    return {"data": core.store.all_deployments(req.workspace)}
+    """Stored documents (archived ones too); a stored token shows only as `***`."""
+    return {"data": redact(core.store.all_deployments(req.workspace))}
 
 
 @route("GET", "/_emulator/runs")
@@ -203,6 +242,9 @@ def _write_record(req: Request, status: int, payload: Any) -> WriteRecord:
 
 
 
+READ_TIMEOUT = 30.0
+
+
 class HTTPServer(ThreadingHTTPServer):
     """Tracks open connections so stopping also ends idle keep-alive ones."""
 
@@ -210,8 +252,9 @@ class HTTPServer(ThreadingHTTPServer):
     # socketserver's default backlog of 5 drops SYNs from a parallel client; a retried SYN costs 1 s.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], core: Core) -> None:
+    def __init__(self, address: tuple[str, int], core: Core, read_timeout: float = READ_TIMEOUT) -> None:
         self.core = core
+        self.read_timeout = read_timeout
         self._connections: set[socket.socket] = set()
         super().__init__(address, RequestHandler)
 
@@ -234,6 +277,12 @@ class RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: HTTPServer
 
+    def setup(self) -> None:
+        # A stalled or idle client gives its worker thread back after this long (the SDK's pool
+        # drops idle connections after 5 s, so a live client never meets it).
+        super().setup()
+        self.connection.settimeout(self.server.read_timeout)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and `agentops emulator` own stdout/stderr."""
 
@@ -252,11 +301,33 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle()
 
+    def _body(self) -> bytes:
+        """The request body; a length that cannot be trusted is an ApiError (and ends the connection)."""
+        if self.headers.get("transfer-encoding"):
+            self.close_connection = True
+            raise bad_request("transfer-encoding is not supported; send content-length")
+        text = (self.headers.get("content-length") or "0").strip()
+        if not text.isascii() or not text.isdigit():
+            self.close_connection = True  # where this body ends is unknowable
+            raise bad_request(f"content-length: expected a non-negative integer, got {text[:40]!r}")
+        length = int(text[:12]) if len(text) <= 12 else MAX_BODY + 1
+        if length > MAX_BODY:
+            self.close_connection = True
+            raise ApiError(413, f"request body of {text[:40]} bytes exceeds the limit of {MAX_BODY} bytes")
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            self.close_connection = True
+            raise bad_request("request body ended before content-length bytes")
+        return body
+
     def _handle(self) -> None:
         core = self.server.core
         url = urlsplit(self.path)
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
+        try:
+            body = self._body()
+        except ApiError as exc:
+            self._respond(exc.status, exc.body())
+            return
         params = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
         workspace = self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
         req = Request(self.command, url.path, params, workspace, body)

@@ -19,8 +19,12 @@ def load(seed: Seed) -> dict[str, Any]:
     if isinstance(seed, dict):
         return seed
     path = Path(seed)
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())  # YAML errors span lines; errors here are one line
+        raise ValueError(f"{path}: not a readable seed file ({reason})") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults lists")
     return data

@@ -12,7 +12,7 @@ from agentops.emulator.clock import Clock, system_clock
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, WriteRecord
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
-from agentops.emulator.handlers import HTTPServer
+from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
 from agentops.emulator.registry import Kind, Registry
 from agentops.emulator.store import Store
 
@@ -22,6 +22,7 @@ class EmulatorServer:
 
     `seed` (a dict or a JSON/YAML file) registers agents, environments and vaults and turns on
     strict reference checks. `clock` replaces "now" (for deterministic schedule times).
+    `read_timeout` (seconds) ends a connection that sends nothing for that long.
     """
 
     def __init__(
@@ -34,8 +35,10 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self._address = (host, port)
+        self._read_timeout = read_timeout
         self._db_path = db_path
         self._strict = strict or seed is not None
         self._seed = None if seed is None else seeding.load(seed)
@@ -56,7 +59,7 @@ class EmulatorServer:
             with store.atomic():
                 seeding.apply(registry, self._seed)
         self._core = Core(store, registry, Deployments(store, registry, self._clock), self._initial_faults)
-        self._httpd = HTTPServer(self._address, self._core)
+        self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},

@@ -73,19 +73,36 @@ class ListQuery:
     created_lte_us: int | None = None
 
 
+# One query per table naming every column the emulator uses: a file with other tables fails it.
+_PROBES = (
+    "SELECT workspace, id, created_ms, updated_ms, archived, status, agent_id, doc FROM deployments",
+    "SELECT workspace, kind, id, versions, created_ms, archived_ms FROM registry",
+    "SELECT workspace, id, deployment_id, created_ms, doc FROM runs",
+)
+
+
+class StoreError(ValueError):
+    """The database file cannot be used as emulator state."""
+
+
 class Store:
     """All emulator state; `path=None` keeps it in memory."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            ":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None
-        )
-        if path is not None:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
         self._depth = 0
+        try:
+            self._conn = sqlite3.connect(
+                ":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None
+            )
+            if path is not None:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+            for probe in _PROBES:
+                self._conn.execute(probe + " LIMIT 0")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: not a usable emulator database ({exc})") from None
 
     def close(self) -> None:
         with self._lock:
