@@ -7,8 +7,6 @@ import http.client
 import json
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ import pytest
 
 from agentops.cli.emulator import is_loopback
 from agentops.emulator import EmulatorServer
+from tests.emulator.cli import run_cli
 from tests.helpers import api_error, get_json, make_deployment_body
 
 TOKEN = "ghp_stored_token_never_served_42"
@@ -130,19 +129,12 @@ def test_forged_cursor_with_a_huge_number_is_a_400(client: anthropic.Anthropic) 
         client.beta.deployments.list(page=forged)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from agentops.cli import main; main()", "emulator", "--port", "0", *args],
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
-    )
-
-
 @pytest.mark.parametrize("content", [b"x" * 5000, b"SQLite format 3\x00" + b"\xff" * 5000])
 def test_corrupt_database_is_a_one_line_error(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "state.db"
     db.write_bytes(content)
-    result = _cli("--db", str(db))
-    assert result.returncode == 1 and result.stdout == ""
+    result = run_cli("--db", str(db))
+    assert result.exit_code == 1 and result.stdout == ""
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert f"{db}: not a usable emulator database" in result.stderr
 
@@ -152,25 +144,25 @@ def test_foreign_sqlite_file_is_a_one_line_error(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("CREATE TABLE deployments (name TEXT)")
     conn.close()
-    result = _cli("--db", str(db))
-    assert result.returncode == 1 and "not a usable emulator database" in result.stderr
+    result = run_cli("--db", str(db))
+    assert result.exit_code == 1 and "not a usable emulator database" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_broken_seed_is_a_one_line_error(tmp_path: Path) -> None:
     seed = tmp_path / "seed.yaml"
     seed.write_text("agents: [\n  - id: a\n")
-    result = _cli("--seed", str(seed))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    result = run_cli("--seed", str(seed))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "not a readable seed file" in result.stderr
 
 
 def test_non_loopback_host_warns_before_binding() -> None:
     # 192.0.2.1 (TEST-NET-1) is never a local address: the bind fails, so nothing is exposed.
-    result = _cli("--host", "192.0.2.1")
+    result = run_cli("--host", "192.0.2.1")
     warning, error = result.stderr.strip().splitlines()
     assert warning.startswith("warning: listening on 192.0.2.1, not loopback")
-    assert result.returncode == 1 and error.startswith("Error: ")
+    assert result.exit_code == 1 and error.startswith("Error: ")
 
 
 @pytest.mark.parametrize(("host", "loopback"), [
@@ -184,5 +176,5 @@ def test_loopback_detection(host: str, loopback: bool) -> None:
 def test_loopback_host_has_no_warning(tmp_path: Path) -> None:
     db = tmp_path / "state.db"
     db.write_bytes(b"x" * 5000)  # fail fast after the host check: the run ends by itself
-    result = _cli("--host", "127.0.0.1", "--db", str(db))
+    result = run_cli("--host", "127.0.0.1", "--db", str(db))
     assert "warning" not in result.stderr

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anthropic
 
 from agentops.emulator import EmulatorServer
+from tests.emulator.cli import cli_emulator
 from tests.helpers import get_json, make_client, make_deployment_body, post_json
 
 TOKEN = "ghp_persisted_token"
@@ -42,23 +39,6 @@ def test_restart_keeps_everything(tmp_path: Path) -> None:
         assert second.raw_deployments() == raw_before
         assert raw_before[0]["resources"][0]["authorization_token"] == TOKEN
         assert sdk.beta.agents.retrieve("agent_reg").version == 2
-
-
-@contextmanager
-def cli_emulator(*args: str) -> Iterator[str]:
-    """`agentops emulator` as a subprocess; yields the URL from its first stdout line."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from agentops.cli import main; main()", "emulator", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("listening on http://127.0.0.1:"), line + process.stderr.read()  # type: ignore[union-attr]
-        yield line.removeprefix("listening on ").strip()
-    finally:
-        process.terminate()
-        assert process.wait(timeout=10) == 0
 
 
 def test_cli_restart_keeps_everything(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from types import FrameType
 
 import click
 
-from agentops.emulator import EmulatorServer, Faults
+from agentops.emulator import EmulatorServer, Faults, ratelimit
 
 _probability = click.FloatRange(0.0, 1.0)
 _seconds = click.FloatRange(min=0.0)
@@ -26,6 +26,13 @@ def is_loopback(host: str) -> bool:
         return False  # a host name could resolve anywhere
 
 
+def _rate_limits(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, float]:
+    try:
+        return {} if value is None else ratelimit.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
@@ -39,6 +46,8 @@ def is_loopback(host: str) -> bool:
 @click.option("--rate-5xx", type=_probability, default=0.0, help="Probability of a 500.")
 @click.option("--drop-rate", type=_probability, default=0.0,
               help="Probability that a committed write's response is dropped.")
+@click.option("--rate-limit", "rate_limit", callback=_rate_limits, metavar="writes=N/min,reads=M/min",
+              help="Per-minute request limits, answered with 429 and retry-after like the API.")
 def emulator(
     host: str,
     port: int,
@@ -50,10 +59,12 @@ def emulator(
     retry_after: float,
     rate_5xx: float,
     drop_rate: float,
+    rate_limit: dict[str, float],
 ) -> None:
     """Serve the Deployments API locally; the first stdout line is `listening on URL`."""
     faults = Faults(latency=latency, rate_429=rate_429, retry_after=retry_after,
-                    rate_5xx=rate_5xx, drop_rate=drop_rate)
+                    rate_5xx=rate_5xx, drop_rate=drop_rate,
+                    writes_per_minute=rate_limit.get("writes", 0.0), reads_per_minute=rate_limit.get("reads", 0.0))
     if not is_loopback(host):
         click.echo(
             f"warning: listening on {host}, not loopback: anyone who can reach this machine can read and "

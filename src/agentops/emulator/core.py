@@ -8,6 +8,7 @@ from typing import Any
 
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
+from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
 
@@ -51,6 +52,11 @@ class Stats:
         with self._lock:
             return self._writes
 
+    def rate_limited(self) -> int:
+        """429s answered so far, by the limiter or by an injected fault."""
+        with self._lock:
+            return sum(1 for _, _, status in self._requests if status == 429)
+
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
@@ -64,4 +70,5 @@ class Core:
     registry: Registry
     deployments: Deployments
     faults: Faults
+    limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)

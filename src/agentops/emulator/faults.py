@@ -1,7 +1,9 @@
-"""Fault injection for reliability tests: latency, 429s, 5xx and dropped (but committed) writes."""
+"""Fault injection for reliability tests: latency, 429s, 5xx, dropped (but committed) writes,
+and per-minute rate limits."""
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from dataclasses import dataclass, field, fields
@@ -10,13 +12,19 @@ from typing import Any
 
 @dataclass
 class Faults:
-    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit."""
+    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit.
+
+    `writes_per_minute` (POSTs) and `reads_per_minute` (GETs) turn on the rate limiter; 0 is
+    unlimited.
+    """
 
     latency: float = 0.0
     rate_429: float = 0.0
     retry_after: float = 1.0
     rate_5xx: float = 0.0
     drop_rate: float = 0.0
+    writes_per_minute: float = 0.0
+    reads_per_minute: float = 0.0
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -28,8 +36,9 @@ class Faults:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
-        if self.latency < 0 or self.retry_after < 0:
-            raise ValueError("latency and retry_after must not be negative")
+        for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
+            if not 0 <= getattr(self, name) < math.inf:
+                raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")
 
     def roll(self, probability: float) -> bool:
         """True with the given probability; reproducible when `seed` is set."""

@@ -157,14 +157,15 @@ def _faults_set(core: Core, req: Request, _: tuple[str, ...]) -> Any:
 
 @route("GET", "/_emulator/stats")
 def _stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
-    return {"write_count": core.stats.writes(), "requests": [list(r) for r in core.stats.requests()]}
+    return {"write_count": core.stats.writes(), "rate_limited": core.stats.rate_limited(),
+            "requests": [list(r) for r in core.stats.requests()]}
 
 
 @route("POST", "/_emulator/reset-stats")
 def _reset_stats(core: Core, req: Request, _: tuple[str, ...]) -> Any:
     """Clears the counts, the request log and the recorded writes."""
     core.stats.reset()
-    return {"write_count": 0, "requests": []}
+    return {"write_count": 0, "rate_limited": 0, "requests": []}
 
 
 @route("GET", "/_emulator/writes")
@@ -354,6 +355,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         faults = core.faults
         if faults.latency > 0:
             time.sleep(faults.latency)
+        kind, per_minute = (("writes", faults.writes_per_minute) if req.method == "POST"
+                            else ("reads", faults.reads_per_minute))
+        wait = core.limiter.take(kind, per_minute)
+        if wait is not None:
+            headers["retry-after"] = str(wait)
+            return 429, ApiError(429, f"rate limit exceeded: at most {per_minute:g} {kind} per minute").body()
         if faults.roll(faults.rate_429):
             headers["retry-after"] = format(faults.retry_after, "g")
             return 429, ApiError(429, "rate limited (emulated fault)").body()

@@ -13,6 +13,7 @@ from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, Write
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
 from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
+from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Kind, Registry
 from agentops.emulator.store import Store
 
@@ -58,7 +59,8 @@ class EmulatorServer:
         if self._seed is not None:
             with store.atomic():
                 seeding.apply(registry, self._seed)
-        self._core = Core(store, registry, Deployments(store, registry, self._clock), self._initial_faults)
+        self._core = Core(store, registry, Deployments(store, registry, self._clock), self._initial_faults,
+                          RateLimiter(self._clock))
         self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
@@ -121,6 +123,10 @@ class EmulatorServer:
     def write_count(self) -> int:
         """/v1 POSTs received, faulted ones included."""
         return self.core.stats.writes()
+
+    def rate_limited_count(self) -> int:
+        """/v1 requests answered 429 so far (rate limiter and injected faults)."""
+        return self.core.stats.rate_limited()
 
     def writes(self) -> list[WriteRecord]:
         """Every /v1 POST so far, oldest first: method, path, workspace, deployment_id, status and
