@@ -6,8 +6,6 @@ what every endpoint returns from them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import functools
 import secrets
@@ -18,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from agentops import cron, spec
-from agentops.emulator.clock import Clock, from_ms, parse_instant, rfc3339, to_ms
+from agentops.emulator import paging
+from agentops.emulator.clock import Clock, from_ms, rfc3339, to_ms
 from agentops.emulator.errors import bad_request, not_found
 from agentops.emulator.redaction import WRITE_ONLY
 from agentops.emulator.registry import Registry
@@ -27,7 +26,6 @@ from agentops.emulator.store import ListQuery, Store, StoredDeployment
 _ALPHABET = string.ascii_letters + string.digits
 _MAX_ERRORS = 5
 DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
-DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
@@ -83,26 +81,6 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     if out.get("budget") is None:
         out.pop("budget", None)
     return out
-
-
-def _encode_cursor(doc: dict[str, Any]) -> str:
-    created_ms = parse_instant(doc["created_at"]) // 1000
-    return base64.urlsafe_b64encode(f"{created_ms}:{doc['id']}".encode()).decode().rstrip("=")
-
-
-_BAD_CURSOR = "page: invalid pagination cursor"
-
-
-def _decode_cursor(token: str) -> tuple[int, str]:
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        created, deployment_id = raw.split(":", 1)
-        created_ms = int(created)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad_request(_BAD_CURSOR) from None
-    if not 0 <= created_ms < 2**53:  # a forged number must not reach SQLite's 64-bit integers
-        raise bad_request(_BAD_CURSOR)
-    return created_ms, deployment_id
 
 
 def _events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -294,40 +272,25 @@ class Deployments:
         query = self._list_query(params)
         # One extra row tells whether another page exists without a second query.
         rows = self._store.list_deployments(workspace, replace(query, limit=query.limit + 1))
-        page = rows[: query.limit]
-        next_page = _encode_cursor(page[-1]) if len(rows) > query.limit else None
+        result = paging.page(rows, query.limit)
         now_ms = self._now()
-        return {"data": [public(doc, now_ms) for doc in page], "next_page": next_page}
+        return {**result, "data": [public(doc, now_ms) for doc in result["data"]]}
 
     @staticmethod
     def _list_query(params: dict[str, str]) -> ListQuery:
-        try:
-            limit = int(params.get("limit", DEFAULT_LIMIT))
-        except ValueError:
-            raise bad_request("limit: must be an integer") from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad_request(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
-        include_archived = params.get("include_archived", "false").lower()
-        if include_archived not in ("true", "false"):
-            raise bad_request("include_archived: must be true or false")
+        include_archived = paging.flag(params, "include_archived") or False
         status = params.get("status")
         if status is not None and status not in ("active", "paused"):
             raise bad_request(f"status: must be 'active' or 'paused', got {status!r}")
-        if status is not None and include_archived == "true":
+        if status is not None and include_archived:
             raise bad_request("status and include_archived cannot be combined")
-        bounds: dict[str, int | None] = {}
-        for name in ("created_at[gte]", "created_at[lte]"):
-            text = params.get(name)
-            try:
-                bounds[name] = None if text is None else parse_instant(text)
-            except ValueError:
-                raise bad_request(f"{name}: not an RFC 3339 timestamp: {text!r}") from None
+        bounds = paging.instants(params, "created_at[gte]", "created_at[lte]")
         return ListQuery(
-            limit=limit,
-            after=_decode_cursor(params["page"]) if params.get("page") else None,
+            limit=paging.limit(params, MAX_LIMIT),
+            after=paging.after(params),
             agent_id=params.get("agent_id") or None,
             status=status,
-            include_archived=include_archived == "true",
+            include_archived=include_archived,
             created_gte_us=bounds["created_at[gte]"],
             created_lte_us=bounds["created_at[lte]"],
         )
