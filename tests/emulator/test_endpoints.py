@@ -120,15 +120,15 @@ def test_manual_run(client: anthropic.Anthropic, emulator: EmulatorServer) -> No
     assert [r["id"] for r in emulator.runs(created.id)] == [run.id]
 
 
-def test_manual_run_with_archived_agent_fails_without_pausing(
+def test_manual_run_with_archived_vault_fails_without_pausing(
     client: anthropic.Anthropic, emulator: EmulatorServer
 ) -> None:
-    emulator.register_agent("agent_old")
-    created = client.beta.deployments.create(**make_deployment_body(agent="agent_old"))
-    emulator.archive_agent("agent_old")
+    emulator.register_vault("vlt_old")
+    created = client.beta.deployments.create(**make_deployment_body(vault_ids=["vlt_old"]))
+    emulator.archive_vault("vlt_old")
     run = client.beta.deployments.run(created.id)
     assert run.session_id is None
-    assert run.error is not None and run.error.type == "agent_archived_error" and run.error.message
+    assert run.error is not None and run.error.type == "vault_archived_error" and run.error.message
     assert client.beta.deployments.retrieve(created.id).status == "active"
 
 

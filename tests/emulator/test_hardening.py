@@ -17,7 +17,7 @@ import pytest
 
 from agentops.cli.emulator import is_loopback
 from agentops.emulator import EmulatorServer
-from tests.emulator.cli import run_cli
+from tests.emulator.support import run_cli
 from tests.helpers import api_error, get_json, make_deployment_body
 
 TOKEN = "ghp_stored_token_never_served_42"

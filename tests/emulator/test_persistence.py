@@ -7,7 +7,7 @@ from pathlib import Path
 import anthropic
 
 from agentops.emulator import EmulatorServer
-from tests.emulator.cli import cli_emulator
+from tests.emulator.support import cli_emulator
 from tests.helpers import get_json, make_client, make_deployment_body, post_json
 
 TOKEN = "ghp_persisted_token"

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer, Faults, ratelimit
 from agentops.emulator.ratelimit import RateLimiter
-from tests.emulator.cli import cli_emulator, run_cli
+from tests.emulator.support import ManualClock, cli_emulator, run_cli
 from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
-
-
-class ManualClock:
-    """A clock tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from agentops.emulator.store import ListQuery, Store, StoredDeployment
 
 _ALPHABET = string.ascii_letters + string.digits
 _MAX_ERRORS = 5
+# Stored only: the instant (ms) after which the schedule may fire; creation time when absent.
+FIRES_AFTER = "_fires_after_ms"
 DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
 MAX_LIMIT = 100
 
@@ -67,7 +69,7 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     Only the parts it changes are copied (a deep copy of every listed document was most of
     the cost of a listing); the rest is shared with `doc`, which callers no longer modify.
     """
-    out = dict(doc)
+    out = {key: value for key, value in doc.items() if not key.startswith("_")}
     out["resources"] = [
         {key: value for key, value in resource.items() if key not in WRITE_ONLY}
         for resource in out["resources"]
@@ -112,13 +114,13 @@ class Deployments:
             raise not_found(f"deployment {deployment_id!r} not found")
         return found
 
-    def _live(self, workspace: str, deployment_id: str, action: str) -> StoredDeployment:
+    def live(self, workspace: str, deployment_id: str, action: str) -> StoredDeployment:
         found = self._get(workspace, deployment_id)
         if found.doc.get("archived_at") is not None:
             raise bad_request(f"deployment {deployment_id!r} is archived; an archived deployment cannot be {action}")
         return found
 
-    def _save(self, workspace: str, found: StoredDeployment, doc: dict[str, Any]) -> dict[str, Any]:
+    def save(self, workspace: str, found: StoredDeployment, doc: dict[str, Any]) -> dict[str, Any]:
         # Strictly increasing even within one millisecond: saved plans detect staleness by it.
         updated_ms = max(self._now(), found.updated_ms + 1)
         doc["updated_at"] = rfc3339(updated_ms)
@@ -161,7 +163,7 @@ class Deployments:
     def update(self, workspace: str, deployment_id: str, data: Any) -> dict[str, Any]:
         validate(spec.UpdateBody, data)
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "updated")
+            found = self.live(workspace, deployment_id, "updated")
             references = {key: data[key] for key in ("agent", "environment_id", "vault_ids")
                           if data.get(key) is not None}
             self._registry.check_references(workspace, references)
@@ -179,11 +181,12 @@ class Deployments:
                 if key in data:
                     doc[key] = data[key] or []
             if "schedule" in data:
+                doc[FIRES_AFTER] = self._now()  # a new schedule fires from now on
                 last_run_at = (doc["schedule"] or {}).get("last_run_at")
                 doc["schedule"] = None if data["schedule"] is None else _schedule(data["schedule"], last_run_at)
             if data.get("metadata") is not None:
                 doc["metadata"] = self._merge_metadata(doc["metadata"], data["metadata"])
-            return self._save(workspace, found, doc)
+            return self.save(workspace, found, doc)
 
     @staticmethod
     def _merge_metadata(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
@@ -202,10 +205,10 @@ class Deployments:
 
     def archive(self, workspace: str, deployment_id: str) -> dict[str, Any]:
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "archived again")
+            found = self.live(workspace, deployment_id, "archived again")
             doc = copy.deepcopy(found.doc)
             doc["archived_at"] = rfc3339(max(self._now(), found.updated_ms + 1))
-            return self._save(workspace, found, doc)
+            return self.save(workspace, found, doc)
 
     def pause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
         return self._set_status(workspace, deployment_id, "paused", {"type": "manual"})
@@ -218,55 +221,20 @@ class Deployments:
     ) -> dict[str, Any]:
         """Idempotent: asking for the status a deployment already has changes nothing."""
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "paused" if status == "paused" else "unpaused")
+            found = self.live(workspace, deployment_id, "paused" if status == "paused" else "unpaused")
             if found.doc["status"] == status:
                 return public(found.doc, self._now())
             doc = {**copy.deepcopy(found.doc), "status": status, "paused_reason": reason}
-            return self._save(workspace, found, doc)
+            if status == "active":
+                doc[FIRES_AFTER] = self._now()  # unpausing does not make up missed runs
+            return self.save(workspace, found, doc)
 
-    def run(self, workspace: str, deployment_id: str) -> dict[str, Any]:
-        """A manual run: recorded, never pauses the deployment, even when it fails."""
+    def archive_for_agent(self, workspace: str, agent_id: str) -> None:
+        """The API archives every deployment of an agent that is archived (no run is recorded)."""
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "run")
-            return self._record_run(workspace, found.doc, {"type": "manual"})
-
-    def fire(self, workspace: str, deployment_id: str) -> dict[str, Any]:
-        """Act as the scheduler firing now; a failing scheduled run auto-pauses the deployment."""
-        with self._store.atomic():
-            found = self._live(workspace, deployment_id, "fired")
-            if found.doc["schedule"] is None:
-                raise bad_request(f"deployment {deployment_id!r} has no schedule")
-            if found.doc["status"] == "paused":
-                raise bad_request(f"deployment {deployment_id!r} is paused; its schedule does not fire")
-            now_ms = self._now()
-            scheduled_at = rfc3339(now_ms - now_ms % 60_000)  # the minute the cron matched
-            run = self._record_run(workspace, found.doc, {"type": "schedule", "scheduled_at": scheduled_at})
-            doc = copy.deepcopy(found.doc)
-            doc["schedule"]["last_run_at"] = rfc3339(now_ms)
-            if run["error"] is None:
-                # A schedule tick is no user write: updated_at (the staleness token) stays.
-                self._store.put_deployment(workspace, doc, found.created_ms, found.updated_ms)
-            else:
-                doc["status"] = "paused"
-                doc["paused_reason"] = {"type": "error", "error": {"type": run["error"]["type"]}}
-                self._save(workspace, found, doc)
-            return run
-
-    def _record_run(self, workspace: str, doc: dict[str, Any], trigger: dict[str, Any]) -> dict[str, Any]:
-        now_ms = self._now()
-        error = self._registry.run_error(workspace, doc)
-        run = {
-            "id": new_id("drun_"),
-            "type": "deployment_run",
-            "deployment_id": doc["id"],
-            "agent": doc["agent"],
-            "created_at": rfc3339(now_ms),
-            "session_id": None if error else new_id("sesn_"),
-            "error": error,
-            "trigger_context": trigger,
-        }
-        self._store.add_run(workspace, run, now_ms)
-        return run
+            query = ListQuery(limit=2**31, agent_id=agent_id)
+            for doc in self._store.list_deployments(workspace, query):
+                self.archive(workspace, doc["id"])
 
     def list(self, workspace: str, params: dict[str, str]) -> dict[str, Any]:
         query = self._list_query(params)

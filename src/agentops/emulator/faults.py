@@ -3,11 +3,14 @@ and per-minute rate limits."""
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from agentops.emulator.errors import RUN_ERROR_TYPES
 
 
 @dataclass
@@ -15,7 +18,8 @@ class Faults:
     """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit.
 
     `writes_per_minute` (POSTs) and `reads_per_minute` (GETs) turn on the rate limiter; 0 is
-    unlimited.
+    unlimited. `run_errors` maps a deployment id (or `*` for all) to the `error.type` its runs
+    fail with, e.g. `{"depl_1": "vault_archived_error"}`.
     """
 
     latency: float = 0.0
@@ -25,6 +29,7 @@ class Faults:
     drop_rate: float = 0.0
     writes_per_minute: float = 0.0
     reads_per_minute: float = 0.0
+    run_errors: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -36,6 +41,12 @@ class Faults:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if not isinstance(self.run_errors, dict) or not all(
+            isinstance(key, str) and value in RUN_ERROR_TYPES for key, value in self.run_errors.items()
+        ):
+            raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; "
+                             f"error types: {', '.join(sorted(RUN_ERROR_TYPES))}")
+        self.run_errors = dict(self.run_errors)  # never shared with the caller's dict
         for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
             if not 0 <= getattr(self, name) < math.inf:
                 raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")
@@ -48,7 +59,7 @@ class Faults:
             return self._rng.random() < probability
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        return {f.name: copy.copy(getattr(self, f.name)) for f in fields(self) if f.init}
 
     def updated(self, changes: dict[str, Any]) -> Faults:
         """A new Faults with `changes` applied; unknown keys are a ValueError."""

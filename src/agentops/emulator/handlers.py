@@ -121,10 +121,25 @@ def _update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     return core.deployments.update(req.workspace, ids[0], req.json())
 
 
-@route("POST", f"/v1/deployments/{_ID}/(archive|pause|unpause|run)")
+@route("POST", f"/v1/deployments/{_ID}/(archive|pause|unpause)")
 def _action(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     action: Callable[[str, str], Any] = getattr(core.deployments, ids[1])
     return action(req.workspace, ids[0])
+
+
+@route("POST", f"/v1/deployments/{_ID}/run")
+def _run(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.runs.run(req.workspace, ids[0])
+
+
+@route("GET", "/v1/deployment_runs")
+def _list_runs(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.runs.list(req.workspace, req.params)
+
+
+@route("GET", f"/v1/deployment_runs/{_ID}")
+def _retrieve_run(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.runs.retrieve(req.workspace, ids[0])
 
 
 @route("GET", f"/v1/({_KIND_PLURALS})/{_ID}")
@@ -187,13 +202,19 @@ def _register(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
 
 @route("POST", f"/_emulator/({_KIND_PLURALS})/{_ID}/archive")
 def _archive_entry(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    core.registry.archive(req.workspace, _kind(ids[0]), ids[1])
+    core.archive_entry(req.workspace, _kind(ids[0]), ids[1])
     return core.registry.view(req.workspace, _kind(ids[0]), ids[1])
 
 
 @route("POST", f"/_emulator/deployments/{_ID}/fire")
 def _fire(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    return core.deployments.fire(req.workspace, ids[0])
+    return core.runs.fire(req.workspace, ids[0])
+
+
+@route("POST", "/_emulator/tick")
+def _tick(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    """Record the scheduled runs whose fire times the clock has passed; returns them."""
+    return {"data": core.runs.tick()}
 
 
 @route("GET", "/_emulator/deployments")

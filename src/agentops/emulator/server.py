@@ -15,6 +15,7 @@ from agentops.emulator.faults import Faults
 from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
 from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Kind, Registry
+from agentops.emulator.runs import Runs
 from agentops.emulator.store import Store
 
 
@@ -59,8 +60,9 @@ class EmulatorServer:
         if self._seed is not None:
             with store.atomic():
                 seeding.apply(registry, self._seed)
-        self._core = Core(store, registry, Deployments(store, registry, self._clock), self._initial_faults,
-                          RateLimiter(self._clock))
+        deployments = Deployments(store, registry, self._clock)
+        runs = Runs(store, registry, deployments, self._clock, lambda: self.faults)
+        self._core = Core(store, registry, deployments, runs, self._initial_faults, RateLimiter(self._clock))
         self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
@@ -143,7 +145,8 @@ class EmulatorServer:
         self.core.registry.register(workspace or DEFAULT_WORKSPACE, kind, entry_id, versions)
 
     def archive(self, kind: Kind, entry_id: str, workspace: str | None = None) -> None:
-        self.core.registry.archive(workspace or DEFAULT_WORKSPACE, kind, entry_id)
+        """Archive a registry object; archiving an agent archives its deployments (as the API does)."""
+        self.core.archive_entry(workspace or DEFAULT_WORKSPACE, kind, entry_id)
 
     def register_agent(self, agent_id: str, versions: int = 1, workspace: str | None = None) -> None:
         """Register an agent, or set its latest version."""
@@ -166,7 +169,12 @@ class EmulatorServer:
 
     def fire(self, deployment_id: str, workspace: str | None = None) -> dict[str, Any]:
         """Fire the deployment's schedule now; returns the run (a failure auto-pauses)."""
-        return self.core.deployments.fire(workspace or DEFAULT_WORKSPACE, deployment_id)
+        return self.core.runs.fire(workspace or DEFAULT_WORKSPACE, deployment_id)
+
+    def tick(self) -> list[dict[str, Any]]:
+        """Let the scheduler catch up with the clock: records a run for every fire time passed
+        since the last tick (in every workspace) and returns them, oldest first per deployment."""
+        return self.core.runs.tick()
 
     def runs(self, deployment_id: str | None = None, workspace: str | None = None) -> list[dict[str, Any]]:
         return self.core.store.runs(workspace or DEFAULT_WORKSPACE, deployment_id)

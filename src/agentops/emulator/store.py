@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS runs (
     created_ms INTEGER NOT NULL,
     doc TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS runs_order ON runs (workspace, created_ms, id);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT NOT NULL PRIMARY KEY,
+    value INTEGER NOT NULL
+);
 """
 
 
@@ -73,11 +78,23 @@ class ListQuery:
     created_lte_us: int | None = None
 
 
+@dataclass(frozen=True)
+class RunQuery:
+    limit: int
+    after: tuple[int, str] | None = None
+    deployment_id: str | None = None
+    has_error: bool | None = None
+    trigger_type: str | None = None
+    # Bounds in µs: (SQL operator, instant) pairs such as (">=", t).
+    created: tuple[tuple[str, int], ...] = ()
+
+
 # One query per table naming every column the emulator uses: a file with other tables fails it.
 _PROBES = (
     "SELECT workspace, id, created_ms, updated_ms, archived, status, agent_id, doc FROM deployments",
     "SELECT workspace, kind, id, versions, created_ms, archived_ms FROM registry",
     "SELECT workspace, id, deployment_id, created_ms, doc FROM runs",
+    "SELECT key, value FROM meta",
 )
 
 
@@ -230,6 +247,56 @@ class Store:
                 "INSERT INTO runs (workspace, id, deployment_id, created_ms, doc) VALUES (?, ?, ?, ?, ?)",
                 (workspace, doc["id"], doc["deployment_id"], created_ms, json.dumps(doc)),
             )
+
+    def get_run(self, workspace: str, run_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT doc FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def list_runs(self, workspace: str, query: RunQuery) -> list[dict[str, Any]]:
+        """Newest first, keyset-paged on (created_ms, id) like deployments."""
+        sql = ["SELECT doc FROM runs WHERE workspace = ?"]
+        args: list[Any] = [workspace]
+        if query.after is not None:
+            sql.append("AND (created_ms < ? OR (created_ms = ? AND id < ?))")
+            args += [query.after[0], query.after[0], query.after[1]]
+        if query.deployment_id is not None:
+            sql.append("AND deployment_id = ?")
+            args.append(query.deployment_id)
+        if query.has_error is not None:
+            sql.append("AND json_extract(doc, '$.error') IS " + ("NOT NULL" if query.has_error else "NULL"))
+        if query.trigger_type is not None:
+            sql.append("AND json_extract(doc, '$.trigger_context.type') = ?")
+            args.append(query.trigger_type)
+        for operator, instant_us in query.created:
+            sql.append(f"AND created_ms * 1000 {operator} ?")
+            args.append(instant_us)
+        sql.append("ORDER BY created_ms DESC, id DESC LIMIT ?")
+        args.append(query.limit)
+        with self._lock:
+            rows = self._conn.execute(" ".join(sql), args).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def scheduled_deployments(self) -> list[tuple[str, StoredDeployment]]:
+        """Every active, unarchived deployment with a schedule, in every workspace."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT workspace, doc, created_ms, updated_ms FROM deployments"
+                " WHERE archived = 0 AND status = 'active' AND json_extract(doc, '$.schedule') IS NOT NULL"
+                " ORDER BY created_ms, id"
+            ).fetchall()
+        return [(row[0], StoredDeployment(json.loads(row[1]), row[2], row[3])) for row in rows]
+
+    def get_meta(self, key: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def set_meta(self, key: str, value: int) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def runs(self, workspace: str, deployment_id: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT doc FROM runs WHERE workspace = ?"

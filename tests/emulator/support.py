@@ -1,4 +1,4 @@
-"""`agentops emulator` as a subprocess, for tests of its flags and its exit paths."""
+"""Test support for the emulator suite: a hand-driven clock and `agentops emulator` runs."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner, Result
 
 from agentops.cli.emulator import emulator
+
+
+class ManualClock:
+    """A clock tests move by hand (no sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
 
 _COMMAND = [sys.executable, "-c", "from agentops.cli import main; main()", "emulator", "--port", "0"]
 
