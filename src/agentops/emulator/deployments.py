@@ -8,51 +8,33 @@ from __future__ import annotations
 
 import copy
 import functools
-import secrets
-import string
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from agentops import cron, spec
-from agentops.emulator import paging
+from agentops.emulator import bodies, paging
+from agentops.emulator.bodies import new_id
 from agentops.emulator.clock import Clock, from_ms, rfc3339, to_ms
 from agentops.emulator.errors import bad_request, not_found
 from agentops.emulator.redaction import WRITE_ONLY
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import ListQuery, Store, StoredDeployment
 
-_ALPHABET = string.ascii_letters + string.digits
-_MAX_ERRORS = 5
 # Stored only: the instant (ms) after which the schedule may fire; creation time when absent.
 FIRES_AFTER = "_fires_after_ms"
 DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
 MAX_LIMIT = 100
 
 
-def new_id(prefix: str) -> str:
-    return prefix + "011C" + "".join(secrets.choice(_ALPHABET) for _ in range(20))
-
-
 def validate(model: type[BaseModel], data: Any) -> BaseModel:
-    """Validate a request body, turning pydantic errors into a 400 that names each field path."""
-    if not isinstance(data, dict):
-        raise bad_request("request body must be a JSON object")
-    agent = data.get("agent")
-    # The shared spec defaults `type` for manifests; the API itself requires it in an object.
+    """`bodies.validate`, plus the one rule the shared spec relaxes for manifests."""
+    agent = data.get("agent") if isinstance(data, dict) else None
+    # The spec defaults `type` so manifests may omit it; the API requires it in an object.
     if isinstance(agent, dict) and "type" not in agent:
         raise bad_request('agent.type: Field required; an agent object needs "type": "agent"')
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        parts = []
-        for error in exc.errors()[:_MAX_ERRORS]:
-            path = spec.field_path(error["loc"], data)
-            message = error["msg"].removeprefix("Value error, ")
-            # Event-order errors already lead with a more precise path than their location.
-            parts.append(message if not path or message.startswith(path) else f"{path}: {message}")
-        raise bad_request("; ".join(parts)) from None
+    return bodies.validate(model, data)
 
 
 @functools.lru_cache(maxsize=4096)

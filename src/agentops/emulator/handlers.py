@@ -142,6 +142,23 @@ def _retrieve_run(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     return core.runs.retrieve(req.workspace, ids[0])
 
 
+@route("POST", f"/v1/({_KIND_PLURALS})")
+def _registry_create(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.registry.create(req.workspace, _kind(ids[0]), req.json())
+
+
+@route("GET", f"/v1/({_KIND_PLURALS})")
+def _registry_list(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.registry.list(req.workspace, _kind(ids[0]), req.params)
+
+
+@route("POST", f"/v1/({_KIND_PLURALS})/{_ID}/archive")
+def _registry_archive(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    """Archiving an agent also archives its deployments, as the API does."""
+    core.archive_entry(req.workspace, _kind(ids[0]), ids[1])
+    return core.registry.view(req.workspace, _kind(ids[0]), ids[1])
+
+
 @route("GET", f"/v1/({_KIND_PLURALS})/{_ID}")
 def _registry_get(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     version = req.params.get("version")
@@ -190,20 +207,21 @@ def _writes(core: Core, req: Request, _: tuple[str, ...]) -> Any:
 
 @route("POST", f"/_emulator/({_KIND_PLURALS})")
 def _register(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    """Register an object with a chosen id; other keys (name, display_name, metadata) are its fields."""
     body = req.json()
     if not isinstance(body, dict) or not isinstance(body.get("id"), str):
-        raise bad_request('expected {"id": "...", "versions": n}')
+        raise bad_request('expected {"id": "...", "versions": n, "name": "..."}')
+    fields = {key: value for key, value in body.items() if key not in ("id", "versions")}
     versions = body.get("versions", 1)
     if not isinstance(versions, int):
         raise bad_request("versions: must be an integer")
-    core.registry.register(req.workspace, _kind(ids[0]), body["id"], versions)
+    core.registry.register(req.workspace, _kind(ids[0]), body["id"], versions, fields or None)
     return core.registry.view(req.workspace, _kind(ids[0]), body["id"])
 
 
 @route("POST", f"/_emulator/({_KIND_PLURALS})/{_ID}/archive")
 def _archive_entry(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    core.archive_entry(req.workspace, _kind(ids[0]), ids[1])
-    return core.registry.view(req.workspace, _kind(ids[0]), ids[1])
+    return _registry_archive(core, req, ids)
 
 
 @route("POST", f"/_emulator/deployments/{_ID}/fire")

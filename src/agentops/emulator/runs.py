@@ -14,8 +14,9 @@ from typing import Any
 
 from agentops import cron
 from agentops.emulator import paging
+from agentops.emulator.bodies import new_id
 from agentops.emulator.clock import Clock, from_ms, rfc3339, to_ms
-from agentops.emulator.deployments import FIRES_AFTER, Deployments, new_id
+from agentops.emulator.deployments import FIRES_AFTER, Deployments
 from agentops.emulator.errors import PAUSING_ERROR_TYPES, bad_request, not_found
 from agentops.emulator.faults import Faults
 from agentops.emulator.registry import Registry
