@@ -12,9 +12,9 @@ SCHEDULE = {"expression": "0 6 * * 1-5", "timezone": "Europe/Berlin"}
 
 
 def _deploy(stack: Stack) -> None:
-    stack.emulator.register_agent("agent_011doomed")
+    stack.emulator.register_vault("vlt_011doomed")
     stack.write(
-        manifest("nightly", agent="agent_011doomed", schedule=SCHEDULE),
+        manifest("nightly", vault_ids=["vlt_011doomed"], schedule=SCHEDULE),
         manifest("drifty"),
         manifest("steady", schedule={"expression": "30 7 * * *", "timezone": "Asia/Tokyo"}),
         manifest("leftover"),
@@ -27,12 +27,12 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
 ) -> None:
     _deploy(stack)
     live = live_by_name(stack.emulator)
-    stack.emulator.archive_agent("agent_011doomed")
+    stack.emulator.archive_vault("vlt_011doomed")
     run = stack.emulator.fire(live["nightly"]["id"])
-    assert run["error"]["type"] == "agent_archived_error"
+    assert run["error"]["type"] == "vault_archived_error"
     client.beta.deployments.update(live["drifty"]["id"], description="changed in the console")
     stack.write(
-        manifest("nightly", agent="agent_011doomed", schedule=SCHEDULE),
+        manifest("nightly", vault_ids=["vlt_011doomed"], schedule=SCHEDULE),
         manifest("drifty"),
         manifest("steady", schedule={"expression": "30 7 * * *", "timezone": "Asia/Tokyo"}),
         manifest("brand-new"),
@@ -42,7 +42,7 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     text = stack.run("status", str(stack.root))
     assert text.exit_code == 0, text.output
     lines = {line.split()[0]: line for line in text.stdout.splitlines()[1:]}
-    assert "auto-paused: agent_archived_error" in lines["nightly"]
+    assert "auto-paused: vault_archived_error" in lines["nightly"]
     assert "0 6 * * 1-5 (Europe/Berlin)" in lines["nightly"]
     assert "drifted: status" in lines["nightly"]
     assert "drifted: description" in lines["drifty"]
@@ -54,7 +54,7 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     rows = {row["name"]: row for row in data["deployments"]}
     nightly = rows["nightly"]
     assert nightly["status"] == "paused"
-    assert nightly["paused_reason"] == {"type": "error", "error": {"type": "agent_archived_error"}}
+    assert nightly["paused_reason"] == {"type": "error", "error": {"type": "vault_archived_error"}}
     assert nightly["last_run"] is not None and nightly["next_run"] is None  # paused: no next run
     assert nightly["schedule"] == SCHEDULE
     assert rows["drifty"]["drifted"] is True and rows["drifty"]["drift"] == ["description"]
@@ -91,10 +91,10 @@ def test_run_prints_run_and_session(stack: Stack) -> None:
 
 def test_run_reports_the_runs_error(stack: Stack) -> None:
     _deploy(stack)
-    stack.emulator.archive_agent("agent_011doomed")
+    stack.emulator.archive_vault("vlt_011doomed")
     result = stack.run("run", "nightly", str(stack.root))
     assert result.exit_code == 1
-    assert "agent_archived_error" in result.stderr and "agent 'agent_011doomed' is archived" in result.stderr
+    assert "vault_archived_error" in result.stderr and "vault 'vlt_011doomed' is archived" in result.stderr
 
 
 def test_run_refuses_archived_unknown_and_unmanaged_names(stack: Stack, client: anthropic.Anthropic) -> None:

@@ -120,15 +120,15 @@ def test_manual_run(client: anthropic.Anthropic, emulator: EmulatorServer) -> No
     assert [r["id"] for r in emulator.runs(created.id)] == [run.id]
 
 
-def test_manual_run_with_archived_agent_fails_without_pausing(
+def test_manual_run_with_archived_vault_fails_without_pausing(
     client: anthropic.Anthropic, emulator: EmulatorServer
 ) -> None:
-    emulator.register_agent("agent_old")
-    created = client.beta.deployments.create(**make_deployment_body(agent="agent_old"))
-    emulator.archive_agent("agent_old")
+    emulator.register_vault("vlt_old")
+    created = client.beta.deployments.create(**make_deployment_body(vault_ids=["vlt_old"]))
+    emulator.archive_vault("vlt_old")
     run = client.beta.deployments.run(created.id)
     assert run.session_id is None
-    assert run.error is not None and run.error.type == "agent_archived_error" and run.error.message
+    assert run.error is not None and run.error.type == "vault_archived_error" and run.error.message
     assert client.beta.deployments.retrieve(created.id).status == "active"
 
 
@@ -138,7 +138,7 @@ def test_unknown_id_is_404(client: anthropic.Anthropic, action: str) -> None:
         getattr(client.beta.deployments, action)("depl_missing")
     error = api_error(info.value)
     assert error["type"] == "not_found_error" and "depl_missing" in error["message"]
-    assert info.value.response.json() == {"type": "error", "error": error}
+    assert info.value.response.json() == {"type": "error", "error": error, "request_id": info.value.request_id}
     assert info.value.response.headers["request-id"].startswith("req_")
 
 

@@ -65,7 +65,7 @@ def test_faults_and_stats_over_http(client: anthropic.Anthropic, emulator: Emula
     with pytest.raises(anthropic.InternalServerError):
         client.beta.deployments.create(**make_deployment_body())
     stats = get_json(client, "/_emulator/stats")
-    assert stats == {"write_count": 1, "requests": [["POST", "/v1/deployments", 500]]}
+    assert stats == {"write_count": 1, "rate_limited": 0, "requests": [["POST", "/v1/deployments", 500]]}
     post_json(client, "/_emulator/reset-stats")
     assert emulator.write_count() == 0 and emulator.requests == []
     with pytest.raises(anthropic.BadRequestError, match="unknown fault"):

@@ -28,14 +28,14 @@ def test_strict_accepts_registered(strict: tuple[EmulatorServer, anthropic.Anthr
     _, sdk = strict
     created = sdk.beta.deployments.create(**make_deployment_body(**GOOD))
     assert created.agent.version == 2
-    pinned = sdk.beta.deployments.create(**make_deployment_body(**{**GOOD, "agent": {"id": "agent_a", "version": 1}}))
+    pinned = sdk.beta.deployments.create(**make_deployment_body(**{**GOOD, "agent": {"type": "agent", "id": "agent_a", "version": 1}}))
     assert pinned.agent.version == 1
 
 
 @pytest.mark.parametrize(("override", "field"), [
     ({"agent": "agent_nope"}, "agent: agent 'agent_nope' not found"),
     ({"agent": "agent_old"}, "agent: agent 'agent_old' is archived"),
-    ({"agent": {"id": "agent_a", "version": 3}}, "agent.version: agent 'agent_a' has no version 3"),
+    ({"agent": {"type": "agent", "id": "agent_a", "version": 3}}, "agent.version: agent 'agent_a' has no version 3"),
     ({"environment_id": "env_nope"}, "environment_id: environment 'env_nope' not found"),
     ({"environment_id": "env_old"}, "environment_id: environment 'env_old' is archived"),
     ({"vault_ids": ["vlt_1", "vlt_nope"]}, "vault_ids[1]: vault 'vlt_nope' not found"),
@@ -66,7 +66,7 @@ def test_default_mode_accepts_any_id_but_not_archived(client: anthropic.Anthropi
     created = client.beta.deployments.create(**make_deployment_body(agent="agent_whatever",
                                                                     vault_ids=["vlt_any"]))
     assert created.agent.version == 1
-    pinned = client.beta.deployments.create(**make_deployment_body(agent={"id": "agent_whatever", "version": 9}))
+    pinned = client.beta.deployments.create(**make_deployment_body(agent={"type": "agent", "id": "agent_whatever", "version": 9}))
     assert pinned.agent.version == 9
     emulator.register_environment("env_gone")
     emulator.archive_environment("env_gone")

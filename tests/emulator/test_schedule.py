@@ -68,8 +68,7 @@ def test_fire_records_a_scheduled_run(frozen: tuple[EmulatorServer, anthropic.An
 
 @pytest.mark.parametrize(
     ("kind", "error_type"),
-    [("agent", "agent_archived_error"), ("environment", "environment_archived_error"),
-     ("vault", "vault_archived_error")],
+    [("environment", "environment_archived_error"), ("vault", "vault_archived_error")],
 )
 def test_failing_fire_auto_pauses(client: anthropic.Anthropic, emulator: EmulatorServer,
                                   kind: Kind, error_type: str) -> None:

@@ -32,7 +32,7 @@ def manifests(count: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
         agent = AGENTS[i % len(AGENTS)]
         item = manifest(
             f"perf-{i:03d}",
-            agent=agent if i % 2 else {"id": agent, "version": 1},
+            agent=agent if i % 2 else {"type": "agent", "id": agent, "version": 1},
             environment_id=ENVIRONMENTS[i % len(ENVIRONMENTS)],
             vault_ids=[VAULTS[i % len(VAULTS)]],
             schedule={"expression": f"{i % 60} {i % 24} * * 1-5", "timezone": "UTC"},

@@ -110,12 +110,12 @@ def test_pause_unpause_and_auto_pause_reason(stack: Stack) -> None:
     stack.apply()
     assert owned(stack.emulator)[0]["status"] == "active"
 
-    stack.emulator.register_agent("agent_011alpha")
-    stack.emulator.archive_agent("agent_011alpha")
+    stack.emulator.register_environment(live["environment_id"])
+    stack.emulator.archive_environment(live["environment_id"])
     stack.emulator.fire(live["id"])
     result = stack.run("plan", str(stack.root))
     assert "unpause job" in result.stdout
-    assert "auto-paused after a failed run (agent_archived_error)" in result.stdout
+    assert "auto-paused after a failed run (environment_archived_error)" in result.stdout
 
 
 def test_prune_and_guards(stack: Stack) -> None:

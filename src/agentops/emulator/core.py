@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
-from agentops.emulator.registry import Registry
+from agentops.emulator.ratelimit import RateLimiter
+from agentops.emulator.registry import Kind, Registry
+from agentops.emulator.runs import Runs
 from agentops.emulator.store import Store
 
 DEFAULT_WORKSPACE = "default"
 
 RequestRecord = tuple[str, str, int]
+WriteRecord = dict[str, Any]
 
 
 @dataclass
@@ -22,6 +26,7 @@ class Stats:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _requests: list[RequestRecord] = field(default_factory=list)
     _writes: int = 0
+    _written: list[WriteRecord] = field(default_factory=list)
 
     def count_write(self) -> None:
         with self._lock:
@@ -31,6 +36,15 @@ class Stats:
         with self._lock:
             self._requests.append((method, path, status))
 
+    def record_write(self, record: WriteRecord) -> None:
+        """Keep a write's body (secrets already redacted) so tests compare it with a plan."""
+        with self._lock:
+            self._written.append(record)
+
+    def written(self) -> list[WriteRecord]:
+        with self._lock:
+            return list(self._written)
+
     def requests(self) -> list[RequestRecord]:
         with self._lock:
             return list(self._requests)
@@ -39,10 +53,16 @@ class Stats:
         with self._lock:
             return self._writes
 
+    def rate_limited(self) -> int:
+        """429s answered so far, by the limiter or by an injected fault."""
+        with self._lock:
+            return sum(1 for _, _, status in self._requests if status == 429)
+
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
             self._writes = 0
+            self._written.clear()
 
 
 @dataclass
@@ -50,5 +70,14 @@ class Core:
     store: Store
     registry: Registry
     deployments: Deployments
+    runs: Runs
     faults: Faults
+    limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)
+
+    def archive_entry(self, workspace: str, kind: Kind, entry_id: str) -> None:
+        """Archive a registry object, with the API's cascade: an agent's deployments are archived too."""
+        with self.store.atomic():
+            self.registry.archive(workspace, kind, entry_id)
+            if kind == "agent":
+                self.deployments.archive_for_agent(workspace, entry_id)

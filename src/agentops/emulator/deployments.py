@@ -6,48 +6,35 @@ what every endpoint returns from them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import functools
-import secrets
-import string
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from agentops.emulator.clock import Clock, from_ms, parse_instant, rfc3339, to_ms
+from agentops.emulator import bodies, paging
+from agentops.emulator.bodies import new_id
+from agentops.emulator.clock import Clock, from_ms, rfc3339, to_ms
 from agentops.emulator.errors import bad_request, not_found
+from agentops.emulator.redaction import WRITE_ONLY
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import ListQuery, Store, StoredDeployment
 from agentops.model import cron, spec
 
-_ALPHABET = string.ascii_letters + string.digits
-_WRITE_ONLY = ("authorization_token",)
-_MAX_ERRORS = 5
-DEFAULT_LIMIT = 20
+# Stored only: the instant (ms) after which the schedule may fire; creation time when absent.
+FIRES_AFTER = "_fires_after_ms"
+DEFAULT_MAX_ITERATIONS = 3  # the API reference: "Default 3"
 MAX_LIMIT = 100
 
 
-def new_id(prefix: str) -> str:
-    return prefix + "011C" + "".join(secrets.choice(_ALPHABET) for _ in range(20))
-
-
 def validate(model: type[BaseModel], data: Any) -> BaseModel:
-    """Validate a request body, turning pydantic errors into a 400 that names each field path."""
-    if not isinstance(data, dict):
-        raise bad_request("request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        parts = []
-        for error in exc.errors()[:_MAX_ERRORS]:
-            path = spec.field_path(error["loc"], data)
-            message = error["msg"].removeprefix("Value error, ")
-            # Event-order errors already lead with a more precise path than their location.
-            parts.append(message if not path or message.startswith(path) else f"{path}: {message}")
-        raise bad_request("; ".join(parts)) from None
+    """`bodies.validate`, plus the one rule the shared spec relaxes for manifests."""
+    agent = data.get("agent") if isinstance(data, dict) else None
+    # The spec defaults `type` so manifests may omit it; the API requires it in an object.
+    if isinstance(agent, dict) and "type" not in agent:
+        raise bad_request('agent.type: Field required; an agent object needs "type": "agent"')
+    return bodies.validate(model, data)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,9 +51,9 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     Only the parts it changes are copied (a deep copy of every listed document was most of
     the cost of a listing); the rest is shared with `doc`, which callers no longer modify.
     """
-    out = dict(doc)
+    out = {key: value for key, value in doc.items() if not key.startswith("_")}
     out["resources"] = [
-        {key: value for key, value in resource.items() if key not in _WRITE_ONLY}
+        {key: value for key, value in resource.items() if key not in WRITE_ONLY}
         for resource in out["resources"]
     ]
     schedule = out.get("schedule")
@@ -80,18 +67,13 @@ def public(doc: dict[str, Any], now_ms: int) -> dict[str, Any]:
     return out
 
 
-def _encode_cursor(doc: dict[str, Any]) -> str:
-    created_ms = parse_instant(doc["created_at"]) // 1000
-    return base64.urlsafe_b64encode(f"{created_ms}:{doc['id']}".encode()).decode().rstrip("=")
-
-
-def _decode_cursor(token: str) -> tuple[int, str]:
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        created, deployment_id = raw.split(":", 1)
-        return int(created), deployment_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad_request("page: invalid pagination cursor") from None
+def _events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Initial events as stored: an omitted `max_iterations` becomes the documented default."""
+    return [
+        {**event, "max_iterations": event.get("max_iterations") or DEFAULT_MAX_ITERATIONS}
+        if event["type"] == "user.define_outcome" else event
+        for event in events
+    ]
 
 
 def _schedule(data: dict[str, Any], last_run_at: str | None) -> dict[str, Any]:
@@ -114,13 +96,13 @@ class Deployments:
             raise not_found(f"deployment {deployment_id!r} not found")
         return found
 
-    def _live(self, workspace: str, deployment_id: str, action: str) -> StoredDeployment:
+    def live(self, workspace: str, deployment_id: str, action: str) -> StoredDeployment:
         found = self._get(workspace, deployment_id)
         if found.doc.get("archived_at") is not None:
             raise bad_request(f"deployment {deployment_id!r} is archived; an archived deployment cannot be {action}")
         return found
 
-    def _save(self, workspace: str, found: StoredDeployment, doc: dict[str, Any]) -> dict[str, Any]:
+    def save(self, workspace: str, found: StoredDeployment, doc: dict[str, Any]) -> dict[str, Any]:
         # Strictly increasing even within one millisecond: saved plans detect staleness by it.
         updated_ms = max(self._now(), found.updated_ms + 1)
         doc["updated_at"] = rfc3339(updated_ms)
@@ -142,7 +124,7 @@ class Deployments:
                 "description": data.get("description") or None,
                 "agent": self._registry.resolve_agent(workspace, data["agent"]),
                 "environment_id": data["environment_id"],
-                "initial_events": data["initial_events"],
+                "initial_events": _events(data["initial_events"]),
                 "metadata": data.get("metadata") or {},
                 "resources": data.get("resources") or [],
                 "vault_ids": data.get("vault_ids") or [],
@@ -163,14 +145,16 @@ class Deployments:
     def update(self, workspace: str, deployment_id: str, data: Any) -> dict[str, Any]:
         validate(spec.UpdateBody, data)
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "updated")
+            found = self.live(workspace, deployment_id, "updated")
             references = {key: data[key] for key in ("agent", "environment_id", "vault_ids")
                           if data.get(key) is not None}
             self._registry.check_references(workspace, references)
             doc = copy.deepcopy(found.doc)
-            for key in ("name", "environment_id", "initial_events", "budget"):
+            for key in ("name", "environment_id", "budget"):
                 if key in data:
                     doc[key] = data[key]
+            if "initial_events" in data:
+                doc["initial_events"] = _events(data["initial_events"])
             if "agent" in data:
                 doc["agent"] = self._registry.resolve_agent(workspace, data["agent"])
             if "description" in data:
@@ -179,11 +163,12 @@ class Deployments:
                 if key in data:
                     doc[key] = data[key] or []
             if "schedule" in data:
+                doc[FIRES_AFTER] = self._now()  # a new schedule fires from now on
                 last_run_at = (doc["schedule"] or {}).get("last_run_at")
                 doc["schedule"] = None if data["schedule"] is None else _schedule(data["schedule"], last_run_at)
             if data.get("metadata") is not None:
                 doc["metadata"] = self._merge_metadata(doc["metadata"], data["metadata"])
-            return self._save(workspace, found, doc)
+            return self.save(workspace, found, doc)
 
     @staticmethod
     def _merge_metadata(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
@@ -202,10 +187,10 @@ class Deployments:
 
     def archive(self, workspace: str, deployment_id: str) -> dict[str, Any]:
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "archived again")
+            found = self.live(workspace, deployment_id, "archived again")
             doc = copy.deepcopy(found.doc)
             doc["archived_at"] = rfc3339(max(self._now(), found.updated_ms + 1))
-            return self._save(workspace, found, doc)
+            return self.save(workspace, found, doc)
 
     def pause(self, workspace: str, deployment_id: str) -> dict[str, Any]:
         return self._set_status(workspace, deployment_id, "paused", {"type": "manual"})
@@ -218,94 +203,44 @@ class Deployments:
     ) -> dict[str, Any]:
         """Idempotent: asking for the status a deployment already has changes nothing."""
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "paused" if status == "paused" else "unpaused")
+            found = self.live(workspace, deployment_id, "paused" if status == "paused" else "unpaused")
             if found.doc["status"] == status:
                 return public(found.doc, self._now())
             doc = {**copy.deepcopy(found.doc), "status": status, "paused_reason": reason}
-            return self._save(workspace, found, doc)
+            if status == "active":
+                doc[FIRES_AFTER] = self._now()  # unpausing does not make up missed runs
+            return self.save(workspace, found, doc)
 
-    def run(self, workspace: str, deployment_id: str) -> dict[str, Any]:
-        """A manual run: recorded, never pauses the deployment, even when it fails."""
+    def archive_for_agent(self, workspace: str, agent_id: str) -> None:
+        """The API archives every deployment of an agent that is archived (no run is recorded)."""
         with self._store.atomic():
-            found = self._live(workspace, deployment_id, "run")
-            return self._record_run(workspace, found.doc, {"type": "manual"})
-
-    def fire(self, workspace: str, deployment_id: str) -> dict[str, Any]:
-        """Act as the scheduler firing now; a failing scheduled run auto-pauses the deployment."""
-        with self._store.atomic():
-            found = self._live(workspace, deployment_id, "fired")
-            if found.doc["schedule"] is None:
-                raise bad_request(f"deployment {deployment_id!r} has no schedule")
-            if found.doc["status"] == "paused":
-                raise bad_request(f"deployment {deployment_id!r} is paused; its schedule does not fire")
-            now_ms = self._now()
-            scheduled_at = rfc3339(now_ms - now_ms % 60_000)  # the minute the cron matched
-            run = self._record_run(workspace, found.doc, {"type": "schedule", "scheduled_at": scheduled_at})
-            doc = copy.deepcopy(found.doc)
-            doc["schedule"]["last_run_at"] = rfc3339(now_ms)
-            if run["error"] is None:
-                # A schedule tick is no user write: updated_at (the staleness token) stays.
-                self._store.put_deployment(workspace, doc, found.created_ms, found.updated_ms)
-            else:
-                doc["status"] = "paused"
-                doc["paused_reason"] = {"type": "error", "error": {"type": run["error"]["type"]}}
-                self._save(workspace, found, doc)
-            return run
-
-    def _record_run(self, workspace: str, doc: dict[str, Any], trigger: dict[str, Any]) -> dict[str, Any]:
-        now_ms = self._now()
-        error = self._registry.run_error(workspace, doc)
-        run = {
-            "id": new_id("drun_"),
-            "type": "deployment_run",
-            "deployment_id": doc["id"],
-            "agent": doc["agent"],
-            "created_at": rfc3339(now_ms),
-            "session_id": None if error else new_id("sesn_"),
-            "error": error,
-            "trigger_context": trigger,
-        }
-        self._store.add_run(workspace, run, now_ms)
-        return run
+            query = ListQuery(limit=2**31, agent_id=agent_id)
+            for doc in self._store.list_deployments(workspace, query):
+                self.archive(workspace, doc["id"])
 
     def list(self, workspace: str, params: dict[str, str]) -> dict[str, Any]:
         query = self._list_query(params)
         # One extra row tells whether another page exists without a second query.
         rows = self._store.list_deployments(workspace, replace(query, limit=query.limit + 1))
-        page = rows[: query.limit]
-        next_page = _encode_cursor(page[-1]) if len(rows) > query.limit else None
+        result = paging.page(rows, query.limit)
         now_ms = self._now()
-        return {"data": [public(doc, now_ms) for doc in page], "next_page": next_page}
+        return {**result, "data": [public(doc, now_ms) for doc in result["data"]]}
 
     @staticmethod
     def _list_query(params: dict[str, str]) -> ListQuery:
-        try:
-            limit = int(params.get("limit", DEFAULT_LIMIT))
-        except ValueError:
-            raise bad_request("limit: must be an integer") from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise bad_request(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
-        include_archived = params.get("include_archived", "false").lower()
-        if include_archived not in ("true", "false"):
-            raise bad_request("include_archived: must be true or false")
+        include_archived = paging.flag(params, "include_archived") or False
         status = params.get("status")
         if status is not None and status not in ("active", "paused"):
             raise bad_request(f"status: must be 'active' or 'paused', got {status!r}")
-        if status is not None and include_archived == "true":
+        if status is not None and include_archived:
             raise bad_request("status and include_archived cannot be combined")
-        bounds: dict[str, int | None] = {}
-        for name in ("created_at[gte]", "created_at[lte]"):
-            text = params.get(name)
-            try:
-                bounds[name] = None if text is None else parse_instant(text)
-            except ValueError:
-                raise bad_request(f"{name}: not an RFC 3339 timestamp: {text!r}") from None
+        bounds = paging.instants(params, "created_at[gte]", "created_at[lte]")
         return ListQuery(
-            limit=limit,
-            after=_decode_cursor(params["page"]) if params.get("page") else None,
+            limit=paging.limit(params, MAX_LIMIT),
+            after=paging.after(params),
             agent_id=params.get("agent_id") or None,
             status=status,
-            include_archived=include_archived == "true",
+            include_archived=include_archived,
             created_gte_us=bounds["created_at[gte]"],
             created_lte_us=bounds["created_at[lte]"],
         )

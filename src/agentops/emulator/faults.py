@@ -1,22 +1,35 @@
-"""Fault injection for reliability tests: latency, 429s, 5xx and dropped (but committed) writes."""
+"""Fault injection for reliability tests: latency, 429s, 5xx, dropped (but committed) writes,
+and per-minute rate limits."""
 
 from __future__ import annotations
 
+import copy
+import math
 import random
 import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from agentops.emulator.errors import RUN_ERROR_TYPES
+
 
 @dataclass
 class Faults:
-    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit."""
+    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit.
+
+    `writes_per_minute` (POSTs) and `reads_per_minute` (GETs) turn on the rate limiter; 0 is
+    unlimited. `run_errors` maps a deployment id (or `*` for all) to the `error.type` its runs
+    fail with, e.g. `{"depl_1": "vault_archived_error"}`.
+    """
 
     latency: float = 0.0
     rate_429: float = 0.0
     retry_after: float = 1.0
     rate_5xx: float = 0.0
     drop_rate: float = 0.0
+    writes_per_minute: float = 0.0
+    reads_per_minute: float = 0.0
+    run_errors: dict[str, str] = field(default_factory=dict)
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -28,8 +41,15 @@ class Faults:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
-        if self.latency < 0 or self.retry_after < 0:
-            raise ValueError("latency and retry_after must not be negative")
+        if not isinstance(self.run_errors, dict) or not all(
+            isinstance(key, str) and value in RUN_ERROR_TYPES for key, value in self.run_errors.items()
+        ):
+            raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; "
+                             f"error types: {', '.join(sorted(RUN_ERROR_TYPES))}")
+        self.run_errors = dict(self.run_errors)  # never shared with the caller's dict
+        for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
+            if not 0 <= getattr(self, name) < math.inf:
+                raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")
 
     def roll(self, probability: float) -> bool:
         """True with the given probability; reproducible when `seed` is set."""
@@ -39,7 +59,7 @@ class Faults:
             return self._rng.random() < probability
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        return {f.name: copy.copy(getattr(self, f.name)) for f in fields(self) if f.init}
 
     def updated(self, changes: dict[str, Any]) -> Faults:
         """A new Faults with `changes` applied; unknown keys are a ValueError."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from agentops.emulator.clock import Clock, rfc3339, to_ms
+from agentops.emulator import bodies, objects, paging
+from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.errors import bad_request, not_found
-from agentops.emulator.store import RegistryEntry, Store
+from agentops.emulator.store import ListQuery, RegistryEntry, Store
 
 Kind = Literal["agent", "environment", "vault"]
 KINDS: tuple[Kind, ...] = ("agent", "environment", "vault")
+MAX_LIMIT = 100
 
 
 class Registry:
@@ -24,10 +26,12 @@ class Registry:
         self.strict = strict
 
     def register(self, workspace: str, kind: Kind, entry_id: str, versions: int = 1,
-                 *, replace: bool = True) -> None:
-        if not entry_id or versions < 1:
-            raise bad_request(f"{kind}: an id and versions >= 1 are required")
-        self._store.upsert_entry(workspace, kind, entry_id, versions, to_ms(self._clock()), replace=replace)
+                 fields: dict[str, Any] | None = None, *, replace: bool = True) -> None:
+        """Add an object by id (or set its latest version); `fields` (name, metadata, ...) replace
+        the stored ones when given."""
+        if not entry_id or not 1 <= versions < 2**31:
+            raise bad_request(f"{kind}: an id and versions between 1 and 2**31 - 1 are required")
+        self._store.upsert_entry(workspace, kind, entry_id, versions, to_ms(self._clock()), fields, replace=replace)
 
     def archive(self, workspace: str, kind: Kind, entry_id: str) -> None:
         if not self._store.archive_entry(workspace, kind, entry_id, to_ms(self._clock())):
@@ -93,39 +97,25 @@ class Registry:
             entry = RegistryEntry(kind=kind, id=entry_id, versions=1, created_ms=0, archived_ms=None)
         if entry is None or (version is not None and not 1 <= version <= entry.versions):
             raise not_found(f"{kind} {entry_id!r}" + (f" version {version}" if version else "") + " not found")
-        common: dict[str, Any] = {
-            "id": entry_id,
-            "type": kind,
-            "metadata": {},
-            "created_at": rfc3339(entry.created_ms),
-            "updated_at": rfc3339(entry.created_ms),
-            "archived_at": None if entry.archived_ms is None else rfc3339(entry.archived_ms),
-        }
-        if kind == "agent":
-            return {
-                **common,
-                "name": entry_id,
-                "description": None,
-                "system": None,
-                "version": version or entry.versions,
-                "model": {"id": "claude-sonnet-4-6"},
-                "execution_identity": {"type": "service_account"},
-                "mcp_servers": [],
-                "skills": [],
-                "tools": [],
-                "multiagent": None,
-            }
-        if kind == "environment":
-            packages: dict[str, list[str]] = {name: [] for name in ("apt", "cargo", "gem", "go", "npm", "pip")}
-            return {
-                **common,
-                "name": entry_id,
-                "description": None,
-                "scope": "organization",
-                "config": {
-                    "type": "cloud",
-                    "networking": {"type": "unrestricted"},
-                    "packages": {"type": "packages", **packages},
-                },
-            }
-        return {**common, "display_name": entry_id}
+        return objects.render(entry, version)
+
+    def create(self, workspace: str, kind: Kind, data: Any) -> dict[str, Any]:
+        """`client.beta.{agents,environments,vaults}.create`: a new object (an agent at version 1)."""
+        body = bodies.validate(objects.BODIES[kind], data).model_dump(mode="json")
+        entry_id = bodies.new_id(objects.PREFIXES[kind])
+        self.register(workspace, kind, entry_id, 1, objects.fields(kind, body))
+        return self.view(workspace, kind, entry_id)
+
+    def list(self, workspace: str, kind: Kind, params: dict[str, str]) -> dict[str, Any]:
+        """Registered objects, newest first, in cursor pages (only agents filter by created_at)."""
+        names = ("created_at[gte]", "created_at[lte]") if kind == "agent" else ()
+        bounds = paging.instants(params, *names)
+        query = ListQuery(
+            limit=paging.limit(params, MAX_LIMIT) + 1,  # the extra row only says "more pages"
+            after=paging.after(params),
+            include_archived=paging.flag(params, "include_archived") or False,
+            created_gte_us=bounds.get("created_at[gte]"),
+            created_lte_us=bounds.get("created_at[lte]"),
+        )
+        rows = [objects.render(entry) for entry in self._store.list_entries(workspace, kind, query)]
+        return paging.page(rows, query.limit - 1)

@@ -1,4 +1,8 @@
-"""Loading a registry seed: `{"agents": [{"id": ..., "versions": n, "archived": bool}], ...}`."""
+"""Loading a registry seed: `{"agents": [{"id": ..., "versions": n, "archived": bool, "name": ...}], ...}`.
+
+Keys other than `id`, `versions`, `archived` and `workspace` are the object's fields: `name`
+(agents, environments), `display_name` (vaults), `description`, `metadata`, ...
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from agentops.emulator.core import DEFAULT_WORKSPACE
 from agentops.emulator.registry import KINDS, Registry
 
 Seed = dict[str, Any] | str | Path
+_CONTROL_KEYS = ("id", "versions", "archived", "workspace")
 
 
 def load(seed: Seed) -> dict[str, Any]:
@@ -19,8 +24,12 @@ def load(seed: Seed) -> dict[str, Any]:
     if isinstance(seed, dict):
         return seed
     path = Path(seed)
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())  # YAML errors span lines; errors here are one line
+        raise ValueError(f"{path}: not a readable seed file ({reason})") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults lists")
     return data
@@ -36,6 +45,8 @@ def apply(registry: Registry, seed: dict[str, Any]) -> None:
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 raise ValueError(f"seed: {kind}s[{index}] needs an 'id' string")
             workspace = str(item.get("workspace") or DEFAULT_WORKSPACE)
-            registry.register(workspace, kind, item["id"], int(item.get("versions", 1)), replace=False)
+            fields = {key: value for key, value in item.items() if key not in _CONTROL_KEYS}
+            registry.register(workspace, kind, item["id"], int(item.get("versions", 1)), fields or None,
+                              replace=False)
             if item.get("archived"):
                 registry.archive(workspace, kind, item["id"])

@@ -9,11 +9,13 @@ from typing import Any
 
 from agentops.emulator import seed as seeding
 from agentops.emulator.clock import Clock, system_clock
-from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord
+from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, WriteRecord
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.faults import Faults
-from agentops.emulator.handlers import HTTPServer
+from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
+from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Kind, Registry
+from agentops.emulator.runs import Runs
 from agentops.emulator.store import Store
 
 
@@ -22,6 +24,7 @@ class EmulatorServer:
 
     `seed` (a dict or a JSON/YAML file) registers agents, environments and vaults and turns on
     strict reference checks. `clock` replaces "now" (for deterministic schedule times).
+    `read_timeout` (seconds) ends a connection that sends nothing for that long.
     """
 
     def __init__(
@@ -34,8 +37,10 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self._address = (host, port)
+        self._read_timeout = read_timeout
         self._db_path = db_path
         self._strict = strict or seed is not None
         self._seed = None if seed is None else seeding.load(seed)
@@ -55,8 +60,10 @@ class EmulatorServer:
         if self._seed is not None:
             with store.atomic():
                 seeding.apply(registry, self._seed)
-        self._core = Core(store, registry, Deployments(store, registry, self._clock), self._initial_faults)
-        self._httpd = HTTPServer(self._address, self._core)
+        deployments = Deployments(store, registry, self._clock)
+        runs = Runs(store, registry, deployments, self._clock, lambda: self.faults)
+        self._core = Core(store, registry, deployments, runs, self._initial_faults, RateLimiter(self._clock))
+        self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
@@ -119,7 +126,17 @@ class EmulatorServer:
         """/v1 POSTs received, faulted ones included."""
         return self.core.stats.writes()
 
+    def rate_limited_count(self) -> int:
+        """/v1 requests answered 429 so far (rate limiter and injected faults)."""
+        return self.core.stats.rate_limited()
+
+    def writes(self) -> list[WriteRecord]:
+        """Every /v1 POST so far, oldest first: method, path, workspace, deployment_id, status and
+        the JSON body as received with write-only secrets shown as `***` (None if not JSON)."""
+        return self.core.stats.written()
+
     def reset_counts(self) -> None:
+        """Forget counts, the request log and the recorded writes."""
         self.core.stats.reset()
 
     # --- registry and scheduler controls ----------------------------------------------------
@@ -128,7 +145,8 @@ class EmulatorServer:
         self.core.registry.register(workspace or DEFAULT_WORKSPACE, kind, entry_id, versions)
 
     def archive(self, kind: Kind, entry_id: str, workspace: str | None = None) -> None:
-        self.core.registry.archive(workspace or DEFAULT_WORKSPACE, kind, entry_id)
+        """Archive a registry object; archiving an agent archives its deployments (as the API does)."""
+        self.core.archive_entry(workspace or DEFAULT_WORKSPACE, kind, entry_id)
 
     def register_agent(self, agent_id: str, versions: int = 1, workspace: str | None = None) -> None:
         """Register an agent, or set its latest version."""
@@ -151,7 +169,12 @@ class EmulatorServer:
 
     def fire(self, deployment_id: str, workspace: str | None = None) -> dict[str, Any]:
         """Fire the deployment's schedule now; returns the run (a failure auto-pauses)."""
-        return self.core.deployments.fire(workspace or DEFAULT_WORKSPACE, deployment_id)
+        return self.core.runs.fire(workspace or DEFAULT_WORKSPACE, deployment_id)
+
+    def tick(self) -> list[dict[str, Any]]:
+        """Let the scheduler catch up with the clock: records a run for every fire time passed
+        since the last tick (in every workspace) and returns them, oldest first per deployment."""
+        return self.core.runs.tick()
 
     def runs(self, deployment_id: str | None = None, workspace: str | None = None) -> list[dict[str, Any]]:
         return self.core.store.runs(workspace or DEFAULT_WORKSPACE, deployment_id)

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +34,21 @@ CREATE TABLE IF NOT EXISTS registry (
     versions INTEGER NOT NULL,
     created_ms INTEGER NOT NULL,
     archived_ms INTEGER,
+    fields TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (workspace, kind, id)
 );
+CREATE INDEX IF NOT EXISTS registry_order ON registry (workspace, kind, created_ms, id);
 CREATE TABLE IF NOT EXISTS runs (
     workspace TEXT NOT NULL,
     id TEXT NOT NULL PRIMARY KEY,
     deployment_id TEXT NOT NULL,
     created_ms INTEGER NOT NULL,
     doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_order ON runs (workspace, created_ms, id);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT NOT NULL PRIMARY KEY,
+    value INTEGER NOT NULL
 );
 """
 
@@ -60,6 +67,14 @@ class RegistryEntry:
     versions: int
     created_ms: int
     archived_ms: int | None
+    fields: dict[str, Any] = field(default_factory=dict)  # name, metadata, ... as created
+
+
+_ENTRY_COLUMNS = "kind, id, versions, created_ms, archived_ms, fields"
+
+
+def _entry(row: tuple[Any, ...]) -> RegistryEntry:
+    return RegistryEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
 
 
 @dataclass(frozen=True)
@@ -72,20 +87,60 @@ class ListQuery:
     created_gte_us: int | None = None
     created_lte_us: int | None = None
 
+    def created(self) -> tuple[tuple[str, int], ...]:
+        bounds = ((">=", self.created_gte_us), ("<=", self.created_lte_us))
+        return tuple((operator, value) for operator, value in bounds if value is not None)
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    limit: int
+    after: tuple[int, str] | None = None
+    deployment_id: str | None = None
+    has_error: bool | None = None
+    trigger_type: str | None = None
+    # Bounds in µs: (SQL operator, instant) pairs such as (">=", t).
+    created: tuple[tuple[str, int], ...] = ()
+
+
+# One query per table naming every column the emulator uses: a file with other tables fails it.
+_PROBES = (
+    "SELECT workspace, id, created_ms, updated_ms, archived, status, agent_id, doc FROM deployments",
+    "SELECT workspace, kind, id, versions, created_ms, archived_ms, fields FROM registry",
+    "SELECT workspace, id, deployment_id, created_ms, doc FROM runs",
+    "SELECT key, value FROM meta",
+)
+
+
+class StoreError(ValueError):
+    """The database file cannot be used as emulator state."""
+
 
 class Store:
     """All emulator state; `path=None` keeps it in memory."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            ":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None
-        )
-        if path is not None:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
         self._depth = 0
+        try:
+            self._conn = sqlite3.connect(
+                ":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None
+            )
+            if path is not None:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+            self._migrate()
+            for probe in _PROBES:
+                self._conn.execute(probe + " LIMIT 0")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: not a usable emulator database ({exc})") from None
+
+    def _migrate(self) -> None:
+        """Bring a database written by an older emulator up to this schema."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(registry)")}
+        if columns and "fields" not in columns:
+            self._conn.execute("ALTER TABLE registry ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'")
 
     def close(self) -> None:
         with self._lock:
@@ -109,6 +164,24 @@ class Store:
             self._depth -= 1
             if outer:
                 self._conn.execute("COMMIT")
+
+    def _page(
+        self, sql: list[str], args: list[Any], after: tuple[int, str] | None,
+        created: tuple[tuple[str, int], ...], limit: int,
+    ) -> list[Any]:
+        """Rows of a listing query: newest first, keyset-paged on (created_ms, id) so items
+        created while a client pages never shift or repeat a page."""
+        if after is not None:
+            sql.append("AND (created_ms < ? OR (created_ms = ? AND id < ?))")
+            args += [after[0], after[0], after[1]]
+        # Timestamps are stored in ms; compare in µs so a bound inside a millisecond is exact.
+        for operator, instant_us in created:
+            sql.append(f"AND created_ms * 1000 {operator} ?")
+            args.append(instant_us)
+        sql.append("ORDER BY created_ms DESC, id DESC LIMIT ?")
+        args.append(limit)
+        with self._lock:
+            return self._conn.execute(" ".join(sql), args).fetchall()
 
     # --- deployments ------------------------------------------------------------------------
 
@@ -139,12 +212,8 @@ class Store:
             )
 
     def list_deployments(self, workspace: str, query: ListQuery) -> list[dict[str, Any]]:
-        """Newest first, keyset-paged on (created_ms, id) so concurrent creates never shift pages."""
         sql = ["SELECT doc FROM deployments WHERE workspace = ?"]
         args: list[Any] = [workspace]
-        if query.after is not None:
-            sql.append("AND (created_ms < ? OR (created_ms = ? AND id < ?))")
-            args += [query.after[0], query.after[0], query.after[1]]
         if not query.include_archived:
             sql.append("AND archived = 0")
         if query.agent_id is not None:
@@ -153,18 +222,7 @@ class Store:
         if query.status is not None:
             sql.append("AND status = ?")
             args.append(query.status)
-        # Timestamps are stored in ms; compare in µs so a bound inside a millisecond is exact.
-        if query.created_gte_us is not None:
-            sql.append("AND created_ms * 1000 >= ?")
-            args.append(query.created_gte_us)
-        if query.created_lte_us is not None:
-            sql.append("AND created_ms * 1000 <= ?")
-            args.append(query.created_lte_us)
-        sql.append("ORDER BY created_ms DESC, id DESC LIMIT ?")
-        args.append(query.limit)
-        with self._lock:
-            rows = self._conn.execute(" ".join(sql), args).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [json.loads(row[0]) for row in self._page(sql, args, query.after, query.created(), query.limit)]
 
     def all_deployments(self, workspace: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -178,23 +236,33 @@ class Store:
     def get_entry(self, workspace: str, kind: str, entry_id: str) -> RegistryEntry | None:
         with self._lock:
             row = self._conn.execute(
-                "SELECT versions, created_ms, archived_ms FROM registry"
-                " WHERE workspace = ? AND kind = ? AND id = ?",
+                f"SELECT {_ENTRY_COLUMNS} FROM registry WHERE workspace = ? AND kind = ? AND id = ?",
                 (workspace, kind, entry_id),
             ).fetchone()
-        return None if row is None else RegistryEntry(kind, entry_id, row[0], row[1], row[2])
+        return None if row is None else _entry(row)
 
     def upsert_entry(
-        self, workspace: str, kind: str, entry_id: str, versions: int, now_ms: int, *, replace: bool = True
+        self, workspace: str, kind: str, entry_id: str, versions: int, now_ms: int,
+        fields: dict[str, Any] | None = None, *, replace: bool = True,
     ) -> None:
-        """Register an object; `replace=False` (seeding) leaves an existing one untouched."""
+        """Register an object; `replace=False` (seeding) leaves an existing one untouched, and
+        `fields=None` keeps the ones it has."""
+        conflict = "NOTHING"
+        if replace:
+            conflict = "UPDATE SET versions = excluded.versions" + (", fields = excluded.fields" if fields else "")
         with self._lock:
             self._conn.execute(
-                "INSERT INTO registry (workspace, kind, id, versions, created_ms) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (workspace, kind, id) DO "
-                + ("UPDATE SET versions = excluded.versions" if replace else "NOTHING"),
-                (workspace, kind, entry_id, versions, now_ms),
+                "INSERT INTO registry (workspace, kind, id, versions, created_ms, fields) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (workspace, kind, id) DO " + conflict,
+                (workspace, kind, entry_id, versions, now_ms, json.dumps(fields or {})),
             )
+
+    def list_entries(self, workspace: str, kind: str, query: ListQuery) -> list[RegistryEntry]:
+        sql = [f"SELECT {_ENTRY_COLUMNS} FROM registry WHERE workspace = ? AND kind = ?"]
+        args: list[Any] = [workspace, kind]
+        if not query.include_archived:
+            sql.append("AND archived_ms IS NULL")
+        return [_entry(row) for row in self._page(sql, args, query.after, query.created(), query.limit)]
 
     def archive_entry(self, workspace: str, kind: str, entry_id: str, now_ms: int) -> bool:
         with self._lock:
@@ -213,6 +281,45 @@ class Store:
                 "INSERT INTO runs (workspace, id, deployment_id, created_ms, doc) VALUES (?, ?, ?, ?, ?)",
                 (workspace, doc["id"], doc["deployment_id"], created_ms, json.dumps(doc)),
             )
+
+    def get_run(self, workspace: str, run_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT doc FROM runs WHERE workspace = ? AND id = ?", (workspace, run_id)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def list_runs(self, workspace: str, query: RunQuery) -> list[dict[str, Any]]:
+        sql = ["SELECT doc FROM runs WHERE workspace = ?"]
+        args: list[Any] = [workspace]
+        if query.deployment_id is not None:
+            sql.append("AND deployment_id = ?")
+            args.append(query.deployment_id)
+        if query.has_error is not None:
+            sql.append("AND json_extract(doc, '$.error') IS " + ("NOT NULL" if query.has_error else "NULL"))
+        if query.trigger_type is not None:
+            sql.append("AND json_extract(doc, '$.trigger_context.type') = ?")
+            args.append(query.trigger_type)
+        return [json.loads(row[0]) for row in self._page(sql, args, query.after, query.created, query.limit)]
+
+    def scheduled_deployments(self) -> list[tuple[str, StoredDeployment]]:
+        """Every active, unarchived deployment with a schedule, in every workspace."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT workspace, doc, created_ms, updated_ms FROM deployments"
+                " WHERE archived = 0 AND status = 'active' AND json_extract(doc, '$.schedule') IS NOT NULL"
+                " ORDER BY created_ms, id"
+            ).fetchall()
+        return [(row[0], StoredDeployment(json.loads(row[1]), row[2], row[3])) for row in rows]
+
+    def get_meta(self, key: str) -> int | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def set_meta(self, key: str, value: int) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def runs(self, workspace: str, deployment_id: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT doc FROM runs WHERE workspace = ?"
