@@ -24,7 +24,7 @@ def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic
     stack.write(
         manifest("held", schedule=PARIS, status="paused"),
         manifest("by-hand", schedule=PARIS),
-        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
         manifest("steady", schedule=PARIS),
         manifest("stray"),
     )
@@ -35,18 +35,19 @@ def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic
     stack.write(
         manifest("held", schedule=PARIS, status="paused"),
         manifest("by-hand", schedule=PARIS),
-        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
         manifest("steady", schedule=PARIS),
     )
     assert stack.apply().exit_code == 0
     live = live_by_name(stack.emulator)
     client.beta.deployments.pause(live["by-hand"]["id"])
-    stack.emulator.archive_agent("agent_011doomed")
-    assert stack.emulator.fire(live["doomed"]["id"])["error"]["type"] == "agent_archived_error"
+    stack.emulator.register_vault("vlt_011doomed")
+    stack.emulator.archive_vault("vlt_011doomed")
+    assert stack.emulator.fire(live["doomed"]["id"])["error"]["type"] == "vault_archived_error"
     stack.write(
         manifest("held", schedule=PARIS, status="paused"),
         manifest("by-hand", schedule=PARIS),
-        manifest("doomed", agent="agent_011doomed", schedule=PARIS),
+        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
         manifest("steady", schedule=PARIS),
         manifest("stray"),
     )
@@ -55,7 +56,7 @@ def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic
     cells = {name: re.split(r"\s{2,}", line) for name, line in rows.items()}
     assert cells["held"][1] == "paused (manifest)"
     assert cells["by-hand"][1] == "paused (by hand)"
-    assert cells["doomed"][1] == "auto-paused: agent_archived_error"
+    assert cells["doomed"][1] == "auto-paused: vault_archived_error"
     assert cells["steady"][1] == "active"
     # Paused deployments do not run: no next run. Times are human, in the schedule's timezone.
     for name in ("held", "by-hand", "doomed"):
