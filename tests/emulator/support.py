@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner, Result
 
-from agentops.cli.emulator import emulator
+from agentops.cli import main
 
 
 class ManualClock:
@@ -45,4 +45,4 @@ def cli_emulator(*args: str) -> Iterator[str]:
 
 def run_cli(*args: str) -> Result:
     """An `agentops emulator` run in-process that must end by itself (a startup error)."""
-    return CliRunner().invoke(emulator, ["--port", "0", *args])
+    return CliRunner().invoke(main, ["emulator", "--port", "0", *args])

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import anthropic
 import pytest
 
-from agentops.cli.emulator import is_loopback
+from agentops.commands.emulator import is_loopback
 from agentops.emulator import EmulatorServer
 from tests.emulator.support import run_cli
 from tests.helpers import api_error, get_json, make_deployment_body
@@ -162,7 +162,7 @@ def test_non_loopback_host_warns_before_binding() -> None:
     result = run_cli("--host", "192.0.2.1")
     warning, error = result.stderr.strip().splitlines()
     assert warning.startswith("warning: listening on 192.0.2.1, not loopback")
-    assert result.exit_code == 1 and error.startswith("Error: ")
+    assert result.exit_code == 1 and error.startswith("error: ")
 
 
 @pytest.mark.parametrize(("host", "loopback"), [

@@ -125,5 +125,6 @@ def test_cli_rate_limit_flag() -> None:
 
 
 def test_cli_rejects_a_bad_rate_limit() -> None:
+    """A usage error exits 1 like every error: 2 means only "changes present"."""
     result = run_cli("--rate-limit", "writes=fast")
-    assert result.exit_code == 2 and "--rate-limit" in result.stderr and "writes=N/min" in result.stderr
+    assert result.exit_code == 1 and "--rate-limit" in result.stderr and "writes=N/min" in result.stderr

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from agentops.cli.validate import manifest_schema
+from agentops.commands.validate import manifest_schema
 from agentops.manifest import load_project
 from agentops.manifest.descriptions import DESCRIPTIONS
 from tests.manifest.test_validate import REPO

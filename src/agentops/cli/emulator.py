@@ -1,29 +1,16 @@
-"""`agentops emulator`: serve the local Deployments API until interrupted."""
+"""Wiring of `agentops emulator`."""
 
 from __future__ import annotations
 
-import ipaddress
-import signal
-import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 
-from agentops.emulator import EmulatorServer, Faults, ratelimit
+from agentops.cli.app import GlobalOptions
+from agentops.emulator import Faults, ratelimit
 
 _probability = click.FloatRange(0.0, 1.0)
 _seconds = click.FloatRange(min=0.0)
-
-
-def is_loopback(host: str) -> bool:
-    """True only for names and addresses that cannot be reached from another machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name could resolve anywhere
 
 
 def _rate_limits(ctx: click.Context, param: click.Parameter, value: str | None) -> dict[str, float]:
@@ -48,7 +35,9 @@ def _rate_limits(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Probability that a committed write's response is dropped.")
 @click.option("--rate-limit", "rate_limit", callback=_rate_limits, metavar="writes=N/min,reads=M/min",
               help="Per-minute request limits, answered with 429 and retry-after like the API.")
+@click.pass_context
 def emulator(
+    ctx: click.Context,
     host: str,
     port: int,
     db: Path | None,
@@ -60,32 +49,12 @@ def emulator(
     rate_5xx: float,
     drop_rate: float,
     rate_limit: dict[str, float],
-) -> None:
+) -> int:
     """Serve the Deployments API locally; the first stdout line is `listening on URL`."""
+    from agentops.commands.emulator import serve
+
     faults = Faults(latency=latency, rate_429=rate_429, retry_after=retry_after,
                     rate_5xx=rate_5xx, drop_rate=drop_rate,
                     writes_per_minute=rate_limit.get("writes", 0.0), reads_per_minute=rate_limit.get("reads", 0.0))
-    if not is_loopback(host):
-        click.echo(
-            f"warning: listening on {host}, not loopback: anyone who can reach this machine can read and "
-            "change the emulator's state (it has no authentication); use 127.0.0.1 unless you mean it",
-            err=True,
-        )
-    try:
-        server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port)
-        server.start()
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    stopping = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    click.echo(f"listening on {server.url}")
-    try:
-        stopping.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    opts = ctx.find_object(GlobalOptions) or GlobalOptions()
+    return serve(opts.console(), host=host, port=port, db=db, strict=strict, seed=seed, faults=faults)

@@ -1,0 +1,51 @@
+"""`agentops comment`: post the markdown plan to a pull request as one sticky comment per stack."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
+from agentops.commands.failure import OK, Failure
+from agentops.commands.plan import PlanFlags
+from agentops.commands.reconcile import checked, plan_project, project_session, read_saved
+from agentops.commands.target import Target
+from agentops.engine.plan import Plan
+from agentops.engine.secrets import Redactor
+from agentops.manifest.loader import load_project
+from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
+from agentops.views.terminal import Console
+
+
+def comment(
+    path: Path,
+    target: Target,
+    console: Console,
+    flags: PlanFlags,
+    *,
+    plan_file: Path | None = None,
+    pr: int | None = None,
+    author: str | None = None,
+    base_ref: str | None = None,
+) -> int:
+    try:
+        pull = target_from_env(os.environ, pr)
+    except GitHubError as exc:
+        raise Failure(str(exc)) from None
+    if plan_file is not None:
+        result: Plan = read_saved(plan_file)
+        scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
+    else:
+        project = checked(load_project(path, target.stack))
+        scrub = Redactor.for_manifests(project.manifests, os.environ)
+        with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
+            result = plan_project(project, api, flags.options(project), base_ref=base_ref)
+    console.redact = Redactor((*scrub.values, pull.token))
+    body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
+    try:
+        with Comments(pull) as comments:
+            verb, url = comments.upsert(body, marker(result.stack), author)
+    except GitHubError as exc:
+        raise Failure(console.redact(str(exc))) from None
+    console.out(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")
+    return OK

@@ -1,0 +1,213 @@
+"""`agentops import`: bring live deployments under the stack, one manifest each, plus ownership tags.
+
+Everything is decided before anything is written; a refusal writes nothing. Each deployment
+gets its manifest file first and its tags second (one metadata patch), so an interrupted
+import never leaves a tagged deployment without a manifest (which the next apply would prune).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agentops.commands.failure import OK, Failure
+from agentops.commands.reconcile import session
+from agentops.commands.target import Target
+from agentops.engine.export import to_yaml
+from agentops.engine.identity import Live
+from agentops.engine.importing import Item, file_stem, plan_item, select
+from agentops.engine.secrets import Redactor
+from agentops.manifest.config import Config, load_config
+from agentops.manifest.loader import find_root, load_project
+from agentops.model import spec, tags
+from agentops.model.secretref import SECRET_REF
+from agentops.views.terminal import Console
+
+
+def _free_file(folder: Path, name: str, taken: set[str]) -> Path:
+    stem = file_stem(name)
+    candidate, number = f"{stem}.yaml", 1
+    while candidate in taken or (folder / candidate).exists():
+        number += 1
+        candidate = f"{stem}-{number}.yaml"
+    taken.add(candidate)
+    return folder / candidate
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _comments(item: Item, token_var: str) -> list[str]:
+    lines = [f"Imported from deployment {item.live.id} by `agentops import`."]
+    if any(r.get("type") == "github_repository" for r in item.manifest.get("resources", [])):
+        lines.append(
+            f"Tokens are write-only and cannot be read back: export {token_var} before plan or apply."
+        )
+    return lines
+
+
+def import_(
+    names: tuple[str, ...],
+    target: Target,
+    console: Console,
+    *,
+    import_all: bool = False,
+    out: Path | None = None,
+    dry_run: bool = False,
+    pin_versions: bool = False,
+    token_var: str,
+    fingerprint_secrets: bool = False,
+) -> int:
+    """Write manifests for live deployments and tag them as owned by this stack."""
+    if bool(names) == import_all:
+        raise Failure("name the deployments to import, or pass --all (not both)")
+    if not SECRET_REF.match(f"${{{token_var}}}"):
+        raise Failure(f"--token-var {token_var!r} is not a valid environment variable name")
+    root = find_root((out or Path.cwd()).resolve()) or find_root(Path.cwd())
+    if root is None:
+        raise Failure("no agentops.yaml here or in any parent folder; run `agentops init` first")
+    config = _config(root, target.stack)
+    folder = (out or root / config.manifests).resolve()
+    declared: dict[str, str] = {}
+    if (root / config.manifests).is_dir():
+        project = load_project(root, stack=target.stack)
+        if project.problems:
+            raise Failure(
+                "fix the manifests first (see `agentops validate`); nothing was imported",
+                tuple(str(problem) for problem in project.problems),
+            )
+        declared = {m.manifest.name: m.file for m in project.manifests}
+    if not folder.is_relative_to((root / config.manifests).resolve()):
+        console.error(
+            f"warning: {_rel(folder)} is outside the manifests folder {config.manifests!r}; "
+            "plan will not read these files"
+        )
+
+    environ = os.environ
+    console.redact = Redactor.for_variables([token_var], environ)
+    with session(root, target.workspace_id or config.workspace_id, target.local, console.redact) as api:
+        live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page]
+        chosen, refused, notes = select(live, names, config.stack)
+        items = []
+        taken: set[str] = set()
+        managed = [d for d in chosen if d.stack == config.stack and d.tag_name in declared]
+        if managed:
+            notes.append(f"{len(managed)} deployment(s) already managed by a manifest were skipped")
+        for deployment in (d for d in chosen if d not in managed):
+            try:
+                manifest, patch, unset, drift = plan_item(
+                    deployment, config.stack, config, environ, token_var=token_var, pin_versions=pin_versions,
+                    fingerprint=fingerprint_secrets,
+                )
+            except ValidationError as exc:
+                refused.append(
+                    f"{deployment.name}: its settings do not load as a manifest: "
+                    f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}"
+                )
+                continue
+            if len({**deployment.metadata, **patch}) > spec.MAX_METADATA_PAIRS:
+                refused.append(
+                    f"{deployment.name}: {len(deployment.metadata)} metadata keys leave no room "
+                    f"for the {len(patch)} ownership tag(s) (limit {spec.MAX_METADATA_PAIRS})"
+                )
+                continue
+            name = manifest["name"]
+            file = None if name in declared else _free_file(folder, name, taken)
+            items.append(Item(deployment, manifest, file, patch, unset, drift))
+        if refused:
+            raise Failure(
+                f"{len(refused)} deployment(s) refused; nothing was imported",
+                tuple(f"refused: {line}" for line in refused),
+            )
+        for item in items:
+            _import_one(item, declared, token_var, dry_run, api.update, console)
+    _report(items, notes, token_var, dry_run, config.stack, console)
+    return OK
+
+
+def _config(root: Path, stack: str | None) -> Config:
+    loaded = load_config(root, stack)
+    if loaded.problems:
+        raise Failure(
+            "agentops.yaml has problems; nothing was imported", tuple(str(p) for p in loaded.problems)
+        )
+    return loaded.config
+
+
+def _import_one(
+    item: Item,
+    declared: dict[str, str],
+    token_var: str,
+    dry_run: bool,
+    update: Callable[..., Any],
+    console: Console,
+) -> None:
+    would = "would " if dry_run else ""
+    steps = []
+    if item.file is None:
+        steps.append(f"manifest already in {declared[item.manifest['name']]}")
+    else:
+        if not dry_run:
+            item.file.parent.mkdir(parents=True, exist_ok=True)
+            item.file.write_text(to_yaml(item.manifest, _comments(item, token_var)), encoding="utf-8")
+        steps.append(f"{would}write {_rel(item.file)}")
+    if item.tags:
+        if not dry_run:
+            update(item.live.id, {"metadata": item.tags})
+        steps.append(f"{would}tag " + ", ".join(item.tags))
+    else:
+        steps.append("already tagged")
+    console.out(f"{item.manifest['name']} ({item.live.id}): " + "; ".join(steps))
+
+
+def _report(
+    items: list[Item], notes: list[str], token_var: str, dry_run: bool, stack: str, console: Console
+) -> None:
+    for note in notes:
+        console.out(f"note: {note}")
+    with_tokens = [
+        i.manifest["name"]
+        for i in items
+        if any(r.get("type") == "github_repository" for r in i.manifest.get("resources", []))
+    ]
+    if with_tokens:
+        console.out(
+            f"note: {len(with_tokens)} manifest(s) reference ${{{token_var}}} for write-only repository "
+            f"tokens; export {token_var} before plan or apply"
+        )
+    resend = sorted({i.manifest["name"] for i in items if i.unset})
+    if resend:
+        console.out(
+            f"note: {token_var} is not set, so no secrets fingerprint was recorded: the first apply "
+            f"will resend the token to {', '.join(resend)} (one update each)"
+        )
+    unrecorded = sorted({i.manifest["name"] for i in items if not i.unset and tags.SECRETS not in i.tags}
+                        & set(with_tokens))
+    if unrecorded:
+        console.out(
+            f"note: no secrets fingerprint was recorded (pass --fingerprint-secrets to record one): the first "
+            f"apply will resend the token to {', '.join(unrecorded)} (one update each)"
+        )
+    for item in items:
+        if item.drift:
+            console.error(
+                f"warning: {item.manifest['name']}: plan will still show changes in "
+                f"{', '.join(item.drift)} (agentops.yaml defaults the live deployment lacks)")
+    if dry_run:
+        console.out(
+            f"Dry run: {len(items)} deployment(s) would be imported into stack {stack!r}; "
+            "nothing was written and no deployment was changed."
+        )
+    else:
+        console.out(
+            f"Imported {len(items)} deployment(s) into stack {stack!r}. "
+            "Run `agentops plan` next: it should show no changes."
+        )

@@ -1,0 +1,122 @@
+"""`agentops import` as data: which live deployments to import, and each one's manifest and tags.
+
+Pure: the manifest comes from `export`, the tags from `desired`, and what would still drift
+afterwards is the planner's own verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from agentops.engine.desired import desired
+from agentops.engine.export import load_back, to_manifest
+from agentops.engine.identity import Live
+from agentops.engine.plan import Options, build_plan
+from agentops.engine.status import drift_fields
+from agentops.manifest.config import Config
+from agentops.model import tags
+
+MAX_FILE_STEM = 100
+
+
+@dataclass
+class Item:
+    """One deployment to import and what importing it means."""
+
+    live: Live
+    manifest: dict[str, Any]
+    file: Path | None  # None: a manifest already declares it, only the tags are missing
+    tags: dict[str, str]
+    unset: list[str] = field(default_factory=list)  # token variables not set: the first apply resends
+    drift: list[str] = field(default_factory=list)  # fields plan will still show after the import
+
+
+def file_stem(name: str) -> str:
+    """A portable file name for a deployment name; never hidden or skipped by manifest discovery."""
+    stem = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._")
+    return stem[:MAX_FILE_STEM].rstrip("-._") or "deployment"
+
+
+def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[Live], list[str], list[str]]:
+    """(deployments to import, refusals, notes): every named one, or (no names) all not owned elsewhere."""
+    chosen: list[Live] = []
+    refused: list[str] = []
+    notes: list[str] = []
+    for name in names:
+        found = sorted(
+            (d for d in live if d.name == name or (d.stack == stack and d.tag_name == name)),
+            key=lambda d: d.age_key,
+        )
+        mine = [d for d in found if d.stack in (None, stack)]
+        if not found:
+            refused.append(f"{name}: no live deployment has this name")
+        elif not mine:
+            owners = ", ".join(sorted({f"{d.id} (stack {d.stack!r})" for d in found}))
+            refused.append(f"{name}: owned by another stack: {owners}; agentops never takes it over")
+        else:
+            chosen.extend(mine)
+    if not names:
+        chosen = sorted((d for d in live if d.stack in (None, stack)), key=lambda d: d.age_key)
+        others = len(live) - len(chosen)
+        if others:
+            notes.append(f"{others} deployment(s) owned by other stacks were left alone")
+    seen: dict[str, list[Live]] = {}
+    for item in chosen:
+        seen.setdefault(item.tag_name if item.stack == stack and item.tag_name else item.name, []).append(
+            item
+        )
+    for name, group in sorted(seen.items()):
+        if len(group) > 1:
+            ids = ", ".join(d.id for d in group)
+            refused.append(
+                f"{name}: {len(group)} deployments share this name ({ids}); rename all but one first"
+            )
+    unique = [group[0] for group in seen.values() if len(group) == 1]
+    return sorted(unique, key=lambda d: d.age_key), refused, notes
+
+
+def plan_item(
+    live: Live,
+    stack: str,
+    config: Config,
+    environ: Mapping[str, str],
+    *,
+    token_var: str,
+    pin_versions: bool,
+    fingerprint: bool = False,
+) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
+    """(manifest, ownership tags to add, unset token variables, fields still drifting afterwards).
+
+    The tags are exactly those `plan` will expect (from `desired`), and what still drifts is
+    the planner's own verdict on the deployment as it will be after the import.
+    """
+    manifest = to_manifest(
+        live.body, token_var=token_var, pin_versions=pin_versions, defaults=config.defaults
+    )
+    if live.stack == stack and live.tag_name:
+        manifest["name"] = live.tag_name  # identity is the tag; a console rename shows as a change
+    loaded = load_back(manifest, config.defaults)
+    want = desired(loaded, "", 1, stack, environ)
+    unset = list(want.unset_secrets)
+    expected = {k: v for k, v in want.body["metadata"].items() if tags.is_reserved(k)}
+    if unset or not fingerprint:
+        # A fingerprint of unset variables would be a lie; of whatever token happens to be in the
+        # environment (in Actions GITHUB_TOKEN always is), a guess: record one only when asked.
+        expected.pop(tags.SECRETS, None)
+    # A secrets fingerprint already there is kept: replacing it would hide a token rotation.
+    patch = {
+        k: v
+        for k, v in expected.items()
+        if live.metadata.get(k) != v and not (k == tags.SECRETS and k in live.metadata)
+    }
+    after = Live.from_json({**live.body, "metadata": {**live.metadata, **patch}})
+    if tags.SECRETS not in expected:
+        # Compared as it will be live: without a fingerprint (the first apply records one).
+        metadata = {k: v for k, v in want.body["metadata"].items() if k != tags.SECRETS}
+        want = replace(want, body={**want.body, "metadata": metadata}, unset_secrets=())
+    plan = build_plan([want], [after], Options(stack=stack, allow_empty=True))
+    return manifest, patch, unset, drift_fields(plan, want.name)
