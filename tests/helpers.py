@@ -56,7 +56,7 @@ def api_error(exc: anthropic.APIStatusError) -> dict[str, Any]:
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A throwaway HTTP server on 127.0.0.1 (a free port) for fake APIs; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

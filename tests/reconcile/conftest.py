@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.reliability import Repo
 
 from agentops.emulator import EmulatorServer
+from tests.harness import Repo
 
 STACK = "team-a"
 TOKEN = "ghp_e2e_SECRET_value_4242"

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from benchmarks.reliability import API_KEY, Repo, census, manifest
 
 from agentops.emulator import EmulatorServer
 from agentops.manifest.documents import MAX_BYTES
+from tests.harness import API_KEY, Repo, census, manifest
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "invalid"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks import reliability
-from benchmarks.reliability import Repo, Scenario, census, manifest
 
 from agentops.emulator import EmulatorServer, Faults
+from tests import harness as reliability
+from tests.harness import Repo, Scenario, census, manifest
 
 SCENARIOS = {s.name: s for s in reliability.scenarios(seed=11)}
 # Timeouts make every request slow: a smaller workspace keeps the suite fast.

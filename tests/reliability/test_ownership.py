@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmarks.reliability import STACK, Repo, manifest
-
 from agentops.emulator import EmulatorServer
 from agentops.model import tags
+from tests.harness import STACK, Repo, manifest
 from tests.helpers import make_client, make_deployment_body
 
 

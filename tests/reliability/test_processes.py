@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import reliability
-from benchmarks.reliability import STACK, Repo, census, kill_after, manifest
 
 from agentops.emulator import EmulatorServer, Faults
 from agentops.model import tags
+from tests import harness as reliability
+from tests.harness import STACK, Repo, census, kill_after, manifest
 from tests.helpers import make_client, make_deployment_body
 
 COUNT = 40

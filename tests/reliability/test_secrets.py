@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
-from benchmarks.reliability import Repo, manifest
 from click.testing import Result
 
 from agentops.emulator import EmulatorServer
 from tests.github.conftest import FakeGitHub, github_env
 from tests.github.conftest import github as github  # a fixture, used by name
+from tests.harness import Repo, manifest
 from tests.helpers import make_client, make_deployment_body, serve
 from tests.reconcile.conftest import TOKEN  # the token the fake GitHub accepts
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -31,10 +32,11 @@ class GlobalOptions:
     color: str = "auto"
     quiet: bool = False
     verbose: bool = False
+    sleep: Callable[[float], None] = time.sleep  # tests pass GlobalOptions(sleep=...) as `obj`
 
     @property
     def target(self) -> Target:
-        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id)
+        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id, sleep=self.sleep)
 
     def console(self) -> Any:
         from agentops.views.terminal import Console, color_wanted

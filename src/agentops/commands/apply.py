@@ -58,7 +58,7 @@ def _apply_saved(path: Path, target: Target, console: Console, auto_approve: boo
     workspace = target.workspace_id or (config.workspace_id if config is not None else None)
     reconcile.check_saved(saved, stack, workspace)
     console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
-    with reconcile.session(root, workspace, target.local, console.redact) as api:
+    with reconcile.session(root, target, workspace, console.redact) as api:
         reconcile.verify_live(saved, api.list_deployments(), path)
         reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
         if not saved.has_changes:

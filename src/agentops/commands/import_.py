@@ -93,7 +93,7 @@ def import_(
 
     environ = os.environ
     console.redact = Redactor.for_variables([token_var], environ)
-    with session(root, target.workspace_id or config.workspace_id, target.local, console.redact) as api:
+    with session(root, target, target.workspace_id or config.workspace_id, console.redact) as api:
         live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page]
         chosen, refused, notes = select(live, names, config.stack)
         items = []

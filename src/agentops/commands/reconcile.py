@@ -52,10 +52,10 @@ def checked(project: Project) -> Project:
 
 
 @contextmanager
-def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
+def connect(target: Target, root: Path, workspace_id: str | None) -> Iterator[Api]:
     """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
-    if not local:
-        yield Api(make_client(), workspace_id)
+    if not target.local:
+        yield Api(make_client(), workspace_id, sleep=target.sleep)
         return
     from agentops.emulator import EmulatorServer  # only --local needs the server code
 
@@ -63,14 +63,14 @@ def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
     with EmulatorServer(db_path=state / LOCAL_DB) as server:
-        yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id)
+        yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id, sleep=target.sleep)
 
 
 @contextmanager
-def session(root: Path, workspace: str | None, local: bool, redact: Redactor) -> Iterator[Api]:
+def session(root: Path, target: Target, workspace: str | None, redact: Redactor) -> Iterator[Api]:
     """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request)."""
     try:
-        with connect(local, root, workspace) as api:
+        with connect(target, root, workspace) as api:
             yield api
     except ClientSetupError as exc:
         raise Failure(str(exc)) from None
@@ -85,7 +85,7 @@ def session(root: Path, workspace: str | None, local: bool, redact: Redactor) ->
 
 
 def project_session(project: Project, target: Target, redact: Redactor) -> AbstractContextManager[Api]:
-    return session(project.root, target.workspace_id or project.config.workspace_id, target.local, redact)
+    return session(project.root, target, target.workspace_id or project.config.workspace_id, redact)
 
 
 def plan_project(
@@ -177,7 +177,7 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
                 console.info(_line(done[0], total, result))
             advance()
 
-        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report)
+        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report, sleep=api.sleep)
         with _stop_on_signal(executor) as caught:
             results = executor.run(plan)
     step_summary(render_apply_markdown(plan, results), console.redact)

@@ -57,7 +57,7 @@ def run(name: str, path: Path, target: Target, console: Console, fmt: str = "tex
             raise Failure("agentops.yaml has problems; nothing was run", tuple(str(p) for p in loaded.problems))
         config = loaded.config
         console.redact = Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v))
-        with session(root, target.workspace_id or config.workspace_id, target.local, console.redact) as api:
+        with session(root, target, target.workspace_id or config.workspace_id, console.redact) as api:
             deployment = find_deployment(api, config.stack, name)
             result = api.run(deployment.id)
     error = result.get("error")

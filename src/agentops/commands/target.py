@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,8 @@ class Target:
     local: bool = False
     stack: str | None = None
     workspace_id: str | None = None
+    # How retries wait: tests inject one through the CLI entry (`obj=`) so fault runs need no real waits.
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
     def flags(self) -> str:
         parts = ["--local"] if self.local else []
