@@ -1,14 +1,17 @@
-"""Fixtures shared by every test suite: a fresh emulator and a real SDK client for it."""
+"""Fixtures shared by every test suite: a fresh emulator, a real SDK client, a stack repository, a fake GitHub."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer
+from tests.fake_github import FakeGitHub, serve_github
 from tests.helpers import make_client
+from tests.stack import STACK, TOKEN, Stack
 
 
 @pytest.fixture
@@ -23,3 +26,29 @@ def client(emulator: EmulatorServer) -> Iterator[anthropic.Anthropic]:
     """The real SDK pointed at `emulator`, without retries so every response is observable."""
     with make_client(emulator.url) as sdk:
         yield sdk
+
+
+@pytest.fixture
+def stack(tmp_path: Path, emulator: EmulatorServer) -> Stack:
+    """A stack repository whose CLI runs in-process against `emulator`."""
+    return Stack.create(tmp_path, emulator, stack=STACK, GITHUB_TOKEN=TOKEN)
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    """The loopback fake GitHub of `agentops comment` and the drift report."""
+    with serve_github() as gh:
+        yield gh
+
+
+@pytest.fixture(autouse=True)
+def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests may themselves run in GitHub Actions: its variables must not leak in."""
+    for name in (
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_SERVER_URL",
+        "GITHUB_RUN_ID",
+        "GITHUB_API_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)

@@ -9,7 +9,7 @@ import pytest
 from click.shell_completion import ShellComplete
 
 from agentops.cli.app import COMMANDS, main
-from tests.day2.conftest import Stack, manifest
+from tests.stack import Stack, manifest
 
 
 def _commands() -> dict[str, click.Command]:

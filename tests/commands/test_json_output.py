@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.day2.conftest import Stack, manifest
+from tests.stack import Stack, manifest
 
 
 def _problems(stack: Stack, *args: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 
 from agentops.emulator import Faults
 from agentops.model import tags
-from tests.reconcile.conftest import STACK, Stack, manifest
+from tests.stack import STACK, Stack, manifest
 
 SCHEDULE = {"expression": "* * * * *", "timezone": "UTC"}
 

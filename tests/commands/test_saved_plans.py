@@ -11,7 +11,7 @@ import anthropic
 import pytest
 
 from agentops.model import tags
-from tests.reconcile.conftest import STACK, Stack, manifest
+from tests.stack import STACK, Stack, manifest
 
 
 def _saved(stack: Stack, tmp_path: Path, name: str = "reviewed.plan", *args: str) -> Path:

@@ -7,7 +7,7 @@ import re
 
 import anthropic
 
-from tests.day2.conftest import Stack, create, live_by_name, manifest
+from tests.stack import Stack, create, live_by_name, manifest
 
 PARIS = {"expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
 HUMAN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]{3,4}"

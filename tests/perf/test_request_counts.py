@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from typing import Any
 
-from tests.reconcile.conftest import Stack, manifest
+from tests.stack import Stack, manifest
 
 N = 250
 AGENTS = ("agent_011perfA", "agent_011perfB", "agent_011perfC")

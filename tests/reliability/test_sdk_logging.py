@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from agentops.emulator import EmulatorServer
-from tests.reconcile.conftest import STACK
+from tests.stack import STACK
 
 TOKEN = "ghp_debuglog_SECRET_7731"
 

@@ -13,11 +13,10 @@ import yaml
 from click.testing import Result
 
 from agentops.emulator import EmulatorServer
-from tests.github.conftest import FakeGitHub, github_env
-from tests.github.conftest import github as github  # a fixture, used by name
+from tests.fake_github import FakeGitHub, github_env
 from tests.harness import Repo, manifest
 from tests.helpers import make_client, make_deployment_body, serve
-from tests.reconcile.conftest import TOKEN  # the token the fake GitHub accepts
+from tests.stack import TOKEN  # the token the fake GitHub accepts
 
 API_KEY = "sk-ant-hygiene-KEY-51b2e8"
 SECRETS = (TOKEN, API_KEY)

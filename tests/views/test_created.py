@@ -12,9 +12,9 @@ import yaml
 from agentops.engine.plan import ActionKind, Options, Plan, build_plan
 from agentops.views.markdown import render_markdown
 from agentops.views.text import render_text
-from tests.core.test_plan import ENV, STACK, manifest, want
-from tests.reconcile.conftest import TOKEN, Stack
-from tests.reconcile.conftest import manifest as stack_manifest
+from tests.engine.test_plan import ENV, STACK, manifest, want
+from tests.stack import TOKEN, Stack
+from tests.stack import manifest as stack_manifest
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # a Saturday
 PROMPT = "\n".join(f"Step {i}: do the thing." for i in range(1, 9))

@@ -1,12 +1,11 @@
-"""A throwaway stack repository and a CLI runner wired to the test emulator through the real SDK."""
+"""A throwaway stack repository (manifests by name) and SDK helpers for end-to-end command tests."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
+import anthropic
 
 from agentops.emulator import EmulatorServer
 from tests.harness import Repo
@@ -39,6 +38,12 @@ class Stack(Repo):
         return data
 
 
-@pytest.fixture
-def stack(tmp_path: Path, emulator: EmulatorServer) -> Stack:
-    return Stack.create(tmp_path, emulator, stack=STACK, GITHUB_TOKEN=TOKEN)
+def create(client: anthropic.Anthropic, body: dict[str, Any]) -> str:
+    """Create a deployment straight through the SDK (as the console would); returns its id."""
+    deployment_id: str = client.beta.deployments.create(**body).id
+    return deployment_id
+
+
+def live_by_name(emulator: EmulatorServer) -> dict[str, dict[str, Any]]:
+    """Stored deployments that are not archived, by name."""
+    return {d["name"]: d for d in emulator.raw_deployments() if not d.get("archived_at")}

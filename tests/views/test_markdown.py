@@ -13,7 +13,7 @@ import pytest
 from agentops.engine.drift import label
 from agentops.engine.plan import Action, Blocker, Options, Plan, build_plan
 from agentops.views.markdown import COMMENT_LIMIT, render_apply_markdown, render_markdown
-from tests.core.test_plan import STACK, live_from, manifest, want
+from tests.engine.test_plan import STACK, live_from, manifest, want
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 HOSTILE_NAME = "a `name` with </summary><script>x</script> | @team"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from agentops.views.markdown import marker
-from tests.github.conftest import ACTIONS_BOT, SOMEONE_ELSE, FakeGitHub, github_env
-from tests.reconcile.conftest import STACK, TOKEN, Stack, manifest
+from tests.fake_github import ACTIONS_BOT, SOMEONE_ELSE, FakeGitHub, github_env
+from tests.stack import STACK, TOKEN, Stack, manifest
 
 PR = 7
 SUMMARY_LINE = "Plan: 2 to create, 0 to update, 0 to pause, 0 to unpause, 0 to archive."

@@ -10,8 +10,8 @@ import anthropic
 
 from agentops.engine.drift import CHANGE, DRIFT, label
 from agentops.model import tags
-from tests.github.test_markdown import representative
-from tests.reconcile.conftest import Stack, manifest
+from tests.stack import Stack, manifest
+from tests.views.test_markdown import representative
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t",

@@ -11,7 +11,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer, Faults
 from agentops.model import tags
-from tests.reconcile.conftest import STACK, TOKEN, Stack, manifest
+from tests.stack import STACK, TOKEN, Stack, manifest
 
 
 def owned(emulator: EmulatorServer) -> list[dict[str, Any]]:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tests.reconcile.conftest import TOKEN
-from tests.reconcile.conftest import stack as stack
+from tests.helpers import serve
+from tests.stack import TOKEN
 
 REPO = "octo/infra"
 LIST = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)/comments$")
@@ -130,32 +128,14 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    gh = FakeGitHub()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gh))
-    gh.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield gh
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def github_env(gh: FakeGitHub, **extra: str) -> dict[str, str]:
     return {"GITHUB_API_URL": gh.url, "GITHUB_REPOSITORY": REPO, **extra}
 
 
-@pytest.fixture(autouse=True)
-def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests may themselves run in GitHub Actions: its variables must not leak in."""
-    for name in (
-        "GITHUB_STEP_SUMMARY",
-        "GITHUB_EVENT_PATH",
-        "GITHUB_SERVER_URL",
-        "GITHUB_RUN_ID",
-        "GITHUB_API_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+@contextmanager
+def serve_github() -> Iterator[FakeGitHub]:
+    """The fake on a free loopback port, stopped afterwards."""
+    gh = FakeGitHub()
+    with serve(_handler(gh)) as url:
+        gh.url = url
+        yield gh

@@ -11,7 +11,7 @@ import yaml
 
 from agentops.emulator import EmulatorServer
 from agentops.model import tags
-from tests.day2.conftest import STACK, TOKEN, Stack, create, live_by_name
+from tests.stack import STACK, TOKEN, Stack, create, live_by_name
 
 AGENT = "agent_011pinned"
 SHA = "0123456789abcdef0123456789abcdef01234567"

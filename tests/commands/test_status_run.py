@@ -6,7 +6,7 @@ import json
 
 import anthropic
 
-from tests.day2.conftest import Stack, live_by_name, manifest
+from tests.stack import Stack, live_by_name, manifest
 
 SCHEDULE = {"expression": "0 6 * * 1-5", "timezone": "Europe/Berlin"}
 
