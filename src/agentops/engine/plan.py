@@ -253,7 +253,12 @@ def _deployment_actions(item: Match) -> list[Action]:
 
     before = normalize(live.body, ctx)
     found = changes(before, after)
-    common: dict[str, Any] = {"deployment_id": live.id, "updated_at": live.updated_at, "file": want.file}
+    common: dict[str, Any] = {
+        "deployment_id": live.id,
+        "updated_at": live.updated_at,
+        "file": want.file,
+        "previous_name": item.renamed_from,  # every step of a renamed deployment: its tag still says so
+    }
     update: list[Action] = []
     if item.adopt or found:
         if item.adopt:
@@ -271,7 +276,6 @@ def _deployment_actions(item: Match) -> list[Action]:
                 patch=patch(before, after, want.body),
                 before=before,
                 after=after,
-                previous_name=item.renamed_from,
                 **common,
             )
         )
