@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from agentops.engine.identity import Live
@@ -39,9 +39,8 @@ _HORIZON_DAYS = 366 * 8  # how far next runs look (a Feb 29 schedule can wait 8 
 Schedule = tuple[str, str]  # (expression, timezone)
 
 
-@dataclass(frozen=True)
-class Deployment:
-    """One non-archived deployment, as far as the fleet is concerned."""
+class Deployment(NamedTuple):
+    """One non-archived deployment, as far as the fleet is concerned (a tuple: thousands are made per plan)."""
 
     name: str
     stack: str | None
@@ -94,7 +93,7 @@ def after_state(before: Mapping[str, Deployment], plan: Plan) -> dict[str, Deplo
         elif action.kind is ActionKind.ARCHIVE:
             del state[key]
         elif action.kind in (ActionKind.PAUSE, ActionKind.UNPAUSE):
-            state[key] = _with(current, active=action.kind is ActionKind.UNPAUSE)
+            state[key] = current._replace(active=action.kind is ActionKind.UNPAUSE)
         elif action.kind in (ActionKind.UPDATE, ActionKind.ADOPT) and action.patch is not None:
             patch = action.patch
             changes: dict[str, Any] = {"name": action.name}
@@ -105,12 +104,8 @@ def after_state(before: Mapping[str, Deployment], plan: Plan) -> dict[str, Deplo
             stack = (patch.get("metadata") or {}).get(tags.STACK)
             if stack is not None:
                 changes["stack"] = stack
-            state[key] = _with(current, **changes)
+            state[key] = current._replace(**changes)
     return state
-
-
-def _with(item: Deployment, **changes: Any) -> Deployment:
-    return Deployment(**{**item.__dict__, **changes})
 
 
 # --- fire times ------------------------------------------------------------------------------
@@ -124,7 +119,7 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # above the cap, so a whole workspace's distinct expressions stay cached
 def _parsed(expression: str) -> cron.CronSpec | None:
     try:
         return cron.parse(expression)
@@ -155,14 +150,30 @@ def _instants(day: date, slot: int, zone: ZoneInfo) -> list[int]:
     return [_minute(first), _minute(second)]
 
 
+@lru_cache(maxsize=65536)
 def _slots(spec: cron.CronSpec) -> tuple[int, ...]:
     return tuple(sorted(hour * 60 + minute for hour in spec.hours for minute in spec.minutes))
 
 
-def day_fires(spec: cron.CronSpec, zone: ZoneInfo, day: date, slots: tuple[int, ...]) -> list[int]:
-    """UTC minutes (since the epoch) at which a schedule fires on local `day`, in order."""
-    if not spec.matches_day(day):
-        return []
+@lru_cache(maxsize=4096)
+def _matching_days(spec: cron.CronSpec, first: date, last: date) -> tuple[date, ...]:
+    """The days first..last a schedule's day fields match (the cache key ignores its hours and minutes)."""
+    days = []
+    day = first
+    while day <= last:
+        if spec.matches_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+def _day_part(spec: cron.CronSpec) -> cron.CronSpec:
+    """The spec with fixed hours and minutes, so schedules that differ only there share matched days."""
+    return cron.CronSpec(frozenset({0}), frozenset({0}), spec.days, spec.months, spec.weekdays,
+                         spec.days_restricted, spec.weekdays_restricted)
+
+
+def _fires_on(zone: ZoneInfo, day: date, slots: tuple[int, ...]) -> list[int]:
     start, end = _offset(zone, day), _offset(zone, day + timedelta(days=1))
     if start == end:  # no change of offset that day: plain arithmetic
         base = (day - _EPOCH).days * 1440 - start
@@ -170,16 +181,20 @@ def day_fires(spec: cron.CronSpec, zone: ZoneInfo, day: date, slots: tuple[int, 
     return sorted(minute for slot in slots for minute in _instants(day, slot, zone))
 
 
+def day_fires(spec: cron.CronSpec, zone: ZoneInfo, day: date, slots: tuple[int, ...]) -> list[int]:
+    """UTC minutes (since the epoch) at which a schedule fires on local `day`, in order."""
+    return _fires_on(zone, day, slots) if spec.matches_day(day) else []
+
+
 def fires_between(spec: cron.CronSpec, zone: ZoneInfo, first: int, last: int) -> list[int]:
-    """Every fire in UTC minutes first..last (inclusive)."""
+    """Every fire in UTC minutes first..last (inclusive), in order."""
     slots = _slots(spec)
-    day = datetime.fromtimestamp(first * 60, UTC).astimezone(zone).date()
+    start = datetime.fromtimestamp(first * 60, UTC).astimezone(zone).date()
     end = datetime.fromtimestamp(last * 60, UTC).astimezone(zone).date()
     out: list[int] = []
-    while day <= end:
-        out.extend(m for m in day_fires(spec, zone, day, slots) if first <= m <= last)
-        day += timedelta(days=1)
-    return out
+    for day in _matching_days(_day_part(spec), start, end):
+        out.extend(_fires_on(zone, day, slots))
+    return out[bisect.bisect_left(out, first) : bisect.bisect_right(out, last)]
 
 
 def next_fires(schedule: Schedule, after: datetime, count: int = NEXT_RUNS) -> list[datetime]:
@@ -211,6 +226,7 @@ class Fires:
         self.window_end = self.first + days * 1440 - 1
         self.spend_end = self.first + SPEND_DAYS * 1440 - 1
         self._cache: dict[Schedule, tuple[int, ...]] = {}
+        self._monthly: dict[Schedule, int] = {}
 
     def of(self, schedule: Schedule) -> tuple[int, ...]:
         found = self._cache.get(schedule)
@@ -225,7 +241,10 @@ class Fires:
         return fires[: bisect.bisect_right(fires, self.window_end)]
 
     def per_month(self, schedule: Schedule) -> int:
-        return bisect.bisect_right(self.of(schedule), self.spend_end)
+        found = self._monthly.get(schedule)
+        if found is None:
+            found = self._monthly[schedule] = bisect.bisect_right(self.of(schedule), self.spend_end)
+        return found
 
 
 # --- DST ---------------------------------------------------------------------------------------
@@ -279,10 +298,11 @@ class DstEffect:
                 "date": self.date, "kind": self.kind, "times": list(self.times)}
 
 
+@lru_cache(maxsize=65536)
 def dst_effects(schedule: Schedule, changes: tuple[Transition, ...]) -> list[tuple[str, str, tuple[str, ...]]]:
     """(local date, "skipped" | "doubled", local times) for each change that touches a fire of `schedule`."""
     spec = _parsed(schedule[0])
-    if spec is None:
+    if spec is None or not changes:
         return []
     slots = _slots(spec)
     out = []
@@ -347,8 +367,7 @@ class Reschedule:
                 "next_runs_before": list(self.runs_before), "next_runs_after": list(self.runs_after)}
 
 
-@dataclass(frozen=True)
-class Spend:
+class Spend(NamedTuple):
     """Worst-case spend of one scheduled deployment per 30 days: runs x max_list_cost (None: unbounded)."""
 
     name: str
