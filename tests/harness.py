@@ -139,12 +139,14 @@ class Repo:
     def subprocess_env(self) -> dict[str, str]:
         return {**os.environ, **self.env}
 
-    def spawn_apply(self, *args: str) -> subprocess.Popen[bytes]:
+    def spawn_apply(self, *args: str, read: bool = True) -> subprocess.Popen[bytes]:
+        """`read=False` discards the output: an unread pipe fills up (64 KiB) and stalls the child."""
+        output = subprocess.PIPE if read else subprocess.DEVNULL
         return subprocess.Popen(
             [AGENTOPS, "apply", str(self.root), "--auto-approve", *args],
             env=self.subprocess_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=output,
+            stderr=output,
         )
 
 
@@ -259,7 +261,7 @@ def in_flight_writes(emulator: EmulatorServer) -> int:
 
 def kill_after(repo: Repo, writes: int, *args: str) -> int:
     """Start `agentops apply`, SIGKILL it once the emulator has seen `writes` writes; returns writes seen."""
-    proc = repo.spawn_apply(*args)
+    proc = repo.spawn_apply(*args, read=False)  # nobody reads it until the kill
     try:
         wait_until(lambda: repo.emulator.write_count() >= writes or proc.poll() is not None, "the kill point")
     finally:

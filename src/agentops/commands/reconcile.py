@@ -27,9 +27,12 @@ from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine import drift, planfile, secrets
 from agentops.engine.desired import Desired, desired_state
+from agentops.engine.fleet import build_fleet
 from agentops.engine.identity import Live
-from agentops.engine.plan import Options, Plan, build_plan, stale_targets
+from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets
+from agentops.engine.policy import judge
 from agentops.engine.secrets import Redactor
+from agentops.manifest import policy_checks
 from agentops.manifest.loader import Project, load_project
 from agentops.model import tags
 from agentops.views.json import render_json, render_results
@@ -94,8 +97,12 @@ def plan_project(
     options: Options,
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
+    fleet_days: int = 7,
 ) -> Plan:
-    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift."""
+    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift.
+
+    The plan carries its fleet section; error-level fleet rules become blockers.
+    """
     env = os.environ if environ is None else environ
     wants = desired_state(project.manifests, options.stack, env)
     options = replace(options, partial=options.partial or project.partial)
@@ -107,9 +114,20 @@ def plan_project(
     plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
-    if base_ref is None:
-        return plan
-    return drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+    if base_ref is not None:
+        plan = drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+    return _with_fleet(plan, project, live, fleet_days)
+
+
+def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
+    """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
+    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy, plan.stack)
+    files = {action.name: action.file for action in plan.actions}
+    errors = [Blocker(v.sentence(), v.name, files.get(v.name or "")) for v in fleet.violations if v.level == "error"]
+    warned = [str(v) for v in fleet.violations if v.level != "error"]
+    offline = [str(w) for w in project.warnings if w.message.startswith(policy_checks.PREFIX)]
+    return replace(plan, fleet=fleet, blockers=(*plan.blockers, *errors),
+                   warnings=(*plan.warnings, *offline, *warned))
 
 
 def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> list[Desired] | None:

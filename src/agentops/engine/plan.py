@@ -6,13 +6,16 @@ import difflib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.diff import SECRET_PATH, Change, changes, patch
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, unknown_kinds
 from agentops.model import tags
+
+if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
+    from agentops.engine.fleet import Fleet
 
 FORMAT_VERSION = 2
 
@@ -137,6 +140,7 @@ class Plan:
     targets: tuple[str, ...] = ()
     workspace_id: str | None = None
     base_ref: str | None = None  # the git ref changes were labelled against (`plan --base-ref`)
+    fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet.py)
 
     @property
     def applyable(self) -> bool:
@@ -185,6 +189,7 @@ class Plan:
             "warnings": list(self.warnings),
             "problems": [b.to_dict() for b in self.blockers],
             "actions": [a.to_dict() for a in self.actions],
+            **({"fleet": self.fleet.to_dict()} if self.fleet is not None else {}),
         }
 
 

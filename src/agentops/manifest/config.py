@@ -1,4 +1,4 @@
-"""The repository config `agentops.yaml`: stack, manifests folder, workspace and manifest defaults."""
+"""The repository config `agentops.yaml`: stack, manifests folder, workspace, manifest defaults, policy."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationError, field_validator
 
 from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import did_you_mean, validation_problems
@@ -41,6 +42,148 @@ class SecretsConfig(spec.Strict):
     allow: list[VariableName] = Field(default_factory=list)
 
 
+# --- policy ---------------------------------------------------------------------------------
+
+# `off` lets a narrower scope (an environment, later) switch off a rule the repository sets.
+Level = Literal["error", "warn", "off"]
+LEVELS = ("error", "warn", "off")
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_AMOUNT = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$")
+
+
+def _clock(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError('expected a local time "HH:MM" between "00:00" and "23:59"')
+    return value
+
+
+def _amount(value: str) -> str:
+    if not _AMOUNT.match(value):
+        raise ValueError('expected an amount in the currency\'s major unit as a string, e.g. "500" or "499.99"')
+    return value
+
+
+Clock = Annotated[str, AfterValidator(_clock)]
+# Policy amounts are written in the currency's major unit ("500" USD is $500), unlike a
+# budget's `amount`, which the API takes in minor units (cents).
+MajorAmount = Annotated[str, AfterValidator(_amount)]
+MINOR_DIGITS = {"USD": 2}
+
+
+class Rule(spec.Strict):
+    """A rule without parameters: its level only (`require_budget: error`)."""
+
+    level: Level
+
+
+class MetadataRule(Rule):
+    keys: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_METADATA_KEY)]],
+                    Field(min_length=1)]
+
+
+class HoursRule(Rule):
+    """A local-time window every cron fire must fall in; `to` before `from` wraps past midnight."""
+
+    start: Clock = Field(alias="from")
+    to: Clock
+
+
+class IntervalRule(Rule):
+    minutes: Annotated[int, Field(ge=1, le=1440)]
+
+
+class CountRule(Rule):
+    count: Annotated[int, Field(ge=0)]
+
+
+class ExposureRule(Rule):
+    amount: MajorAmount
+    currency: Literal["USD"]
+
+    def minor(self) -> int:
+        """The amount in minor units, the unit budgets are written in."""
+        return int(Decimal(self.amount) * 10 ** MINOR_DIGITS[self.currency])
+
+
+class Policy(spec.Strict):
+    """The policy pack; every rule is optional and each is `error` (blocks), `warn` or `off`."""
+
+    require_budget: Rule | None = None
+    require_pinned_agent_version: Rule | None = None
+    forbid_branch_checkout: Rule | None = None
+    require_metadata: MetadataRule | None = None
+    allowed_hours: HoursRule | None = None
+    min_interval_minutes: IntervalRule | None = None
+    max_scheduled: CountRule | None = None
+    max_monthly_exposure: ExposureRule | None = None
+
+    def over(self, base: Policy) -> Policy:
+        """This policy laid over `base` rule by rule (how an environment's policy will override the repository's)."""
+        return base.model_copy(update={name: rule for name, rule in self if rule is not None})
+
+    def active(self, name: str) -> Rule | None:
+        """The rule called `name` when it is switched on."""
+        rule: Rule | None = getattr(self, name)
+        return rule if rule is not None and rule.level != "off" else None
+
+
+# Rules whose value is only a level, and what the parameters of the others look like.
+_BARE = frozenset(name for name, info in Policy.model_fields.items() if info.annotation == Rule | None)
+_EXAMPLES = {
+    "require_metadata": "{level: error, keys: [owner]}",
+    "allowed_hours": '{level: error, from: "06:00", to: "22:00"}',
+    "min_interval_minutes": "{level: warn, minutes: 15}",
+    "max_scheduled": "{level: error, count: 100}",
+    "max_monthly_exposure": '{level: error, amount: "500", currency: USD}',
+}
+
+
+class _PolicyDocument(BaseModel):
+    """Only so that policy errors are located under `policy.` in agentops.yaml."""
+
+    policy: Policy
+
+
+def check_policy(raw: Any, locator: Locator) -> tuple[Policy, list[Problem]]:
+    """The `policy:` mapping as a Policy, and a problem (with a did-you-mean) for each bad rule."""
+    if raw is None:
+        return Policy(), []
+    if not isinstance(raw, dict):
+        return Policy(), [locator.problem(("policy",), "expected a mapping of rule names to levels",
+                                          "e.g. policy: {require_budget: error}")]
+    problems: list[Problem] = []
+    usable: dict[str, Any] = {}
+    for name, value in raw.items():
+        where = ("policy", name)
+        if name not in Policy.model_fields:
+            problems.append(locator.problem(where, "unknown policy rule",
+                                            did_you_mean(str(name), Policy.model_fields)
+                                            or "rules: " + ", ".join(Policy.model_fields), key=True))
+            continue
+        if isinstance(value, str):
+            if name not in _BARE:
+                problems.append(locator.problem(where, "this rule takes parameters",
+                                                f"write {name}: {_EXAMPLES[name]}"))
+                continue
+            value = {"level": value}
+        level = value.get("level") if isinstance(value, dict) else None
+        if isinstance(level, str) and level not in LEVELS:
+            hint = did_you_mean(level, LEVELS) or "levels: error (blocks), warn (shown), off"
+            at = where if isinstance(raw[name], str) else (*where, "level")
+            problems.append(locator.problem(at, f"unknown level {level!r}", hint))
+            continue
+        usable[name] = value
+    try:
+        policy = _PolicyDocument.model_validate({"policy": usable}).policy
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, locator, _PolicyDocument))
+        return Policy(), problems
+    return policy, problems
+
+
+# --- the config ------------------------------------------------------------------------------
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
@@ -49,6 +192,7 @@ class Config(spec.Strict):
     max_archive: Annotated[int, Field(ge=0)] | None = None
     defaults: dict[str, Any] = Field(default_factory=dict)
     secrets: SecretsConfig = SecretsConfig()
+    policy: Policy = Policy()  # checked by check_policy, for its own hints
 
     @field_validator("stack")
     @classmethod
@@ -85,6 +229,7 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         workspace_id=workspace if isinstance(workspace, str) else None,
         defaults={},
         secrets=SecretsConfig(),
+        policy=Policy(),
     )
 
 
@@ -110,14 +255,16 @@ def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
             data = {**data, "stack": check_stack(stack)}
         except ValueError as exc:
             problems.append(Problem("--stack", 1, 1, "stack", str(exc)))
+    policy, more = check_policy(data.get("policy"), locator)
+    problems.extend(more)
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate({key: value for key, value in data.items() if key != "policy"})
     except ValidationError as exc:
         problems.extend(validation_problems(exc, locator, Config))
         config = _fallback(data, stack)
     defaults_tree, defaults, more = _check_defaults(data.get("defaults"), locator)
     problems.extend(more)
-    return LoadedConfig(config.model_copy(update={"defaults": defaults}), defaults_tree, problems)
+    return LoadedConfig(config.model_copy(update={"defaults": defaults, "policy": policy}), defaults_tree, problems)
 
 
 def _check_defaults(raw: Any, locator: Locator) -> tuple[Tree | None, dict[str, Any], list[Problem]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agentops.manifest import checks
+from agentops.manifest import checks, policy_checks
 from agentops.manifest.config import (
     CONFIG_FILE,
     Config,
@@ -250,7 +250,7 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
                 chunk = _load_chunk(targets, root, loaded)
         every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
         files = [CONFIG_FILE, *chunk.files]
-        warnings = sorted(set(checks.name_warnings(chunk.entries)))
+        warnings = sorted({*checks.name_warnings(chunk.entries), *chunk.warnings})
         prompts = _prompt_files(chunk.manifests, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings, skipped)
@@ -296,6 +296,7 @@ class _Chunk:
     entries: list[checks.Entry] = field(default_factory=list)
     manifests: list[LoadedManifest] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # from `warn` policy rules
 
 
 def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
@@ -314,6 +315,9 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
             out.problems.extend(more)
             if manifest is not None:
                 out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator)))
+                blocking, warned = policy_checks.check(manifest, locator, loaded.config.policy)
+                out.problems.extend(blocking)
+                out.warnings.extend(warned)
             entry = checks.Entry.of(data, file, item.line, locator)
             if entry is not None:
                 out.entries.append(entry)
@@ -376,6 +380,7 @@ def _start_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> Ca
             out.entries.extend(part.entries)
             out.manifests.extend(part.manifests)
             out.files.extend(part.files)
+            out.warnings.extend(part.warnings)
         return out
 
     return collect

@@ -19,6 +19,7 @@ from agentops.engine.drift import DRIFT
 from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
 from agentops.views import safe
 from agentops.views.created import create_lines
+from agentops.views.fleet import markdown_lines
 from agentops.views.text import headline, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
@@ -226,6 +227,9 @@ def _plan_markdown(
                 out.extend(_block(group, diffs=level == FULL, now=now))
     if not plan.writes:
         out.extend(["", headline(plan)])
+    if plan.fleet is not None:
+        # Its details go with the per-deployment blocks; its summary lines always stay.
+        out.extend(markdown_lines(plan.fleet, level < NAMES, escape, fenced))
     if plan.warnings:
         out.extend(["", "**Warnings**", ""])
         out.extend(f"- {escape(w)}" for w in plan.warnings)

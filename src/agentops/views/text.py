@@ -14,6 +14,7 @@ from agentops.engine.drift import DRIFT
 from agentops.engine.plan import ActionKind, Plan
 from agentops.views import safe
 from agentops.views.created import create_lines
+from agentops.views.fleet import text_lines
 
 LONG_TEXT = 60
 
@@ -74,6 +75,8 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.extend(f"      {line}" for line in detail)
     if not plan.writes:
         out.append(f"  {headline(plan)}")
+    if plan.fleet is not None:
+        out.extend(["", *text_lines(plan.fleet)])
     if plan.warnings:
         out.append("")
         out.extend(style(f"Warning: {safe.value(w)}", fg="yellow") for w in plan.warnings)

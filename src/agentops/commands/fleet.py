@@ -1,0 +1,35 @@
+"""`agentops fleet`: the fleet section on its own. It lists the workspace and never writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from agentops.commands.failure import ERROR, OK
+from agentops.commands.plan import PlanFlags
+from agentops.commands.target import Target
+from agentops.manifest.loader import start_load
+from agentops.views.terminal import Console
+
+
+def fleet(path: Path, target: Target, console: Console, *, fmt: str = "text", days: int = 7) -> int:
+    """Exit 1 when an error-level fleet rule (the cap, a policy rule) is broken, else 0."""
+    pending = start_load(path, target.stack)
+    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.engine.secrets import Redactor
+    from agentops.views.fleet import render_fleet_text
+
+    project = machine.checked(pending(), fmt, console)
+    console.redact = Redactor.for_manifests(project.manifests, os.environ)
+    with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
+        plan = reconcile.plan_project(project, api, PlanFlags().options(project), fleet_days=days)
+    section = plan.fleet
+    assert section is not None  # plan_project always attaches it
+    if fmt == "json":
+        console.out(json.dumps(section.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", nl=False)
+    else:
+        console.out(render_fleet_text(section), nl=False)
+        for violation in section.violations:
+            console.error(str(violation))
+    return ERROR if any(v.level == "error" for v in section.violations) else OK

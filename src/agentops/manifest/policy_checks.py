@@ -1,0 +1,144 @@
+"""The policy rules that need only a manifest, checked where it is loaded (so `validate` runs them).
+
+Each violation is a located Problem whose message names the rule, its level and the deployment,
+and whose hint says what would satisfy it. `error` rules become problems (nothing is planned),
+`warn` rules warnings. Fleet rules (schedule counts, spend totals) need the live workspace and
+are checked by the planner (engine/policy.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from agentops.manifest.config import HoursRule, Policy, Rule
+from agentops.manifest.positions import Locator
+from agentops.manifest.schema import Manifest
+from agentops.model import cron, spec
+from agentops.model.problems import Problem
+
+PREFIX = "policy "  # every policy message starts so: plan shows the warn-level ones
+_DAY = 24 * 60
+# A stretch of days long enough to contain every weekday/day-of-month/leap-day combination.
+_CYCLE_START = date(2028, 1, 1)
+_CYCLE_DAYS = 4 * 366
+
+
+def _says(rule: str, level: str, name: str, what: str) -> str:
+    return f"{PREFIX}{rule} ({level}): {name!r} {what}"
+
+
+def _minutes_text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _slots(spec_: cron.CronSpec) -> list[int]:
+    return sorted(hour * 60 + minute for hour in spec_.hours for minute in spec_.minutes)
+
+
+def _inside(minute: int, rule: HoursRule) -> bool:
+    start, end = (int(part[:2]) * 60 + int(part[3:]) for part in (rule.start, rule.to))
+    return start <= minute <= end if start <= end else minute >= start or minute <= end
+
+
+@functools.lru_cache(maxsize=4096)
+def _fires_on_consecutive_days(expression: str) -> bool:
+    parsed = cron.parse(expression)
+    day = _CYCLE_START
+    previous = parsed.matches_day(day)
+    for _ in range(_CYCLE_DAYS):
+        day += timedelta(days=1)
+        current = parsed.matches_day(day)
+        if previous and current:
+            return True
+        previous = current
+    return False
+
+
+def shortest_interval(expression: str) -> int | None:
+    """The fewest minutes between two fires in local wall-clock time (None: a day or more)."""
+    slots = _slots(cron.parse(expression))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
+    wrap = _DAY - slots[-1] + slots[0]
+    if wrap < min(gaps, default=_DAY) and _fires_on_consecutive_days(expression):
+        gaps.append(wrap)
+    return min(gaps, default=None)
+
+
+def _schedule(manifest: Manifest, locator: Locator, policy: Policy) -> Iterator[tuple[Rule, Problem]]:
+    schedule = manifest.schedule
+    if schedule is None:
+        return
+    where = ("schedule", "expression")
+    parsed = cron.parse(schedule.expression)
+    hours = policy.active("allowed_hours")
+    if isinstance(hours, HoursRule):
+        outside = [slot for slot in _slots(parsed) if not _inside(slot, hours)]
+        if outside:
+            times = ", ".join(_minutes_text(slot) for slot in outside[:3]) + (" …" if len(outside) > 3 else "")
+            yield hours, locator.problem(
+                where,
+                _says("allowed_hours", hours.level, manifest.name,
+                      f"fires at {times} {schedule.timezone} time, outside {hours.start}-{hours.to}"),
+                f"move every fire of the schedule between {hours.start} and {hours.to} local time",
+            )
+    interval = policy.min_interval_minutes
+    if interval is not None and interval.level != "off":
+        shortest = shortest_interval(schedule.expression)
+        if shortest is not None and shortest < interval.minutes:
+            yield interval, locator.problem(
+                where,
+                _says("min_interval_minutes", interval.level, manifest.name,
+                      f"can fire {shortest} minute(s) apart, less than {interval.minutes}"),
+                f"space the fires at least {interval.minutes} minutes apart",
+            )
+
+
+def _violations(manifest: Manifest, locator: Locator, policy: Policy) -> Iterator[tuple[Rule, Problem]]:
+    name = manifest.name
+    rule = policy.active("require_budget")
+    if rule is not None and manifest.budget is None:
+        yield rule, locator.problem(
+            ("budget",), _says("require_budget", rule.level, name, "has no budget"),
+            'add budget: {type: limit, max_list_cost: {amount: "2500", currency: USD}}: the amount is in cents and caps each run',
+        )
+    rule = policy.active("require_pinned_agent_version")
+    agent = manifest.agent
+    if rule is not None and (isinstance(agent, str) or agent.version is None):
+        agent_id = agent if isinstance(agent, str) else agent.id
+        yield rule, locator.problem(
+            ("agent",), _says("require_pinned_agent_version", rule.level, name, "uses the latest agent version"),
+            f"pin it: agent: {{id: {agent_id}, version: N}}",
+        )
+    rule = policy.active("forbid_branch_checkout")
+    for index, resource in enumerate(manifest.resources or []):
+        if rule is None or not isinstance(resource, spec.GitHubRepositoryResource):
+            continue
+        if not isinstance(resource.checkout, spec.CommitCheckout):
+            what = "the default branch" if resource.checkout is None else f"branch {resource.checkout.name!r}"
+            yield rule, locator.problem(
+                ("resources", index, "checkout") if resource.checkout else ("resources", index),
+                _says("forbid_branch_checkout", rule.level, name, f"checks out {what} of {resource.url}"),
+                "check out a fixed commit: checkout: {type: commit, sha: <40 hex digits>}",
+            )
+    wanted = policy.require_metadata
+    if wanted is not None and wanted.level != "off":
+        missing = [key for key in wanted.keys if key not in (manifest.metadata or {})]
+        if missing:
+            yield wanted, locator.problem(
+                ("metadata",),
+                _says("require_metadata", wanted.level, name, "lacks metadata " + ", ".join(map(repr, missing))),
+                "add them: metadata: {" + ", ".join(f"{key}: ..." for key in missing) + "}",
+            )
+    yield from _schedule(manifest, locator, policy)
+
+
+def check(manifest: Manifest, locator: Locator, policy: Policy) -> tuple[list[Problem], list[Problem]]:
+    """(problems from `error` rules, warnings from `warn` rules) for one loaded manifest."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for rule, problem in _violations(manifest, locator, policy):
+        (errors if rule.level == "error" else warnings).append(problem)
+    return errors, warnings
