@@ -202,18 +202,7 @@ def next_fires(schedule: Schedule, after: datetime, count: int = NEXT_RUNS) -> l
     spec, zone = _parsed(schedule[0]), _zone(schedule[1])
     if spec is None or zone is None:
         return []
-    slots = _slots(spec)
-    start = _minute(after) + 1
-    day = after.astimezone(zone).date()
-    out: list[datetime] = []
-    for _ in range(_HORIZON_DAYS):
-        for minute in day_fires(spec, zone, day, slots):
-            if minute >= start:
-                out.append(datetime.fromtimestamp(minute * 60, UTC).astimezone(zone))
-                if len(out) == count:
-                    return out
-        day += timedelta(days=1)
-    return out
+    return [fire.astimezone(zone) for fire in cron.next_runs(spec, zone, after, count)]
 
 
 class Fires:

@@ -148,25 +148,26 @@ def _exists(local: datetime, zone: tzinfo) -> bool:
 
 
 def next_runs(spec: CronSpec, zone: tzinfo, after: datetime, count: int = 5) -> list[datetime]:
-    """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`."""
+    """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`.
+
+    As the API documents: a local time skipped by a DST change does not fire, and one that
+    occurs twice (a fold) fires twice.
+    """
     start_local = after.astimezone(zone)
     runs: list[datetime] = []
-    seen: set[datetime] = set()
     slots = sorted((h, m) for h in spec.hours for m in spec.minutes)
     day = start_local.date()
     for _ in range(_HORIZON_DAYS):
         if spec.matches_day(day):
+            fires: set[datetime] = set()
             for hour, minute in slots:
                 local = datetime.combine(day, time(hour, minute), tzinfo=zone)
-                if not _exists(local, zone):
-                    continue
-                # A wall time repeated by a DST fold fires once, at its first occurrence (fold=0).
-                fire = local.astimezone(UTC)
-                if fire <= after or fire in seen:
-                    continue
-                seen.add(fire)
-                runs.append(fire)
-                if len(runs) == count:
-                    return runs
+                if _exists(local, zone):
+                    fires.update(moment.astimezone(UTC) for moment in (local, local.replace(fold=1)))
+            for fire in sorted(fires):
+                if fire > after:
+                    runs.append(fire)
+                    if len(runs) == count:
+                        return runs
         day += timedelta(days=1)
     return runs
