@@ -58,7 +58,7 @@ metadata: {{team: team-{team}, tier: gold}}
 RESOURCES = """resources:
   - type: github_repository
     url: https://github.com/example-org/repo-{i}
-    authorization_token: ${{GITHUB_TOKEN}}
+    authorization_token: ${{REPO_TOKEN}}
 """
 
 
@@ -184,7 +184,7 @@ def child_env(url: str) -> dict[str, str]:
         **os.environ,
         "ANTHROPIC_BASE_URL": url,
         "ANTHROPIC_API_KEY": "sk-bench-0000",
-        "GITHUB_TOKEN": TOKEN,
+        "REPO_TOKEN": TOKEN,
         "PYTHONUNBUFFERED": "1",
     }
 

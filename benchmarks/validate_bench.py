@@ -28,7 +28,7 @@ schedule:
 resources:
   - type: github_repository
     url: https://github.com/example-org/repo-{i}
-    authorization_token: ${{GITHUB_TOKEN}}
+    authorization_token: ${{REPO_TOKEN}}
     checkout: {{type: branch, name: main}}
   - type: memory_store
     memory_store_id: memstore_01J8kQ2vN5xRwT9pLm3sYd6F

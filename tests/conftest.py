@@ -31,7 +31,8 @@ def client(emulator: EmulatorServer) -> Iterator[anthropic.Anthropic]:
 @pytest.fixture
 def stack(tmp_path: Path, emulator: EmulatorServer) -> Stack:
     """A stack repository whose CLI runs in-process against `emulator`."""
-    return Stack.create(tmp_path, emulator, stack=STACK, GITHUB_TOKEN=TOKEN)
+    # REPO_TOKEN is what manifests reference; GITHUB_TOKEN is what `comment` and `report` post with.
+    return Stack.create(tmp_path, emulator, stack=STACK, REPO_TOKEN=TOKEN, GITHUB_TOKEN=TOKEN)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def _budget(cents: int) -> dict[str, Any]:
 
 def _repo(checkout: dict[str, str] | None) -> list[dict[str, Any]]:
     item: dict[str, Any] = {"type": "github_repository", "url": "https://github.com/o/r",
-                            "authorization_token": "${GITHUB_TOKEN}"}
+                            "authorization_token": "${REPO_TOKEN}"}
     if checkout is not None:
         item["checkout"] = checkout
     return [item]

@@ -177,7 +177,7 @@ def test_import_all_round_trip_plans_nothing_and_applies_nothing(
     assert repos[0] == {
         "type": "github_repository",
         "url": "https://github.com/acme/repo9",
-        "authorization_token": "${GITHUB_TOKEN}",
+        "authorization_token": "${REPO_TOKEN}",
         "checkout": {"type": "branch", "name": "main"},
     }
     assert repos[1]["mount_path"] == "/workspace/custom"
@@ -196,7 +196,7 @@ def test_import_all_round_trip_plans_nothing_and_applies_nothing(
     assert "initial_events" in yaml.safe_load(files["job-08.yaml"])
     assert "initial_events" in yaml.safe_load(files["console-job-10.yaml"])
     assert "prompt: |" in files["job-14.yaml"]
-    assert "${GITHUB_TOKEN}" in result.output and "export GITHUB_TOKEN" in result.output
+    assert "${REPO_TOKEN}" in result.output and "export REPO_TOKEN" in result.output
 
 
 def test_dry_run_writes_nothing_and_calls_no_write(stack: Stack, client: anthropic.Anthropic) -> None:
@@ -239,7 +239,7 @@ def test_unset_token_variable_means_the_first_apply_resends_it(
     stack: Stack, client: anthropic.Anthropic
 ) -> None:
     create(client, _variant(2))
-    result = stack.run("import", "--all", "--out", str(stack.root / "deployments"), env={"GITHUB_TOKEN": ""})
+    result = stack.run("import", "--all", "--out", str(stack.root / "deployments"), env={"REPO_TOKEN": ""})
     assert result.exit_code == 0, result.output
     assert "the first apply will resend the token to job-02" in result.stdout
     metadata = live_by_name(stack.emulator)["job-02"]["metadata"]

@@ -62,13 +62,13 @@ def test_apply_sends_exactly_the_reviewed_patch(
 ) -> None:
     first, second = tokens
     with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator, make_client(emulator.url) as sdk:
-        stack = Stack.create(Path(tmp), emulator, stack=STACK, GH_TOKEN=first)
+        stack = Stack.create(Path(tmp), emulator, stack=STACK, REPO_TOKEN=first)
         stack.write({**old, "name": "job", "previous_names": []})
         assert stack.apply().exit_code == 0
         _console(sdk, emulator, console)
 
         stack.write(want)
-        stack.env["GH_TOKEN"] = second
+        stack.env["REPO_TOKEN"] = second
         saved = Path(tmp) / "reviewed.plan"
         planned = stack.run("plan", str(stack.root), "--out", str(saved))
         assert planned.exit_code == 0, planned.output

@@ -183,7 +183,7 @@ def test_duplicates_keep_the_oldest(stack: Stack) -> None:
 
 
 def test_token_rotation_is_an_update_and_never_printed(stack: Stack, tmp_path: Path) -> None:
-    repo = {"type": "github_repository", "url": "https://github.com/acme/app", "authorization_token": "${GITHUB_TOKEN}"}
+    repo = {"type": "github_repository", "url": "https://github.com/acme/app", "authorization_token": "${REPO_TOKEN}"}
     stack.write(manifest("job", resources=[repo]))
     first = stack.apply()
     assert first.exit_code == 0
@@ -192,12 +192,12 @@ def test_token_rotation_is_an_update_and_never_printed(stack: Stack, tmp_path: P
 
     rotated = "ghp_ROTATED_value_9999"
     saved = tmp_path / "plan.json"
-    plan = stack.run("plan", str(stack.root), "--out", str(saved), env={"GITHUB_TOKEN": rotated})
+    plan = stack.run("plan", str(stack.root), "--out", str(saved), env={"REPO_TOKEN": rotated})
     assert "resources[*].authorization_token" in plan.stdout
-    json_plan = stack.run("plan", str(stack.root), "--format", "json", env={"GITHUB_TOKEN": rotated})
+    json_plan = stack.run("plan", str(stack.root), "--format", "json", env={"REPO_TOKEN": rotated})
     (action,) = [a for a in json.loads(json_plan.stdout)["actions"] if a["action"] == "update"]
     assert set(action["patch"]) == {"metadata", "resources"}
-    applied = stack.run("apply", str(saved), "--auto-approve", env={"GITHUB_TOKEN": rotated})
+    applied = stack.run("apply", str(saved), "--auto-approve", env={"REPO_TOKEN": rotated})
     assert applied.exit_code == 0, applied.output
     assert stack.emulator.raw_deployments()[0]["resources"][0]["authorization_token"] == rotated
     for text in (first.output, plan.output, json_plan.output, applied.output, saved.read_text()):

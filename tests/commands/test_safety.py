@@ -105,7 +105,7 @@ def test_a_stack_typo_warns_and_strict_names_blocks(stack: Stack) -> None:
 
 
 def test_the_fingerprint_is_keyed_when_a_key_is_given(stack: Stack) -> None:
-    repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${GITHUB_TOKEN}"}
+    repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}
     stack.write(manifest("job", resources=[repo]))
     unkeyed = stack.run("plan", str(stack.root))
     assert "fingerprint is unkeyed" in unkeyed.output

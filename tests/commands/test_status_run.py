@@ -67,16 +67,16 @@ def test_status_ignores_the_fingerprint_when_the_token_is_unset(stack: Stack) ->
     repo = {
         "type": "github_repository",
         "url": "https://github.com/a/b",
-        "authorization_token": "${GITHUB_TOKEN}",
+        "authorization_token": "${REPO_TOKEN}",
     }
     stack.write(manifest("with-repo", resources=[repo]))
     assert stack.apply().exit_code == 0
     data = json.loads(
-        stack.run("status", str(stack.root), "--format", "json", env={"GITHUB_TOKEN": ""}).stdout
+        stack.run("status", str(stack.root), "--format", "json", env={"REPO_TOKEN": ""}).stdout
     )
     assert data["deployments"][0]["drifted"] is False
     rotated = json.loads(
-        stack.run("status", str(stack.root), "--format", "json", env={"GITHUB_TOKEN": "rotated-token"}).stdout
+        stack.run("status", str(stack.root), "--format", "json", env={"REPO_TOKEN": "rotated-token"}).stdout
     )
     assert rotated["deployments"][0]["drift"] == ["resources"]
 

@@ -100,7 +100,7 @@ SAMPLES = {
 def test_export_loads_back_to_the_live_shape(name: str) -> None:
     item = SAMPLES[name]
     data = yaml.safe_load(to_yaml(to_manifest(item), ["a comment"]))
-    want = desired(load_back(data), "x.yaml", 1, STACK, {"GITHUB_TOKEN": "t"})
+    want = desired(load_back(data), "x.yaml", 1, STACK, {"REPO_TOKEN": "t"})
     ours = {tags.STACK, tags.NAME, tags.SECRETS, tags.PREVENT_ARCHIVE}
     after = normalize(want.body, Context())
     before = normalize(item, Context())

@@ -27,7 +27,7 @@ SCHEDULES = (None, {"expression": "0 9 * * 1", "timezone": "UTC"},
              {"expression": "*/15 * * * *", "timezone": "Europe/Berlin"})
 RESOURCES = (
     [],
-    [{"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${GH_TOKEN}"}],
+    [{"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}],
     [{"type": "memory_store", "memory_store_id": "mem_1"}],
 )
 VAULTS = ([], ["vlt_1"], ["vlt_1", "vlt_2"])
@@ -80,7 +80,7 @@ def drift(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _desired(data: dict[str, Any], token: str) -> Any:
-    return desired(Manifest.model_validate(data), "deployments/job.yaml", 1, STACK, {"GH_TOKEN": token})
+    return desired(Manifest.model_validate(data), "deployments/job.yaml", 1, STACK, {"REPO_TOKEN": token})
 
 
 def _read(stored: dict[str, Any]) -> Live:

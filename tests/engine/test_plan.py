@@ -17,7 +17,7 @@ from agentops.views.json import render_json, render_saved
 from agentops.views.text import render_text
 
 STACK = "core"
-ENV = {"GH_TOKEN": "ghp_secret_value_123456"}
+ENV = {"REPO_TOKEN": "ghp_secret_value_123456"}
 
 
 def manifest(name: str = "alpha", **fields: Any) -> Manifest:
@@ -167,7 +167,7 @@ def test_server_defaults_are_not_drift() -> None:
             {
                 "type": "github_repository",
                 "url": "https://github.com/o/repo.git",
-                "authorization_token": "${GH_TOKEN}",
+                "authorization_token": "${REPO_TOKEN}",
             },
         ],
     )
@@ -192,17 +192,17 @@ def test_rotated_token_updates_resources_without_leaking() -> None:
             {
                 "type": "github_repository",
                 "url": "https://github.com/o/r",
-                "authorization_token": "${GH_TOKEN}",
+                "authorization_token": "${REPO_TOKEN}",
             }
         ]
     )
-    live = live_from(m, environ={"GH_TOKEN": "old-token-value"})
+    live = live_from(m, environ={"REPO_TOKEN": "old-token-value"})
     plan = plan_for([m], [live])
     (action,) = plan.writes
     assert set(action.patch or {}) == {"metadata", "resources"}
-    assert (action.patch or {})["resources"][0]["authorization_token"] == "${GH_TOKEN}"
+    assert (action.patch or {})["resources"][0]["authorization_token"] == "${REPO_TOKEN}"
     for text in (render_json(plan), render_text(plan)):
-        assert ENV["GH_TOKEN"] not in text and "old-token-value" not in text
+        assert ENV["REPO_TOKEN"] not in text and "old-token-value" not in text
 
 
 def test_untagged_same_name_blocks_until_adopt() -> None:

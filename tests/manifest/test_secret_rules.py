@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -76,3 +77,17 @@ def test_credential_patterns(name: str, pattern: str | None) -> None:
 ])
 def test_url_credentials(url: str, flagged: bool) -> None:
     assert (url_credentials(url) is not None) == flagged
+
+
+def test_the_ci_jobs_github_token_is_refused_unless_allowed(tmp_path: Path) -> None:
+    """GITHUB_TOKEN is always set in Actions: a manifest must not send it anywhere by default."""
+    (tmp_path / "deployments").mkdir()
+    (tmp_path / "deployments" / "a.yaml").write_text(
+        "name: a\nagent: agent_1\nenvironment_id: env_1\nprompt: hi\nresources:\n"
+        "  - type: github_repository\n    url: https://github.com/o/r\n    authorization_token: ${GITHUB_TOKEN}\n"
+    )
+    (tmp_path / "agentops.yaml").write_text("stack: s\n")
+    (problem,) = load_project(tmp_path).problems
+    assert (problem.line, problem.path) == (8, "resources[0].authorization_token") and "GITHUB_TOKEN" in problem.message
+    (tmp_path / "agentops.yaml").write_text("stack: s\nsecrets: {allow: [GITHUB_TOKEN]}\n")
+    assert load_project(tmp_path).problems == []

@@ -31,14 +31,14 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("REPO_TOKEN", TOKEN)
     code, out, err = run("validate", str(REPO))
     assert (code, err) == (0, ""), err
     assert out.strip() == "5 manifests valid"
 
 
 def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("REPO_TOKEN", raising=False)
     code, out, err = run("validate", str(REPO))
     assert code == 0
     assert out.strip() == "5 manifests valid, 1 warning"
@@ -46,8 +46,8 @@ def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: 
         (REPO / "deployments" / "nightly-triage.yaml").read_text().splitlines(), 1) if "authorization_token" in text)
     assert err.strip() == (
         f"warning: deployments/nightly-triage.yaml:{line}:26: resources[0].authorization_token: environment variable "
-        "GITHUB_TOKEN is not set (export GITHUB_TOKEN before plan or apply)")
-    monkeypatch.setenv("GITHUB_TOKEN", "")  # empty counts as unset
+        "REPO_TOKEN is not set (export REPO_TOKEN before plan or apply)")
+    monkeypatch.setenv("REPO_TOKEN", "")  # empty counts as unset
     report = json.loads(run("validate", str(REPO), "--format", "json")[1])
     assert report["valid"] is True
     assert [(w["file"], w["line"], w["path"]) for w in report["warnings"]] == [
@@ -78,7 +78,7 @@ def test_examples_cover_every_feature() -> None:
     dumped = json.dumps([m.model_dump(mode="json") for m in manifests])
     assert any(m.status == "paused" for m in manifests)
     assert any(m.schedule and m.schedule.expression.endswith("1-5") for m in manifests)
-    assert "${GITHUB_TOKEN}" in dumped and '"memory_store"' in dumped and '"instructions"' in dumped
+    assert "${REPO_TOKEN}" in dumped and '"memory_store"' in dumped and '"instructions"' in dumped
     assert '"user.define_outcome"' in dumped and '"rubric"' in dumped
     assert all(key in dumped for key in ('"vault_ids": ["vlt_', '"budget": {', '"metadata": {'))
     assert any(m.lifecycle.prevent_archive or m.lifecycle.ignore_changes for m in manifests)
@@ -117,7 +117,7 @@ def test_prompt_shorthands_expand(project: Writer) -> None:
 
 
 def test_no_secret_value_in_any_output(project: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("REPO_TOKEN", TOKEN)
     resource = (
         "resources:\n  - type: github_repository\n    url: https://github.com/o/r\n"
         f"    authorization_token: {TOKEN}\n"
@@ -143,16 +143,16 @@ def test_no_secret_value_in_any_output(project: Writer, monkeypatch: pytest.Monk
 def test_missing_secrets_names_variable_only(project: Writer) -> None:
     resource = (
         "resources:\n  - type: github_repository\n    url: https://github.com/o/r\n"
-        "    authorization_token: ${GITHUB_TOKEN}\n"
+        "    authorization_token: ${REPO_TOKEN}\n"
         "  - type: github_repository\n    url: https://github.com/o/s\n"
-        "    authorization_token: ${GITHUB_TOKEN}\n"
+        "    authorization_token: ${REPO_TOKEN}\n"
     )
     root = project({"deployments/a.yaml": MANIFEST.format(name="a") + "prompt: hi\n" + resource})
     loaded = load_project(root)
     assert loaded.problems == []
     (item,) = loaded.manifests
-    assert desired(item.manifest, item.file, item.line, "s", {}).unset_secrets == ("GITHUB_TOKEN",)
-    assert desired(item.manifest, item.file, item.line, "s", {"GITHUB_TOKEN": TOKEN}).unset_secrets == ()
+    assert desired(item.manifest, item.file, item.line, "s", {}).unset_secrets == ("REPO_TOKEN",)
+    assert desired(item.manifest, item.file, item.line, "s", {"REPO_TOKEN": TOKEN}).unset_secrets == ()
 
 
 def test_json_output_shape(project: Writer) -> None:

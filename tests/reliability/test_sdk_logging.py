@@ -24,7 +24,7 @@ def test_anthropic_log_debug_does_not_print_tokens(tmp_path: Path, emulator: Emu
         "environment_id": "env_1",
         "prompt": "go",
         "resources": [
-            {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${GH_TOKEN}"}
+            {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}
         ],
     }
     (tmp_path / "deployments" / "job.yaml").write_text(yaml.safe_dump(manifest))
@@ -33,7 +33,7 @@ def test_anthropic_log_debug_does_not_print_tokens(tmp_path: Path, emulator: Emu
         "ANTHROPIC_LOG": "debug",
         "ANTHROPIC_BASE_URL": emulator.url,
         "ANTHROPIC_API_KEY": "sk-debuglog-key-0042",
-        "GH_TOKEN": TOKEN,
+        "REPO_TOKEN": TOKEN,
     }
     agentops = Path(sys.executable).parent / "agentops"
     result = subprocess.run(

@@ -54,7 +54,7 @@ def echo_url() -> Iterator[str]:
         yield url
 
 
-def _with_token(name: str, variable: str = "GITHUB_TOKEN") -> dict[str, Any]:
+def _with_token(name: str, variable: str = "REPO_TOKEN") -> dict[str, Any]:
     resource = {
         "type": "github_repository",
         "url": f"https://github.com/o/{name}",
@@ -83,6 +83,7 @@ def test_no_command_prints_or_writes_a_secret(
         emulator,
         ANTHROPIC_API_KEY=API_KEY,
         GITHUB_TOKEN=TOKEN,
+        REPO_TOKEN=TOKEN,
         GITHUB_STEP_SUMMARY=str(summary),
         **github_env(github),
     )
@@ -102,7 +103,7 @@ def test_no_command_prints_or_writes_a_secret(
     assert run("plan --out", "plan", str(root), "--out", str(saved)).exit_code == 0
     assert run("apply saved", "apply", str(saved), "--auto-approve").exit_code == 0
     # A rotated token: an update that sends the new value.
-    rotated = {"GITHUB_TOKEN": TOKEN + "-rotated"}
+    rotated = {"REPO_TOKEN": TOKEN + "-rotated"}
     assert run("apply rotated", "apply", str(root), "--auto-approve", env=rotated).exit_code == 0
     assert run("apply", "apply", str(root), "--auto-approve").exit_code == 0
     assert run("status", "status", str(root)).exit_code == 0
@@ -117,7 +118,7 @@ def test_no_command_prints_or_writes_a_secret(
         sdk.beta.deployments.create(**make_deployment_body(name="console-made", resources=[resource]))
     assert run("import", "import", "console-made").exit_code == 0
     imported = (root / "deployments" / "console-made.yaml").read_text()
-    assert "${GITHUB_TOKEN}" in imported and not _leaks(imported)
+    assert "${REPO_TOKEN}" in imported and not _leaks(imported)
     repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3, revision=4)])
     assert run("comment", "comment", str(root), "--pr", "7").exit_code == 0
     assert run("comment saved", "comment", "--plan", str(saved), "--pr", "7").exit_code == 0

@@ -26,7 +26,7 @@ def full_manifest(name: str = "weekly-report", prompt: str = PROMPT, **fields: A
         "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": prompt}]}],
         "metadata": {"owner": "data-team"},
         "resources": [{"type": "github_repository", "url": "https://github.com/acme/reports",
-                       "authorization_token": "${GH_TOKEN}"}],
+                       "authorization_token": "${REPO_TOKEN}"}],
         "vault_ids": ["vlt_011abc"],
         "schedule": {"expression": "0 9 * * 1", "timezone": "Europe/Paris"},
     }
@@ -56,8 +56,8 @@ def test_text_create_shows_every_field_and_next_runs() -> None:
     assert '"Weekly report for the team"' in shown
     assert 'owner: "data-team"' in shown and "agentops.stack" not in shown
     assert 'url: "https://github.com/acme/reports"' in shown
-    assert 'authorization_token_variable: "GH_TOKEN"' in shown
-    assert ENV["GH_TOKEN"] not in text
+    assert 'authorization_token_variable: "REPO_TOKEN"' in shown
+    assert ENV["REPO_TOKEN"] not in text
     assert '"vlt_011abc"' in shown
     # Mondays at 09:00 in Paris (CET in winter), three of them, counted from NOW.
     assert "# next runs: Mon 2026-11-30 09:00 CET; Mon 2026-12-07 09:00 CET; Mon 2026-12-14 09:00 CET" in shown
@@ -70,7 +70,7 @@ def test_text_create_shows_every_field_and_next_runs() -> None:
     parsed = yaml.safe_load(whole)
     assert parsed["prompt"] == PROMPT
     assert parsed["schedule"] == {"type": "cron", "expression": "0 9 * * 1", "timezone": "Europe/Paris"}
-    assert parsed["resources"][0]["authorization_token_variable"] == "GH_TOKEN"
+    assert parsed["resources"][0]["authorization_token_variable"] == "REPO_TOKEN"
 
 
 def test_without_now_no_next_runs_and_paused_create_never_claims_runs() -> None:
@@ -132,13 +132,13 @@ def test_plan_shows_the_create_end_to_end(stack: Stack) -> None:
             prompt="Line one\nLine two",
             schedule={"expression": "30 2 * * *", "timezone": "America/New_York"},
             resources=[{"type": "github_repository", "url": "https://github.com/acme/app",
-                        "authorization_token": "${GITHUB_TOKEN}"}],
+                        "authorization_token": "${REPO_TOKEN}"}],
         )
     )
     result = stack.run("plan", str(stack.root))
     assert result.exit_code == 0, result.output
     assert TOKEN not in result.output
-    assert 'authorization_token_variable: "GITHUB_TOKEN"' in result.stdout
+    assert 'authorization_token_variable: "REPO_TOKEN"' in result.stdout
     assert "# prompt: 2 line(s)" in result.stdout
     runs = re.search(r"# next runs: (.*)", result.stdout)
     assert runs is not None

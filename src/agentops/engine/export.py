@@ -19,7 +19,7 @@ from agentops.manifest.documents import strip_blank_lines
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
 
-DEFAULT_TOKEN_VAR = "GITHUB_TOKEN"
+DEFAULT_TOKEN_VAR = "REPO_TOKEN"
 # Key order of a written manifest: identity first, then what it runs, then where and with what.
 ORDER = (
     "name",

@@ -23,6 +23,8 @@ CREDENTIAL_VARIABLES = (
     "ANTHROPIC_*", "CLAUDE_*",
     "AWS_*", "AZURE_*", "GOOGLE_*", "GCP_*", "GCLOUD_*",
     "ACTIONS_*", "RUNNER_*",
+    # The CI job's own GitHub token: it expires with the job, and a deployment has no business with it.
+    "GITHUB_TOKEN", "GH_TOKEN",
     "NPM_TOKEN", "PYPI_*", "TWINE_*", "DOCKER_*",
     "*_API_KEY", "*_SECRET_ACCESS_KEY", "*_PASSWORD",
 )
