@@ -100,7 +100,8 @@ class Repo:
     @classmethod
     def create(cls, root: Path, emulator: EmulatorServer, stack: str = STACK, **env: str) -> Self:
         (root / "deployments").mkdir(parents=True, exist_ok=True)
-        (root / "agentops.yaml").write_text(f"stack: {stack}\n")
+        # The emulator here has no rate limits unless a test sets them (and then the pacing too).
+        (root / "agentops.yaml").write_text(f"stack: {stack}\napi: {{writes_per_minute: 0, reads_per_minute: 0}}\n")
         return cls(root, emulator, {"ANTHROPIC_BASE_URL": emulator.url, "ANTHROPIC_API_KEY": API_KEY, **env})
 
     def write(self, manifests: list[dict[str, Any]]) -> None:

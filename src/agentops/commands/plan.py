@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import CHANGES, ERROR, OK
 from agentops.commands.target import Target
 from agentops.engine.plan import Options
@@ -44,6 +45,7 @@ def plan(
     out: Path | None = None,
     detailed_exitcode: bool = False,
     base_ref: str | None = None,
+    rates: Rates = AS_CONFIGURED,
 ) -> int:
     pending = start_load(path, target.stack)
     from agentops.commands import machine, reconcile  # the SDK import overlaps the load
@@ -52,7 +54,7 @@ def plan(
 
     project = machine.checked(pending(), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
+    with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact, rates) as api:
         result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref)
     reconcile.show_plan(result, fmt, console)
     if out is not None:

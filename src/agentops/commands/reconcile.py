@@ -23,6 +23,7 @@ from agentops.adapters.api import Api, ClientSetupError, describe_error, make_cl
 from agentops.adapters.executor import Executor, Result
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
+from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine import drift, planfile, secrets
@@ -30,6 +31,7 @@ from agentops.engine.desired import Desired, desired_state
 from agentops.engine.identity import Live
 from agentops.engine.plan import Options, Plan, build_plan, stale_targets
 from agentops.engine.secrets import Redactor
+from agentops.manifest.config import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
 from agentops.manifest.loader import Project, load_project
 from agentops.model import tags
 from agentops.views.json import render_json, render_results
@@ -52,10 +54,10 @@ def checked(project: Project) -> Project:
 
 
 @contextmanager
-def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
+def connect(local: bool, root: Path, workspace_id: str | None, pacer: Pacer) -> Iterator[Api]:
     """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
     if not local:
-        yield Api(make_client(), workspace_id)
+        yield Api(make_client(), workspace_id, pacer=pacer)
         return
     from agentops.emulator import EmulatorServer  # only --local needs the server code
 
@@ -63,14 +65,21 @@ def connect(local: bool, root: Path, workspace_id: str | None) -> Iterator[Api]:
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
     with EmulatorServer(db_path=state / LOCAL_DB) as server:
+        # The embedded emulator has no rate limits: pacing it would only slow the user down.
         yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id)
 
 
 @contextmanager
-def session(root: Path, workspace: str | None, local: bool, redact: Redactor) -> Iterator[Api]:
-    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request)."""
+def session(
+    root: Path, workspace: str | None, local: bool, redact: Redactor, pacer: Pacer | None = None
+) -> Iterator[Api]:
+    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request).
+
+    Without a `pacer`, requests are paced at the documented organization limits."""
+    if pacer is None:
+        pacer = Rates().pacer(DEFAULT_WRITES_PER_MINUTE, DEFAULT_READS_PER_MINUTE)
     try:
-        with connect(local, root, workspace) as api:
+        with connect(local, root, workspace, pacer) as api:
             yield api
     except ClientSetupError as exc:
         raise Failure(str(exc)) from None
@@ -84,8 +93,13 @@ def session(root: Path, workspace: str | None, local: bool, redact: Redactor) ->
         raise Failure(f"unexpected API response ({type(exc).__name__})") from None
 
 
-def project_session(project: Project, target: Target, redact: Redactor) -> AbstractContextManager[Api]:
-    return session(project.root, target.workspace_id or project.config.workspace_id, target.local, redact)
+def project_session(
+    project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED
+) -> AbstractContextManager[Api]:
+    """A session for the project's workspace, paced by the flags, else its `api:` settings."""
+    limits = project.config.api
+    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
+    return session(project.root, target.workspace_id or project.config.workspace_id, target.local, redact, pacer)
 
 
 def plan_project(
@@ -140,6 +154,11 @@ def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None
     step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), console.redact)
 
 
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def _line(done: int, total: int, result: Result) -> str:
     status = "ok" if result.ok else "FAILED"
     return f"[{done}/{total}] {result.action.kind.value} {result.action.name}: {status}: {result.message}"
@@ -169,6 +188,10 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
     """Apply every write of `plan`; report each result; the exit code says how it ended."""
     total = len(plan.writes)
     done = [0]
+    pace = api.pacer.rate("writes")
+    if pace is not None and total > pace:
+        # In a CI log there is no progress bar: say up front how long the pacing makes it take.
+        console.info(f"Pacing writes at {pace * 60:.0f} per minute: about {_duration(total / pace)} for {total}.")
     with console.progress(total, "Applying") as advance:
 
         def report(result: Result) -> None:

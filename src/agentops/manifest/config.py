@@ -41,6 +41,19 @@ class SecretsConfig(spec.Strict):
     allow: list[VariableName] = Field(default_factory=list)
 
 
+# The documented organization limits for Managed Agents, in requests per minute.
+DEFAULT_WRITES_PER_MINUTE = 300.0
+DEFAULT_READS_PER_MINUTE = 1200.0
+PerMinute = Annotated[float, Field(ge=0, le=1_000_000)]
+
+
+class ApiConfig(spec.Strict):
+    """How fast agentops may call the API (`api:`); 0 turns pacing of that class off."""
+
+    writes_per_minute: PerMinute = DEFAULT_WRITES_PER_MINUTE
+    reads_per_minute: PerMinute = DEFAULT_READS_PER_MINUTE
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
@@ -49,6 +62,7 @@ class Config(spec.Strict):
     max_archive: Annotated[int, Field(ge=0)] | None = None
     defaults: dict[str, Any] = Field(default_factory=dict)
     secrets: SecretsConfig = SecretsConfig()
+    api: ApiConfig = ApiConfig()
 
     @field_validator("stack")
     @classmethod
@@ -85,6 +99,7 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         workspace_id=workspace if isinstance(workspace, str) else None,
         defaults={},
         secrets=SecretsConfig(),
+        api=ApiConfig(),
     )
 
 
