@@ -30,20 +30,21 @@ def apply(
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
     pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile
     from agentops.engine.secrets import Redactor
 
-    project = machine.checked(pending(), fmt, console)
-    console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with reconcile.project_session(project, target, console.redact, rates) as api:
-        result = reconcile.plan_project(project, api, flags.options(project))
-        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
-        if result.errored:
-            raise Failure("the plan has blocking problems; nothing was applied")
-        if not result.has_changes:
-            return OK
-        confirm(result, auto_approve, console)
-        return reconcile.execute(result, api, parallelism, console, fmt)
+    with reconcile.listing_ahead(pending, target, rates) as ahead:
+        project = machine.checked(pending(), fmt, console)
+        console.redact = Redactor.for_manifests(project.manifests, os.environ)
+        with reconcile.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
+            result = reconcile.plan_project(project, api, flags.options(project), live=ahead.live)
+            reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+            if result.errored:
+                raise Failure("the plan has blocking problems; nothing was applied")
+            if not result.has_changes:
+                return OK
+            confirm(result, auto_approve, console)
+            return reconcile.execute(result, api, parallelism, console, fmt)
 
 
 def _apply_saved(

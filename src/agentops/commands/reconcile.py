@@ -10,9 +10,9 @@ import os
 import signal
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -32,7 +32,7 @@ from agentops.engine.identity import Live
 from agentops.engine.plan import Options, Plan, build_plan, stale_targets
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
-from agentops.manifest.loader import Project, load_project
+from agentops.manifest.loader import Pending, Project, load_project
 from agentops.model import tags
 from agentops.views.json import render_json, render_results
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
@@ -94,12 +94,46 @@ def session(
 
 
 def project_session(
-    project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED
+    project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED, pacer: Pacer | None = None
 ) -> AbstractContextManager[Api]:
-    """A session for the project's workspace, paced by the flags, else its `api:` settings."""
-    limits = project.config.api
-    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
+    """A session for the project's workspace, paced by `pacer`, else the flags, else its `api:` settings."""
+    if pacer is None:
+        pacer = rates.pacer(project.config.api.writes_per_minute, project.config.api.reads_per_minute)
     return session(project.root, target.workspace_id or project.config.workspace_id, target.local, redact, pacer)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The workspace's listing, started before the manifests load (None when it was not), and
+    the pacer it runs under, for the session that follows."""
+
+    pacer: Pacer
+    live: Future[list[Live]] | None
+
+
+@contextmanager
+def listing_ahead(pending: Pending, target: Target, rates: Rates = AS_CONFIGURED) -> Iterator[Ahead]:
+    """Start reading the workspace now: its round trips overlap loading the manifests.
+
+    Nothing starts for --local (its emulator starts with the session) or when no client can be
+    made: the session reports that, after any problem in the manifests. Only reads happen here.
+    """
+    limits = pending.config.api
+    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
+    if target.local:
+        yield Ahead(pacer, None)
+        return
+    try:
+        api = Api(make_client(), target.workspace_id or pending.config.workspace_id, pacer=pacer)
+    except ClientSetupError:
+        yield Ahead(pacer, None)
+        return
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        yield Ahead(pacer, pool.submit(api.list_deployments))
+    finally:
+        # A plan that stops early (problems in the manifests) does not wait for the listing.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def plan_project(
@@ -108,22 +142,25 @@ def plan_project(
     options: Options,
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
+    live: Future[list[Live]] | None = None,
 ) -> Plan:
-    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift."""
+    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift.
+
+    `live` is a listing of the workspace already under way (see `listing_ahead`)."""
     env = os.environ if environ is None else environ
     wants = desired_state(project.manifests, options.stack, env)
     options = replace(options, partial=options.partial or project.partial)
     # The reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        listing = pool.submit(api.list_deployments)
+        listing = live or pool.submit(api.list_deployments)
         blockers = api.check_references(wants)
-        live = listing.result()
-    plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
+        deployments = listing.result()
+    plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if base_ref is None:
         return plan
-    return drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+    return drift.label_against(plan, _base_desired(project, base_ref, env), deployments, options, base_ref)
 
 
 def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> list[Desired] | None:
