@@ -66,7 +66,9 @@ def generate(root: Path, count: int, revision: int = 1) -> Path:
     """A stack of `count` manifests, one file each, referencing a few shared agents/environments/vaults."""
     shutil.rmtree(root, ignore_errors=True)
     (root / "deployments").mkdir(parents=True)
-    (root / "agentops.yaml").write_text(f"stack: {STACK}\n")
+    # The benchmark's emulator has no rate limits, so agentops is told not to pace (pacing.py
+    # measures the pacing against a limited one).
+    (root / "agentops.yaml").write_text(f"stack: {STACK}\napi: {{writes_per_minute: 0, reads_per_minute: 0}}\n")
     for i in range(count):
         agent = AGENTS[i % len(AGENTS)]
         text = MANIFEST.format(
@@ -122,8 +124,8 @@ def measure(cmd: list[str], env: dict[str, str], marks: tuple[str, ...] = ()) ->
 class Emulator:
     """`agentops emulator` in its own process; control paths over plain HTTP."""
 
-    def __init__(self, db: Path | None, latency: float = 0.0) -> None:
-        cmd = [AGENTOPS, "emulator", "--port", "0", "--latency", str(latency)]
+    def __init__(self, db: Path | None, latency: float = 0.0, *options: str) -> None:
+        cmd = [AGENTOPS, "emulator", "--port", "0", "--latency", str(latency), *options]
         if db is not None:
             cmd += ["--db", str(db)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -142,10 +144,14 @@ class Emulator:
         with urllib.request.urlopen(request) as response:
             return json.loads(response.read())
 
+    def stats(self) -> dict[str, Any]:
+        data: dict[str, Any] = self._control("GET", "/_emulator/stats")
+        return data
+
     def requests(self) -> Counter[str]:
         """Requests since the last reset, by kind: list, retrieve, lookup, or the write's name."""
         counts: Counter[str] = Counter()
-        for method, path, _status in self._control("GET", "/_emulator/stats")["requests"]:
+        for method, path, _status in self.stats()["requests"]:
             counts[_kind(method, path)] += 1
         return counts
 
@@ -171,8 +177,8 @@ def _kind(method: str, path: str) -> str:
 
 
 @contextmanager
-def emulator(db: Path | None, latency: float = 0.0) -> Iterator[Emulator]:
-    server = Emulator(db, latency)
+def emulator(db: Path | None, latency: float = 0.0, *options: str) -> Iterator[Emulator]:
+    server = Emulator(db, latency, *options)
     try:
         yield server
     finally:

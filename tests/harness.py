@@ -105,7 +105,8 @@ class Repo:
         **env: str,
     ) -> Self:
         (root / "deployments").mkdir(parents=True, exist_ok=True)
-        (root / "agentops.yaml").write_text(f"stack: {stack}\n")
+        # No pacing: the emulator has no rate limits unless a test gives it some.
+        (root / "agentops.yaml").write_text(f"stack: {stack}\napi: {{writes_per_minute: 0, reads_per_minute: 0}}\n")
         environ = {"ANTHROPIC_BASE_URL": emulator.url, "ANTHROPIC_API_KEY": API_KEY, **env}
         return cls(root, emulator, environ, sleep or no_wait)
 

@@ -13,12 +13,13 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import anthropic
 
+from agentops.adapters.pacing import Pacer
 from agentops.engine.desired import Desired
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker
@@ -134,6 +135,8 @@ class Api:
     client: anthropic.Anthropic
     workspace_id: str | None = None
     sleep: Callable[[float], None] = time.sleep
+    # Shared by every thread using this Api; unpaced unless the caller says how fast it may go.
+    pacer: Pacer = field(default_factory=lambda: Pacer(0, 0))
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -151,7 +154,7 @@ class Api:
         deadline = self.deadline()
         for attempt in range(1, READ_ATTEMPTS + 1):
             try:
-                return self._call(method, *args, timeout=deadline.timeout(attempt), **params)
+                return self._call(method, *args, timeout=deadline.timeout(attempt), kind="reads", **params)
             except RETRYABLE as exc:
                 if attempt >= READ_ATTEMPTS or deadline.passed():
                     raise
@@ -187,8 +190,16 @@ class Api:
             and (item.get("metadata") or {}).get(tags.NAME) == name
         ]
 
-    def _call(self, method: Callable[..., Any], *args: Any, timeout: float | None = None, **body: Any) -> dict[str, Any]:
-        raw = method(*args, extra_headers=self._headers, timeout=timeout or self.deadline().base, **body)
+    def _call(
+        self, method: Callable[..., Any], *args: Any, timeout: float | None = None, kind: str = "writes", **body: Any
+    ) -> dict[str, Any]:
+        self.pacer.wait(kind)
+        try:
+            raw = method(*args, extra_headers=self._headers, timeout=timeout or self.deadline().base, **body)
+        except anthropic.RateLimitError as exc:
+            self.pacer.throttled(kind, retry_after(exc))
+            raise
+        self.pacer.ok(kind)
         try:
             data = raw.http_response.json()
         except ValueError:

@@ -6,6 +6,8 @@ Only this package knows the argument parser. Each command's wiring calls a plain
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -107,11 +109,27 @@ HELP = {
 }
 
 
-def _fail(exc: Failure) -> NoReturn:
+def _report(exc: Failure) -> int:
     for line in exc.details:
         click.echo(printable(line), err=True)
     click.echo(f"error: {printable(exc.message)}", err=True)
-    sys.exit(ERROR)
+    return ERROR
+
+
+# Commands that serve until stopped: they keep the garbage collector.
+LONG_RUNNING = frozenset({"emulator"})
+
+
+def _leave(code: int, process: bool) -> NoReturn:
+    """Exit with `code`; a whole process skips the interpreter's teardown of its heap."""
+    if not process:
+        sys.exit(code)
+    # Everything this process wrote is in these two streams (files are closed by their `with`),
+    # and nothing registers exit handlers; tearing down the SDK's heap took ~0.3 s.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe has nothing left to flush
+            stream.flush()
+    os._exit(code)
 
 
 class AgentopsGroup(click.Group):
@@ -134,19 +152,28 @@ class AgentopsGroup(click.Group):
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:
-        """The one exit path: 0 done, 1 any error (usage errors included), 2 only "changes present"."""
+        """The one exit path: 0 done, 1 any error (usage errors included), 2 only "changes present".
+
+        Called without `args` it is the installed script, a process of its own: then the
+        collector stays off (the run is short and its objects live until exit; passes over the
+        SDK's heap cost ~0.6 s at 5,000 manifests) and the exit skips the teardown. Called with
+        `args` (CliRunner, a caller's loop) the process is someone else's: both stay as they are.
+        """
+        process = args is None
+        if process and not LONG_RUNNING.intersection(sys.argv[1:]):
+            gc.disable()
         extra.pop("standalone_mode", None)
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
         except Failure as exc:
-            _fail(exc)
+            _leave(_report(exc), process)
         except click.exceptions.Abort:
             click.echo("Aborted.", err=True)
-            sys.exit(INTERRUPTED)
+            _leave(INTERRUPTED, process)
         except click.ClickException as exc:
             exc.show()
-            sys.exit(ERROR)
-        sys.exit(code if isinstance(code, int) and code in (0, ERROR, CHANGES, INTERRUPTED) else 0)
+            _leave(ERROR, process)
+        _leave(code if isinstance(code, int) and code in (0, ERROR, CHANGES, INTERRUPTED) else 0, process)
 
 
 @click.group(cls=AgentopsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
+from agentops.adapters.pacing import Rates
 from agentops.cli.completion import deployment_names
 from agentops.commands.plan import PlanFlags
 
@@ -59,3 +60,20 @@ base_ref_option = click.option(
     metavar="REF",
     help="Also plan the manifests at git REF and label each change as from this change or drift.",
 )
+
+
+def pacing_options(func: F) -> F:
+    """--writes-per-minute/--reads-per-minute: override `api:` in agentops.yaml."""
+    func = click.option(
+        "--reads-per-minute", type=click.FloatRange(min=0), metavar="N",
+        help="Pace API reads to N per minute (default: api.reads_per_minute in agentops.yaml, else 1200; 0: unpaced).",
+    )(func)
+    func = click.option(
+        "--writes-per-minute", type=click.FloatRange(min=0), metavar="N",
+        help="Pace API writes to N per minute (default: api.writes_per_minute in agentops.yaml, else 300; 0: unpaced).",
+    )(func)
+    return func
+
+
+def pacing_rates(flags: dict[str, Any]) -> Rates:
+    return Rates(flags.pop("writes_per_minute"), flags.pop("reads_per_minute"))

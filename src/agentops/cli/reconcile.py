@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from agentops.cli.app import GlobalOptions, global_options, output_options
-from agentops.cli.options import base_ref_option, plan_flags, plan_options
+from agentops.cli.options import base_ref_option, pacing_options, pacing_rates, plan_flags, plan_options
 
 
 @click.command()
@@ -21,6 +21,7 @@ from agentops.cli.options import base_ref_option, plan_flags, plan_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
 @base_ref_option
 @plan_options
+@pacing_options
 @global_options
 @output_options
 @click.pass_obj
@@ -37,9 +38,10 @@ def plan(
     """Show what apply would change."""
     from agentops.commands.plan import plan as run
 
+    rates = pacing_rates(flags)
     return run(
         path, opts.target, opts.console(), plan_flags(flags),
-        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref,
+        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref, rates=rates,
     )
 
 
@@ -55,6 +57,7 @@ def plan(
     help="Output format of the results.",
 )
 @plan_options
+@pacing_options
 @global_options
 @output_options
 @click.pass_obj
@@ -62,7 +65,8 @@ def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism:
     """Make the workspace match the manifests (or apply a saved plan FILE)."""
     from agentops.commands.apply import apply as run
 
+    rates = pacing_rates(flags)
     return run(
         target, opts.target, opts.console(), plan_flags(flags),
-        auto_approve=auto_approve, parallelism=parallelism, fmt=fmt,
+        auto_approve=auto_approve, parallelism=parallelism, fmt=fmt, rates=rates,
     )

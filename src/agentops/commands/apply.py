@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
 from agentops.commands.target import Target
@@ -23,32 +24,36 @@ def apply(
     auto_approve: bool = False,
     parallelism: int = 4,
     fmt: str = "text",
+    rates: Rates = AS_CONFIGURED,
 ) -> int:
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
-        return _apply_saved(path, target, console, auto_approve, parallelism, fmt)
+        return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
     pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile
     from agentops.engine.secrets import Redactor
 
-    project = machine.checked(pending(), fmt, console)
-    console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with reconcile.project_session(project, target, console.redact) as api:
-        result = reconcile.plan_project(project, api, flags.options(project))
-        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
-        if result.errored:
-            raise Failure("the plan has blocking problems; nothing was applied")
-        if not result.has_changes:
-            return OK
-        confirm(result, auto_approve, console)
-        return reconcile.execute(result, api, parallelism, console, fmt)
+    with reconcile.listing_ahead(pending, target, rates) as ahead:
+        project = machine.checked(pending(), fmt, console)
+        console.redact = Redactor.for_manifests(project.manifests, os.environ)
+        with reconcile.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
+            result = reconcile.plan_project(project, api, flags.options(project), live=ahead.live)
+            reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+            if result.errored:
+                raise Failure("the plan has blocking problems; nothing was applied")
+            if not result.has_changes:
+                return OK
+            confirm(result, auto_approve, console)
+            return reconcile.execute(result, api, parallelism, console, fmt)
 
 
-def _apply_saved(path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str) -> int:
+def _apply_saved(
+    path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str, rates: Rates
+) -> int:
     """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
     from agentops.commands import reconcile
     from agentops.engine.secrets import Redactor
-    from agentops.manifest.config import load_config
+    from agentops.manifest.config import ApiConfig, load_config
     from agentops.manifest.loader import find_root
 
     saved = reconcile.read_saved(path)
@@ -58,7 +63,9 @@ def _apply_saved(path: Path, target: Target, console: Console, auto_approve: boo
     workspace = target.workspace_id or (config.workspace_id if config is not None else None)
     reconcile.check_saved(saved, stack, workspace)
     console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
-    with reconcile.session(root, target, workspace, console.redact) as api:
+    limits = config.api if config is not None else ApiConfig()
+    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
+    with reconcile.session(root, target, workspace, console.redact, pacer) as api:
         reconcile.verify_live(saved, api.list_deployments(), path)
         reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
         if not saved.has_changes:

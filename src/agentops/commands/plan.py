@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import CHANGES, ERROR, OK
 from agentops.commands.target import Target
 from agentops.engine.plan import Options
@@ -44,16 +45,20 @@ def plan(
     out: Path | None = None,
     detailed_exitcode: bool = False,
     base_ref: str | None = None,
+    rates: Rates = AS_CONFIGURED,
 ) -> int:
     pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved
 
-    project = machine.checked(pending(), fmt, console)
-    console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
-        result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref)
+    with reconcile.listing_ahead(pending, target, rates) as ahead:
+        project = machine.checked(pending(), fmt, console)
+        console.redact = Redactor.for_manifests(project.manifests, os.environ)
+        with machine.json_errors(fmt, console), reconcile.project_session(
+            project, target, console.redact, pacer=ahead.pacer
+        ) as api:
+            result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref, live=ahead.live)
     reconcile.show_plan(result, fmt, console)
     if out is not None:
         out.write_text(console.redact(render_saved(result)))

@@ -10,9 +10,9 @@ import os
 import signal
 import threading
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -23,6 +23,7 @@ from agentops.adapters.api import Api, ClientSetupError, describe_error, make_cl
 from agentops.adapters.executor import Executor, Result
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
+from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine import drift, planfile, secrets
@@ -33,7 +34,8 @@ from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targe
 from agentops.engine.policy import judge
 from agentops.engine.secrets import Redactor
 from agentops.manifest import policy_checks
-from agentops.manifest.loader import Project, load_project
+from agentops.manifest.config import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
+from agentops.manifest.loader import Pending, Project, load_project
 from agentops.model import tags
 from agentops.views.json import render_json, render_results
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
@@ -55,10 +57,10 @@ def checked(project: Project) -> Project:
 
 
 @contextmanager
-def connect(target: Target, root: Path, workspace_id: str | None) -> Iterator[Api]:
+def connect(target: Target, root: Path, workspace_id: str | None, pacer: Pacer) -> Iterator[Api]:
     """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
     if not target.local:
-        yield Api(make_client(), workspace_id, sleep=target.sleep)
+        yield Api(make_client(), workspace_id, sleep=target.sleep, pacer=pacer)
         return
     from agentops.emulator import EmulatorServer  # only --local needs the server code
 
@@ -66,14 +68,21 @@ def connect(target: Target, root: Path, workspace_id: str | None) -> Iterator[Ap
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
     with EmulatorServer(db_path=state / LOCAL_DB) as server:
+        # The embedded emulator has no rate limits: pacing it would only slow the user down.
         yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id, sleep=target.sleep)
 
 
 @contextmanager
-def session(root: Path, target: Target, workspace: str | None, redact: Redactor) -> Iterator[Api]:
-    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request)."""
+def session(
+    root: Path, target: Target, workspace: str | None, redact: Redactor, pacer: Pacer | None = None
+) -> Iterator[Api]:
+    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request).
+
+    Without a `pacer`, requests are paced at the documented organization limits."""
+    if pacer is None:
+        pacer = Rates().pacer(DEFAULT_WRITES_PER_MINUTE, DEFAULT_READS_PER_MINUTE)
     try:
-        with connect(target, root, workspace) as api:
+        with connect(target, root, workspace, pacer) as api:
             yield api
     except ClientSetupError as exc:
         raise Failure(str(exc)) from None
@@ -87,8 +96,47 @@ def session(root: Path, target: Target, workspace: str | None, redact: Redactor)
         raise Failure(f"unexpected API response ({type(exc).__name__})") from None
 
 
-def project_session(project: Project, target: Target, redact: Redactor) -> AbstractContextManager[Api]:
-    return session(project.root, target, target.workspace_id or project.config.workspace_id, redact)
+def project_session(
+    project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED, pacer: Pacer | None = None
+) -> AbstractContextManager[Api]:
+    """A session for the project's workspace, paced by `pacer`, else the flags, else its `api:` settings."""
+    if pacer is None:
+        pacer = rates.pacer(project.config.api.writes_per_minute, project.config.api.reads_per_minute)
+    return session(project.root, target, target.workspace_id or project.config.workspace_id, redact, pacer)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The workspace's listing, started before the manifests load (None when it was not), and
+    the pacer it runs under, for the session that follows."""
+
+    pacer: Pacer
+    live: Future[list[Live]] | None
+
+
+@contextmanager
+def listing_ahead(pending: Pending, target: Target, rates: Rates = AS_CONFIGURED) -> Iterator[Ahead]:
+    """Start reading the workspace now: its round trips overlap loading the manifests.
+
+    Nothing starts for --local (its emulator starts with the session) or when no client can be
+    made: the session reports that, after any problem in the manifests. Only reads happen here.
+    """
+    limits = pending.config.api
+    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
+    if target.local:
+        yield Ahead(pacer, None)
+        return
+    try:
+        api = Api(make_client(), target.workspace_id or pending.config.workspace_id, sleep=target.sleep, pacer=pacer)
+    except ClientSetupError:
+        yield Ahead(pacer, None)
+        return
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        yield Ahead(pacer, pool.submit(api.list_deployments))
+    finally:
+        # A plan that stops early (problems in the manifests) does not wait for the listing.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def plan_project(
@@ -98,25 +146,27 @@ def plan_project(
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
     fleet_days: int = 7,
+    live: Future[list[Live]] | None = None,
 ) -> Plan:
     """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift.
 
-    The plan carries its fleet section; error-level fleet rules become blockers.
+    The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
+    listing of the workspace already under way (see `listing_ahead`).
     """
     env = os.environ if environ is None else environ
     wants = desired_state(project.manifests, options.stack, env)
     options = replace(options, partial=options.partial or project.partial)
     # The reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        listing = pool.submit(api.list_deployments)
+        listing = live or pool.submit(api.list_deployments)
         blockers = api.check_references(wants)
-        live = listing.result()
-    plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
+        deployments = listing.result()
+    plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if base_ref is not None:
-        plan = drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
-    return _with_fleet(plan, project, live, fleet_days)
+        plan = drift.label_against(plan, _base_desired(project, base_ref, env), deployments, options, base_ref)
+    return _with_fleet(plan, project, deployments, fleet_days)
 
 
 def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
@@ -158,6 +208,11 @@ def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None
     step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), console.redact)
 
 
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def _line(done: int, total: int, result: Result) -> str:
     status = "ok" if result.ok else "FAILED"
     return f"[{done}/{total}] {result.action.kind.value} {result.action.name}: {status}: {result.message}"
@@ -187,6 +242,10 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
     """Apply every write of `plan`; report each result; the exit code says how it ended."""
     total = len(plan.writes)
     done = [0]
+    pace = api.pacer.rate("writes")
+    if pace is not None and total > pace:
+        # In a CI log there is no progress bar: say up front how long the pacing makes it take.
+        console.info(f"Pacing writes at {pace * 60:.0f} per minute: about {_duration(total / pace)} for {total}.")
     with console.progress(total, "Applying") as advance:
 
         def report(result: Result) -> None:

@@ -184,6 +184,19 @@ def check_policy(raw: Any, locator: Locator) -> tuple[Policy, list[Problem]]:
 # --- the config ------------------------------------------------------------------------------
 
 
+# The documented organization limits for Managed Agents, in requests per minute.
+DEFAULT_WRITES_PER_MINUTE = 300.0
+DEFAULT_READS_PER_MINUTE = 1200.0
+PerMinute = Annotated[float, Field(ge=0, le=1_000_000)]
+
+
+class ApiConfig(spec.Strict):
+    """How fast agentops may call the API (`api:`); 0 turns pacing of that class off."""
+
+    writes_per_minute: PerMinute = DEFAULT_WRITES_PER_MINUTE
+    reads_per_minute: PerMinute = DEFAULT_READS_PER_MINUTE
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
@@ -193,6 +206,7 @@ class Config(spec.Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     secrets: SecretsConfig = SecretsConfig()
     policy: Policy = Policy()  # checked by check_policy, for its own hints
+    api: ApiConfig = ApiConfig()
 
     @field_validator("stack")
     @classmethod
@@ -230,6 +244,7 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         defaults={},
         secrets=SecretsConfig(),
         policy=Policy(),
+        api=ApiConfig(),
     )
 
 

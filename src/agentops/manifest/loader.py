@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,12 +202,26 @@ def _no_project(starts: list[Path], stack: str | None, problems: list[Problem]) 
     return Project(present or starts[0].parent, config, [], sorted(problems), False)
 
 
-def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Callable[[], Project]:
-    """Begin loading; the returned function finishes it and returns the Project.
+@dataclass(frozen=True)
+class Pending:
+    """A project whose config is read and whose manifests are not loaded yet: calling it loads them.
+
+    What the config says (the workspace, the API limits) is known before the manifests are
+    read, so a caller can start reading the workspace while they load.
+    """
+
+    root: Path
+    config: Config
+    finish: Callable[[], Project]
+
+    def __call__(self) -> Project:
+        return self.finish()
+
+
+def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Pending:
+    """Read agentops.yaml and find the manifest files; the returned Pending loads them when called.
 
     `more` adds files or folders of the same project (e.g. the files a pre-commit hook passes).
-    Large repositories are parsed in forked workers right away, so the caller can do other
-    work in between (the CLI imports the SDK, over a second, while they run).
     """
     given = [path, *more]
     starts = [_absolute(item) for item in given]
@@ -222,7 +231,7 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
     root = find_root(present[0]) if present else None
     if root is None:
         missing = _no_project(starts, stack, problems)
-        return lambda: missing
+        return Pending(missing.root, missing.config, lambda: missing)
     loaded = load_config(root, stack)
     problems.extend(loaded.problems)
     folder = root / loaded.config.manifests
@@ -240,14 +249,10 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
         notices.extend(skipped)
         partial = partial and part
     targets = sorted(set(targets))
-    collect = _start_parallel(targets, root, loaded) if _parallel_ok(len(targets)) else None
 
     def finish() -> Project:
-        if collect is not None:
-            chunk = collect()
-        else:
-            with _gc_paused():
-                chunk = _load_chunk(targets, root, loaded)
+        with _gc_paused():
+            chunk = _load_chunk(targets, root, loaded)
         every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
         files = [CONFIG_FILE, *chunk.files]
         warnings = sorted({*checks.name_warnings(chunk.entries), *chunk.warnings})
@@ -255,7 +260,7 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings, skipped)
 
-    return finish
+    return Pending(root, loaded.config, finish)
 
 
 def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
@@ -322,65 +327,3 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
             if entry is not None:
                 out.entries.append(entry)
     return out
-
-
-# Below this many files a process pool costs more than it saves.
-PARALLEL_MIN_FILES = 400
-_forked: tuple[Path, LoadedConfig] | None = None
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _parallel_ok(count: int) -> bool:
-    """Fork workers only where it is safe: a fork start method and no other threads to inherit."""
-    return (
-        count >= PARALLEL_MIN_FILES
-        and _cpus() > 1
-        # macOS offers fork but system frameworks may not survive it; elsewhere there is no fork.
-        and sys.platform.startswith("linux")
-        and threading.active_count() == 1
-    )
-
-
-def _load_forked(targets: list[Path]) -> _Chunk:
-    assert _forked is not None
-    with _gc_paused():
-        return _load_chunk(targets, *_forked)
-
-
-def _start_parallel(targets: list[Path], root: Path, loaded: LoadedConfig) -> Callable[[], _Chunk]:
-    """Parse and check contiguous slices of the files in forked workers; results keep file order."""
-    global _forked
-    workers = min(_cpus(), 4)
-    size = -(-len(targets) // workers)
-    slices = [targets[i : i + size] for i in range(0, len(targets), size)]
-    # Workers inherit the config through fork instead of pickling its YAML nodes; with the fork
-    # method every worker is started by the first submit.
-    _forked = (root, loaded)
-    pool = ProcessPoolExecutor(max_workers=len(slices), mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = [pool.submit(_load_forked, part) for part in slices]
-    finally:
-        _forked = None
-
-    def collect() -> _Chunk:
-        out = _Chunk()
-        try:
-            parts = [future.result() for future in futures]
-        except BrokenProcessPool:
-            # A worker died (e.g. killed for memory): the files are still there to load here.
-            with _gc_paused():
-                return _load_chunk(targets, root, loaded)
-        finally:
-            pool.shutdown(cancel_futures=True)
-        for part in parts:
-            out.problems.extend(part.problems)
-            out.entries.extend(part.entries)
-            out.manifests.extend(part.manifests)
-            out.files.extend(part.files)
-            out.warnings.extend(part.warnings)
-        return out
-
-    return collect
