@@ -96,6 +96,17 @@ def plan_project(
     base_ref: str | None = None,
 ) -> Plan:
     """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift."""
+    return plan_and_live(project, api, options, environ, base_ref)[0]
+
+
+def plan_and_live(
+    project: Project,
+    api: Api,
+    options: Options,
+    environ: Mapping[str, str] | None = None,
+    base_ref: str | None = None,
+) -> tuple[Plan, list[Live]]:
+    """`plan_project`, and the live deployments it was planned against (for run health)."""
     env = os.environ if environ is None else environ
     wants = desired_state(project.manifests, options.stack, env)
     options = replace(options, partial=options.partial or project.partial)
@@ -107,9 +118,9 @@ def plan_project(
     plan = build_plan(wants, live, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
-    if base_ref is None:
-        return plan
-    return drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+    if base_ref is not None:
+        plan = drift.label_against(plan, _base_desired(project, base_ref, env), live, options, base_ref)
+    return plan, live
 
 
 def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> list[Desired] | None:
