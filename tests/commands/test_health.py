@@ -57,3 +57,26 @@ def test_a_change_starts_the_health_window_again(stack: Stack, client: anthropic
     data = json.loads(stack.run("status", str(stack.root), "--format", "json").stdout)
     flaky = next(d for d in data["health"]["deployments"] if d["name"] == "flaky")
     assert flaky["state"] == "no_runs" and flaky["failed"] == 0
+
+
+def test_plan_health_is_off_by_default_and_adds_one_listing(stack: Stack) -> None:
+    break_some(stack)
+    plain = stack.run("plan", str(stack.root), "--format", "json")
+    assert "health" not in json.loads(plain.stdout) and _runs_listings(stack) == 0
+    requests = list(stack.emulator.requests)
+
+    stack.emulator.reset_counts()
+    data = json.loads(stack.run("plan", str(stack.root), "--format", "json", "--health").stdout)
+    assert _runs_listings(stack) == 1
+    # The same requests as without --health, plus the one runs listing.
+    assert sorted(stack.emulator.requests) == sorted([*requests, *(
+        r for r in stack.emulator.requests if r[1].startswith("/v1/deployment_runs"))])
+    health = {d["name"]: d for d in data["health"]["deployments"]}
+    assert health["envy"]["state"] == "auto_paused" and "environment_id" in health["envy"]["fix"]
+    assert data["errored"] is True  # the archived references block the plan itself
+
+    text = stack.run("plan", str(stack.root), "--health")
+    assert "Health: 1 failing, 2 auto-paused, 1 healthy." in text.stdout
+    assert "fix: vault vlt_011doomed is archived" in text.stdout
+    markdown = stack.run("plan", str(stack.root), "--health", "--format", "markdown")
+    assert "#### Run health" in markdown.stdout and "Fix: vault" in markdown.stdout

@@ -19,6 +19,8 @@ from agentops.cli.options import base_ref_option, plan_flags, plan_options
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Save the plan for `agentops apply FILE`.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@click.option("--health", is_flag=True,
+              help="Also show run health: failing and auto-paused deployments with their fix (one more request).")
 @base_ref_option
 @plan_options
 @global_options
@@ -32,6 +34,7 @@ def plan(
     out: Path | None,
     detailed_exitcode: bool,
     base_ref: str | None,
+    health: bool,
     **flags: Any,
 ) -> int:
     """Show what apply would change."""
@@ -39,7 +42,7 @@ def plan(
 
     return run(
         path, opts.target, opts.console(), plan_flags(flags),
-        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref,
+        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref, health=health,
     )
 
 

@@ -44,6 +44,7 @@ def plan(
     out: Path | None = None,
     detailed_exitcode: bool = False,
     base_ref: str | None = None,
+    health: bool = False,
 ) -> int:
     pending = start_load(path, target.stack)
     from agentops.commands import machine, reconcile  # the SDK import overlaps the load
@@ -53,8 +54,15 @@ def plan(
     project = machine.checked(pending(), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
-        result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref)
-    reconcile.show_plan(result, fmt, console)
+        # Health costs a runs listing: off by default, so a plan stays at its request floor.
+        if health:
+            from agentops.commands.health import read_health
+
+            result, live = reconcile.plan_and_live(project, api, flags.options(project), base_ref=base_ref)
+            runs = read_health(project, api, live, os.environ)
+        else:
+            result, runs = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref), None
+    reconcile.show_plan(result, fmt, console, health=runs)
     if out is not None:
         out.write_text(console.redact(render_saved(result)))
         hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)

@@ -27,11 +27,13 @@ from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine import drift, planfile, secrets
 from agentops.engine.desired import Desired, desired_state
+from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Options, Plan, build_plan, stale_targets
 from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import Project, load_project
 from agentops.model import tags
+from agentops.views.health import render_health_text, with_health
 from agentops.views.json import render_json, render_results
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
 from agentops.views.terminal import Console, step_summary
@@ -137,18 +139,19 @@ def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> lis
         raise Failure(str(exc)) from None
 
 
-def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None:
-    """The plan in the format chosen once, plus the step summary in GitHub Actions."""
+def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health: Health | None = None) -> None:
+    """The plan in the format chosen once (with run health after it when given), plus the step summary."""
     now = datetime.now(UTC)  # the views never read the clock: a create's next runs count from here
     if not echo:
         pass
     elif fmt == "json":
-        console.out(render_json(plan), nl=False)
+        console.out(render_json(plan, health), nl=False)
     elif fmt == "markdown":
-        console.out(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), nl=False)
+        console.out(with_health(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), health), nl=False)
     else:
-        console.out(render_text(plan, color=console.color, verbose=console.verbose, now=now), nl=False)
-    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), console.redact)
+        text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
+        console.out(text + (render_health_text(health) if health else ""), nl=False)
+    step_summary(with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health), console.redact)
 
 
 def _line(done: int, total: int, result: Result) -> str:

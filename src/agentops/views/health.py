@@ -63,3 +63,10 @@ def health_markdown(health: Health, keep: int | None = None) -> list[str]:
     if len(shown) < len(problems):
         out.extend(["", f"… and {len(problems) - len(shown)} more; run `agentops status` for all of them."])
     return out
+
+
+def with_health(markdown: str, health: Health | None) -> str:
+    """The plan's Markdown with a run health section after it (`plan --health`)."""
+    if health is None:
+        return markdown
+    return markdown + "\n#### Run health\n\n" + "\n".join(health_markdown(health)) + "\n"
