@@ -22,7 +22,7 @@ from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import load_project
 from agentops.views.markdown import COMMENT_LIMIT
 from agentops.views.report import is_clean, render_closing, render_report, report_marker, report_title
-from agentops.views.terminal import Console
+from agentops.views.terminal import Console, step_summary
 
 
 def report(
@@ -59,6 +59,7 @@ def report(
                 said = f"stack {stack!r} is clean again; closed issue #{existing['number']}"
             else:
                 body = console.redact(render_report(plan, health, COMMENT_LIMIT, url, datetime.now(UTC)))
+                step_summary(body, console.redact)
                 title = console.redact(report_title(plan, health))
                 if existing is None:
                     issue = issues.create(title, body)
