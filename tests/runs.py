@@ -13,7 +13,10 @@ MANIFESTS = (
     manifest("nightly", vault_ids=["vlt_011fine", "vlt_011doomed"], schedule=SCHEDULE),
     manifest("envy", environment_id="env_011gone", schedule=SCHEDULE),
     manifest("flaky", schedule=SCHEDULE),
-    manifest("fine", schedule=SCHEDULE),
+    # Its repository token is the GITHUB_TOKEN the fake GitHub takes: it must never reach an issue.
+    manifest("fine", schedule=SCHEDULE, resources=[{
+        "type": "github_repository", "url": "https://github.com/a/b", "authorization_token": "${GITHUB_TOKEN}",
+    }]),
 )
 
 

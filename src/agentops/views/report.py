@@ -67,8 +67,8 @@ def render_report(
     while len(head) >= limit // 2 and shown > 0:
         shown //= 2
         head = _head(plan, health, shown)
-    # The plan's own first line is the PR comment's marker: the issue has its own.
-    rest = render_markdown(plan, limit - len(head), full_url, now).split("\n", 1)[1]
+    # The plan's first two lines are the PR comment's marker and heading: the issue has its own.
+    rest = render_markdown(plan, limit - len(head), full_url, now).split("\n", 2)[2].lstrip("\n")
     return head + rest
 
 
