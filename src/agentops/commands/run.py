@@ -120,6 +120,10 @@ def run(
                 try:
                     result = follow(result, api.retrieve_run, target.sleep, timeout)
                 except StillRunning as stopped:
+                    if fmt == "json":  # a script still gets the run, marked as not settled
+                        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": False,
+                                                "settled": False, "stopped": stopped.why, "run": stopped.run},
+                                               indent=2, sort_keys=True, ensure_ascii=False))
                     console.error(
                         f"Stopped waiting ({stopped.why}): run {stopped.run.get('id')} of {name!r} goes on; "
                         "see `agentops status` for its outcome."
