@@ -1,4 +1,4 @@
-"""A loopback stand-in for the few GitHub REST endpoints `agentops comment` uses."""
+"""A loopback stand-in for the few GitHub REST endpoints `agentops comment` and `agentops report` use."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from tests.stack import TOKEN
 REPO = "octo/infra"
 LIST = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)/comments$")
 EDIT = re.compile(r"^/repos/([^/]+/[^/]+)/issues/comments/(\d+)$")
+ISSUES = re.compile(r"^/repos/([^/]+/[^/]+)/issues$")
+ISSUE = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)$")
 
 
 ACTIONS_BOT = "github-actions[bot]"
@@ -39,6 +41,7 @@ class FakeGitHub:
     next_id: int = 1000
     login: str | None = "agentops-ci"
     listing: Any = None  # when set, every comment listing answers this instead
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # by number; pull requests too
 
     @property
     def own_login(self) -> str:
@@ -54,6 +57,22 @@ class FakeGitHub:
         }
         self.comments.setdefault(number, []).append(comment)
         return comment
+
+    def open_issue(self, title: str, body: str, author: str = SOMEONE_ELSE, pull: bool = False) -> dict[str, Any]:
+        number = len(self.issues) + 1
+        issue = {
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": "open",
+            "state_reason": None,
+            "html_url": f"https://github.test/{REPO}/issues/{number}",
+            "user": {"login": author, "type": "Bot" if author.endswith("[bot]") else "User"},
+        }
+        if pull:
+            issue["pull_request"] = {"url": f"https://github.test/{REPO}/pull/{number}"}
+        self.issues[number] = issue
+        return issue
 
     def bodies(self, number: int) -> list[str]:
         return [c["body"] for c in self.comments.get(number, [])]
@@ -84,13 +103,26 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     return self._send(403, {"message": "Resource not accessible by integration"})
                 return self._send(200, {"login": gh.login, "type": "User"})
             listing, editing = LIST.match(url.path), EDIT.match(url.path)
-            repo = (listing or editing).group(1) if (listing or editing) else None
+            issues, issue = ISSUES.match(url.path), ISSUE.match(url.path)
+            found = listing or editing or issues or issue
+            repo = found.group(1) if found else None
             if repo != REPO:
                 return self._send(404, {"message": "Not Found"})
             if method != "GET" and gh.read_only:
                 return self._send(403, {"message": "Resource not accessible by integration"})
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length) or b"{}")
+            if issues and method == "GET":
+                query = parse_qs(url.query)
+                state = query.get("state", ["open"])[0]
+                matching = [i for i in gh.issues.values() if state == "all" or i["state"] == state]
+                return self._page(matching, url.path, query)
+            if issues and method == "POST":
+                return self._send(201, gh.open_issue(payload["title"], payload.get("body", ""), gh.own_login))
+            if issue and method == "PATCH" and int(issue.group(2)) in gh.issues:
+                edited = gh.issues[int(issue.group(2))]
+                edited.update({k: payload[k] for k in ("title", "body", "state", "state_reason") if k in payload})
+                return self._send(200, edited)
             if listing and method == "GET" and gh.listing is not None:
                 return self._send(200, gh.listing)
             if listing and method == "GET":
@@ -106,14 +138,16 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             return self._send(404, {"message": "Not Found"})
 
         def _list(self, number: int, query: dict[str, list[str]]) -> None:
+            self._page(gh.comments.get(number, []), f"/repos/{REPO}/issues/{number}/comments", query)
+
+        def _page(self, items: list[dict[str, Any]], path: str, query: dict[str, list[str]]) -> None:
             per_page = min(int(query.get("per_page", ["30"])[0]), gh.per_page_cap)
             page = int(query.get("page", ["1"])[0])
-            comments = gh.comments.get(number, [])
-            chunk = comments[(page - 1) * per_page : page * per_page]
+            chunk = items[(page - 1) * per_page : page * per_page]
             headers = {}
-            if page * per_page < len(comments):
-                nxt = f"{gh.url}/repos/{REPO}/issues/{number}/comments?per_page={per_page}&page={page + 1}"
-                headers["Link"] = f'<{nxt}>; rel="next"'
+            if page * per_page < len(items):
+                rest = "".join(f"&{k}={v[0]}" for k, v in query.items() if k not in ("per_page", "page"))
+                headers["Link"] = f'<{gh.url}{path}?per_page={per_page}&page={page + 1}{rest}>; rel="next"'
             self._send(200, chunk, headers)
 
         def do_GET(self) -> None:

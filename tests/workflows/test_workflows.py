@@ -99,7 +99,7 @@ def test_least_privilege_and_secrets_only_from_secrets(name: str) -> None:
     assert "pull_request_target" not in workflow["on"]
     assert workflow["permissions"] == {}
     for job in workflow["jobs"].values():
-        assert set(job["permissions"]) <= {"contents", "pull-requests"}
+        assert set(job["permissions"]) <= {"contents", "pull-requests", "issues"}
         assert job["permissions"]["contents"] == "read"
     text = OURS[name].read_text()
     for value in re.findall(r"(ANTHROPIC_API_KEY|GITHUB_TOKEN): (.+)", text):
@@ -144,6 +144,14 @@ def test_drift_fails_the_run_on_changes() -> None:
     assert "schedule" in workflow["on"]
     assert "--detailed-exitcode" in steps(workflow)[-1]["run"]
     assert 'exit "$code"' in steps(workflow)[-1]["run"]
+
+
+def test_drift_reports_through_one_issue_per_stack() -> None:
+    workflow = load(OURS["drift"])
+    job = workflow["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    assert "agentops report --detailed-exitcode" in steps(workflow)[-1]["run"]
+    assert steps(workflow)[-1]["env"]["GITHUB_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
 
 
 def test_pre_commit_hook_runs_validate() -> None:

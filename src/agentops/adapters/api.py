@@ -26,6 +26,10 @@ from agentops.engine.plan import Blocker
 from agentops.model import tags
 
 PAGE_SIZE = 100
+RUN_PAGE_SIZE = 1000  # the API's maximum for runs
+# Runs are listed newest first; past this many pages the oldest runs of the window are left out
+# (a minute-by-minute schedule unchanged for weeks would otherwise page for minutes).
+MAX_RUN_PAGES = 20
 LOOKUP_PARALLELISM = 8
 DEFAULT_TIMEOUT = 60.0
 TIMEOUT_VARIABLE = "AGENTOPS_TIMEOUT"
@@ -189,6 +193,27 @@ class Api:
             if (item.get("metadata") or {}).get(tags.STACK) == stack
             and (item.get("metadata") or {}).get(tags.NAME) == name
         ]
+
+    def list_runs(self, since: str | None, deployment_id: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+        """Runs created at or after `since`, newest first: ONE paginated listing for the whole stack
+        (filtered to one deployment when given). True as well when it stopped at MAX_RUN_PAGES."""
+        filters: dict[str, Any] = {"limit": RUN_PAGE_SIZE}
+        if since:
+            filters["created_at_gte"] = since
+        if deployment_id:
+            filters["deployment_id"] = deployment_id
+        runs: list[dict[str, Any]] = []
+        for _ in range(MAX_RUN_PAGES):
+            body = self._read(self.client.beta.deployment_runs.with_raw_response.list, **filters)
+            runs.extend(item for item in body.get("data") or [] if isinstance(item, dict))
+            cursor = body.get("next_page")
+            if not cursor:
+                return runs, False
+            filters["page"] = cursor
+        return runs, True
+
+    def retrieve_run(self, run_id: str) -> dict[str, Any]:
+        return self._read(self.client.beta.deployment_runs.with_raw_response.retrieve, run_id)
 
     def _call(
         self, method: Callable[..., Any], *args: Any, timeout: float | None = None, kind: str = "writes", **body: Any

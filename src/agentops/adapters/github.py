@@ -1,4 +1,5 @@
-"""The sticky pull-request comment: find this stack's comment by its hidden marker, edit or create it.
+"""The sticky pull-request comment and the sticky report issue: found by a hidden marker (and
+their author), edited in place or created.
 
 Talks to the GitHub REST API (or GitHub Enterprise at GITHUB_API_URL) with httpx2, the HTTP
 library the anthropic SDK already installs. The token goes into one header and nowhere else;
@@ -11,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx2
 
@@ -28,10 +29,24 @@ _HINTS = {
     ),
     404: "check GITHUB_REPOSITORY, the pull request number and that the token can see the repository",
 }
+_ISSUE_HINTS = {
+    **_HINTS,
+    403: "the token may not write issues; the workflow needs `permissions: issues: write`",
+    404: "check GITHUB_REPOSITORY and that the token can see the repository",
+}
 
 
 class GitHubError(Exception):
     """A GitHub API call failed; the message is safe to print (it never holds the token)."""
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A repository to talk to, from the Actions environment."""
+
+    api_url: str
+    repository: str
+    token: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -65,19 +80,25 @@ def _event_number(environ: Mapping[str, str]) -> int | None:
     return number if isinstance(number, int) else None
 
 
-def target_from_env(environ: Mapping[str, str], pr: int | None) -> Target:
-    """The comment's target from GITHUB_* variables; `pr` overrides the event file's number."""
+def repo_from_env(environ: Mapping[str, str]) -> Repo:
+    """The repository and token from GITHUB_* variables."""
     token = environ.get("GITHUB_TOKEN", "")
     if not token:
         raise GitHubError("GITHUB_TOKEN is not set; in a workflow pass `GITHUB_TOKEN: ${{ github.token }}`")
     repository = environ.get("GITHUB_REPOSITORY", "")
     if repository.count("/") != 1 or not all(repository.split("/")):
         raise GitHubError(f"GITHUB_REPOSITORY must be OWNER/NAME, got {repository!r}")
+    api_url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    return Repo(api_url, repository, token)
+
+
+def target_from_env(environ: Mapping[str, str], pr: int | None) -> Target:
+    """The comment's target from GITHUB_* variables; `pr` overrides the event file's number."""
+    repo = repo_from_env(environ)
     number = pr if pr is not None else _event_number(environ)
     if number is None:
         raise GitHubError("no pull request number: pass --pr N (or run on a pull_request event)")
-    api_url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    return Target(api_url, repository, number, token)
+    return Target(repo.api_url, repo.repository, number, repo.token)
 
 
 def _author(comment: Any) -> str | None:
@@ -87,37 +108,39 @@ def _author(comment: Any) -> str | None:
     return login.casefold() if isinstance(login, str) else None
 
 
-class Comments:
-    """Issue comments of one pull request, through the REST API."""
+class _Client:
+    """The few REST calls both sticky kinds need: one token header, errors scrubbed of it."""
 
-    def __init__(self, target: Target, timeout: float = 30.0) -> None:
-        self.target = target
+    hints = _HINTS
+
+    def __init__(self, repo: Repo, timeout: float = 30.0) -> None:
+        self.repo = repo
         self._http = httpx2.Client(
-            base_url=target.api_url,
+            base_url=repo.api_url,
             timeout=timeout,
             headers={
-                "Authorization": f"Bearer {target.token}",
+                "Authorization": f"Bearer {repo.token}",
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": API_VERSION,
                 "User-Agent": "agentops",
             },
         )
 
-    def __enter__(self) -> Comments:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._http.close()
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self.target.token, "***")
+        return text.replace(self.repo.token, "***")
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
         try:
             return self._http.request(method, url, **kwargs)
         except httpx2.TransportError as exc:
             raise GitHubError(
-                f"cannot reach the GitHub API at {self.target.api_url} ({type(exc).__name__}); "
+                f"cannot reach the GitHub API at {self.repo.api_url} ({type(exc).__name__}); "
                 "check GITHUB_API_URL or the network"
             ) from None
 
@@ -133,7 +156,7 @@ class Comments:
         except (ValueError, AttributeError):
             detail = ""
         where = f"{method} {response.request.url.path}"
-        hint = _HINTS.get(response.status_code, "")
+        hint = self.hints.get(response.status_code, "")
         message = f"GitHub API {response.status_code} on {where}" + (f": {detail}" if detail else "")
         raise GitHubError(self._scrub(message + (f" ({hint})" if hint else "")))
 
@@ -150,28 +173,46 @@ class Comments:
             raise GitHubError("GitHub API GET /user answered without a login; pass --author LOGIN")
         return login
 
-    def find(self, marker: str, author: str) -> dict[str, Any] | None:
-        """The first comment by `author` that starts with `marker`, following pagination.
+    def _first(
+        self, url: str, params: dict[str, Any], marker: str, author: str, what: str
+    ) -> dict[str, Any] | None:
+        """The first listed item by `author` whose body starts with `marker`, following pagination.
 
-        Anyone may post the marker: another author's comment is never ours to edit, or its
-        owner could later rewrite the plan the reviewers read. Only the first line counts: a
-        plan may quote a prompt holding another stack's marker.
+        Anyone may post the marker: another author's item is never ours to edit, or its owner
+        could later rewrite what readers trust. Only the first line counts: a plan may quote a
+        prompt holding another stack's marker.
         """
-        url: str | None = f"/repos/{self.target.repository}/issues/{self.target.number}/comments"
-        params: dict[str, Any] | None = {"per_page": 100}
-        while url:
-            response = self._call("GET", url, params=params)
+        next_url: str | None = url
+        query: dict[str, Any] | None = params
+        while next_url:
+            response = self._call("GET", next_url, params=query)
             page = response.json()
             if not isinstance(page, list):
-                raise GitHubError(
-                    f"GitHub API GET {response.request.url.path} answered with no list of comments"
-                )
-            for comment in page:
-                if _author(comment) == author.casefold() and str(comment["body"]).startswith(marker + "\n"):
-                    found: dict[str, Any] = comment
+                raise GitHubError(f"GitHub API GET {response.request.url.path} answered with no list of {what}")
+            for item in page:
+                # The issues listing holds pull requests too (with a `pull_request` key): never ours.
+                if (
+                    _author(item) == author.casefold()
+                    and str(item["body"]).startswith(marker + "\n")
+                    and "pull_request" not in item
+                ):
+                    found: dict[str, Any] = item
                     return found
-            url, params = response.links.get("next", {}).get("url"), None
+            next_url, query = response.links.get("next", {}).get("url"), None
         return None
+
+
+class Comments(_Client):
+    """Issue comments of one pull request, through the REST API."""
+
+    def __init__(self, target: Target, timeout: float = 30.0) -> None:
+        super().__init__(Repo(target.api_url, target.repository, target.token), timeout)
+        self.target = target
+
+    def find(self, marker: str, author: str) -> dict[str, Any] | None:
+        """The first comment by `author` that starts with `marker`."""
+        path = f"/repos/{self.target.repository}/issues/{self.target.number}/comments"
+        return self._first(path, {"per_page": 100}, marker, author, "comments")
 
     def upsert(self, body: str, marker: str, author: str | None = None) -> tuple[str, str]:
         """Edit this stack's comment in place, or create it; returns ("created"|"updated", its URL).
@@ -188,3 +229,32 @@ class Comments:
             response = self._call("PATCH", path, json={"body": body})
             verb = "updated"
         return verb, str(response.json().get("html_url", ""))
+
+
+class Issues(_Client):
+    """The repository's issues: find one by marker and author, open, edit, comment on, close."""
+
+    hints = _ISSUE_HINTS
+
+    def find(self, marker: str, author: str) -> dict[str, Any] | None:
+        """The open issue by `author` whose body starts with `marker` (pull requests skipped)."""
+        path = f"/repos/{self.repo.repository}/issues"
+        return self._first(path, {"state": "open", "per_page": 100}, marker, author, "issues")
+
+    def create(self, title: str, body: str) -> dict[str, Any]:
+        response = self._call("POST", f"/repos/{self.repo.repository}/issues", json={"title": title, "body": body})
+        created: dict[str, Any] = response.json()
+        return created
+
+    def edit(self, number: int, **fields: str) -> dict[str, Any]:
+        response = self._call("PATCH", f"/repos/{self.repo.repository}/issues/{number}", json=fields)
+        edited: dict[str, Any] = response.json()
+        return edited
+
+    def comment(self, number: int, body: str) -> None:
+        self._call("POST", f"/repos/{self.repo.repository}/issues/{number}/comments", json={"body": body})
+
+    def close(self, number: int, body: str) -> dict[str, Any]:
+        """Say why in a comment, then close the issue as completed."""
+        self.comment(number, body)
+        return self.edit(number, state="closed", state_reason="completed")

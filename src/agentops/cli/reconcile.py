@@ -19,6 +19,8 @@ from agentops.cli.options import base_ref_option, pacing_options, pacing_rates, 
 )
 @click.option("--out", type=click.Path(path_type=Path), help="Save the plan for `agentops apply FILE`.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
+@click.option("--health", is_flag=True,
+              help="Also show run health: failing and auto-paused deployments with their fix (one more request).")
 @base_ref_option
 @plan_options
 @pacing_options
@@ -33,6 +35,7 @@ def plan(
     out: Path | None,
     detailed_exitcode: bool,
     base_ref: str | None,
+    health: bool,
     **flags: Any,
 ) -> int:
     """Show what apply would change."""
@@ -41,7 +44,7 @@ def plan(
     rates = pacing_rates(flags)
     return run(
         path, opts.target, opts.console(), plan_flags(flags),
-        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref, rates=rates,
+        fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref, rates=rates, health=health,
     )
 
 

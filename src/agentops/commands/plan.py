@@ -46,6 +46,7 @@ def plan(
     detailed_exitcode: bool = False,
     base_ref: str | None = None,
     rates: Rates = AS_CONFIGURED,
+    health: bool = False,
 ) -> int:
     pending = start_load(path, target.stack)
     from agentops.commands import machine, reconcile
@@ -58,8 +59,15 @@ def plan(
         with machine.json_errors(fmt, console), reconcile.project_session(
             project, target, console.redact, pacer=ahead.pacer
         ) as api:
-            result = reconcile.plan_project(project, api, flags.options(project), base_ref=base_ref, live=ahead.live)
-    reconcile.show_plan(result, fmt, console)
+            result, live = reconcile.plan_and_live(
+                project, api, flags.options(project), base_ref=base_ref, live=ahead.live
+            )
+            runs = None
+            if health:  # a runs listing: off by default, so a plan stays at its request floor
+                from agentops.commands.health import read_health
+
+                runs = read_health(project, api, live, os.environ)
+    reconcile.show_plan(result, fmt, console, health=runs)
     if out is not None:
         out.write_text(console.redact(render_saved(result)))
         hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)

@@ -29,6 +29,7 @@ from agentops.commands.target import Target
 from agentops.engine import drift, planfile, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet import build_fleet
+from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
@@ -37,6 +38,7 @@ from agentops.manifest import policy_checks
 from agentops.manifest.config import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
 from agentops.manifest.loader import Pending, Project, load_project
 from agentops.model import tags
+from agentops.views.health import render_health_text, with_health
 from agentops.views.json import render_json, render_results
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
 from agentops.views.terminal import Console, step_summary
@@ -153,6 +155,19 @@ def plan_project(
     The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
     listing of the workspace already under way (see `listing_ahead`).
     """
+    return plan_and_live(project, api, options, environ, base_ref, fleet_days, live)[0]
+
+
+def plan_and_live(
+    project: Project,
+    api: Api,
+    options: Options,
+    environ: Mapping[str, str] | None = None,
+    base_ref: str | None = None,
+    fleet_days: int = 7,
+    live: Future[list[Live]] | None = None,
+) -> tuple[Plan, list[Live]]:
+    """`plan_project`, and the live deployments it was planned against (for run health)."""
     env = os.environ if environ is None else environ
     wants = desired_state(project.manifests, options.stack, env)
     options = replace(options, partial=options.partial or project.partial)
@@ -166,7 +181,7 @@ def plan_project(
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if base_ref is not None:
         plan = drift.label_against(plan, _base_desired(project, base_ref, env), deployments, options, base_ref)
-    return _with_fleet(plan, project, deployments, fleet_days)
+    return _with_fleet(plan, project, deployments, fleet_days), deployments
 
 
 def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
@@ -194,18 +209,19 @@ def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> lis
         raise Failure(str(exc)) from None
 
 
-def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True) -> None:
-    """The plan in the format chosen once, plus the step summary in GitHub Actions."""
+def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health: Health | None = None) -> None:
+    """The plan in the format chosen once (with run health after it when given), plus the step summary."""
     now = datetime.now(UTC)  # the views never read the clock: a create's next runs count from here
     if not echo:
         pass
     elif fmt == "json":
-        console.out(render_json(plan), nl=False)
+        console.out(render_json(plan, health), nl=False)
     elif fmt == "markdown":
-        console.out(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), nl=False)
+        console.out(with_health(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), health), nl=False)
     else:
-        console.out(render_text(plan, color=console.color, verbose=console.verbose, now=now), nl=False)
-    step_summary(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), console.redact)
+        text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
+        console.out(text + (render_health_text(health) if health else ""), nl=False)
+    step_summary(with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health), console.redact)
 
 
 def _duration(seconds: float) -> str:

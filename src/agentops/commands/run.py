@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from agentops.adapters.api import Api
-from agentops.commands.failure import OK, Failure
+from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.machine import json_errors
 from agentops.commands.reconcile import session
 from agentops.commands.target import Target
@@ -46,8 +48,62 @@ def find_deployment(api: Api, stack: str, name: str) -> Live:
     raise Failure(f"stack {stack!r} has no deployment named {name!r}; see `agentops status`")
 
 
-def run(name: str, path: Path, target: Target, console: Console, fmt: str = "text") -> int:
-    """Run NAME now; print the run and session ids (or, as JSON, the run), or fail with the run's error."""
+# Seconds between two looks at a run that has neither a session nor an error yet.
+POLL_INTERVAL = 2.0
+DEFAULT_WAIT_TIMEOUT = 600.0
+
+
+class StillRunning(Exception):
+    """Waiting stopped (timeout or Ctrl-C) before the run had a session or an error."""
+
+    def __init__(self, run: dict[str, Any], why: str) -> None:
+        super().__init__(why)
+        self.run = run
+        self.why = why
+
+
+def settled(run: dict[str, Any]) -> bool:
+    """A run is done once it has a session (success) or an error (failure): exactly one is ever set."""
+    return bool(run.get("session_id") or run.get("error"))
+
+
+def follow(
+    run: dict[str, Any],
+    retrieve: Callable[[str], dict[str, Any]],
+    sleep: Callable[[float], None],
+    timeout: float,
+) -> dict[str, Any]:
+    """Poll `retrieve` until the run settles; StillRunning after `timeout` seconds of waiting or on Ctrl-C.
+
+    The time waited is the sum of the sleeps, so an injected sleep makes the wait instant in tests.
+    """
+    waited = 0.0
+    try:
+        while not settled(run):
+            if waited >= timeout:
+                raise StillRunning(run, f"timed out after {timeout:g}s")
+            step = min(POLL_INTERVAL, timeout - waited)
+            sleep(step)
+            waited += step
+            run = retrieve(str(run["id"]))
+    except KeyboardInterrupt:
+        raise StillRunning(run, "interrupted") from None
+    return run
+
+
+def run(
+    name: str,
+    path: Path,
+    target: Target,
+    console: Console,
+    fmt: str = "text",
+    wait: bool = False,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
+) -> int:
+    """Run NAME now; print the run and session ids (or, as JSON, the run), or fail with the run's error.
+
+    With `wait`, follow the run until it has a session or an error; Ctrl-C stops only the waiting.
+    """
     with json_errors(fmt, console):
         root = find_root(path.resolve())
         if root is None:
@@ -60,6 +116,19 @@ def run(name: str, path: Path, target: Target, console: Console, fmt: str = "tex
         with session(root, target, target.workspace_id or config.workspace_id, console.redact) as api:
             deployment = find_deployment(api, config.stack, name)
             result = api.run(deployment.id)
+            if wait:
+                try:
+                    result = follow(result, api.retrieve_run, target.sleep, timeout)
+                except StillRunning as stopped:
+                    if fmt == "json":  # a script still gets the run, marked as not settled
+                        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": False,
+                                                "settled": False, "stopped": stopped.why, "run": stopped.run},
+                                               indent=2, sort_keys=True, ensure_ascii=False))
+                    console.error(
+                        f"Stopped waiting ({stopped.why}): run {stopped.run.get('id')} of {name!r} goes on; "
+                        "see `agentops status` for its outcome."
+                    )
+                    return INTERRUPTED if stopped.why == "interrupted" else 1
     error = result.get("error")
     if fmt == "json":
         console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": bool(error),

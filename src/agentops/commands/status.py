@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from agentops.commands.failure import OK
+from agentops.commands.health import read_health
 from agentops.commands.machine import checked, json_errors
 from agentops.commands.reconcile import project_session
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.engine.status import rows
 from agentops.manifest.loader import load_project
+from agentops.views.health import render_health_text
 from agentops.views.status import render_table
 from agentops.views.terminal import Console
 
@@ -24,13 +26,16 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with json_errors(fmt, console), project_session(project, target, console.redact) as api:
         live = api.list_deployments()
+        health = read_health(project, api, live, os.environ)
     table = rows(project, live, project.config.stack, os.environ)
     if fmt == "json":
-        console.out(json.dumps({"stack": project.config.stack, "deployments": table}, indent=2))
+        data = {"stack": project.config.stack, "deployments": table, "health": health.to_dict()}
+        console.out(json.dumps(data, indent=2))
     elif not table:
         console.out(f"Stack {project.config.stack!r} has no manifests and no deployments.")
     else:
         # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
         fit = sys.stdout.isatty() or "COLUMNS" in os.environ
         console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
+        console.out(render_health_text(health), nl=False)
     return OK

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from agentops.engine import planfile
+from agentops.engine.health import Health
 from agentops.engine.plan import Action, Plan
 
 
@@ -14,8 +15,12 @@ def _dump(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render_json(plan: Plan) -> str:
-    return _dump(plan.to_dict())
+def render_json(plan: Plan, health: Health | None = None) -> str:
+    """The JSON plan; `plan --health` adds a `health` key (and nothing else changes)."""
+    data = plan.to_dict()
+    if health is not None:
+        data["health"] = health.to_dict()
+    return _dump(data)
 
 
 def render_saved(plan: Plan) -> str:

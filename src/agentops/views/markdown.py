@@ -59,10 +59,10 @@ def fenced(lines: Sequence[str], info: str = "") -> list[str]:
     return [f"{fence}{info}", *lines, fence]
 
 
-def marker(stack: str) -> str:
-    """The hidden, per-stack line that finds this stack's comment again."""
+def marker(stack: str, kind: str = "stack") -> str:
+    """The hidden, per-stack line that finds this stack's comment (or, kind "report", issue) again."""
     safe = re.sub(r"[^A-Za-z0-9._/-]", lambda m: f"%{ord(m.group()):02X}", stack)
-    return f"<!-- agentops:stack={safe} -->"
+    return f"<!-- agentops:{kind}={safe} -->"
 
 
 def _change_lines(change: Change) -> list[str]:

@@ -1,0 +1,75 @@
+"""`agentops report`: tell the team about drift and failing deployments through one sticky GitHub issue.
+
+Detection only: the report plans and reads run health, it never writes to the API. One open
+issue per stack, found by its hidden marker and its author (the token's identity, as for the
+PR comment): opened when something is wrong, updated while it stays wrong, closed with a
+comment once all is clean again.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from agentops.adapters.github import GitHubError, Issues, repo_from_env, run_url
+from agentops.commands.failure import CHANGES, OK, Failure
+from agentops.commands.health import read_health
+from agentops.commands.plan import PlanFlags
+from agentops.commands.reconcile import checked, plan_and_live, project_session
+from agentops.commands.target import Target
+from agentops.engine.secrets import Redactor
+from agentops.manifest.loader import load_project
+from agentops.views.markdown import COMMENT_LIMIT
+from agentops.views.report import is_clean, render_closing, render_report, report_marker, report_title
+from agentops.views.terminal import Console, step_summary
+
+
+def report(
+    path: Path,
+    target: Target,
+    console: Console,
+    flags: PlanFlags,
+    *,
+    author: str | None = None,
+    detailed_exitcode: bool = False,
+) -> int:
+    """Open, update or close this stack's report issue; exit 2 (with `detailed_exitcode`) while it is open."""
+    try:
+        repo = repo_from_env(os.environ)
+    except GitHubError as exc:
+        raise Failure(str(exc)) from None
+    project = checked(load_project(path, target.stack))
+    scrub = Redactor.for_manifests(project.manifests, os.environ)
+    console.redact = Redactor((*scrub.values, repo.token))
+    with project_session(project, target, console.redact) as api:
+        plan, live = plan_and_live(project, api, flags.options(project))
+        health = read_health(project, api, live, os.environ)
+    url = run_url(os.environ)
+    clean = is_clean(plan, health)
+    stack = project.config.stack
+    try:
+        with Issues(repo) as issues:
+            existing = issues.find(report_marker(stack), author or issues.login())
+            if clean and existing is None:
+                said = f"stack {stack!r} is clean; no report issue is open"
+            elif clean:
+                assert existing is not None
+                issues.close(int(existing["number"]), console.redact(render_closing(plan, url)))
+                said = f"stack {stack!r} is clean again; closed issue #{existing['number']}"
+            else:
+                body = console.redact(render_report(plan, health, COMMENT_LIMIT, url, datetime.now(UTC)))
+                step_summary(body, console.redact)
+                title = console.redact(report_title(plan, health))
+                if existing is None:
+                    issue = issues.create(title, body)
+                    verb = "opened"
+                else:
+                    issue = issues.edit(int(existing["number"]), title=title, body=body)
+                    verb = "updated"
+                said = f"{verb} issue #{issue.get('number')} for stack {stack!r}: {issue.get('html_url', '')}"
+    except GitHubError as exc:
+        raise Failure(console.redact(str(exc))) from None
+    console.out(said)
+    # A blocked plan is something to report, like drift: the report itself succeeded.
+    return CHANGES if detailed_exitcode and not clean else OK
