@@ -45,7 +45,7 @@ def plan(
     detailed_exitcode: bool = False,
     base_ref: str | None = None,
 ) -> int:
-    pending = start_load(path, target.stack)
+    pending = start_load(path, target.stack, env=target.env)
     from agentops.commands import machine, reconcile  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved

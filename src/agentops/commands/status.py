@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agentops.commands.failure import OK
 from agentops.commands.machine import checked, json_errors
-from agentops.commands.reconcile import project_session
+from agentops.commands.reconcile import project_session, resolution
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.engine.status import rows
@@ -20,13 +20,14 @@ from agentops.views.terminal import Console
 
 
 def status(path: Path, target: Target, console: Console, fmt: str = "text") -> int:
-    project = checked(load_project(path, target.stack), fmt, console)
+    project = checked(load_project(path, target.stack, env=target.env), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with json_errors(fmt, console), project_session(project, target, console.redact) as api:
         live = api.list_deployments()
-    table = rows(project, live, project.config.stack, os.environ)
+        names = resolution(api, (m.manifest for m in project.manifests))
+    table = rows(project, live, project.config.stack, os.environ, names)
     if fmt == "json":
-        console.out(json.dumps({"stack": project.config.stack, "deployments": table}, indent=2))
+        console.out(json.dumps({"stack": project.config.stack, "env": project.env, "deployments": table}, indent=2))
     elif not table:
         console.out(f"Stack {project.config.stack!r} has no manifests and no deployments.")
     else:
