@@ -93,7 +93,8 @@ def desired(
 
     `environ` is read only to fingerprint secret values; the values never enter the result.
     """
-    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(FIELDS))
+    # The agent is rebuilt below; dumping the (by-name) union member would only warn.
+    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(FIELDS), warnings=False)
     named = _named(manifest, file, line, resolution or Resolution(), refs_at or {})
     ids = {key: item.value for key, item in named.items()}
     agent = manifest.agent

@@ -103,8 +103,6 @@ class Manifest(spec.Strict):
     def _one_environment(self) -> Manifest:
         if self.environment_id is None and self.environment is None:
             raise ValueError("expected environment_id, or environment: {name: ...}")
-        if self.environment_id is not None and self.environment is not None:
-            raise ValueError("give environment (by name) or environment_id, not both")
         if len(self.vault_ids or []) + len(self.vaults or []) > spec.MAX_VAULTS:
             raise ValueError(f"vault_ids and vaults together name more than {spec.MAX_VAULTS} vaults")
         return self

@@ -65,7 +65,8 @@ class _Substitution:
                                         "variables are defined per environment under environments.<name>.vars")
         close = did_you_mean(name, sorted(self.variables))
         hint = f"define it under environments.{self.env}.vars in agentops.yaml"
-        return self.locator.problem(path, f"undefined variable ${{var.{name}}} in environment {self.env!r}",
+        # The loader names the environment(s) with every problem.
+        return self.locator.problem(path, f"undefined variable ${{var.{name}}}",
                                     f"{hint}; {close}" if close else hint)
 
 
