@@ -141,6 +141,8 @@ class Api:
     sleep: Callable[[float], None] = time.sleep
     # Shared by every thread using this Api; unpaced unless the caller says how fast it may go.
     pacer: Pacer = field(default_factory=lambda: Pacer(0, 0))
+    # The environment acted on: a create's recovery only finds deployments tagged with it.
+    env: str | None = None
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -192,6 +194,7 @@ class Api:
             for item in page
             if (item.get("metadata") or {}).get(tags.STACK) == stack
             and (item.get("metadata") or {}).get(tags.NAME) == name
+            and (item.get("metadata") or {}).get(tags.ENV) == self.env
         ]
 
     def list_runs(self, since: str | None, deployment_id: str | None = None) -> tuple[list[dict[str, Any]], bool]:
@@ -214,6 +217,32 @@ class Api:
 
     def retrieve_run(self, run_id: str) -> dict[str, Any]:
         return self._read(self.client.beta.deployment_runs.with_raw_response.retrieve, run_id)
+
+    def list_objects(self, kind: str) -> list[dict[str, Any]]:
+        """Every agent, environment or vault of the workspace, archived ones included, all pages."""
+        methods: dict[str, Callable[..., Any]] = {
+            "agent": self.client.beta.agents.with_raw_response.list,
+            "environment": self.client.beta.environments.with_raw_response.list,
+            "vault": self.client.beta.vaults.with_raw_response.list,
+        }
+        method = methods[kind]
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_SIZE, "include_archived": True}
+            if cursor:
+                params["page"] = cursor
+            body = self._read(method, **params)
+            found.extend(item for item in body.get("data") or [] if isinstance(item, dict) and "id" in item)
+            cursor = body.get("next_page")
+            if not cursor:
+                return found
+
+    def listings(self, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """One listing per kind, the kinds read side by side."""
+        wanted = list(kinds)
+        with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
+            return dict(zip(wanted, pool.map(self.list_objects, wanted), strict=True))
 
     def _call(
         self, method: Callable[..., Any], *args: Any, timeout: float | None = None, kind: str = "writes", **body: Any
@@ -267,14 +296,20 @@ class Api:
         return self._call(self.client.beta.deployments.with_raw_response.run, deployment_id)
 
     def check_references(self, desired: list[Desired]) -> list[Blocker]:
-        """One lookup per distinct agent, environment and vault; missing or archived ones block the plan."""
+        """One lookup per distinct agent, environment and vault written as an id; missing or archived
+        ones block the plan. Names were checked by their listing already."""
         users: dict[tuple[str, str], list[Desired]] = {}
         for want in desired:
+            by_name = {(item.ref.kind, item.value) for item in want.named}
             agent = want.body["agent"]
-            users.setdefault(("agent", agent if isinstance(agent, str) else agent["id"]), []).append(want)
-            users.setdefault(("environment", want.body["environment_id"]), []).append(want)
-            for vault in want.body.get("vault_ids", []):
-                users.setdefault(("vault", vault), []).append(want)
+            keys = [
+                ("agent", agent if isinstance(agent, str) else agent["id"]),
+                ("environment", want.body["environment_id"]),
+                *(("vault", vault) for vault in want.body.get("vault_ids", [])),
+            ]
+            for key in keys:
+                if key not in by_name:
+                    users.setdefault(key, []).append(want)
         getters: dict[str, Callable[..., Any]] = {
             "agent": self.client.beta.agents.with_raw_response.retrieve,
             "environment": self.client.beta.environments.with_raw_response.retrieve,

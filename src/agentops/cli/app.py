@@ -24,6 +24,7 @@ from agentops.commands.target import Target
 from agentops.views.safe import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+ENV_VARIABLE = "AGENTOPS_ENV"
 
 
 @dataclass
@@ -31,6 +32,7 @@ class GlobalOptions:
     local: bool = False
     stack: str | None = None
     workspace_id: str | None = None
+    env: str | None = None
     color: str = "auto"
     quiet: bool = False
     verbose: bool = False
@@ -38,7 +40,10 @@ class GlobalOptions:
 
     @property
     def target(self) -> Target:
-        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id, sleep=self.sleep)
+        # Read here, not as the option's envvar: the option is on the group and every command,
+        # and an envvar there would override a `--env` given before the command name.
+        env = self.env or os.environ.get(ENV_VARIABLE) or None
+        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id, env=env, sleep=self.sleep)
 
     def console(self) -> Any:
         from agentops.views.terminal import Console, color_wanted
@@ -58,7 +63,9 @@ def _merge(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 def global_options(func: F) -> F:
-    """--local/--stack/--workspace-id, accepted before or after the command name."""
+    """--local/--stack/--workspace-id/--env, accepted before or after the command name."""
+    func = click.option("--env", callback=_merge, expose_value=False, metavar="NAME",
+                        help=f"Environment of agentops.yaml to act on (default: ${ENV_VARIABLE}).")(func)
     func = click.option("--workspace-id", callback=_merge, expose_value=False,
                         help="Workspace to act on (anthropic-workspace-id).")(func)
     func = click.option("--stack", callback=_merge, expose_value=False,

@@ -19,7 +19,9 @@ from agentops.engine.export import DEFAULT_TOKEN_VAR
     help="Folder for the manifests (default: the manifests folder of agentops.yaml).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be written and tagged; change nothing.")
-@click.option("--pin-versions", is_flag=True, help="Write agents as {id, version} instead of a bare id.")
+@click.option("--pin-versions", is_flag=True, help="Write agents with their version, not only the latest.")
+@click.option("--ids", is_flag=True,
+              help="Write agents, environments and vaults by id, not by name (names are used when unique).")
 @click.option(
     "--token-var",
     default=DEFAULT_TOKEN_VAR,
@@ -44,11 +46,12 @@ def import_(
     pin_versions: bool,
     token_var: str,
     fingerprint_secrets: bool,
+    ids: bool,
 ) -> int:
     """Write manifests for live deployments and tag them as owned by this stack."""
     from agentops.commands.import_ import import_ as run
 
     return run(
         names, opts.target, opts.console(), import_all=import_all, out=out, dry_run=dry_run,
-        pin_versions=pin_versions, token_var=token_var, fingerprint_secrets=fingerprint_secrets,
+        pin_versions=pin_versions, token_var=token_var, fingerprint_secrets=fingerprint_secrets, ids=ids,
     )

@@ -20,11 +20,12 @@ def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
     """Check manifests and agentops.yaml offline; exit 0 when valid, 1 otherwise.
 
     PATH is the project (default: the current folder), a folder of manifests or manifest
-    files; several may be given, as a pre-commit hook passes the files it checks.
+    files; several may be given, as a pre-commit hook passes the files it checks. Without
+    --env, every environment agentops.yaml declares is checked.
     """
     from agentops.commands.validate import validate as run
 
-    return run(paths, opts.stack, opts.console(), fmt)
+    return run(paths, opts.stack, opts.console(), fmt, opts.target.env)
 
 
 @click.command("schema")

@@ -29,8 +29,8 @@ def apply(
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
-    pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile
+    pending = start_load(path, target.stack, env=target.env)
+    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
 
     with reconcile.listing_ahead(pending, target, rates) as ahead:
@@ -54,18 +54,23 @@ def _apply_saved(
     from agentops.commands import reconcile
     from agentops.engine.secrets import Redactor
     from agentops.manifest.config import ApiConfig, load_config
-    from agentops.manifest.loader import find_root
+    from agentops.manifest.loader import choose_environment, find_root
 
     saved = reconcile.read_saved(path)
     root = find_root(path.resolve().parent) or find_root(Path.cwd()) or Path.cwd()
-    config = load_config(root, target.stack).config if (root / "agentops.yaml").is_file() else None
+    loaded = load_config(root, target.stack) if (root / "agentops.yaml").is_file() else None
+    config = loaded.config if loaded is not None else None
+    if loaded is not None and (chosen := choose_environment(loaded, target.env)):
+        raise Failure("cannot tell which environment the saved plan is applied to; nothing was applied",
+                      tuple(str(problem) for problem in chosen))
     stack = target.stack or (config.stack if config is not None and config.stack else None)
-    workspace = target.workspace_id or (config.workspace_id if config is not None else None)
-    reconcile.check_saved(saved, stack, workspace)
+    workspace = reconcile.workspace_of(config, target, target.env) if config is not None else target.workspace_id
+    reconcile.check_saved(saved, stack, workspace, target.env)
     console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
     limits = config.api if config is not None else ApiConfig()
     pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    with reconcile.session(root, target, workspace, console.redact, pacer) as api:
+    with reconcile.session(root, target, workspace, console.redact, pacer, saved.env) as api:
+        reconcile.verify_names(saved, api, path)
         reconcile.verify_live(saved, api.list_deployments(), path)
         reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
         if not saved.has_changes:

@@ -36,7 +36,7 @@ def comment(
         result: Plan = read_saved(plan_file)
         scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
     else:
-        project = checked(load_project(path, target.stack))
+        project = checked(load_project(path, target.stack, env=target.env))
         scrub = Redactor.for_manifests(project.manifests, os.environ)
         with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
             result = plan_project(project, api, flags.options(project), base_ref=base_ref)
@@ -44,7 +44,7 @@ def comment(
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(pull) as comments:
-            verb, url = comments.upsert(body, marker(result.stack), author)
+            verb, url = comments.upsert(body, marker(result.stack, result.env), author)
     except GitHubError as exc:
         raise Failure(console.redact(str(exc))) from None
     console.out(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")

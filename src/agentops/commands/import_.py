@@ -15,14 +15,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from agentops.commands.failure import OK, Failure
-from agentops.commands.reconcile import session
+from agentops.commands.reconcile import session, workspace_of
 from agentops.commands.target import Target
 from agentops.engine.export import to_yaml
 from agentops.engine.identity import Live
 from agentops.engine.importing import Item, file_stem, plan_item, select
+from agentops.engine.resolve import KINDS, unique_names
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import Config, load_config
-from agentops.manifest.loader import find_root, load_project
+from agentops.manifest.loader import choose_environment, find_root, load_project
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_REF
 from agentops.views.terminal import Console
@@ -65,8 +66,12 @@ def import_(
     pin_versions: bool = False,
     token_var: str,
     fingerprint_secrets: bool = False,
+    ids: bool = False,
 ) -> int:
-    """Write manifests for live deployments and tag them as owned by this stack."""
+    """Write manifests for live deployments and tag them as owned by this stack (and environment).
+
+    Agents, environments and vaults are written by name where the name is unique in the
+    workspace, unless `ids`."""
     if bool(names) == import_all:
         raise Failure("name the deployments to import, or pass --all (not both)")
     if not SECRET_REF.match(f"${{{token_var}}}"):
@@ -74,11 +79,11 @@ def import_(
     root = find_root((out or Path.cwd()).resolve()) or find_root(Path.cwd())
     if root is None:
         raise Failure("no agentops.yaml here or in any parent folder; run `agentops init` first")
-    config = _config(root, target.stack)
+    config = _config(root, target.stack, target.env)
     folder = (out or root / config.manifests).resolve()
     declared: dict[str, str] = {}
     if (root / config.manifests).is_dir():
-        project = load_project(root, stack=target.stack)
+        project = load_project(root, stack=target.stack, env=target.env)
         if project.problems:
             raise Failure(
                 "fix the manifests first (see `agentops validate`); nothing was imported",
@@ -93,8 +98,9 @@ def import_(
 
     environ = os.environ
     console.redact = Redactor.for_variables([token_var], environ)
-    with session(root, target, target.workspace_id or config.workspace_id, console.redact) as api:
+    with session(root, target, workspace_of(config, target, target.env), console.redact, env=target.env) as api:
         live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page]
+        named = {} if ids else unique_names(api.listings(KINDS))
         chosen, refused, notes = select(live, names, config.stack)
         items = []
         taken: set[str] = set()
@@ -105,7 +111,7 @@ def import_(
             try:
                 manifest, patch, unset, drift = plan_item(
                     deployment, config.stack, config, environ, token_var=token_var, pin_versions=pin_versions,
-                    fingerprint=fingerprint_secrets,
+                    fingerprint=fingerprint_secrets, env=target.env, names=named,
                 )
             except ValidationError as exc:
                 refused.append(
@@ -133,12 +139,11 @@ def import_(
     return OK
 
 
-def _config(root: Path, stack: str | None) -> Config:
+def _config(root: Path, stack: str | None, env: str | None) -> Config:
     loaded = load_config(root, stack)
-    if loaded.problems:
-        raise Failure(
-            "agentops.yaml has problems; nothing was imported", tuple(str(p) for p in loaded.problems)
-        )
+    problems = [*loaded.problems, *choose_environment(loaded, env)]
+    if problems:
+        raise Failure("agentops.yaml has problems; nothing was imported", tuple(str(p) for p in problems))
     return loaded.config
 
 

@@ -48,8 +48,8 @@ def plan(
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
 ) -> int:
-    pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile
+    pending = start_load(path, target.stack, env=target.env)
+    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -26,17 +26,25 @@ from agentops.adapters.github import run_url
 from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
-from agentops.engine import drift, planfile, secrets
+from agentops.engine import drift, planfile, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet import build_fleet
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
+from agentops.engine.resolve import Resolution
 from agentops.engine.secrets import Redactor
 from agentops.manifest import policy_checks
-from agentops.manifest.config import DEFAULT_READS_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE
+from agentops.manifest.config import (
+    CONFIG_FILE,
+    DEFAULT_READS_PER_MINUTE,
+    DEFAULT_WRITES_PER_MINUTE,
+    Config,
+    load_config,
+)
 from agentops.manifest.loader import Pending, Project, load_project
+from agentops.manifest.schema import Manifest
 from agentops.model import tags
 from agentops.views.health import render_health_text, with_health
 from agentops.views.json import render_json, render_results
@@ -58,25 +66,49 @@ def checked(project: Project) -> Project:
     return project
 
 
+def _local_seed(root: Path) -> Path | None:
+    """The seed file agentops.yaml names under `local:`, for the embedded emulator."""
+    loaded = load_config(root)
+    seed = loaded.config.local.seed
+    if seed is None:
+        return None
+    path = root / seed
+    if not path.is_file():
+        raise Failure(f"{CONFIG_FILE}: local.seed: {seed} is not a file")
+    return path
+
+
 @contextmanager
-def connect(target: Target, root: Path, workspace_id: str | None, pacer: Pacer) -> Iterator[Api]:
+def connect(
+    target: Target, root: Path, workspace_id: str | None, pacer: Pacer, env: str | None = None
+) -> Iterator[Api]:
     """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
     if not target.local:
-        yield Api(make_client(), workspace_id, sleep=target.sleep, pacer=pacer)
+        yield Api(make_client(), workspace_id, sleep=target.sleep, pacer=pacer, env=env)
         return
     from agentops.emulator import EmulatorServer  # only --local needs the server code
 
     state = root / LOCAL_STATE
     state.mkdir(exist_ok=True)
     (state / ".gitignore").write_text("*\n")
-    with EmulatorServer(db_path=state / LOCAL_DB) as server:
+    try:
+        server = EmulatorServer(db_path=state / LOCAL_DB, seed=_local_seed(root))
+    except ValueError as exc:
+        raise Failure(str(exc)) from None
+    with server:
         # The embedded emulator has no rate limits: pacing it would only slow the user down.
-        yield Api(make_client(base_url=server.url, api_key="local-emulator"), workspace_id, sleep=target.sleep)
+        client = make_client(base_url=server.url, api_key="local-emulator")
+        yield Api(client, workspace_id, sleep=target.sleep, env=env)
 
 
 @contextmanager
 def session(
-    root: Path, target: Target, workspace: str | None, redact: Redactor, pacer: Pacer | None = None
+    root: Path,
+    target: Target,
+    workspace: str | None,
+    redact: Redactor,
+    pacer: Pacer | None = None,
+    env: str | None = None,
 ) -> Iterator[Api]:
     """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request).
 
@@ -84,7 +116,7 @@ def session(
     if pacer is None:
         pacer = Rates().pacer(DEFAULT_WRITES_PER_MINUTE, DEFAULT_READS_PER_MINUTE)
     try:
-        with connect(target, root, workspace, pacer) as api:
+        with connect(target, root, workspace, pacer, env) as api:
             yield api
     except ClientSetupError as exc:
         raise Failure(str(exc)) from None
@@ -98,13 +130,19 @@ def session(
         raise Failure(f"unexpected API response ({type(exc).__name__})") from None
 
 
+def workspace_of(config: Config, target: Target, env: str | None) -> str | None:
+    """--workspace-id, else the environment's workspace_id, else agentops.yaml's."""
+    chosen = config.environments.get(env) if env is not None else None
+    return target.workspace_id or (chosen.workspace_id if chosen else None) or config.workspace_id
+
+
 def project_session(
     project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED, pacer: Pacer | None = None
 ) -> AbstractContextManager[Api]:
     """A session for the project's workspace, paced by `pacer`, else the flags, else its `api:` settings."""
     if pacer is None:
         pacer = rates.pacer(project.config.api.writes_per_minute, project.config.api.reads_per_minute)
-    return session(project.root, target, target.workspace_id or project.config.workspace_id, redact, pacer)
+    return session(project.root, target, workspace_of(project.config, target, project.env), redact, pacer, project.env)
 
 
 @dataclass(frozen=True)
@@ -120,16 +158,17 @@ class Ahead:
 def listing_ahead(pending: Pending, target: Target, rates: Rates = AS_CONFIGURED) -> Iterator[Ahead]:
     """Start reading the workspace now: its round trips overlap loading the manifests.
 
-    Nothing starts for --local (its emulator starts with the session) or when no client can be
-    made: the session reports that, after any problem in the manifests. Only reads happen here.
+    Nothing starts for --local (its emulator starts with the session), when agentops.yaml has
+    problems (or no environment is picked), or when no client can be made: the session reports that, after any problem in the manifests. Only reads happen here.
     """
     limits = pending.config.api
     pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    if target.local:
+    if target.local or not pending.usable:
         yield Ahead(pacer, None)
         return
     try:
-        api = Api(make_client(), target.workspace_id or pending.config.workspace_id, sleep=target.sleep, pacer=pacer)
+        workspace = workspace_of(pending.config, target, target.env)
+        api = Api(make_client(), workspace, sleep=target.sleep, pacer=pacer, env=target.env)
     except ClientSetupError:
         yield Ahead(pacer, None)
         return
@@ -139,6 +178,12 @@ def listing_ahead(pending: Pending, target: Target, rates: Rates = AS_CONFIGURED
     finally:
         # A plan that stops early (problems in the manifests) does not wait for the listing.
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
+    """Names resolved with one listing per kind that some manifest names (none when nothing is named)."""
+    refs = resolve.named(manifests)
+    return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {})
 
 
 def plan_project(
@@ -169,18 +214,19 @@ def plan_and_live(
 ) -> tuple[Plan, list[Live]]:
     """`plan_project`, and the live deployments it was planned against (for run health)."""
     env = os.environ if environ is None else environ
-    wants = desired_state(project.manifests, options.stack, env)
-    options = replace(options, partial=options.partial or project.partial)
-    # The reference lookups and the (sequential) list pages are independent round trips: overlap them.
+    options = replace(options, partial=options.partial or project.partial, env=project.env)
+    # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         listing = live or pool.submit(api.list_deployments)
+        names = resolution(api, (m.manifest for m in project.manifests))
+        wants = desired_state(project.manifests, options.stack, env, project.env, names)
         blockers = api.check_references(wants)
         deployments = listing.result()
     plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if base_ref is not None:
-        plan = drift.label_against(plan, _base_desired(project, base_ref, env), deployments, options, base_ref)
+        plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
     return _with_fleet(plan, project, deployments, fleet_days), deployments
 
 
@@ -195,16 +241,18 @@ def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Pl
                    warnings=(*plan.warnings, *offline, *warned))
 
 
-def _base_desired(project: Project, ref: str, environ: Mapping[str, str]) -> list[Desired] | None:
+def _base_desired(
+    project: Project, ref: str, environ: Mapping[str, str], names: Resolution
+) -> list[Desired] | None:
     """The desired state at `ref` (empty when the stack is new there; None when it has problems)."""
     try:
         with stack_at(project.root, ref) as folder:
             if folder is None:
                 return []
-            base = load_project(folder, stack=project.config.stack)
+            base = load_project(folder, stack=project.config.stack, env=project.env)
             if base.problems:
                 return None
-            return desired_state(base.manifests, project.config.stack, environ)
+            return desired_state(base.manifests, project.config.stack, environ, project.env, names)
     except BaseRefError as exc:
         raise Failure(str(exc)) from None
 
@@ -312,10 +360,14 @@ def read_saved(path: Path) -> Plan:
         raise Failure(f"{path} is not a saved agentops plan that can be applied: {exc}") from None
 
 
-def check_saved(saved: Plan, stack: str | None, workspace_id: str | None) -> None:
-    """A saved plan applies only where it was made: same stack, same workspace."""
+def check_saved(saved: Plan, stack: str | None, workspace_id: str | None, env: str | None = None) -> None:
+    """A saved plan applies only where it was made: same stack, environment and workspace."""
     if stack is not None and stack != saved.stack:
         raise Failure(f"the saved plan is for stack {saved.stack!r}, not {stack!r}; nothing was applied")
+    if env != saved.env:
+        raise Failure(
+            f"the saved plan is for environment {saved.env or '(none)'}, not {env or '(none)'}; nothing was applied"
+        )
     if workspace_id != saved.workspace_id:
         raise Failure(
             f"the saved plan is for workspace {saved.workspace_id or '(the API key default)'}, "
@@ -323,6 +375,23 @@ def check_saved(saved: Plan, stack: str | None, workspace_id: str | None) -> Non
         )
     if saved.errored:
         raise Failure("the saved plan has blocking problems; nothing was applied")
+
+
+def verify_names(saved: Plan, api: Api, path: Path) -> None:
+    """Refuse a saved plan whose names now resolve to other ids (or to none) than when it was made."""
+    if not saved.resolved:
+        return
+    refs = {resolve.Ref(kind, name) for kind, name, _ in saved.resolved}
+    now = resolve.resolve(refs, api.listings(resolve.kinds(refs)))
+    moved = []
+    for kind, name, planned in saved.resolved:
+        current = now.ids.get(resolve.Ref(kind, name))
+        if current != planned:
+            became = current or now.problems.get(resolve.Ref(kind, name), "nothing")
+            moved.append(f"{kind} {name!r}: planned as {planned}, now {became}")
+    if moved:
+        raise Failure(f"the saved plan {path} used names that now resolve differently; run `agentops plan` "
+                      "again; nothing was applied", tuple(moved))
 
 
 def verify_live(saved: Plan, live: list[Live], path: Path) -> None:

@@ -11,20 +11,20 @@ from typing import Any
 from agentops.adapters.api import Api
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.machine import json_errors
-from agentops.commands.reconcile import session
+from agentops.commands.reconcile import session, workspace_of
 from agentops.commands.target import Target
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
-from agentops.manifest.loader import find_root
+from agentops.manifest.loader import choose_environment, find_root
 from agentops.model import tags
 from agentops.views.terminal import Console
 
 
-def find_deployment(api: Api, stack: str, name: str) -> Live:
+def find_deployment(api: Api, stack: str, name: str, env: str | None = None) -> Live:
     """The stack's live deployment called `name` (the oldest if duplicated); Failure when there is none."""
     live = api.list_deployments()
-    owned = sorted((d for d in live if d.stack == stack and d.tag_name == name), key=lambda d: d.age_key)
+    owned = sorted((d for d in live if d.owned_by(stack, env) and d.tag_name == name), key=lambda d: d.age_key)
     if owned:
         return owned[0]
     archived = [
@@ -34,6 +34,7 @@ def find_deployment(api: Api, stack: str, name: str) -> Live:
         if d.get("archived_at")
         and (d.get("metadata") or {}).get(tags.STACK) == stack
         and (d.get("metadata") or {}).get(tags.NAME) == name
+        and (d.get("metadata") or {}).get(tags.ENV) == env
     ]
     if archived:
         raise Failure(
@@ -109,12 +110,13 @@ def run(
         if root is None:
             raise Failure(f"no agentops.yaml in {path} or any parent folder; run `agentops init` first")
         loaded = load_config(root, target.stack)
-        if loaded.problems:
-            raise Failure("agentops.yaml has problems; nothing was run", tuple(str(p) for p in loaded.problems))
+        problems = [*loaded.problems, *choose_environment(loaded, target.env)]
+        if problems:
+            raise Failure("agentops.yaml has problems; nothing was run", tuple(str(p) for p in problems))
         config = loaded.config
         console.redact = Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v))
-        with session(root, target, target.workspace_id or config.workspace_id, console.redact) as api:
-            deployment = find_deployment(api, config.stack, name)
+        with session(root, target, workspace_of(config, target, target.env), console.redact, env=target.env) as api:
+            deployment = find_deployment(api, config.stack, name, target.env)
             result = api.run(deployment.id)
             if wait:
                 try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from agentops.commands.failure import OK
 from agentops.commands.health import read_health
 from agentops.commands.machine import checked, json_errors
-from agentops.commands.reconcile import project_session
+from agentops.commands.reconcile import project_session, resolution
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.engine.status import rows
@@ -22,14 +22,15 @@ from agentops.views.terminal import Console
 
 
 def status(path: Path, target: Target, console: Console, fmt: str = "text") -> int:
-    project = checked(load_project(path, target.stack), fmt, console)
+    project = checked(load_project(path, target.stack, env=target.env), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with json_errors(fmt, console), project_session(project, target, console.redact) as api:
         live = api.list_deployments()
+        names = resolution(api, (m.manifest for m in project.manifests))
         health = read_health(project, api, live, os.environ)
-    table = rows(project, live, project.config.stack, os.environ)
+    table = rows(project, live, project.config.stack, os.environ, names)
     if fmt == "json":
-        data = {"stack": project.config.stack, "deployments": table, "health": health.to_dict()}
+        data = {"stack": project.config.stack, "env": project.env, "deployments": table, "health": health.to_dict()}
         console.out(json.dumps(data, indent=2))
     elif not table:
         console.out(f"Stack {project.config.stack!r} has no manifests and no deployments.")

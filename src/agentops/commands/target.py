@@ -14,6 +14,7 @@ class Target:
     local: bool = False
     stack: str | None = None
     workspace_id: str | None = None
+    env: str | None = None  # --env, else AGENTOPS_ENV: one of the environments agentops.yaml declares
     # How retries wait: tests inject one through the CLI entry (`obj=`) so fault runs need no real waits.
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
 
@@ -23,4 +24,6 @@ class Target:
             parts.append(f"--stack {self.stack}")
         if self.workspace_id:
             parts.append(f"--workspace-id {self.workspace_id}")
+        if self.env:
+            parts.append(f"--env {self.env}")
         return " ".join(parts)

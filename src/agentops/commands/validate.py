@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agentops.commands.failure import ERROR, OK
 from agentops.manifest.descriptions import describe
-from agentops.manifest.loader import Project, load_project
+from agentops.manifest.loader import Project, load_every_environment, load_project
 from agentops.manifest.schema import Manifest
 from agentops.manifest.secrets import missing_secrets
 from agentops.model.problems import Problem
@@ -31,9 +31,11 @@ def summary(project: Project, warnings: list[Problem]) -> str:
     return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}{warned}"
 
 
-def validate(paths: tuple[Path, ...], stack: str | None, console: Console, fmt: str = "text") -> int:
+def validate(
+    paths: tuple[Path, ...], stack: str | None, console: Console, fmt: str = "text", env: str | None = None
+) -> int:
     first, *more = paths or (Path("."),)
-    project = load_project(first, stack=stack, more=more)
+    project = load_project(first, stack, more, env) if env else load_every_environment(first, stack, more)
     # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
     warnings = sorted([*project.warnings, *missing_secrets(project, os.environ)])
     if fmt == "json":

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops.engine import secrets
+from agentops.engine.resolve import Ref, Resolution, refs_of
 from agentops.manifest.loader import LoadedManifest
-from agentops.manifest.schema import Manifest
+from agentops.manifest.schema import AgentByName, Manifest
 from agentops.model import tags
 
 # Fields of a deployment that manifests own (the API create body).
@@ -31,6 +32,21 @@ FIELDS = (
 
 
 @dataclass(frozen=True)
+class Named:
+    """A reference by name in one manifest and what it resolved to (`id` None: `problem` says why)."""
+
+    ref: Ref
+    where: str  # "file:line" of the name
+    id: str | None
+    problem: str | None = None
+
+    @property
+    def value(self) -> str:
+        """What the body holds: the id, or a placeholder the planner never diffs (it blocks instead)."""
+        return self.id or f"<{self.ref.kind} {self.ref.name}>"
+
+
+@dataclass(frozen=True)
 class Desired:
     """One manifest as the API body it asks for (secret fields hold `${VAR}` references only)."""
 
@@ -45,21 +61,58 @@ class Desired:
     previous_names: tuple[str, ...] = ()
     # Secret variables the manifest references that are unset: their fingerprint says nothing.
     unset_secrets: tuple[str, ...] = ()
+    # References by name: the body holds their ids; an unresolved one blocks the plan.
+    named: tuple[Named, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return all(item.id is not None for item in self.named)
 
 
-def desired(manifest: Manifest, file: str, line: int, stack: str, environ: Mapping[str, str]) -> Desired:
-    """The API body a manifest asks for, tagged with ownership and the secrets fingerprint.
+def _named(manifest: Manifest, file: str, line: int, resolution: Resolution,
+           refs_at: Mapping[str, str]) -> dict[str, Named]:
+    out = {}
+    for key, ref in refs_of(manifest):
+        problem = None if ref in resolution.ids else resolution.problems.get(ref, f"{ref.kind} name not looked up")
+        out[key] = Named(ref, refs_at.get(key, f"{file}:{line}"), resolution.ids.get(ref), problem)
+    return out
+
+
+def desired(
+    manifest: Manifest,
+    file: str,
+    line: int,
+    stack: str,
+    environ: Mapping[str, str],
+    env: str | None = None,
+    resolution: Resolution | None = None,
+    refs_at: Mapping[str, str] | None = None,
+) -> Desired:
+    """The API body a manifest asks for, tagged with ownership and the secrets fingerprint, its
+    names replaced by the ids `resolution` gives them.
 
     `environ` is read only to fingerprint secret values; the values never enter the result.
     """
-    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(FIELDS))
+    # The agent is rebuilt below; dumping the (by-name) union member would only warn.
+    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(FIELDS), warnings=False)
+    named = _named(manifest, file, line, resolution or Resolution(), refs_at or {})
+    ids = {key: item.value for key, item in named.items()}
     agent = manifest.agent
     pinned = not isinstance(agent, str) and agent.version is not None
-    if not isinstance(agent, str):
+    if isinstance(agent, AgentByName):
+        body["agent"] = {"type": "agent", "id": ids["agent"], "version": agent.version} if pinned else ids["agent"]
+    elif not isinstance(agent, str):
         body["agent"] = {"type": "agent", "id": agent.id, **({"version": agent.version} if pinned else {})}
+    if "environment" in ids:
+        body["environment_id"] = ids["environment"]
+    vaults = [ids[key] for key in ids if key.startswith("vaults[")]
+    if vaults:
+        body["vault_ids"] = [*body.get("vault_ids", []), *vaults]
     metadata = dict(manifest.metadata or {})
     metadata[tags.STACK] = stack
     metadata[tags.NAME] = manifest.name
+    if env is not None:
+        metadata[tags.ENV] = env
     if manifest.lifecycle.prevent_archive:
         metadata[tags.PREVENT_ARCHIVE] = "true"
     resources = body.get("resources", [])
@@ -79,8 +132,15 @@ def desired(manifest: Manifest, file: str, line: int, stack: str, environ: Mappi
         ignore_changes=tuple(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names),
         unset_secrets=unset,
+        named=tuple(named.values()),
     )
 
 
-def desired_state(manifests: Iterable[LoadedManifest], stack: str, environ: Mapping[str, str]) -> list[Desired]:
-    return [desired(m.manifest, m.file, m.line, stack, environ) for m in manifests]
+def desired_state(
+    manifests: Iterable[LoadedManifest],
+    stack: str,
+    environ: Mapping[str, str],
+    env: str | None = None,
+    resolution: Resolution | None = None,
+) -> list[Desired]:
+    return [desired(m.manifest, m.file, m.line, stack, environ, env, resolution, m.refs_at) for m in manifests]

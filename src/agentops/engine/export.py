@@ -26,12 +26,14 @@ ORDER = (
     "description",
     "agent",
     "environment_id",
+    "environment",
     "status",
     "schedule",
     "prompt",
     "initial_events",
     "resources",
     "vault_ids",
+    "vaults",
     "metadata",
     "budget",
     "lifecycle",
@@ -113,17 +115,27 @@ def to_manifest(
     token_var: str = DEFAULT_TOKEN_VAR,
     pin_versions: bool = False,
     defaults: Mapping[str, Any] | None = None,
+    names: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
     """The manifest for one live deployment (JSON as the API returns it).
 
     Every github_repository token becomes `${token_var}`. `defaults` are the `defaults:` of
-    agentops.yaml; values they would supply are left out.
+    agentops.yaml; values they would supply are left out. `names` ((kind, id) -> a name no other
+    live object of the kind has) turns ids into references by name.
     """
+    names = names or {}
     data: dict[str, Any] = {"name": live["name"]}
     if live.get("description"):
         data["description"] = live["description"]
     data["agent"] = _agent(live["agent"], pin_versions)
-    data["environment_id"] = live["environment_id"]
+    agent_id = data["agent"] if isinstance(data["agent"], str) else data["agent"]["id"]
+    if ("agent", agent_id) in names:
+        version = {} if isinstance(data["agent"], str) else {"version": data["agent"]["version"]}
+        data["agent"] = {"name": names[("agent", agent_id)], **version}
+    if ("environment", live["environment_id"]) in names:
+        data["environment"] = {"name": names[("environment", live["environment_id"])]}
+    else:
+        data["environment_id"] = live["environment_id"]
     if live.get("status") == "paused":
         data["status"] = "paused"
     schedule = live.get("schedule")
@@ -137,8 +149,11 @@ def to_manifest(
         data["initial_events"] = events
     if live.get("resources"):
         data["resources"] = [_resource(r, token_var) for r in live["resources"]]
-    if live.get("vault_ids"):
-        data["vault_ids"] = list(live["vault_ids"])
+    vaults = list(live.get("vault_ids") or [])
+    if vaults and all(("vault", vault) in names for vault in vaults):
+        data["vaults"] = [{"name": names[("vault", vault)]} for vault in vaults]
+    elif vaults:
+        data["vault_ids"] = vaults
     metadata = live.get("metadata") or {}
     user = {k: v for k, v in metadata.items() if not tags.is_reserved(k)}
     if user:

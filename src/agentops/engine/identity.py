@@ -45,6 +45,21 @@ class Live:
         return self.metadata.get(tags.NAME)
 
     @property
+    def env(self) -> str | None:
+        return self.metadata.get(tags.ENV)
+
+    def owned_by(self, stack: str, env: str | None) -> bool:
+        """Tagged with this stack and environment (no environment tag when there are none)."""
+        return self.stack == stack and self.env == env and bool(self.tag_name)
+
+    def adoptable_as(self, name: str, stack: str, env: str | None) -> bool:
+        """Untagged with this name, or (once environments are declared) this stack's from before
+        them: its tags lack the environment, so it is adopted rather than taken silently."""
+        if tags.STACK not in self.metadata:
+            return self.name == name
+        return env is not None and self.stack == stack and self.env is None and self.tag_name == name
+
+    @property
     def age_key(self) -> tuple[str, str]:
         # RFC 3339 UTC strings from one server sort chronologically; the id breaks ties.
         return (self.created_at, self.id)
@@ -66,16 +81,20 @@ class Matching:
     orphans: list[Live] = field(default_factory=list)
 
 
-def match(desired: list[Desired], live: list[Live], stack: str, adopt: bool = False) -> Matching:
-    """Pair manifests with live deployments; never pairs another stack's deployment."""
+def match(
+    desired: list[Desired], live: list[Live], stack: str, adopt: bool = False, env: str | None = None
+) -> Matching:
+    """Pair manifests with live deployments; never pairs another stack's (or environment's) deployment."""
     result = Matching()
     owned: dict[str, list[Live]] = {}
     untagged: dict[str, list[Live]] = {}
     for item in live:
-        if item.stack == stack and item.tag_name:
-            owned.setdefault(item.tag_name, []).append(item)
+        if item.owned_by(stack, env):
+            owned.setdefault(item.tag_name or "", []).append(item)
         elif tags.STACK not in item.metadata:
             untagged.setdefault(item.name, []).append(item)
+        elif item.adoptable_as(item.tag_name or "", stack, env):
+            untagged.setdefault(item.tag_name or "", []).append(item)
 
     keeper: dict[str, Live] = {}
     for name, group in owned.items():

@@ -16,8 +16,9 @@ from agentops.engine.desired import desired
 from agentops.engine.export import load_back, to_manifest
 from agentops.engine.identity import Live
 from agentops.engine.plan import Options, build_plan
+from agentops.engine.resolve import Ref, Resolution
 from agentops.engine.status import drift_fields
-from agentops.manifest.config import Config
+from agentops.manifest.config import Config, layer
 from agentops.model import tags
 
 MAX_FILE_STEM = 100
@@ -88,19 +89,23 @@ def plan_item(
     token_var: str,
     pin_versions: bool,
     fingerprint: bool = False,
+    env: str | None = None,
+    names: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
     """(manifest, ownership tags to add, unset token variables, fields still drifting afterwards).
 
     The tags are exactly those `plan` will expect (from `desired`), and what still drifts is
     the planner's own verdict on the deployment as it will be after the import.
     """
+    defaults = config.defaults if env is None else layer(config.defaults, config.environments[env].defaults)
     manifest = to_manifest(
-        live.body, token_var=token_var, pin_versions=pin_versions, defaults=config.defaults
+        live.body, token_var=token_var, pin_versions=pin_versions, defaults=defaults, names=names
     )
     if live.stack == stack and live.tag_name:
         manifest["name"] = live.tag_name  # identity is the tag; a console rename shows as a change
-    loaded = load_back(manifest, config.defaults)
-    want = desired(loaded, "", 1, stack, environ)
+    loaded = load_back(manifest, defaults)
+    resolution = Resolution({Ref(kind, name): found for (kind, found), name in (names or {}).items()})
+    want = desired(loaded, "", 1, stack, environ, env, resolution)
     unset = list(want.unset_secrets)
     expected = {k: v for k, v in want.body["metadata"].items() if tags.is_reserved(k)}
     if unset or not fingerprint:
@@ -118,5 +123,5 @@ def plan_item(
         # Compared as it will be live: without a fingerprint (the first apply records one).
         metadata = {k: v for k, v in want.body["metadata"].items() if k != tags.SECRETS}
         want = replace(want, body={**want.body, "metadata": metadata}, unset_secrets=())
-    plan = build_plan([want], [after], Options(stack=stack, allow_empty=True))
+    plan = build_plan([want], [after], Options(stack=stack, allow_empty=True, env=env))
     return manifest, patch, unset, drift_fields(plan, want.name)

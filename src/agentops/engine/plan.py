@@ -129,6 +129,7 @@ class Options:
     partial: bool = False  # only part of the manifests folder was loaded: pruning would be wrong
     allow_empty: bool = False
     strict_names: bool = False  # a name live in another stack blocks, instead of warning
+    env: str | None = None  # the environment planned for, when agentops.yaml declares them
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,16 @@ class Plan:
     workspace_id: str | None = None
     base_ref: str | None = None  # the git ref changes were labelled against (`plan --base-ref`)
     fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet.py)
+    env: str | None = None
+    # (kind, name, id) of every reference by name the plan resolved: a saved plan is applied
+    # only while these names still resolve to the same ids.
+    resolved: tuple[tuple[str, str, str], ...] = ()
+
+    def resolved_dict(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for kind, name, found in self.resolved:
+            out.setdefault(kind, {})[name] = found
+        return out
 
     @property
     def applyable(self) -> bool:
@@ -180,6 +191,8 @@ class Plan:
             "stack": self.stack,
             "workspace_id": self.workspace_id,
             "base_ref": self.base_ref,
+            "env": self.env,
+            "resolved": self.resolved_dict(),
             "applyable": self.applyable,
             "errored": self.errored,
             "has_changes": self.has_changes,
@@ -251,6 +264,8 @@ def _created(want: Desired, after: dict[str, Any]) -> list[Action]:
 
 def _deployment_actions(item: Match) -> list[Action]:
     want, live = item.desired, item.live
+    if not want.resolved:
+        return []  # its body is incomplete; the unresolved name blocks the plan, and keeps its deployment
     ctx = context(want)
     after = normalize(want.body, ctx)
     if live is None:
@@ -347,6 +362,19 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
     ]
 
 
+def _name_blockers(desired: list[Desired]) -> list[Blocker]:
+    return [
+        Blocker(f"{item.problem} (referenced by name)", want.name, item.where)
+        for want in desired
+        for item in want.named
+        if item.problem
+    ]
+
+
+def _resolved(desired: list[Desired]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted({(i.ref.kind, i.ref.name, i.id) for w in desired for i in w.named if i.id is not None}))
+
+
 def build_plan(
     desired: list[Desired],
     live: list[Live],
@@ -355,14 +383,15 @@ def build_plan(
     workspace_id: str | None = None,
 ) -> Plan:
     """Compare desired with live state and decide every action; pure and deterministic."""
-    problems = [*(blockers or []), *_unset_secret_blockers(desired)]
+    problems = [*(blockers or []), *_name_blockers(desired), *_unset_secret_blockers(desired)]
     warnings: list[str] = []
-    matching = match(desired, live, options.stack, adopt=options.adopt)
+    matching = match(desired, live, options.stack, adopt=options.adopt, env=options.env)
     for want, other in matching.conflicts:
+        what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
+                if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
         problems.append(
             Blocker(
-                f"an untagged deployment {other.id} named {want.name!r} already exists; "
-                "pass --adopt to manage it (or rename the manifest)",
+                f"{what}; pass --adopt to manage it (or rename the manifest)",
                 want.name,
                 want.file,
             )
@@ -429,13 +458,15 @@ def build_plan(
         warnings=tuple(warnings),
         targets=tuple(sorted(options.targets)),
         workspace_id=workspace_id,
+        env=options.env,
+        resolved=_resolved(desired),
     )
 
 
 def stale_targets(plan: Plan, live: list[Live]) -> list[str]:
     """What changed since a saved plan was made: each entry names the target and how."""
     by_id = {item.id: item for item in live}
-    owned = {item.tag_name for item in live if item.stack == plan.stack}
+    owned = {item.tag_name for item in live if item.owned_by(plan.stack, plan.env)}
     stale = []
     for action in plan.writes:
         if action.kind is ActionKind.CREATE:

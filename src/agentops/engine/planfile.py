@@ -75,15 +75,22 @@ class _PlanFile(BaseModel):
     problems: list[_Problem] = []
     actions: list[_Action]
     digest: str
+    env: str | None = None
+    resolved: dict[Literal["agent", "environment", "vault"], dict[str, str]] = {}
 
 
 def digest(plan: Plan) -> str:
     """A digest over what apply acts on: stack, workspace and every action as saved."""
-    content = {
+    content: dict[str, Any] = {
         "stack": plan.stack,
         "workspace_id": plan.workspace_id,
         "actions": [a.to_dict() for a in plan.actions],
     }
+    # Only when present, so plans saved before environments existed keep their digest.
+    if plan.env is not None:
+        content["env"] = plan.env
+    if plan.resolved:
+        content["resolved"] = [list(item) for item in plan.resolved]
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -140,18 +147,21 @@ def parse(text: str) -> Plan:
         warnings=tuple(saved.warnings),
         targets=tuple(saved.targets),
         base_ref=saved.base_ref,
+        env=saved.env,
+        resolved=tuple(sorted((kind, name, found) for kind, names in saved.resolved.items()
+                              for name, found in names.items())),
     )
     if digest(plan) != saved.digest:
         raise PlanFileError("its actions were edited after `agentops plan` wrote it (digest mismatch)")
-    problems = [p for action in plan.actions for p in _action_problems(action, plan.stack)]
+    problems = [p for action in plan.actions for p in _action_problems(action, plan)]
     if problems:
         raise PlanFileError(problems[0])
     return plan
 
 
-def _tag_problems(metadata: Mapping[str, Any], action: Action, stack: str, create: bool) -> list[str]:
+def _tag_problems(metadata: Mapping[str, Any], action: Action, plan: Plan, create: bool) -> list[str]:
     """Only the planner's own ownership tags, with the values the planner would give them."""
-    own = {tags.STACK: stack, tags.NAME: action.name}
+    own = {tags.STACK: plan.stack, tags.NAME: action.name, **({tags.ENV: plan.env} if plan.env else {})}
     found = []
     for key, value in metadata.items():
         if not tags.is_reserved(key):
@@ -176,14 +186,14 @@ def _secret_problems(body: Mapping[str, Any], action: Action) -> list[str]:
     return found
 
 
-def _action_problems(action: Action, stack: str) -> list[str]:
+def _action_problems(action: Action, plan: Plan) -> list[str]:
     kind = action.kind
     if kind is ActionKind.CREATE:
         if action.body is None or action.deployment_id is not None or action.patch is not None:
             return [f"{action.name}: a create carries a body and no deployment id or patch"]
         shape = _api_problems(spec.CreateBody, action.body, action)
         return shape or [
-            *_tag_problems(action.body.get("metadata") or {}, action, stack, create=True),
+            *_tag_problems(action.body.get("metadata") or {}, action, plan, create=True),
             *_secret_problems(action.body, action),
         ]
     if kind is ActionKind.NOOP:
@@ -195,7 +205,7 @@ def _action_problems(action: Action, stack: str) -> list[str]:
             return [f"{action.name}: an {kind} carries a patch and no body"]
         shape = _api_problems(spec.UpdateBody, action.patch, action)
         return shape or [
-            *_tag_problems(action.patch.get("metadata") or {}, action, stack, create=False),
+            *_tag_problems(action.patch.get("metadata") or {}, action, plan, create=False),
             *_secret_problems(action.patch, action),
         ]
     if action.patch is not None or action.body is not None:
@@ -223,11 +233,13 @@ def ownership_problems(plan: Plan, live: list[Live]) -> list[str]:
         if target is None:
             continue  # a create, or gone: the staleness check says so
         if action.kind is ActionKind.ADOPT:
-            if tags.STACK in target.metadata or target.name != action.name:
+            if not target.adoptable_as(action.name, plan.stack, plan.env):
                 found.append(f"{action.name}: {target.id} is not an untagged deployment of that name")
         elif target.stack != plan.stack:
             owner = f"stack {target.stack!r}" if target.stack else "no stack (untagged)"
             found.append(f"{action.name}: {target.id} belongs to {owner}, not {plan.stack!r}")
+        elif target.env != plan.env:
+            found.append(f"{action.name}: {target.id} belongs to environment {target.env!r}, not {plan.env!r}")
         elif action.kind is not ActionKind.ARCHIVE and target.tag_name not in (action.name, action.previous_name):
             found.append(f"{action.name}: {target.id} is tagged as {target.tag_name!r}")
     return found

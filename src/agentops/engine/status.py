@@ -11,6 +11,7 @@ from typing import Any
 from agentops.engine.desired import desired_state
 from agentops.engine.identity import Live, match
 from agentops.engine.plan import ActionKind, Options, Plan, build_plan
+from agentops.engine.resolve import Resolution
 from agentops.manifest.loader import Project
 
 
@@ -66,13 +67,19 @@ def drift_fields(plan: Plan, name: str) -> list[str]:
     return sorted(set(found))
 
 
-def rows(project: Project, live: list[Live], stack: str, environ: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One row per manifest or managed deployment of the stack, sorted by name."""
+def rows(
+    project: Project,
+    live: list[Live],
+    stack: str,
+    environ: Mapping[str, str],
+    resolution: Resolution | None = None,
+) -> list[dict[str, Any]]:
+    """One row per manifest or managed deployment of the stack (in the project's environment), sorted by name."""
     # An unset token variable leaves the fingerprint out of the comparison (see normalize), so
     # status and plan agree: it is a problem of the manifest's, not drift.
-    wants = desired_state(project.manifests, stack, environ)
-    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True))
-    matching = match(wants, live, stack)
+    wants = desired_state(project.manifests, stack, environ, project.env, resolution)
+    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True, env=project.env))
+    matching = match(wants, live, stack, env=project.env)
     out = []
     for item in matching.matches:
         if item.live is None:

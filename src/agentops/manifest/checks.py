@@ -39,7 +39,7 @@ def source_problems(data: dict[str, Any], body: str | None, locator: Locator) ->
     return [locator.problem((culprit,), f"{named} are mutually exclusive", "keep exactly one", key=True)]
 
 
-def metadata_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
+def metadata_problems(data: dict[str, Any], locator: Locator, env: bool = False) -> list[Problem]:
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         return []
@@ -55,7 +55,7 @@ def metadata_problems(data: dict[str, Any], locator: Locator) -> list[Problem]:
     )
     lifecycle = data.get("lifecycle")
     prevent = isinstance(lifecycle, dict) and lifecycle.get("prevent_archive") is True
-    reserved = tags.reserved_count(has_secrets, prevent)
+    reserved = tags.reserved_count(has_secrets, prevent, env)
     # More than 16 user keys is already reported by the type check.
     if len(metadata) <= spec.MAX_METADATA_PAIRS < len(metadata) + reserved:
         problems.append(locator.problem(

@@ -5,12 +5,23 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import did_you_mean, validation_problems
@@ -34,6 +45,9 @@ def check_stack(value: str) -> str:
 
 
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+# An environment's name is stored in the agentops.env tag, so it follows the stack's rules.
+EnvironmentName = Annotated[str, AfterValidator(check_stack)]
+VarValue = StrictStr | StrictInt | StrictFloat | StrictBool
 
 
 class SecretsConfig(spec.Strict):
@@ -197,6 +211,31 @@ class ApiConfig(spec.Strict):
     reads_per_minute: PerMinute = DEFAULT_READS_PER_MINUTE
 
 
+class EnvironmentConfig(spec.Strict):
+    """One environment: where it deploys and what its manifests resolve `${var.NAME}` and defaults to."""
+
+    workspace_id: spec.NonEmpty | None = None
+    vars: dict[VariableName, VarValue] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    # Checked by the policy rules; per environment it overrides the top-level `policy:`.
+    policy: dict[str, Any] | None = None
+
+
+class LocalConfig(spec.Strict):
+    """`--local`: what the embedded emulator starts with."""
+
+    # An emulator seed file (agents, environments and vaults with ids and names), relative to
+    # the repository root, so manifests that reference names resolve locally too.
+    seed: spec.NonEmpty | None = None
+
+    @field_validator("seed")
+    @classmethod
+    def _relative(cls, value: str | None) -> str | None:
+        if value is not None and not _inside_root(value):
+            raise ValueError("expected a file path relative to the repository root, inside it")
+        return value
+
+
 class Config(spec.Strict):
     stack: str
     manifests: str = "deployments"
@@ -207,6 +246,8 @@ class Config(spec.Strict):
     secrets: SecretsConfig = SecretsConfig()
     policy: Policy = Policy()  # checked by check_policy, for its own hints
     api: ApiConfig = ApiConfig()
+    environments: dict[EnvironmentName, EnvironmentConfig] = Field(default_factory=dict)
+    local: LocalConfig = LocalConfig()
 
     @field_validator("stack")
     @classmethod
@@ -231,6 +272,10 @@ class LoadedConfig:
     config: Config
     defaults: Tree | None  # the `defaults:` node, so problems with default values point into agentops.yaml
     problems: list[Problem]
+    # Each environment's `defaults:` node, for the same reason.
+    environment_defaults: dict[str, Tree] = field(default_factory=dict)
+    # Where `environments:` is written (or the file's start), for problems about choosing one.
+    environments_at: tuple[int, int] = (1, 1)
 
 
 def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
@@ -245,7 +290,16 @@ def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
         secrets=SecretsConfig(),
         policy=Policy(),
         api=ApiConfig(),
+        environments=_fallback_environments(raw.get("environments")),
+        local=LocalConfig(),
     )
+
+
+def _fallback_environments(raw: Any) -> dict[str, EnvironmentConfig]:
+    """The environment names of an invalid file (so `--env` can still be checked), settings dropped."""
+    if not isinstance(raw, dict):
+        return {}
+    return {str(name): EnvironmentConfig() for name in raw}
 
 
 def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
@@ -277,28 +331,55 @@ def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
     except ValidationError as exc:
         problems.extend(validation_problems(exc, locator, Config))
         config = _fallback(data, stack)
-    defaults_tree, defaults, more = _check_defaults(data.get("defaults"), locator)
+    defaults_tree, defaults, more = _check_defaults(data.get("defaults"), locator, ("defaults",))
     problems.extend(more)
-    return LoadedConfig(config.model_copy(update={"defaults": defaults, "policy": policy}), defaults_tree, problems)
+    environments: dict[str, EnvironmentConfig] = {}
+    environment_trees: dict[str, Tree] = {}
+    for name, settings in config.environments.items():
+        at = ("environments", name, "defaults")
+        raw = (data.get("environments") or {}).get(name) or {}
+        env_tree, env_defaults, more = _check_defaults(raw.get("defaults") if isinstance(raw, dict) else None,
+                                                       locator, at)
+        problems.extend(more)
+        environments[name] = settings.model_copy(update={"defaults": env_defaults})
+        if env_tree is not None:
+            environment_trees[name] = env_tree
+    config = config.model_copy(update={"defaults": defaults, "environments": environments, "policy": policy})
+    where = locator.problem(("environments",), "", key=True) if "environments" in data else None
+    return LoadedConfig(config, defaults_tree, problems, environment_trees,
+                        (where.line, where.column) if where else (1, 1))
 
 
-def _check_defaults(raw: Any, locator: Locator) -> tuple[Tree | None, dict[str, Any], list[Problem]]:
-    """Keep the usable defaults; their values are checked where they land, in each manifest."""
+def _check_defaults(
+    raw: Any, locator: Locator, at: tuple[str, ...]
+) -> tuple[Tree | None, dict[str, Any], list[Problem]]:
+    """Keep the usable defaults at `at`; their values are checked where they land, in each manifest."""
     if not isinstance(raw, dict):
         return None, {}, []
-    tree, node = locator.find(("defaults",))
+    tree, node = locator.find(at)
     problems = []
     kept: dict[str, Any] = {}
     for key, value in raw.items():
         if key in DEFAULTABLE:
             kept[key] = value
         elif key in Manifest.model_fields:
-            problems.append(locator.problem(("defaults", key), "cannot have a default",
+            problems.append(locator.problem((*at, key), "cannot have a default",
                                             "set it in each manifest", key=True))
         else:
-            problems.append(locator.problem(("defaults", key), "unknown key",
+            problems.append(locator.problem((*at, key), "unknown key",
                                             did_you_mean(str(key), DEFAULTABLE), key=True))
-    return Tree(tree.file, node, tree.line_offset, "defaults"), kept, problems
+    return Tree(tree.file, node, tree.line_offset, ".".join(at)), kept, problems
+
+
+# Keys that say the same thing two ways: a layer that sets one replaces the other from below,
+# so `environment: {name: ...}` in a manifest wins over a default `environment_id`.
+_ONE_OF = (frozenset({"environment", "environment_id"}),)
+
+
+def _under(lower: Mapping[str, Any], upper: Mapping[str, Any]) -> dict[str, Any]:
+    """`lower` without the keys `upper` replaces through an alternative spelling."""
+    dropped = {key for group in _ONE_OF if group & upper.keys() for key in group}
+    return {key: value for key, value in lower.items() if key not in dropped or key in upper}
 
 
 def merge_defaults(defaults: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -308,13 +389,18 @@ def merge_defaults(defaults: Mapping[str, Any], data: Mapping[str, Any]) -> dict
     fills in keys of schedules that manifests declare, e.g. a common timezone.
     """
     out = dict(data)
-    for key, value in defaults.items():
+    for key, value in _under(defaults, data).items():
         if key not in out:
             if key != "schedule":
                 out[key] = copy.deepcopy(value)
         elif isinstance(value, dict) and isinstance(out[key], dict):
             out[key] = _deep(value, out[key])
     return out
+
+
+def layer(lower: Mapping[str, Any], upper: Mapping[str, Any]) -> dict[str, Any]:
+    """`upper` over `lower` (environment defaults over config defaults, an override over its manifest)."""
+    return _deep(_under(lower, upper), upper)
 
 
 def _deep(under: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

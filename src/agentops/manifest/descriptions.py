@@ -19,10 +19,17 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "name": "Human-readable name for the deployment (1-256 characters); agentops identifies the "
                 "deployment by it, so it is unique across the manifests of a stack.",
         "description": "Description of what the deployment does.",
-        "agent": "Agent to deploy: an agent ID string (pins the latest version) or {id, version}. "
-                 "The agent must exist and not be archived.",
+        "agent": "Agent to deploy: an agent ID string (pins the latest version), {id, version}, or "
+                 "{name, version} resolved in the workspace at plan time. The agent must exist and not be "
+                 "archived.",
         "environment_id": "ID of the environment defining the container configuration for sessions created "
-                          "from this deployment.",
+                          "from this deployment. Exclusive with environment.",
+        "environment": "agentops: the environment by name, resolved in the workspace at plan time. Exclusive "
+                       "with environment_id.",
+        "vaults": "agentops: vaults by display name, resolved in the workspace at plan time; added to vault_ids.",
+        "environments": "agentops: the environments of agentops.yaml this deployment exists in (default: all).",
+        "overrides": "agentops: per environment of agentops.yaml, fields merged over this manifest (the "
+                     "override wins).",
         "initial_events": "Events to send to each session immediately after creation. At least 1, maximum 50. "
                           "Exclusive with prompt and prompt_file.",
         "prompt": "agentops shorthand: the text of a single user.message initial event.",
@@ -45,6 +52,11 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "prevent_archive": "Refuse to archive this deployment, even when its manifest is removed.",
         "ignore_changes": "Fields (top-level names or metadata.<key>) whose live value agentops leaves alone.",
     },
+    "AgentByName": {
+        "name": "The agent's name in the workspace; exactly one live agent must have it.",
+        "version": "The specific agent version to use. Omit to use the latest version. At least 1.",
+    },
+    "ByName": {"name": "The name (a vault's display name) in the workspace; exactly one live object must have it."},
     "AgentRef": {
         "type": "Always \"agent\".",
         "id": "The agent ID.",

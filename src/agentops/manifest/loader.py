@@ -6,7 +6,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +18,16 @@ from agentops.manifest.config import (
     Config,
     LoadedConfig,
     SecretsConfig,
+    layer,
     load_config,
     merge_defaults,
 )
 from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
-from agentops.manifest.errors import validation_problems
-from agentops.manifest.positions import Locator
-from agentops.manifest.schema import Manifest
+from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.positions import Locator, Tree
+from agentops.manifest.schema import AgentByName, Manifest
 from agentops.manifest.secrets import secret_uses
+from agentops.manifest.variables import substitute
 from agentops.model import spec
 from agentops.model.problems import Problem
 
@@ -38,6 +40,8 @@ class LoadedManifest:
     # Field path of each secret reference -> (file, line, column) it was written at (a default
     # from agentops.yaml points there), so problems about a secret point at the secret.
     secrets_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # Each reference by name ("agent", "environment", "vaults[0]") -> "file:line" it was written at.
+    refs_at: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Project:
     files: list[str] = field(default_factory=list)  # every file read, agentops.yaml included
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never blocking
     notices: list[Problem] = field(default_factory=list)  # files in the manifests folder that were skipped
+    env: str | None = None  # the environment loaded for (None when agentops.yaml declares none)
 
 
 def find_root(start: Path) -> Path | None:
@@ -137,12 +142,13 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
 
 
 def _build(
-    doc: Document, locator: Locator, path: Path, root: Path, allowed: frozenset[str]
+    doc: Document, locator: Locator, path: Path, root: Path, allowed: frozenset[str], env: bool = False
 ) -> tuple[Manifest | None, list[Problem]]:
     data: dict[str, Any] = locator.data
     problems = [
+        *_both_environment_spellings(data, locator),
         *checks.source_problems(data, doc.body, locator),
-        *checks.metadata_problems(data, locator),
+        *checks.metadata_problems(data, locator, env),
         *checks.secret_problems(data, locator, allowed),
     ]
     try:
@@ -161,6 +167,13 @@ def _build(
         event = spec.UserMessageEvent(type="user.message", content=[spec.TextBlock(type="text", text=text)])
         manifest = manifest.model_copy(update={"initial_events": [event]})
     return manifest, []
+
+
+def _both_environment_spellings(data: dict[str, Any], locator: Locator) -> list[Problem]:
+    if "environment" in data and "environment_id" in data:
+        return [locator.problem(("environment",), "give environment (by name) or environment_id, not both",
+                                "remove one of them", key=True)]
+    return []
 
 
 def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem], list[Problem]]:
@@ -187,9 +200,61 @@ def _absolute(path: Path) -> Path:
     return full.parent.resolve() / full.name if full.is_symlink() else full.resolve()
 
 
-def load_project(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Project:
-    """Load and check everything under the project holding `path`; problems are returned, never raised."""
-    return start_load(path, stack, more)()
+def load_project(
+    path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = (), env: str | None = None
+) -> Project:
+    """Load and check everything under the project holding `path` for environment `env`;
+    problems are returned, never raised."""
+    return start_load(path, stack, more, env)()
+
+
+def load_every_environment(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Project:
+    """What `validate` checks without --env: the project in each declared environment.
+
+    A problem found in every environment is reported once; one found only in some names them.
+    """
+    first = start_load(path, stack, more, every=True)()
+    names = sorted(first.config.environments)
+    if not names:
+        return first
+    loads = {name: start_load(path, stack, more, name, annotate=False)() for name in names}
+    counted: dict[Problem, list[str]] = {}
+    for name, project in loads.items():
+        for problem in project.problems:
+            counted.setdefault(problem, []).append(name)
+    problems = sorted(
+        problem if len(where) == len(names) else _in_environments(problem, where)
+        for problem, where in counted.items()
+    )
+    widest = max(loads.values(), key=lambda p: len(p.manifests))
+    return replace(widest, problems=problems, env=None)
+
+
+def _in_environments(problem: Problem, names: Sequence[str]) -> Problem:
+    label = "environment" if len(names) == 1 else "environments"
+    return replace(problem, message=f"{problem.message} [{label} {', '.join(names)}]")
+
+
+def choose_environment(loaded: LoadedConfig, env: str | None, every: bool = False) -> list[Problem]:
+    """Problems with the environment picked by --env / AGENTOPS_ENV (none when `every`: validate)."""
+    names = sorted(loaded.config.environments)
+    line, column = loaded.environments_at
+    if not names:
+        if env is None:
+            return []
+        return [Problem("--env", 1, 1, "", f"environment {env!r} was picked, but agentops.yaml declares no environments",
+                        "drop --env / AGENTOPS_ENV, or declare environments: in agentops.yaml")]
+    if env is None:
+        if every:
+            return []
+        return [Problem(CONFIG_FILE, line, column, "environments",
+                        f"agentops.yaml declares environments ({', '.join(names)}): pick one with --env NAME "
+                        "or AGENTOPS_ENV")]
+    if env not in names:
+        close = did_you_mean(env, names)
+        return [Problem(CONFIG_FILE, line, column, "environments",
+                        f"unknown environment {env!r}; expected one of: {', '.join(names)}", close)]
+    return []
 
 
 def _no_project(starts: list[Path], stack: str | None, problems: list[Problem]) -> Project:
@@ -213,15 +278,28 @@ class Pending:
     root: Path
     config: Config
     finish: Callable[[], Project]
+    # False when agentops.yaml has problems: its settings are stand-ins, not to be acted on.
+    usable: bool = True
 
     def __call__(self) -> Project:
         return self.finish()
 
 
-def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[Path] = ()) -> Pending:
+def start_load(
+    path: Path = Path("."),
+    stack: str | None = None,
+    more: Sequence[Path] = (),
+    env: str | None = None,
+    *,
+    annotate: bool = True,
+    every: bool = False,
+) -> Pending:
     """Read agentops.yaml and find the manifest files; the returned Pending loads them when called.
 
     `more` adds files or folders of the same project (e.g. the files a pre-commit hook passes).
+    `env` picks one of the environments agentops.yaml declares (every problem then names it
+    when `annotate`); without one, a project that declares environments is only its config
+    problems plus "pick one", unless `every` (validate loads each environment itself).
     """
     given = [path, *more]
     starts = [_absolute(item) for item in given]
@@ -231,9 +309,13 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
     root = find_root(present[0]) if present else None
     if root is None:
         missing = _no_project(starts, stack, problems)
-        return Pending(missing.root, missing.config, lambda: missing)
+        return Pending(missing.root, missing.config, lambda: missing, usable=False)
     loaded = load_config(root, stack)
     problems.extend(loaded.problems)
+    chosen = choose_environment(loaded, env, every)
+    if chosen or (every and env is None and loaded.config.environments):
+        unchosen = Project(root, loaded.config, [], sorted({*problems, *chosen}), True, [CONFIG_FILE])
+        return Pending(root, loaded.config, lambda: unchosen, usable=False)
     folder = root / loaded.config.manifests
     targets: list[Path] = []
     notices: list[Problem] = []
@@ -252,15 +334,18 @@ def start_load(path: Path = Path("."), stack: str | None = None, more: Sequence[
 
     def finish() -> Project:
         with _gc_paused():
-            chunk = _load_chunk(targets, root, loaded)
-        every = [*problems, *chunk.problems, *checks.cross_document_problems(chunk.entries)]
+            chunk = _load_chunk(targets, root, loaded, env)
+        found = [*chunk.problems, *checks.cross_document_problems(chunk.entries)]
+        if env is not None and annotate:
+            found = [_in_environments(problem, [env]) for problem in found]
         files = [CONFIG_FILE, *chunk.files]
         warnings = sorted({*checks.name_warnings(chunk.entries), *chunk.warnings})
         prompts = _prompt_files(chunk.manifests, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
-        return Project(root, loaded.config, chunk.manifests, sorted(set(every)), partial, files, warnings, skipped)
+        return Project(root, loaded.config, chunk.manifests, sorted({*problems, *found}), partial, files, warnings,
+                       skipped, env)
 
-    return Pending(root, loaded.config, finish)
+    return Pending(root, loaded.config, finish, usable=not loaded.problems)
 
 
 def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
@@ -304,9 +389,80 @@ class _Chunk:
     warnings: list[Problem] = field(default_factory=list)  # from `warn` policy rules
 
 
-def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk:
+# Manifest keys an override cannot change: identity, and where the manifest exists.
+NOT_OVERRIDABLE = ("name", "previous_names", "environments", "overrides")
+
+
+def _environment_problems(data: dict[str, Any], locator: Locator, names: Sequence[str]) -> list[Problem]:
+    """`environments:` and `overrides:` of a manifest must name environments agentops.yaml declares."""
+    if not names:
+        return [locator.problem((key,), "agentops.yaml declares no environments",
+                                "declare them under environments: in agentops.yaml", key=True)
+                for key in ("environments", "overrides") if key in data]
+    declared = ", ".join(names)
+    problems = [
+        locator.problem(("environments", index), f"unknown environment {item!r}; agentops.yaml declares {declared}",
+                        did_you_mean(item, names))
+        for index, item in enumerate(data.get("environments") or [] if isinstance(data.get("environments"), list)
+                                     else [])
+        if isinstance(item, str) and item not in names
+    ]
+    overrides = data.get("overrides")
+    for key, value in (overrides.items() if isinstance(overrides, dict) else []):
+        if key not in names:
+            problems.append(locator.problem(("overrides", key), f"overrides environment {key!r}, which "
+                                            f"agentops.yaml does not declare ({declared})",
+                                            did_you_mean(str(key), names), key=True))
+        for fixed in (k for k in (value if isinstance(value, dict) else {}) if k in NOT_OVERRIDABLE):
+            problems.append(locator.problem(("overrides", key, fixed), "cannot be overridden per environment",
+                                            key=True))
+    return problems
+
+
+def _in_environment(data: dict[str, Any], env: str | None) -> bool:
+    listed = data.get("environments")
+    return env is None or not isinstance(listed, list) or env in listed
+
+
+def _layered(item: Document, loaded: LoadedConfig, env: str | None) -> tuple[dict[str, Any], Locator]:
+    """The document for `env`: config defaults < environment defaults < manifest < overrides.<env>."""
+    defaults = loaded.config.defaults
+    environment_tree = override_tree = None
+    data = item.data
+    if env is not None:
+        settings = loaded.config.environments[env]
+        defaults = layer(defaults, settings.defaults)
+        environment_tree = loaded.environment_defaults.get(env)
+        overrides = data.get("overrides")
+        override = overrides.get(env) if isinstance(overrides, dict) else None
+        if isinstance(override, dict):
+            data = layer(data, {k: v for k, v in override.items() if k not in NOT_OVERRIDABLE})
+            tree, node = Locator(item.tree, item.data).find(("overrides", env))
+            override_tree = Tree(tree.file, node, tree.line_offset, f"overrides.{env}")
+    data = merge_defaults(defaults, data)
+    return data, Locator(item.tree, data, loaded.defaults, environment_tree, override_tree)
+
+
+def _refs_at(manifest: Manifest, locator: Locator) -> dict[str, str]:
+    paths: dict[str, tuple[int | str, ...]] = {}
+    if isinstance(manifest.agent, AgentByName):
+        paths["agent"] = ("agent", "name")
+    if manifest.environment is not None:
+        paths["environment"] = ("environment", "name")
+    for index, _ in enumerate(manifest.vaults or []):
+        paths[f"vaults[{index}]"] = ("vaults", index, "name")
+    out = {}
+    for key, loc in paths.items():
+        where = locator.problem(loc, "")
+        out[key] = f"{where.file}:{where.line}"
+    return out
+
+
+def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str | None = None) -> _Chunk:
     out = _Chunk()
     allowed = frozenset(loaded.config.secrets.allow)
+    names = sorted(loaded.config.environments)
+    variables = loaded.config.environments[env].vars if env is not None else {}
     for target in targets:
         file = target.relative_to(root).as_posix()
         out.files.append(file)
@@ -314,12 +470,17 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig) -> _Chunk
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
-            data = merge_defaults(loaded.config.defaults, item.data)
-            locator = Locator(item.tree, data, loaded.defaults)
-            manifest, more = _build(item, locator, target, root, allowed)
-            out.problems.extend(more)
-            if manifest is not None:
-                out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator)))
+            out.problems.extend(_environment_problems(item.data, Locator(item.tree, item.data), names))
+            if not _in_environment(item.data, env):
+                continue
+            data, locator = _layered(item, loaded, env)
+            data, unresolved = substitute(data, variables, env, locator)
+            locator = replace(locator, data=data)
+            manifest, more = _build(item, locator, target, root, allowed, env is not None)
+            out.problems.extend([*unresolved, *more])
+            if manifest is not None and not unresolved:
+                out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),
+                                                    _refs_at(manifest, locator)))
                 blocking, warned = policy_checks.check(manifest, locator, loaded.config.policy)
                 out.problems.extend(blocking)
                 out.warnings.extend(warned)

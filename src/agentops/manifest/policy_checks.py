@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from agentops.manifest.config import HoursRule, Policy, Rule
 from agentops.manifest.positions import Locator
-from agentops.manifest.schema import Manifest
+from agentops.manifest.schema import AgentByName, Manifest
 from agentops.model import cron, spec
 from agentops.model.problems import Problem
 
@@ -107,10 +107,12 @@ def _violations(manifest: Manifest, locator: Locator, policy: Policy) -> Iterato
     rule = policy.active("require_pinned_agent_version")
     agent = manifest.agent
     if rule is not None and (isinstance(agent, str) or agent.version is None):
-        agent_id = agent if isinstance(agent, str) else agent.id
+        pin = f"{{id: {agent}, version: N}}" if isinstance(agent, str) else (
+            f"{{name: {agent.name}, version: N}}" if isinstance(agent, AgentByName) else f"{{id: {agent.id}, version: N}}"
+        )
         yield rule, locator.problem(
             ("agent",), _says("require_pinned_agent_version", rule.level, name, "uses the latest agent version"),
-            f"pin it: agent: {{id: {agent_id}, version: N}}",
+            f"pin it: agent: {pin}",
         )
     rule = policy.active("forbid_branch_checkout")
     for index, resource in enumerate(manifest.resources or []):

@@ -64,20 +64,50 @@ def _walk(node: yaml.Node | None, loc: Loc, key: bool) -> yaml.Node | None:
     return node
 
 
+def _complete(node: yaml.Node | None, loc: Loc, key: bool) -> yaml.Node | None:
+    """The node at `loc` when every part of it is written under `node`, else None."""
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        elif isinstance(node, yaml.MappingNode):
+            if not last and part == _type_of(node):
+                continue
+            pair = _child(node, str(part))
+            if pair is None:
+                return None
+            node = pair[0] if key and last else pair[1]
+        else:
+            return None
+    return node
+
+
 @dataclass(frozen=True)
 class Locator:
-    """Positions for one manifest, whose values may partly come from agentops.yaml defaults."""
+    """Positions for one manifest, whose values may partly come from agentops.yaml defaults,
+    an environment's defaults, or the manifest's own `overrides.<environment>`."""
 
     tree: Tree
     data: Any
     defaults: Tree | None = None
+    environment: Tree | None = None  # environments.<env>.defaults in agentops.yaml
+    override: Tree | None = None  # overrides.<env> in the manifest
 
     def find(self, loc: Loc, key: bool = False) -> tuple[Tree, yaml.Node | None]:
         """The tree and node a pydantic location points at (the key node itself when `key`).
 
-        A key the manifest lacks but the defaults mapping at the same place has was filled in
-        from defaults, so the rest of the walk continues in agentops.yaml.
+        A value written in the override wins. A key the manifest lacks but a defaults mapping at
+        the same place has was filled in from those defaults (the environment's first), so the
+        rest of the walk continues in agentops.yaml.
         """
+        if self.override is not None:
+            found = _complete(self.override.node, loc, key)
+            if found is not None:
+                return self.override, found
+        if self.environment is not None:
+            tree, found = Locator(self.tree, self.data, self.environment).find(loc, key)
+            if tree is self.environment:
+                return tree, found
         node = self.tree.node
         other = self.defaults.node if self.defaults else None
         for index, part in enumerate(loc):
@@ -99,7 +129,7 @@ class Locator:
         tree, node = self.find(loc, key)
         line, column = tree.position(node)
         path = spec.field_path(tuple(loc), self.data) if self.data is not None else _render(loc)
-        if tree is self.defaults:
+        if tree is not self.tree and tree.prefix:
             path = f"{tree.prefix}.{path}" if path else tree.prefix
         # A path holds keys as written; escaped so no output (JSON consumers included) shows them raw.
         return Problem(tree.file, line, column, spec.visible(path), message, hint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from agentops.model import spec, tags
 
@@ -41,34 +41,76 @@ class Lifecycle(spec.Strict):
     ignore_changes: list[IgnorablePath] = Field(default_factory=list)
 
 
+class AgentByName(spec.Strict):
+    """An agent named as in the workspace: its latest version, or `version`. Resolved at plan time."""
+
+    name: spec.NonEmpty
+    version: Annotated[int, Field(ge=1)] | None = None
+
+
+class ByName(spec.Strict):
+    """An environment (by `name`) or vault (by `display_name`) of the workspace. Resolved at plan time."""
+
+    name: spec.NonEmpty
+
+
+def _agent_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "tag:id"
+    return "tag:name" if isinstance(value, dict) and "name" in value and "id" not in value else "tag:ref"
+
+
+AgentField = Annotated[
+    Annotated[spec.NonEmpty, Tag("tag:id")]
+    | Annotated[spec.AgentRef, Tag("tag:ref")]
+    | Annotated[AgentByName, Tag("tag:name")],
+    Discriminator(_agent_kind),
+]
+EnvironmentList = Annotated[list[spec.NonEmpty], Field(min_length=1)]
+
+
 class Manifest(spec.Strict):
     """One deployment. `prompt`, `prompt_file` and a Markdown body are shorthands for `initial_events`."""
 
     name: spec.Name
     description: str | None = None
-    agent: spec.Agent
-    environment_id: spec.NonEmpty
+    agent: AgentField
+    environment_id: spec.NonEmpty | None = None
+    environment: ByName | None = None
     initial_events: spec.InitialEvents | None = None
     prompt: str | None = None
     prompt_file: str | None = None
     schedule: spec.Schedule | None = None
     resources: spec.Resources | None = None
     vault_ids: spec.VaultIds | None = None
+    vaults: Annotated[list[ByName], Field(max_length=spec.MAX_VAULTS)] | None = None
     metadata: spec.Metadata | None = None
     budget: spec.Budget | None = None
     status: Literal["active", "paused"] = "active"
     lifecycle: Lifecycle = Lifecycle()
     previous_names: list[spec.Name] = Field(default_factory=list)
+    # Environments (of agentops.yaml) this deployment exists in; all of them when absent.
+    environments: EnvironmentList | None = None
+    # Per environment, fields merged over this manifest like `defaults` (the override wins).
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("initial_events")
     @classmethod
     def _order(cls, value: list[Any] | None) -> list[Any] | None:
         return None if value is None else spec.check_event_order(value)
 
+    @model_validator(mode="after")
+    def _one_environment(self) -> Manifest:
+        if self.environment_id is None and self.environment is None:
+            raise ValueError("expected environment_id, or environment: {name: ...}")
+        if len(self.vault_ids or []) + len(self.vaults or []) > spec.MAX_VAULTS:
+            raise ValueError(f"vault_ids and vaults together name more than {spec.MAX_VAULTS} vaults")
+        return self
+
 
 # Fields a manifest may take from `defaults:` in agentops.yaml; identity and events stay per manifest.
 DEFAULTABLE = tuple(
     field
     for field in Manifest.model_fields
-    if field not in {"name", "previous_names", "prompt", "prompt_file", "initial_events"}
+    if field not in {"name", "previous_names", "prompt", "prompt_file", "initial_events", "environments", "overrides"}
 )

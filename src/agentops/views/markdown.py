@@ -59,10 +59,15 @@ def fenced(lines: Sequence[str], info: str = "") -> list[str]:
     return [f"{fence}{info}", *lines, fence]
 
 
-def marker(stack: str, kind: str = "stack") -> str:
-    """The hidden, per-stack line that finds this stack's comment (or, kind "report", issue) again."""
-    safe = re.sub(r"[^A-Za-z0-9._/-]", lambda m: f"%{ord(m.group()):02X}", stack)
-    return f"<!-- agentops:{kind}={safe} -->"
+def _escaped(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._/-]", lambda m: f"%{ord(m.group()):02X}", text)
+
+
+def marker(stack: str, env: str | None = None, kind: str = "stack") -> str:
+    """The hidden line that finds this stack's (and environment's) comment, or with kind "report"
+    its issue, again: one per pair."""
+    pair = f"{_escaped(stack)} env={_escaped(env)}" if env else _escaped(stack)
+    return f"<!-- agentops:{kind}={pair} -->"
 
 
 def _change_lines(change: Change) -> list[str]:
@@ -189,6 +194,10 @@ def _notice(level: int, names_cut: int, limit: int, full_plan_url: str | None) -
     )
 
 
+def _env(plan: Plan) -> str:
+    return f" · environment {code_span(plan.env)}" if plan.env else ""
+
+
 def _plan_markdown(
     plan: Plan,
     level: int,
@@ -199,11 +208,14 @@ def _plan_markdown(
     now: datetime | None,
 ) -> str:
     out = [
-        marker(plan.stack),
-        f"### agentops plan · stack {code_span(plan.stack)}",
+        marker(plan.stack, plan.env),
+        f"### agentops plan · stack {code_span(plan.stack)}{_env(plan)}",
         "",
         f"**{plan.summary()}**",
     ]
+    if plan.resolved:
+        out.extend(["", "Names resolved: " + ", ".join(
+            f"{kind} {code_span(name)} → {code_span(found)}" for kind, name, found in plan.resolved)])
     archives = sum(1 for a in plan.writes if a.kind is ActionKind.ARCHIVE)
     if archives:
         out.extend(
@@ -264,7 +276,7 @@ def render_markdown(
     fitted = _fit(lambda k: _plan_markdown(plan, NAMES, k, problems, limit, full_plan_url, now), names, limit)
     if fitted is None:  # the blocking problems alone are too long: the last resort is to cut them
         fitted = _fit(lambda k: _plan_markdown(plan, NAMES, 0, k, limit, full_plan_url, now), problems, limit)
-    return fitted or marker(plan.stack) + f"\n**{plan.summary()}**\n"
+    return fitted or marker(plan.stack, plan.env) + f"\n**{plan.summary()}**\n"
 
 
 class Outcome(Protocol):
@@ -281,7 +293,7 @@ class Outcome(Protocol):
 def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) -> str:
     failed = [o for o in outcomes if not o.ok]
     out = [
-        f"### agentops apply · stack {code_span(plan.stack)}",
+        f"### agentops apply · stack {code_span(plan.stack)}{_env(plan)}",
         "",
         f"**Apply complete: {len(outcomes) - len(failed)} succeeded, {len(failed)} failed.**",
         "",

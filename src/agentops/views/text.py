@@ -52,6 +52,17 @@ def headline(plan: Plan) -> str:
     return "No changes. Live deployments match the manifests."
 
 
+def where(plan: Plan) -> str:
+    """"stack 'x'", with the environment when there is one."""
+    env = f" (environment {safe.value(repr(plan.env))})" if plan.env else ""
+    return f"stack {safe.value(repr(plan.stack))}{env}"
+
+
+def resolved_lines(plan: Plan) -> list[str]:
+    """Each reference by name and the id it resolved to: `agent triage-bot → agent_011…`."""
+    return [f"{kind} {safe.value(name)} → {safe.value(found)}" for kind, name, found in plan.resolved]
+
+
 def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: datetime | None = None) -> str:
     """The plan for a terminal; `now` (from the command, never read here) adds a schedule's next runs."""
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
@@ -59,7 +70,9 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
 
     # With --base-ref, what live already had before this change is labelled as drift.
     drift = style(f"  [drift: live already differs from {plan.base_ref}]", fg="cyan")
-    out = [style(f"agentops plan for stack {safe.value(repr(plan.stack))}", bold=True), ""]
+    out = [style(f"agentops plan for {where(plan)}", bold=True), ""]
+    if plan.resolved:
+        out.extend(["  Names resolved in this workspace:", *(f"    {line}" for line in resolved_lines(plan)), ""])
     for action in plan.actions:
         if action.kind is ActionKind.NOOP and not verbose:
             continue

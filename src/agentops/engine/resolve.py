@@ -1,0 +1,108 @@
+"""References by name: agents, environments and vaults named in manifests, resolved to ids.
+
+Pure: the SDK adapter lists each kind some manifest names (one paginated listing per kind,
+archived objects included so "only archived" can be told from "missing"); this module decides.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentops.manifest.schema import AgentByName, Manifest
+
+KINDS = ("agent", "environment", "vault")
+# The field an object is named by: vaults have a display name.
+NAME_FIELD = {"agent": "name", "environment": "name", "vault": "display_name"}
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Each name resolved to an id, or why it is not."""
+
+    ids: Mapping[Ref, str] = field(default_factory=dict)
+    problems: Mapping[Ref, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        """The JSON plan's `resolved`: kind -> name -> id."""
+        out: dict[str, dict[str, str]] = {}
+        for ref in sorted(self.ids):
+            out.setdefault(ref.kind, {})[ref.name] = self.ids[ref]
+        return out
+
+
+def refs_of(manifest: Manifest) -> list[tuple[str, Ref]]:
+    """(where in the manifest, reference) for every name it uses: "agent", "environment", "vaults[i]"."""
+    found = []
+    if isinstance(manifest.agent, AgentByName):
+        found.append(("agent", Ref("agent", manifest.agent.name)))
+    if manifest.environment is not None:
+        found.append(("environment", Ref("environment", manifest.environment.name)))
+    found.extend((f"vaults[{index}]", Ref("vault", vault.name)) for index, vault in enumerate(manifest.vaults or []))
+    return found
+
+
+def named(manifests: Iterable[Manifest]) -> set[Ref]:
+    return {ref for manifest in manifests for _, ref in refs_of(manifest)}
+
+
+def kinds(refs: Iterable[Ref]) -> list[str]:
+    """The kinds to list: only those some manifest names."""
+    wanted = {ref.kind for ref in refs}
+    return [kind for kind in KINDS if kind in wanted]
+
+
+def _verdict(ref: Ref, objects: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
+    label = NAME_FIELD[ref.kind]
+    same = [item for item in objects if item.get(label) == ref.name]
+    live = sorted(str(item["id"]) for item in same if not item.get("archived_at"))
+    if len(live) == 1:
+        return live[0], None
+    if live:
+        return None, (f"{ref.kind} name {ref.name!r} is ambiguous: {len(live)} live {ref.kind}s have it "
+                      f"({', '.join(live)}); rename all but one, or reference it by id")
+    if same:
+        archived = ", ".join(sorted(str(item["id"]) for item in same))
+        return None, f"{ref.kind} {ref.name!r} is archived ({archived}); no live {ref.kind} has this name"
+    names = sorted({str(item.get(label)) for item in objects if not item.get("archived_at")})
+    close = difflib.get_close_matches(ref.name, names, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return None, f"no {ref.kind} named {ref.name!r} in the workspace{hint}"
+
+
+def resolve(refs: Iterable[Ref], listings: Mapping[str, Sequence[Mapping[str, Any]]]) -> Resolution:
+    """Names to ids: exactly one live object of that name, else a problem (missing, ambiguous, archived)."""
+    ids: dict[Ref, str] = {}
+    problems: dict[Ref, str] = {}
+    for ref in sorted(set(refs)):
+        found, problem = _verdict(ref, listings.get(ref.kind, ()))
+        if found is not None:
+            ids[ref] = found
+        else:
+            problems[ref] = problem or "unresolved"
+    return Resolution(ids, problems)
+
+
+def unique_names(listings: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[tuple[str, str], str]:
+    """(kind, id) -> name for live objects whose name no other live object of the kind has (import)."""
+    out: dict[tuple[str, str], str] = {}
+    for kind, objects in listings.items():
+        # An object without a name of its own is shown named by its id: that is no name to write.
+        live = [item for item in objects if not item.get("archived_at")
+                and item.get(NAME_FIELD[kind]) not in (None, "", item.get("id"))]
+        counts: dict[str, int] = {}
+        for item in live:
+            counts[str(item[NAME_FIELD[kind]])] = counts.get(str(item[NAME_FIELD[kind]]), 0) + 1
+        for item in live:
+            name = str(item[NAME_FIELD[kind]])
+            if counts[name] == 1:
+                out[(kind, str(item["id"]))] = name
+    return out
