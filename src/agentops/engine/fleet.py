@@ -466,12 +466,15 @@ def _busiest(state: Mapping[str, Deployment], load: Counter[int], fires: Fires) 
     again (say daily at 09:00) is one entry with its first minute and how often it recurs."""
     ranked = sorted(((runs, minute) for minute, runs in load.items() if runs > 1), key=lambda p: (-p[0], p[1]))
     candidates = {minute for _, minute in ranked[:_CANDIDATES]}
-    due: dict[int, list[str]] = {}
+    # Per schedule, not per deployment: thousands may share one, and each has thousands of fires.
+    sharing: dict[Schedule, list[str]] = {}
     for item in state.values():
         if item.runs and item.schedule is not None:
-            for minute in fires.in_window(item.schedule):
-                if minute in candidates:
-                    due.setdefault(minute, []).append(item.name)
+            sharing.setdefault(item.schedule, []).append(item.name)
+    due: dict[int, list[str]] = {}
+    for schedule, sharers in sharing.items():
+        for minute in candidates.intersection(fires.in_window(schedule)):
+            due.setdefault(minute, []).extend(sharers)
     groups: dict[tuple[int, tuple[str, ...]], list[int]] = {}
     for runs, minute in ranked[:_CANDIDATES]:
         groups.setdefault((runs, tuple(sorted(due.get(minute, [])))), []).append(minute)

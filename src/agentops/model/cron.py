@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _FIELDS = (
@@ -147,27 +148,36 @@ def _exists(local: datetime, zone: tzinfo) -> bool:
     return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
+@lru_cache(maxsize=8192)
+def _day_fires(spec: CronSpec, zone: tzinfo, day: date) -> tuple[datetime, ...]:
+    """A day's fire instants in UTC, in order: skipped wall times dropped, doubled ones twice.
+
+    Cached: a fleet of deployments often shares a schedule, and each asks for the same days.
+    """
+    if not spec.matches_day(day):
+        return ()
+    fires: set[datetime] = set()
+    for hour in spec.hours:
+        for minute in spec.minutes:
+            local = datetime.combine(day, time(hour, minute), tzinfo=zone)
+            if _exists(local, zone):
+                fires.update(moment.astimezone(UTC) for moment in (local, local.replace(fold=1)))
+    return tuple(sorted(fires))
+
+
 def next_runs(spec: CronSpec, zone: tzinfo, after: datetime, count: int = 5) -> list[datetime]:
     """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`.
 
     As the API documents: a local time skipped by a DST change does not fire, and one that
     occurs twice (a fold) fires twice.
     """
-    start_local = after.astimezone(zone)
     runs: list[datetime] = []
-    slots = sorted((h, m) for h in spec.hours for m in spec.minutes)
-    day = start_local.date()
+    day = after.astimezone(zone).date()
     for _ in range(_HORIZON_DAYS):
-        if spec.matches_day(day):
-            fires: set[datetime] = set()
-            for hour, minute in slots:
-                local = datetime.combine(day, time(hour, minute), tzinfo=zone)
-                if _exists(local, zone):
-                    fires.update(moment.astimezone(UTC) for moment in (local, local.replace(fold=1)))
-            for fire in sorted(fires):
-                if fire > after:
-                    runs.append(fire)
-                    if len(runs) == count:
-                        return runs
+        for fire in _day_fires(spec, zone, day):
+            if fire > after:
+                runs.append(fire)
+                if len(runs) == count:
+                    return runs
         day += timedelta(days=1)
     return runs
