@@ -58,3 +58,31 @@ def test_non_json_answers_are_one_line_errors(tmp_path: Path, garbled_url: str, 
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "unexpected API response (APIResponseValidationError)" in result.output
     assert "Traceback" not in result.output
+
+
+def _odd_listing(body: bytes) -> type[BaseHTTPRequestHandler]:
+    class Odd(Garbled):
+        def do_GET(self) -> None:
+            self._send(body, "application/json")
+
+    return Odd
+
+
+@pytest.mark.parametrize("body", [
+    b'{"data": {"id": "depl_1"}, "next_page": null}',  # data is not a list
+    b'{"data": [{"name": "no id"}], "next_page": null}',  # an item without an id
+    b'{"data": [17], "next_page": null}',  # an item that is not an object
+    b'{"data": [], "next_page": 5}',  # a cursor that is not a string
+])
+def test_a_listing_of_unexpected_shape_is_one_line(tmp_path: Path, body: bytes) -> None:
+    (tmp_path / "agentops.yaml").write_text("stack: odd\n")
+    (tmp_path / "deployments").mkdir()
+    (tmp_path / "deployments" / "job.yaml").write_text(
+        yaml.safe_dump({"name": "job", "agent": "agent_1", "environment_id": "env_1", "prompt": "go"})
+    )
+    with serve(_odd_listing(body)) as url:
+        env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "sk-odd-0000"}
+        result = CliRunner().invoke(main, ["plan", str(tmp_path)], env=env)
+    assert result.exit_code == 1
+    assert "unexpected API response: the deployments listing" in result.output
+    assert "Traceback" not in result.output

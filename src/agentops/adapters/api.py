@@ -11,7 +11,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +44,20 @@ MAX_RETRY_AFTER = 60.0
 # Failures after which a retry is safe for a read; for a write the outcome is unknown (AMBIGUOUS).
 AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
 RETRYABLE = (anthropic.RateLimitError, *AMBIGUOUS)
+
+
+class UnexpectedShape(ValueError):
+    """An answer that is JSON but not of the documented shape: said in one line, never a traceback."""
+
+
+def page_of(body: Mapping[str, Any], what: str) -> tuple[list[dict[str, Any]], str | None]:
+    """A list page's items and next cursor, checked: `data` a list of objects with an `id`."""
+    items, cursor = body.get("data"), body.get("next_page")
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+        raise UnexpectedShape(f"the {what} listing is not a list of objects with an id")
+    if cursor is not None and not isinstance(cursor, str):
+        raise UnexpectedShape(f"the {what} listing has a next_page that is not a cursor")
+    return items, cursor
 
 
 class ClientSetupError(RuntimeError):
@@ -167,18 +181,23 @@ class Api:
                 self.sleep(backoff_delay(attempt, exc))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def iter_deployment_pages(self, **filters: Any) -> Iterable[list[dict[str, Any]]]:
-        """Every page of the listing, as raw JSON, streamed one page at a time."""
+    def _pages(
+        self, method: Callable[..., Any], what: str, params: dict[str, Any]
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Every page of a cursor listing, checked, one at a time, and whether another follows."""
         cursor: str | None = None
         while True:
-            params: dict[str, Any] = {"limit": PAGE_SIZE, **filters}
-            if cursor:
-                params["page"] = cursor
-            body = self._read(self.client.beta.deployments.with_raw_response.list, **params)
-            yield list(body.get("data") or [])
-            cursor = body.get("next_page")
+            body = self._read(method, **params, **({"page": cursor} if cursor else {}))
+            items, cursor = page_of(body, what)
+            yield items, cursor is not None
             if not cursor:
                 return
+
+    def iter_deployment_pages(self, **filters: Any) -> Iterator[list[dict[str, Any]]]:
+        """Every page of the deployments listing, as raw JSON."""
+        pages = self._pages(self.client.beta.deployments.with_raw_response.list, "deployments",
+                            {"limit": PAGE_SIZE, **filters})
+        return (items for items, _more in pages)
 
     def list_deployments(self) -> list[Live]:
         return [Live.from_json(item) for page in self.iter_deployment_pages() for item in page]
@@ -206,14 +225,12 @@ class Api:
         if deployment_id:
             filters["deployment_id"] = deployment_id
         runs: list[dict[str, Any]] = []
-        for _ in range(MAX_RUN_PAGES):
-            body = self._read(self.client.beta.deployment_runs.with_raw_response.list, **filters)
-            runs.extend(item for item in body.get("data") or [] if isinstance(item, dict))
-            cursor = body.get("next_page")
-            if not cursor:
-                return runs, False
-            filters["page"] = cursor
-        return runs, True
+        pages = self._pages(self.client.beta.deployment_runs.with_raw_response.list, "deployment runs", filters)
+        for count, (page, more) in enumerate(pages, 1):
+            runs.extend(page)
+            if more and count == MAX_RUN_PAGES:
+                return runs, True
+        return runs, False
 
     def retrieve_run(self, run_id: str) -> dict[str, Any]:
         return self._read(self.client.beta.deployment_runs.with_raw_response.retrieve, run_id)
@@ -225,18 +242,8 @@ class Api:
             "environment": self.client.beta.environments.with_raw_response.list,
             "vault": self.client.beta.vaults.with_raw_response.list,
         }
-        method = methods[kind]
-        found: list[dict[str, Any]] = []
-        cursor: str | None = None
-        while True:
-            params: dict[str, Any] = {"limit": PAGE_SIZE, "include_archived": True}
-            if cursor:
-                params["page"] = cursor
-            body = self._read(method, **params)
-            found.extend(item for item in body.get("data") or [] if isinstance(item, dict) and "id" in item)
-            cursor = body.get("next_page")
-            if not cursor:
-                return found
+        params = {"limit": PAGE_SIZE, "include_archived": True}
+        return [item for page, _more in self._pages(methods[kind], f"{kind}s", params) for item in page]
 
     def listings(self, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """One listing per kind, the kinds read side by side."""

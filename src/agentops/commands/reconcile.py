@@ -19,7 +19,7 @@ from types import FrameType
 
 import anthropic
 
-from agentops.adapters.api import Api, ClientSetupError, describe_error, make_client
+from agentops.adapters.api import Api, ClientSetupError, UnexpectedShape, describe_error, make_client
 from agentops.adapters.executor import Executor, Result
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
@@ -120,6 +120,8 @@ def session(
             yield api
     except ClientSetupError as exc:
         raise Failure(str(exc)) from None
+    except UnexpectedShape as exc:
+        raise Failure(f"unexpected API response: {exc}") from None
     except anthropic.APIStatusError as exc:
         raise Failure(redact(describe_error(exc))) from None
     except anthropic.APIConnectionError as exc:
