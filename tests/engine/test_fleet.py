@@ -6,6 +6,8 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from agentops.engine.fleet import (
     CAP,
     Deployment,
@@ -183,3 +185,19 @@ def test_five_thousand_distinct_schedules_are_cheap() -> None:
     elapsed = time.perf_counter() - start
     assert fleet.runs_stack.after == 5000 * 7
     assert elapsed < 5.0  # measured ~0.2 s; generous for a loaded CI machine
+
+
+def test_a_saved_plan_keeps_its_fleet_section_for_the_pr_comment() -> None:
+    """`plan --out` then `comment --plan FILE` (the plan workflow) shows the same fleet section."""
+    from agentops.engine import planfile
+    from agentops.views.json import render_saved
+    from agentops.views.markdown import render_markdown
+    from tests.views.test_fleet_views import NOW, _plan
+
+    plan = _plan(5)
+    again = planfile.parse(render_saved(plan))
+    assert again.fleet == plan.fleet
+    assert render_markdown(again, now=NOW) == render_markdown(plan, now=NOW)
+    broken = render_saved(plan).replace('"version": 1', '"version": 99')
+    with pytest.raises(planfile.PlanFileError, match="fleet"):
+        planfile.parse(broken)

@@ -599,3 +599,84 @@ def money(minor: int, currency: str) -> str:
     digits = MINOR_DIGITS.get(currency, 2)
     major, cents = divmod(minor, 10**digits)
     return f"{currency} {major:,}.{cents:0{digits}d}"
+
+
+# --- read back from a saved plan ----------------------------------------------------------------
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {type(value).__name__}")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _opt(value: Any, read: Any) -> Any:
+    return None if value is None else read(value)
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return tuple(_str(item) for item in value)
+
+
+def _count(value: Any) -> Count:
+    return Count(_int(value["before"]), _int(value["after"]))
+
+
+def _schedule_back(value: Any) -> Schedule | None:
+    return None if value is None else (_str(value["expression"]), _str(value["timezone"]))
+
+
+def _money_back(value: Any) -> int | None:
+    return None if value in (None, "unbounded") else int(_str(value))
+
+
+def fleet_from_dict(data: Any) -> Fleet:
+    """A Fleet from `Fleet.to_dict()` output (a saved plan), or ValueError/KeyError/TypeError."""
+    if data.get("version") != VERSION:
+        raise ValueError(f"fleet version {data.get('version')!r} is not {VERSION}")
+    exposure = data["exposure"]
+    return Fleet(
+        now=_str(data["now"]),
+        days=_int(data["days"]),
+        scheduled_stack=_count(data["cap"]["stack"]),
+        scheduled_workspace=_count(data["cap"]["workspace"]),
+        runs_stack=_count(data["runs"]["stack"]),
+        runs_workspace=_count(data["runs"]["workspace"]),
+        peak=_count(data["peak_minute_runs"]),
+        busiest=tuple(
+            Busy(_str(b["at"]), _int(b["runs"]), _strs(b["names"]), _int(b["more"]), _int(b["times"]))
+            for b in data["busiest_minutes"]
+        ),
+        dst=tuple(
+            DstEffect(_str(d["name"]), _str(d["expression"]), _str(d["timezone"]), _str(d["date"]),
+                      _str(d["kind"]), _strs(d["times"]))
+            for d in data["dst"]
+        ),
+        reschedules=tuple(
+            Reschedule(_str(r["name"]), _schedule_back(r["before"]), _schedule_back(r["after"]),
+                       _strs(r["next_runs_before"]), _strs(r["next_runs_after"]))
+            for r in data["schedule_changes"]
+        ),
+        exposure=Exposure(
+            totals={_str(currency): _count(count) for currency, count in exposure["totals"].items()},
+            unbounded=_count(exposure["unbounded"]),
+            deployments=tuple(
+                Spend(_str(s["name"]), _opt(s["currency"], _str), _opt(s["runs_before"], _int),
+                      _opt(s["runs_after"], _int), _money_back(s["before"]), _money_back(s["after"]))
+                for s in exposure["deployments"]
+            ),
+        ),
+        violations=tuple(
+            Violation(_str(v["rule"]), _str(v["level"]), _str(v["message"]), _str(v["fix"]), _opt(v["name"], _str))
+            for v in data["violations"]
+        ),
+        unreadable=_int(data["unreadable_schedules"]),
+    )

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentops.engine.diff import Change
+from agentops.engine.fleet import Fleet, fleet_from_dict
 from agentops.engine.identity import Live
 from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Plan
 from agentops.model import spec, tags
@@ -77,6 +78,8 @@ class _PlanFile(BaseModel):
     digest: str
     env: str | None = None
     resolved: dict[Literal["agent", "environment", "vault"], dict[str, str]] = {}
+    # Shown only (the PR comment of a saved plan), never acted on: read back, not trusted further.
+    fleet: dict[str, Any] | None = None
 
 
 def digest(plan: Plan) -> str:
@@ -150,6 +153,7 @@ def parse(text: str) -> Plan:
         env=saved.env,
         resolved=tuple(sorted((kind, name, found) for kind, names in saved.resolved.items()
                               for name, found in names.items())),
+        fleet=_fleet(saved.fleet),
     )
     if digest(plan) != saved.digest:
         raise PlanFileError("its actions were edited after `agentops plan` wrote it (digest mismatch)")
@@ -157,6 +161,15 @@ def parse(text: str) -> Plan:
     if problems:
         raise PlanFileError(problems[0])
     return plan
+
+
+def _fleet(data: dict[str, Any] | None) -> Fleet | None:
+    if data is None:
+        return None
+    try:
+        return fleet_from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PlanFileError(f"fleet: not the section agentops writes ({type(exc).__name__}: {exc})") from None
 
 
 def _tag_problems(metadata: Mapping[str, Any], action: Action, plan: Plan, create: bool) -> list[str]:
