@@ -146,3 +146,13 @@ def test_plan_shows_the_create_end_to_end(stack: Stack) -> None:
     assert len(times) == 3 and all(t.endswith(("02:30 EST", "02:30 EDT")) for t in times), times
     md = stack.run("plan", str(stack.root), "--format", "markdown")
     assert "```yaml" in md.stdout and "Nightly run" in md.stdout and TOKEN not in md.output
+
+
+def test_old_values_are_red_and_new_ones_green_only_with_colour() -> None:
+    from agentops.engine.diff import Change
+    from agentops.views.text import change_lines
+
+    change = Change("description", "old", "new")
+    assert change_lines(change) == ['description: "old" -> "new"']
+    painted = change_lines(change, paint=lambda text, fg: f"<{fg}>{text}</{fg}>")
+    assert painted == ['description: <red>"old"</red> -> <green>"new"</green>']

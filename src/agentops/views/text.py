@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -37,12 +38,22 @@ def text_diff(before: str, after: str) -> list[str]:
     )
 
 
-def change_lines(change: Change, note: str = "") -> list[str]:
-    """A change as lines; `note` (e.g. a drift label) ends its first line."""
+def _plain(text: str, fg: str) -> str:
+    return text
+
+
+def change_lines(change: Change, note: str = "", paint: Callable[[str, str], str] = _plain) -> list[str]:
+    """A change as lines; `note` (e.g. a drift label) ends its first line; `paint` colours old
+    values red and new ones green (on a terminal that wants colour)."""
     before, after = change.before, change.after
     if is_long_text(before) or is_long_text(after):
-        return [f"{safe.value(change.path)}:{note}", *("    " + line for line in text_diff(before or "", after or ""))]
-    return [f"{safe.value(change.path)}: {value_text(before)} -> {value_text(after)}{note}"]
+        diff = text_diff(before or "", after or "")
+        colour = {"-": "red", "+": "green"}
+        return [f"{safe.value(change.path)}:{note}",
+                *("    " + paint(line, colour[line[0]]) if line[:1] in colour and line[:3] not in ("---", "+++")
+                  else "    " + line for line in diff)]
+    old, new = paint(value_text(before), "red"), paint(value_text(after), "green")
+    return [f"{safe.value(change.path)}: {old} -> {new}{note}"]
 
 
 def headline(plan: Plan) -> str:
@@ -84,7 +95,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         )
         detail = create_lines(action, now, verbose) if action.kind is ActionKind.CREATE else []
         for change in action.changes:
-            detail.extend(change_lines(change, drift if change.origin == DRIFT else ""))
+            detail.extend(change_lines(change, drift if change.origin == DRIFT else "", lambda s, fg: style(s, fg=fg)))
         out.extend(f"      {line}" for line in detail)
     if not plan.writes:
         out.append(f"  {headline(plan)}")
