@@ -355,7 +355,7 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
         Blocker(
             f"environment variable {name} is not set (export it before plan or apply)",
             want.name,
-            f"{want.file}:{want.line}",
+            want.secrets_at.get(name, f"{want.file}:{want.line}"),
         )
         for want in desired
         for name in want.unset_secrets

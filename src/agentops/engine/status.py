@@ -108,4 +108,8 @@ def rows(
         out.append(_live_row(orphan.tag_name or orphan.name, orphan, "no_manifest", None, None))
     for extra, _kept in matching.duplicates:
         out.append(_live_row(extra.tag_name or extra.name, extra, "duplicate", None, None))
+    # What blocks the plan for a manifest (an unset secret, a name that does not resolve) is its
+    # verdict in status too: never "in sync" while plan refuses to apply it.
+    for row in out:
+        row["blockers"] = [b.to_dict() for b in plan.blockers if b.name == row["name"]] if row["file"] else []
     return sorted(out, key=lambda r: (r["name"], r["deployment_id"] or ""))
