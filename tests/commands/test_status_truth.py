@@ -10,9 +10,15 @@ from pathlib import Path
 import anthropic
 
 from agentops.emulator import EmulatorServer
-from tests.stack import STACK, Stack, create, live_by_name, manifest
+from tests.stack import STACK, Stack, console_body, create, live_by_name, manifest
 
 PARIS = {"expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
+KEPT = (
+    manifest("held", schedule=PARIS, status="paused"),
+    manifest("by-hand", schedule=PARIS),
+    manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
+    manifest("steady", schedule=PARIS),
+)
 HUMAN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]{3,4}"
 
 
@@ -24,36 +30,18 @@ def _rows(stack: Stack, columns: int = 250) -> dict[str, str]:
 
 def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic.Anthropic) -> None:
     stack.emulator.register_agent("agent_011doomed")
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-        manifest("stray"),
-    )
+    stack.write(*KEPT, manifest("stray"))
     # "stray" exists in the console before the stack manages it: untagged, with a manifest's name.
-    create(client, {"name": "stray", "agent": "agent_011alpha", "environment_id": "env_011main",
-                    "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": "x"}]}]})
+    create(client, console_body("stray"))
     assert stack.apply("--no-prune").exit_code == 1  # the untagged conflict blocks; apply a plan without it
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-    )
+    stack.write(*KEPT)
     assert stack.apply().exit_code == 0
     live = live_by_name(stack.emulator)
     client.beta.deployments.pause(live["by-hand"]["id"])
     stack.emulator.register_vault("vlt_011doomed")
     stack.emulator.archive_vault("vlt_011doomed")
     assert stack.emulator.fire(live["doomed"]["id"])["error"]["type"] == "vault_archived_error"
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-        manifest("stray"),
-    )
+    stack.write(*KEPT, manifest("stray"))
 
     rows = _rows(stack)
     cells = {name: re.split(r"\s{2,}", line) for name, line in rows.items()}
