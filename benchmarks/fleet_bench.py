@@ -4,7 +4,7 @@
 
 The stack is benchmarks/scale.py's (a weekday cron schedule in Europe/Berlin on every manifest,
 120 distinct expressions), seeded straight into an emulator's store, then planned in-process
-through the SDK over HTTP, as `agentops plan` does. Each run times the whole `plan_project` and,
+through the SDK over HTTP, as `agentops plan` does. Each run times the whole `plan_and_live` and,
 inside it, the fleet part (`build_fleet` + `judge`); the fleet is then timed alone on the
 same plan with 5,000 *distinct* schedules over three timezones (no sharing to exploit).
 """
@@ -69,13 +69,13 @@ def main() -> None:
             totals = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                plan = reconcile.plan_project(project, api, Options(stack=STACK))
+                plan = reconcile.plan_and_live(project, api, Options(stack=STACK))[0]
                 totals.append(time.perf_counter() - started)
                 assert not plan.has_changes and plan.fleet is not None, plan.summary()
             live = api.list_deployments()
     total, part = statistics.median(totals), statistics.median(spent)
     print(f"in-sync plan of {args.count:,} manifests, median of {args.repeat} (in-process, after load):")
-    print(f"  plan_project {total * 1000:,.0f} ms, of which fleet {part * 1000:,.0f} ms "
+    print(f"  plan_and_live {total * 1000:,.0f} ms, of which fleet {part * 1000:,.0f} ms "
           f"= +{part / (total - part) * 100:.1f}% over the plan without it")
     zones = ("Europe/Berlin", "America/New_York", "UTC")
     distinct = [Live.from_json({**item.body, "schedule": {

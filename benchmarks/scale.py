@@ -263,7 +263,7 @@ def phases(root: Path) -> None:
     started = time.perf_counter()
     from agentops.adapters.api import Api, make_client
     from agentops.cli import reconcile  # noqa: F401  (the modules `agentops plan` imports)
-    from agentops.commands.reconcile import plan_project
+    from agentops.commands.reconcile import plan_and_live
     from agentops.engine.plan import Options
     from agentops.manifest import load_project
     from agentops.views.text import render_text
@@ -276,7 +276,7 @@ def phases(root: Path) -> None:
 
     project = timed("load manifests", load_project(root))
     api = Api(make_client(os.environ["ANTHROPIC_BASE_URL"]))
-    plan = timed("plan (normalize, lookups + list, diff)", plan_project(project, api, Options(stack=STACK)))
+    plan = timed("plan (normalize, lookups + list, diff)", plan_and_live(project, api, Options(stack=STACK))[0])
     timed("render", render_text(plan, color=False))
     listed = time.perf_counter()
     api.list_deployments()

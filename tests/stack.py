@@ -38,6 +38,13 @@ class Stack(Repo):
         return data
 
 
+def console_body(name: str, agent: str = "agent_011alpha", environment_id: str = "env_011main",
+                 **fields: Any) -> dict[str, Any]:
+    """An SDK create body as the console would send it: a one-message prompt, then `fields`."""
+    prompt = [{"type": "user.message", "content": [{"type": "text", "text": "x"}]}]
+    return {"name": name, "agent": agent, "environment_id": environment_id, "initial_events": prompt, **fields}
+
+
 def create(client: anthropic.Anthropic, body: dict[str, Any]) -> str:
     """Create a deployment straight through the SDK (as the console would); returns its id."""
     deployment_id: str = client.beta.deployments.create(**body).id

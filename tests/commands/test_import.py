@@ -291,3 +291,37 @@ def test_import_records_no_fingerprint_unless_asked(stack: Stack, client: anthro
     plan = stack.run("plan", str(stack.root), "--format", "json")
     updates = {a["name"] for a in json.loads(plan.output)["actions"] if a["action"] == "update"}
     assert updates == {"job-02", "job-09", "console job 15"}  # the first apply records the fingerprint
+
+
+def test_import_format_json_says_what_was_imported_and_noted(stack: Stack, client: anthropic.Anthropic) -> None:
+    deployment_id = create(client, _variant(2))
+    create(client, {**_variant(1), "metadata": {tags.STACK: "team-b", tags.NAME: "job-01"}})
+    out = str(stack.root / "deployments")
+    result = stack.run("import", "--all", "--format", "json", "--out", out, env={"REPO_TOKEN": ""})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["errored"] is False and data["dry_run"] is False and data["refused"] == []
+    [record] = data["imported"]
+    assert record["name"] == "job-02" and record["deployment_id"] == deployment_id and record["wrote_file"]
+    assert record["file"].endswith("deployments/job-02.yaml")
+    assert record["tags"] == [tags.STACK, tags.NAME]
+    assert any("owned by other stacks were left alone" in note for note in data["notes"])
+    assert any("will resend the token to job-02" in note for note in data["notes"])
+    assert live_by_name(stack.emulator)["job-02"]["metadata"][tags.STACK] == STACK
+
+
+def test_import_format_json_refusals_are_json_and_write_nothing(stack: Stack, client: anthropic.Anthropic) -> None:
+    theirs = create(client, {**_variant(1), "metadata": {tags.STACK: "team-b", tags.NAME: "job-01"}})
+    create(client, _variant(4))
+    stack.emulator.reset_counts()
+    result = stack.run("import", "job-01", "job-04", "--format", "json", "--out", str(stack.root / "deployments"))
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["errored"] is True and data["imported"] == []
+    [refused] = data["refused"]
+    assert refused.startswith("job-01") and theirs in refused and "team-b" in refused
+    assert stack.emulator.write_count() == 0 and _files(stack.root) == {}
+
+    usage = stack.run("import", "--format", "json", "--out", str(stack.root / "deployments"))
+    assert usage.exit_code == 1
+    assert "name the deployments to import" in json.loads(usage.stdout)["error"]

@@ -11,7 +11,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer, Faults
 from agentops.model import tags
-from tests.stack import STACK, TOKEN, Stack, manifest
+from tests.stack import STACK, TOKEN, Stack, console_body, manifest
 
 
 def owned(emulator: EmulatorServer) -> list[dict[str, Any]]:
@@ -122,15 +122,9 @@ def test_prune_and_guards(stack: Stack) -> None:
     stack.write(manifest("keep"), manifest("gone"), manifest("guarded", lifecycle={"prevent_archive": True}))
     stack.apply()
     foreign_client = sdk(stack)
-    foreign = foreign_client.beta.deployments.create(
-        name="gone", agent="agent_x", environment_id="env_x",
-        initial_events=[{"type": "user.message", "content": [{"type": "text", "text": "x"}]}],
-        metadata={tags.STACK: "other-stack", tags.NAME: "gone"},
-    )
-    untagged = foreign_client.beta.deployments.create(
-        name="stray", agent="agent_x", environment_id="env_x",
-        initial_events=[{"type": "user.message", "content": [{"type": "text", "text": "x"}]}],
-    )
+    foreign = foreign_client.beta.deployments.create(**console_body(
+        "gone", "agent_x", "env_x", metadata={tags.STACK: "other-stack", tags.NAME: "gone"}))
+    untagged = foreign_client.beta.deployments.create(**console_body("stray", "agent_x", "env_x"))
     before = {d["id"]: d for d in stack.emulator.raw_deployments()}
 
     stack.write(manifest("keep"))

@@ -11,7 +11,7 @@ import anthropic
 import pytest
 
 from agentops.model import tags
-from tests.stack import STACK, Stack, manifest
+from tests.stack import STACK, Stack, console_body, manifest
 
 
 def _saved(stack: Stack, tmp_path: Path, name: str = "reviewed.plan", *args: str) -> Path:
@@ -105,15 +105,9 @@ def _redigest(path: Path, change: Any) -> None:
 
 def test_forged_plans_cannot_write_outside_the_stack(stack: Stack, tmp_path: Path) -> None:
     client = anthropic.Anthropic(base_url=stack.emulator.url, api_key="t", max_retries=0)
-    foreign = client.beta.deployments.create(
-        name="theirs", agent="agent_1", environment_id="env_1",
-        initial_events=[{"type": "user.message", "content": [{"type": "text", "text": "x"}]}],
-        metadata={tags.STACK: "other", tags.NAME: "theirs"},
-    )
-    untagged = client.beta.deployments.create(
-        name="manual", agent="agent_1", environment_id="env_1",
-        initial_events=[{"type": "user.message", "content": [{"type": "text", "text": "x"}]}],
-    )
+    foreign = client.beta.deployments.create(**console_body(
+        "theirs", "agent_1", "env_1", metadata={tags.STACK: "other", tags.NAME: "theirs"}))
+    untagged = client.beta.deployments.create(**console_body("manual", "agent_1", "env_1"))
     stamp = {d["id"]: d["updated_at"] for d in stack.emulator.raw_deployments()}
     stack.write(manifest("job", description="one"))
     assert stack.apply().exit_code == 0

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anthropic
 
-from tests.stack import Stack, create, live_by_name, manifest
+from agentops.emulator import EmulatorServer
+from tests.stack import STACK, Stack, console_body, create, live_by_name, manifest
 
 PARIS = {"expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
+KEPT = (
+    manifest("held", schedule=PARIS, status="paused"),
+    manifest("by-hand", schedule=PARIS),
+    manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
+    manifest("steady", schedule=PARIS),
+)
 HUMAN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]{3,4}"
 
 
@@ -21,36 +30,18 @@ def _rows(stack: Stack, columns: int = 250) -> dict[str, str]:
 
 def test_status_says_why_paused_and_when_it_runs(stack: Stack, client: anthropic.Anthropic) -> None:
     stack.emulator.register_agent("agent_011doomed")
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-        manifest("stray"),
-    )
+    stack.write(*KEPT, manifest("stray"))
     # "stray" exists in the console before the stack manages it: untagged, with a manifest's name.
-    create(client, {"name": "stray", "agent": "agent_011alpha", "environment_id": "env_011main",
-                    "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": "x"}]}]})
+    create(client, console_body("stray"))
     assert stack.apply("--no-prune").exit_code == 1  # the untagged conflict blocks; apply a plan without it
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-    )
+    stack.write(*KEPT)
     assert stack.apply().exit_code == 0
     live = live_by_name(stack.emulator)
     client.beta.deployments.pause(live["by-hand"]["id"])
     stack.emulator.register_vault("vlt_011doomed")
     stack.emulator.archive_vault("vlt_011doomed")
     assert stack.emulator.fire(live["doomed"]["id"])["error"]["type"] == "vault_archived_error"
-    stack.write(
-        manifest("held", schedule=PARIS, status="paused"),
-        manifest("by-hand", schedule=PARIS),
-        manifest("doomed", vault_ids=["vlt_011doomed"], schedule=PARIS),
-        manifest("steady", schedule=PARIS),
-        manifest("stray"),
-    )
+    stack.write(*KEPT, manifest("stray"))
 
     rows = _rows(stack)
     cells = {name: re.split(r"\s{2,}", line) for name, line in rows.items()}
@@ -85,3 +76,26 @@ def test_status_fits_a_narrow_terminal(stack: Stack) -> None:
     # Piped without COLUMNS: whole cells, for grep and scripts.
     whole = stack.run("status", str(stack.root), env={"COLUMNS": None})  # type: ignore[dict-item]
     assert long_name in whole.stdout
+
+
+def test_last_run_comes_from_the_runs_then_the_schedule(tmp_path: Path) -> None:
+    """A run started by hand is the last run; a deployment whose runs predate its last change falls
+    back to the schedule's last_run_at."""
+    now = [datetime(2026, 3, 2, 8, 0, tzinfo=UTC)]
+    with EmulatorServer(clock=lambda: now[0]) as emulator:
+        stack = Stack.create(tmp_path, emulator, stack=STACK)
+        stack.write(manifest("job", schedule=PARIS), manifest("changed", schedule=PARIS))
+        assert stack.apply().exit_code == 0
+        ids = {name: row["id"] for name, row in live_by_name(emulator).items()}
+        now[0] += timedelta(hours=1)
+        scheduled = {name: emulator.fire(ids[name])["created_at"] for name in ids}
+        now[0] += timedelta(hours=1)
+        by_hand = json.loads(stack.run("run", "job", str(stack.root), "--format", "json").stdout)["run"]
+        stack.write(manifest("job", schedule=PARIS), manifest("changed", schedule=PARIS, description="new"))
+        assert stack.apply().exit_code == 0
+
+        result = stack.run("status", str(stack.root), "--format", "json")
+    rows = {row["name"]: row for row in json.loads(result.stdout)["deployments"]}
+    assert by_hand["created_at"] > scheduled["job"]
+    assert rows["job"]["last_run"] == by_hand["created_at"]
+    assert rows["changed"]["last_run"] == scheduled["changed"]

@@ -33,6 +33,8 @@ from agentops.engine.export import DEFAULT_TOKEN_VAR
     is_flag=True,
     help="Record the secrets fingerprint from the token variables set now (only if they hold the live tokens).",
 )
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format: json prints one object with what was imported, refused and noted.")
 @global_options
 @output_options
 @click.pass_obj
@@ -47,6 +49,7 @@ def import_(
     token_var: str,
     fingerprint_secrets: bool,
     ids: bool,
+    fmt: str,
 ) -> int:
     """Write manifests for live deployments and tag them as owned by this stack."""
     from agentops.commands.import_ import import_ as run
@@ -54,4 +57,5 @@ def import_(
     return run(
         names, opts.target, opts.console(), import_all=import_all, out=out, dry_run=dry_run,
         pin_versions=pin_versions, token_var=token_var, fingerprint_secrets=fingerprint_secrets, ids=ids,
+        fmt=fmt,
     )

@@ -37,7 +37,7 @@ def apply(
         project = machine.checked(pending(), fmt, console)
         console.redact = Redactor.for_manifests(project.manifests, os.environ)
         with reconcile.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
-            result = reconcile.plan_project(project, api, flags.options(project), live=ahead.live)
+            result = reconcile.plan_and_live(project, api, flags.options(project), live=ahead.live)[0]
             reconcile.show_plan(result, fmt, console, echo=fmt == "text")
             if result.errored:
                 raise Failure("the plan has blocking problems; nothing was applied")

@@ -8,7 +8,7 @@ from pathlib import Path
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
-from agentops.commands.reconcile import checked, plan_project, project_session, read_saved
+from agentops.commands.reconcile import checked, plan_and_live, project_session, read_saved
 from agentops.commands.target import Target
 from agentops.engine.plan import Plan
 from agentops.engine.secrets import Redactor
@@ -39,7 +39,7 @@ def comment(
         project = checked(load_project(path, target.stack, env=target.env))
         scrub = Redactor.for_manifests(project.manifests, os.environ)
         with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
-            result = plan_project(project, api, flags.options(project), base_ref=base_ref)
+            result = plan_and_live(project, api, flags.options(project), base_ref=base_ref)[0]
     console.redact = Redactor((*scrub.values, pull.token))
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class Failure(Exception):
-    """An error the user can act on, printed as `error: <message>`; `details` are printed first."""
+    """An error the user can act on, printed as `error: <message>`; `details` are printed first.
 
-    def __init__(self, message: str, details: tuple[str, ...] = ()) -> None:
+    `data` is what `--format json` adds to its error object (e.g. which deployments were refused)."""
+
+    def __init__(self, message: str, details: tuple[str, ...] = (), data: Mapping[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.data = dict(data or {})
 
 
 # Exit codes mean one thing each (DESIGN.md): 2 is only ever "changes present".

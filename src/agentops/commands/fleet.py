@@ -23,9 +23,9 @@ def fleet(path: Path, target: Target, console: Console, *, fmt: str = "text", da
     project = machine.checked(pending(), fmt, console)
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with machine.json_errors(fmt, console), reconcile.project_session(project, target, console.redact) as api:
-        plan = reconcile.plan_project(project, api, PlanFlags().options(project), fleet_days=days)
+        plan = reconcile.plan_and_live(project, api, PlanFlags().options(project), fleet_days=days)[0]
     section = plan.fleet
-    assert section is not None  # plan_project always attaches it
+    assert section is not None  # plan_and_live always attaches it
     if fmt == "json":
         console.out(json.dumps(section.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n", nl=False)
     else:

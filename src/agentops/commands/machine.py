@@ -45,7 +45,7 @@ def json_errors(fmt: str, console: Console) -> Iterator[None]:
     except Failure as exc:
         if fmt == "json":
             console.out(
-                _dump({"format_version": FORMAT_VERSION, "errored": True, "error": exc.message,
+                _dump({**exc.data, "format_version": FORMAT_VERSION, "errored": True, "error": exc.message,
                        "details": list(exc.details)}),
                 nl=False,
             )

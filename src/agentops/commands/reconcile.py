@@ -188,23 +188,6 @@ def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
     return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {})
 
 
-def plan_project(
-    project: Project,
-    api: Api,
-    options: Options,
-    environ: Mapping[str, str] | None = None,
-    base_ref: str | None = None,
-    fleet_days: int = 7,
-    live: Future[list[Live]] | None = None,
-) -> Plan:
-    """Plan `project` against the workspace; with `base_ref`, label each change as this change's or drift.
-
-    The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
-    listing of the workspace already under way (see `listing_ahead`).
-    """
-    return plan_and_live(project, api, options, environ, base_ref, fleet_days, live)[0]
-
-
 def plan_and_live(
     project: Project,
     api: Api,
@@ -214,7 +197,12 @@ def plan_and_live(
     fleet_days: int = 7,
     live: Future[list[Live]] | None = None,
 ) -> tuple[Plan, list[Live]]:
-    """`plan_project`, and the live deployments it was planned against (for run health)."""
+    """Plan `project` against the workspace, and the live deployments it was planned against (for run
+    health); with `base_ref`, each change is labelled as this change's or drift.
+
+    The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
+    listing of the workspace already under way (see `listing_ahead`).
+    """
     env = os.environ if environ is None else environ
     options = replace(options, partial=options.partial or project.partial, env=project.env)
     # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.

@@ -28,7 +28,7 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
         live = api.list_deployments()
         names = resolution(api, (m.manifest for m in project.manifests))
         health = read_health(project, api, live, os.environ)
-    table = rows(project, live, project.config.stack, os.environ, names)
+    table = rows(project, live, project.config.stack, os.environ, names, health.last_runs())
     if fmt == "json":
         data = {"stack": project.config.stack, "env": project.env, "deployments": table, "health": health.to_dict()}
         console.out(json.dumps(data, indent=2))

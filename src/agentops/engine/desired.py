@@ -7,13 +7,14 @@ only says what the manifests want, in the API's own shape.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agentops.engine import secrets
 from agentops.engine.resolve import Ref, Resolution, refs_of
 from agentops.manifest.loader import LoadedManifest
 from agentops.manifest.schema import AgentByName, Manifest
+from agentops.manifest.secrets import secret_paths
 from agentops.model import tags
 
 # Fields of a deployment that manifests own (the API create body).
@@ -61,6 +62,8 @@ class Desired:
     previous_names: tuple[str, ...] = ()
     # Secret variables the manifest references that are unset: their fingerprint says nothing.
     unset_secrets: tuple[str, ...] = ()
+    # Each secret variable -> "file:line" of its first reference, so a problem points at the secret.
+    secrets_at: Mapping[str, str] = field(default_factory=dict)
     # References by name: the body holds their ids; an unresolved one blocks the plan.
     named: tuple[Named, ...] = ()
 
@@ -78,6 +81,16 @@ def _named(manifest: Manifest, file: str, line: int, resolution: Resolution,
     return out
 
 
+def _secret_lines(manifest: Manifest, file: str, line: int,
+                  secrets_at: Mapping[str, tuple[str, int, int]]) -> dict[str, str]:
+    """Each secret variable -> "file:line" of its first reference (the manifest's start if unknown)."""
+    out = {}
+    for name, path in secret_paths(manifest).items():
+        at_file, at_line, _ = secrets_at.get(path, (file, line, 1))
+        out[name] = f"{at_file}:{at_line}"
+    return out
+
+
 def desired(
     manifest: Manifest,
     file: str,
@@ -87,6 +100,7 @@ def desired(
     env: str | None = None,
     resolution: Resolution | None = None,
     refs_at: Mapping[str, str] | None = None,
+    secrets_at: Mapping[str, tuple[str, int, int]] | None = None,
 ) -> Desired:
     """The API body a manifest asks for, tagged with ownership and the secrets fingerprint, its
     names replaced by the ids `resolution` gives them.
@@ -132,6 +146,7 @@ def desired(
         ignore_changes=tuple(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names),
         unset_secrets=unset,
+        secrets_at=_secret_lines(manifest, file, line, secrets_at or {}),
         named=tuple(named.values()),
     )
 
@@ -143,4 +158,5 @@ def desired_state(
     env: str | None = None,
     resolution: Resolution | None = None,
 ) -> list[Desired]:
-    return [desired(m.manifest, m.file, m.line, stack, environ, env, resolution, m.refs_at) for m in manifests]
+    return [desired(m.manifest, m.file, m.line, stack, environ, env, resolution, m.refs_at, m.secrets_at)
+            for m in manifests]

@@ -112,6 +112,11 @@ class Health:
     def healthy(self) -> bool:
         return not self.problems
 
+    def last_runs(self) -> dict[str, str]:
+        """Deployment id -> when its newest run (in its window) started."""
+        return {d.deployment_id: str(d.last_run["created_at"]) for d in self.deployments
+                if d.last_run and d.last_run.get("created_at")}
+
     def count(self, state: str) -> int:
         return sum(1 for d in self.deployments if d.state == state)
 

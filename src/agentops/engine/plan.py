@@ -355,7 +355,7 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
         Blocker(
             f"environment variable {name} is not set (export it before plan or apply)",
             want.name,
-            f"{want.file}:{want.line}",
+            want.secrets_at.get(name, f"{want.file}:{want.line}"),
         )
         for want in desired
         for name in want.unset_secrets
@@ -446,7 +446,8 @@ def build_plan(
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is not None and archives > options.max_archive:
         problems.append(
-            Blocker(f"plan archives {archives} deployment(s), more than --max-archive {options.max_archive}")
+            Blocker(f"plan archives {archives} deployment(s), more than the limit of {options.max_archive} "
+                    "(--max-archive, or max_archive in agentops.yaml)")
         )
 
     # A stable sort: a deployment's own steps keep the order the planner gave them.

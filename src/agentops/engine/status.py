@@ -73,8 +73,12 @@ def rows(
     stack: str,
     environ: Mapping[str, str],
     resolution: Resolution | None = None,
+    last_runs: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per manifest or managed deployment of the stack (in the project's environment), sorted by name."""
+    """One row per manifest or managed deployment of the stack (in the project's environment), sorted by name.
+
+    `last_runs` (deployment id -> when its newest run started, from the API's runs) is the last
+    run: it counts runs started by hand too; the schedule's `last_run_at` is the fallback."""
     # An unset token variable leaves the fingerprint out of the comparison (see normalize), so
     # status and plan agree: it is a problem of the manifest's, not drift.
     wants = desired_state(project.manifests, stack, environ, project.env, resolution)
@@ -108,4 +112,9 @@ def rows(
         out.append(_live_row(orphan.tag_name or orphan.name, orphan, "no_manifest", None, None))
     for extra, _kept in matching.duplicates:
         out.append(_live_row(extra.tag_name or extra.name, extra, "duplicate", None, None))
+    # What blocks the plan for a manifest (an unset secret, a name that does not resolve) is its
+    # verdict in status too: never "in sync" while plan refuses to apply it.
+    for row in out:
+        row["last_run"] = (last_runs or {}).get(row["deployment_id"] or "", row["last_run"])
+        row["blockers"] = [b.to_dict() for b in plan.blockers if b.name == row["name"]] if row["file"] else []
     return sorted(out, key=lambda r: (r["name"], r["deployment_id"] or ""))

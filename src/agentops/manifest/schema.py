@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
 from agentops.model import spec, tags
 
@@ -93,11 +93,6 @@ class Manifest(spec.Strict):
     environments: EnvironmentList | None = None
     # Per environment, fields merged over this manifest like `defaults` (the override wins).
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-    @field_validator("initial_events")
-    @classmethod
-    def _order(cls, value: list[Any] | None) -> list[Any] | None:
-        return None if value is None else spec.check_event_order(value)
 
     @model_validator(mode="after")
     def _one_environment(self) -> Manifest:

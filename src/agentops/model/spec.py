@@ -122,7 +122,6 @@ class SystemMessageEvent(Strict):
 InitialEvent = Annotated[
     UserMessageEvent | DefineOutcomeEvent | SystemMessageEvent, Field(discriminator="type")
 ]
-InitialEvents = Annotated[list[InitialEvent], Field(min_length=1, max_length=MAX_EVENTS)]
 
 
 def check_event_order(events: list[Any]) -> list[Any]:
@@ -135,6 +134,12 @@ def check_event_order(events: list[Any]) -> list[Any]:
         if index == 0 or not isinstance(events[index - 1], UserMessageEvent):
             raise ValueError(f"initial_events[{index}]: a system.message must follow a user.message")
     return events
+
+
+# The order rule is part of the type: every body and manifest with initial_events checks it.
+InitialEvents = Annotated[
+    list[InitialEvent], Field(min_length=1, max_length=MAX_EVENTS), AfterValidator(check_event_order)
+]
 
 
 # --- resources ------------------------------------------------------------------------------
@@ -306,11 +311,6 @@ class CreateBody(Strict):
     vault_ids: VaultIds | None = None
     budget: Budget | None = None
 
-    @field_validator("initial_events")
-    @classmethod
-    def _order(cls, value: list[Any]) -> list[Any]:
-        return check_event_order(value)
-
 
 class UpdateBody(Strict):
     """Every field optional; `model_fields_set` tells omitted from null."""
@@ -325,11 +325,6 @@ class UpdateBody(Strict):
     schedule: Schedule | None = None
     vault_ids: VaultIds | None = None
     budget: Budget | None = None
-
-    @field_validator("initial_events")
-    @classmethod
-    def _order(cls, value: list[Any] | None) -> list[Any] | None:
-        return None if value is None else check_event_order(value)
 
     @model_validator(mode="after")
     def _not_cleared(self) -> UpdateBody:

@@ -29,6 +29,8 @@ def render_saved(plan: Plan) -> str:
 
 
 class Outcome(Protocol):
+    """One executed action (apply.Result has this shape)."""
+
     @property
     def action(self) -> Action: ...
     @property

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
@@ -20,6 +19,7 @@ from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
 from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import markdown_lines
+from agentops.views.json import Outcome
 from agentops.views.text import headline, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
@@ -277,17 +277,6 @@ def render_markdown(
     if fitted is None:  # the blocking problems alone are too long: the last resort is to cut them
         fitted = _fit(lambda k: _plan_markdown(plan, NAMES, 0, k, limit, full_plan_url, now), problems, limit)
     return fitted or marker(plan.stack, plan.env) + f"\n**{plan.summary()}**\n"
-
-
-class Outcome(Protocol):
-    """One executed action (apply.Result has this shape)."""
-
-    @property
-    def action(self) -> Action: ...
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def message(self) -> str: ...
 
 
 def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) -> str:

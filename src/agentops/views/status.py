@@ -24,6 +24,8 @@ def _drift_text(row: dict[str, Any]) -> str:
         return f"not managed yet: agentops import {shlex.quote(row['name'])} (or plan --adopt)"
     if row["state"] == "duplicate":
         return "duplicate (apply archives it)"
+    if row["blockers"]:
+        return "; ".join(f"blocked: {b['message']} ({b['file']})" for b in row["blockers"])
     return "drifted: " + ", ".join(row["drift"]) if row["drifted"] else "in sync"
 
 

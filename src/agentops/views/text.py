@@ -108,5 +108,9 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.append("")
         out.append(style("Blocking problems (the plan cannot be applied):", fg="red", bold=True))
         out.extend(style(f"  ✗ {safe.value(b)}", fg="red") for b in plan.blockers)
+    archives = plan.tally()[ActionKind.ARCHIVE]
+    if archives:
+        out.extend(["", style(f"This plan archives {archives} deployment(s); archived deployments stop for good "
+                              "(an archive cannot be undone).", fg="red", bold=True)])
     out.extend(["", style(plan.summary(), bold=True)])
     return "\n".join(out) + "\n"
