@@ -163,3 +163,20 @@ def test_a_changed_schedule_shows_its_old_and_new_next_runs(stack: Stack) -> Non
     assert all("T18:00:00" in s for s in change[0]["next_runs_after"]) and len(change[0]["next_runs_after"]) == 5
     markdown = stack.run("plan", str(stack.root), "--format", "markdown")
     assert "#### Fleet" in markdown.output and "Fleet details" in markdown.output
+
+
+def test_a_fleet_rule_can_be_set_for_one_environment_only(stack: Stack) -> None:
+    (stack.root / "agentops.yaml").write_text(
+        f"stack: {STACK}\npolicy:\n  max_scheduled: {{level: warn, count: 0}}\n"
+        "environments:\n  staging: {}\n  production:\n    policy:\n      max_scheduled: {level: error, count: 0}\n")
+    stack.write(manifest("job", schedule=DAILY))
+    writes = stack.emulator.write_count
+    blocked = stack.run("--env", "production", "apply", str(stack.root), "--auto-approve")
+    assert blocked.exit_code == 1, blocked.output
+    assert "policy max_scheduled (error)" in blocked.output
+    assert stack.emulator.write_count == writes
+    staging = stack.run("--env", "staging", "plan", str(stack.root), "--format", "json")
+    assert staging.exit_code == 0, staging.output
+    data = json.loads(staging.stdout)
+    assert data["applyable"] and any("policy max_scheduled (warn)" in w for w in data["warnings"])
+    assert stack.run("--env", "staging", "apply", str(stack.root), "--auto-approve").exit_code == 0

@@ -12,7 +12,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from agentops.cli import main
-from agentops.cli.init import DISTRIBUTION, FILES, PLACEHOLDER, pin_from_direct_url
+from agentops.commands.init import DISTRIBUTION, FILES, PLACEHOLDER, pin_from_direct_url
+from agentops.manifest import load_project
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,39 @@ def test_init_then_validate_passes(tmp_path: Path) -> None:
     checked = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert checked.exit_code == 0, checked.output
     assert "1 manifest valid" in checked.stdout
+
+
+def test_init_with_environments_scaffolds_both_and_validates_in_each(tmp_path: Path) -> None:
+    result = init(str(tmp_path), "--stack", "payments", "--environments", "staging,production")
+    assert result.exit_code == 0, result.output
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == sorted(FILES)
+    config = yaml.safe_load((tmp_path / "agentops.yaml").read_text())
+    assert list(config["environments"]) == ["staging", "production"]  # promotion order
+    assert config["environments"]["production"]["vars"] == {"tier": "production"}
+    example = yaml.safe_load((tmp_path / "deployments" / "example.yaml").read_text())
+    assert set(example["agent"]) == {"name"} and set(example["environment"]) == {"name"}
+    assert "${var.tier}" in example["description"]
+    assert "--env staging plan" in result.stdout and "GitHub environment" in result.stdout
+    checked = CliRunner().invoke(main, ["validate", str(tmp_path)])  # every environment
+    assert checked.exit_code == 0, checked.output
+    for env in ("staging", "production"):
+        project = load_project(tmp_path, env=env)
+        assert project.problems == []
+        [loaded] = project.manifests
+        assert loaded.manifest.description == f"Summarises yesterday's activity every weekday morning ({env})."
+        assert loaded.manifest.metadata["tier"] == env
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ("staging,Prod", "'Prod': expected 1-64 lowercase"),
+    ("staging,,production", "'': expected"),
+    ("staging,staging", "staging named more than once"),
+])
+def test_bad_environments_are_refused_and_nothing_written(tmp_path: Path, given: str, message: str) -> None:
+    result = init(str(tmp_path), "--stack", "payments", "--environments", given)
+    assert result.exit_code == 1
+    assert f"error: --environments: {message}" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_init_twice_does_not_overwrite(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from agentops.views.markdown import escape
 from agentops.views.report import report_marker
 from tests.fake_github import FakeGitHub, github_env
 from tests.runs import MANIFESTS, break_some, line_of
-from tests.stack import TOKEN, Stack
+from tests.stack import STACK, TOKEN, Stack, manifest
 
 
 def _ours(github: FakeGitHub) -> list[dict[str, object]]:
@@ -70,3 +70,34 @@ def test_report_needs_a_token_and_says_which_permission_is_missing(stack: Stack,
     github.read_only = True
     denied = stack.run("report", str(stack.root), env=github_env(github))
     assert denied.exit_code == 1 and "issues: write" in denied.stderr and TOKEN not in denied.output
+
+
+def test_report_keeps_one_issue_per_stack_and_environment(stack: Stack, github: FakeGitHub) -> None:
+    (stack.root / "agentops.yaml").write_text(
+        f"stack: {STACK}\nenvironments:\n  staging: {{}}\n  production: {{}}\n")
+    stack.write(manifest("nightly"))  # not deployed anywhere yet: drift in both environments
+    env = github_env(github)
+
+    opened = {name: stack.run("--env", name, "report", str(stack.root), env=env) for name in ("staging", "production")}
+    assert all(result.exit_code == 0 for result in opened.values()), [r.output for r in opened.values()]
+    issues = {name: next(i for i in _ours(github) if str(i["body"]).startswith(report_marker(STACK, name) + "\n"))
+              for name in opened}
+    assert issues["staging"]["number"] != issues["production"]["number"]
+    assert str(issues["production"]["title"]).startswith(f"agentops: stack {STACK} (production): ")
+    assert "environment `staging`" in str(issues["staging"]["body"])
+    # The marker without an environment (a stack that declares none) finds neither.
+    assert not any(str(i["body"]).startswith(report_marker(STACK) + "\n") for i in _ours(github))
+
+    again = stack.run("report", str(stack.root), env={**env, "AGENTOPS_ENV": "production"})
+    assert again.exit_code == 0, again.output
+    assert f"updated issue #{issues['production']['number']}" in again.stdout
+    assert len(_ours(github)) == 2
+
+    assert stack.run("--env", "staging", "apply", str(stack.root), "--auto-approve").exit_code == 0
+    closed = stack.run("--env", "staging", "report", str(stack.root), env=env)
+    assert f"closed issue #{issues['staging']['number']}" in closed.stdout
+    assert issues["staging"]["state"] == "closed" and issues["production"]["state"] == "open"
+    assert "in environment `staging`" in github.bodies(int(str(issues["staging"]["number"])))[0]
+
+    unpicked = stack.run("report", str(stack.root), env=env)
+    assert unpicked.exit_code == 1 and "pick one with --env NAME" in unpicked.output

@@ -94,3 +94,58 @@ def test_shortest_interval_in_local_time() -> None:
     assert shortest_interval("0 9 * * *") is None  # a day apart
     assert shortest_interval("0 0,23 * * *") == 60  # 23:00 to 00:00 the next day
     assert shortest_interval("0 0,23 * * 1") == 23 * 60  # Mondays only: no next day
+
+
+ENVIRONMENTS = """stack: s
+policy:
+  require_budget: warn
+  require_metadata: {level: error, keys: [team]}
+environments:
+  staging: {}
+  production:
+    policy:
+"""
+
+
+def _env_project(tmp_path: Path, policy: str, env: str | None) -> list[str]:
+    (tmp_path / "agentops.yaml").write_text(ENVIRONMENTS + policy)
+    (tmp_path / "deployments").mkdir(exist_ok=True)
+    (tmp_path / "deployments" / "job.yaml").write_text(MANIFEST + "metadata: {team: core}\n")
+    project = load_project(tmp_path, env=env)
+    return [str(p) for p in project.problems] + [f"warn {w}" for w in project.warnings]
+
+
+def test_an_environment_policy_is_laid_over_the_repository_policy(tmp_path: Path) -> None:
+    policy = "      require_budget: error\n      require_metadata: {level: error, keys: [team, owner]}\n"
+    staging = _env_project(tmp_path, policy, "staging")
+    assert staging == [next(line for line in staging if line.startswith("warn "))]  # the repository's warn rule
+    assert "policy require_budget (warn)" in staging[0]
+    production = _env_project(tmp_path, policy, "production")
+    assert any("deployments/job.yaml" in line and "policy require_budget (error)" in line
+               and not line.startswith("warn ") for line in production), production
+    assert any("policy require_metadata (error)" in line and "owner" in line for line in production), production
+    # A rule the environment does not name keeps the repository's; `off` switches one off there.
+    off = _env_project(tmp_path, "      require_budget: 'off'\n", "production")
+    assert off == []
+    config = load_config(tmp_path).config
+    assert config.policy_for("staging") == config.policy
+    production_policy = config.policy_for("production")
+    assert production_policy.active("require_budget") is None and config.policy.active("require_budget")
+    assert production_policy.require_metadata == config.policy.require_metadata
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("      require_budgte: error\n",
+     "agentops.yaml:9:7: environments.production.policy.require_budgte: unknown policy rule (did you mean 'require_budget'?)"),
+    ("      require_budget: eror\n",
+     "agentops.yaml:9:23: environments.production.policy.require_budget: unknown level 'eror' (did you mean 'error'?)"),
+    ("      max_scheduled: {level: error, cuont: 3}\n",
+     "environments.production.policy.max_scheduled.cuont: unknown key (did you mean 'count'?)"),
+    ("      allowed_hours: {level: error, from: '6:00', to: '22:00'}\n",
+     'environments.production.policy.allowed_hours.from: expected a local time "HH:MM"'),
+    ("      - require_budget\n", "environments.production.policy: expected a mapping of rule names to levels"),
+])
+def test_bad_environment_rules_are_config_errors_with_a_hint(tmp_path: Path, policy: str, expected: str) -> None:
+    for env in ("staging", "production"):  # a config error, whichever environment is chosen
+        found = _env_project(tmp_path, policy, env)
+        assert any(expected in line for line in found), found

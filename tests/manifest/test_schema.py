@@ -57,5 +57,6 @@ def test_an_editor_validating_with_the_schema_agrees_with_validate() -> None:
     jsonschema.validate(_resource("${REPO_TOKEN}"), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(_resource("ghp_literal"), schema)
-    for loaded in load_project(REPO).manifests:
-        jsonschema.validate(loaded.manifest.model_dump(mode="json", exclude_none=True), schema)
+    for env in ("staging", "production"):
+        for loaded in load_project(REPO, env=env).manifests:
+            jsonschema.validate(loaded.manifest.model_dump(mode="json", exclude_none=True), schema)

@@ -73,9 +73,19 @@ def test_each_example_validates_alone(example: str) -> None:
 
 
 def test_examples_cover_every_feature() -> None:
-    project = load_project(REPO)
+    # Production holds every example; staging shows that environments change what exists.
+    project = load_project(REPO, env="production")
+    staging = load_project(REPO, env="staging")
+    assert project.problems == staging.problems == []
     manifests = [loaded.manifest for loaded in project.manifests]
     dumped = json.dumps([m.model_dump(mode="json") for m in manifests])
+    assert "oncall-handoff" in {m.name for m in manifests} - {loaded.manifest.name for loaded in staging.manifests}
+    assert {m.name: m.status for m in manifests}["monthly-dependency-audit"] == "paused"
+    assert {loaded.manifest.name: loaded.manifest.status
+            for loaded in staging.manifests}["monthly-dependency-audit"] == "active"
+    # Agents, environments and vaults are named, so one set of manifests serves both workspaces.
+    assert '"agent": {"name": "triage-bot", "version": 3}' in dumped
+    assert '"environment": {"name": "default-env"}' in dumped and '"vaults": [{"name": "' in dumped
     assert any(m.status == "paused" for m in manifests)
     assert any(m.schedule and m.schedule.expression.endswith("1-5") for m in manifests)
     assert "${REPO_TOKEN}" in dumped and '"memory_store"' in dumped and '"instructions"' in dumped
@@ -275,7 +285,7 @@ def test_validate_is_offline() -> None:
 def test_loader_never_imports_the_sdk() -> None:
     code = (
         "import sys; from pathlib import Path; from agentops.manifest import load_project; "
-        f"p = load_project(Path({str(REPO)!r})); assert not p.problems, p.problems; "
+        f"p = load_project(Path({str(REPO)!r}), env='staging'); assert not p.problems, p.problems; "
         "assert 'anthropic' not in sys.modules and 'httpx' not in sys.modules"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agentops.cli.init import DISTRIBUTION
+from agentops.commands.init import DISTRIBUTION
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,12 +19,14 @@ REPO = Path(__file__).resolve().parents[2]
 ODD = ["stacks/with space", 'stacks/it\'s "quoted"', "stacks/$(touch pwned)", "stacks/new\nline", "-dash"]
 
 
-def script() -> str:
+def steps() -> tuple[dict[str, Any], dict[str, Any]]:
     action = yaml.safe_load((REPO / "action.yml").read_text())
-    step = next(s for s in action["runs"]["steps"] if s.get("id") == "stacks")
-    assert step["if"] == "inputs.command == 'stacks'"
-    assert step["env"] == {"SINCE": "${{ inputs.changed-since }}", "EXCLUDE": "${{ inputs.exclude }}"}
-    return str(step["run"])
+    by_id = {s.get("id"): s for s in action["runs"]["steps"]}
+    found, environments = by_id["stacks"], by_id["environments"]
+    assert found["if"] == environments["if"] == "inputs.command == 'stacks'"
+    assert found["env"] == {"SINCE": "${{ inputs.changed-since }}", "EXCLUDE": "${{ inputs.exclude }}"}
+    assert environments["env"] == {"STACKS_FOUND": "${{ steps.stacks.outputs.stacks }}"}
+    return found, environments
 
 
 def git(root: Path, *args: str) -> str:
@@ -39,21 +43,35 @@ def commit(root: Path, files: dict[str, str], message: str) -> str:
     return git(root, "rev-parse", "HEAD")
 
 
-def stacks(root: Path, since: str = "", exclude: str = "") -> tuple[list[str], str]:
+def discover(root: Path, since: str = "", exclude: str = "") -> tuple[dict[str, Any], str]:
+    """Both discovery steps, as the runner runs them: the stacks, then their environments.
+
+    The second step runs with the Python the action installed agentops into (PyYAML with it)."""
     output = root.parent / "github-output"
     output.write_text("")
+    found, environments = steps()
     env = {
         "SINCE": since,
         "EXCLUDE": exclude,
         "GITHUB_OUTPUT": str(output),
-        "PATH": "/usr/bin:/bin",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(root),
     }
-    result = subprocess.run(["bash", "-c", script()], cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run(["bash", "-c", found["run"]], cwd=root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     lines = output.read_text().splitlines()
     assert len(lines) == 1 and lines[0].startswith("stacks=")
-    return json.loads(lines[0].removeprefix("stacks=")), result.stdout
+    env["STACKS_FOUND"] = lines[0].removeprefix("stacks=")
+    more = subprocess.run(["bash", "-c", environments["run"]], cwd=root, env=env, capture_output=True, text=True)
+    assert more.returncode == 0, more.stderr
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert sorted(outputs) == ["first", "rest", "stacks", "targets"]
+    return {key: json.loads(value) for key, value in outputs.items()}, result.stdout + more.stdout
+
+
+def stacks(root: Path, since: str = "", exclude: str = "") -> tuple[list[str], str]:
+    outputs, out = discover(root, since, exclude)
+    return outputs["stacks"], out
 
 
 @pytest.fixture
@@ -98,3 +116,24 @@ def test_a_commit_not_in_the_checkout_lists_every_stack(repo: tuple[Path, str]) 
     found, out = stacks(root, since="0" * 40)
     assert len(found) == len(ODD) + 2
     assert "::notice::commit 0000000000000000000000000000000000000000 is not in the checkout" in out
+
+
+def test_each_stack_is_planned_in_each_environment_first_one_first(repo: tuple[Path, str]) -> None:
+    root, _ = repo
+    commit(root, {
+        "stacks/custom/agentops.yaml": "stack: s\nenvironments:\n  staging: {}\n  production: {}\n",
+        # PR content: tags and odd names are never constructed, run or passed on.
+        "stacks/with space/agentops.yaml": "stack: t\nenvironments:\n  !!python/name:os.system x: {}\n",
+        "stacks/$(touch pwned)/agentops.yaml": "stack: u\nenvironments:\n  'Bad $(touch pwned)': {}\n  ok: {}\n",
+        "-dash/agentops.yaml": "stack: [unclosed\n",
+    }, "environments")
+    outputs, _ = discover(root, exclude="tests/\nsrc/agentops/templates/")
+    assert not (root / "pwned").exists()
+    targets = outputs["targets"]
+    assert {"stack": "stacks/custom", "env": "staging"} in outputs["first"]
+    assert outputs["rest"] == [{"stack": "stacks/custom", "env": "production"}]
+    assert {"stack": "stacks/$(touch pwned)", "env": "ok"} in outputs["first"]  # the bad name is left out
+    # A stack whose config is unreadable (validate reports it) or declares no environments: env "".
+    assert {"stack": "-dash", "env": ""} in outputs["first"] and {"stack": "stacks/with space", "env": ""} in targets
+    assert targets == outputs["first"] + outputs["rest"]
+    assert sorted({t["stack"] for t in targets}) == sorted(outputs["stacks"])

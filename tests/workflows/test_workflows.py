@@ -110,10 +110,14 @@ def test_least_privilege_and_secrets_only_from_secrets(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
-def test_one_job_per_stack_through_a_matrix(name: str) -> None:
+def test_one_job_per_stack_and_environment_through_a_matrix(name: str) -> None:
     job = load(OURS[name])["jobs"][name]
-    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
-    assert job["env"]["STACK_DIR"] == "${{ matrix.stack }}"
+    targets = "first" if name == "apply" else "targets"  # apply promotes the rest afterwards
+    assert job["strategy"]["matrix"]["target"] == f"${{{{ fromJSON(needs.stacks.outputs.{targets}) }}}}"
+    assert job["if"] == f"needs.stacks.outputs.{targets} != '[]'"
+    assert job["env"]["STACK_DIR"] == "${{ matrix.target.stack }}"
+    # The environment reaches agentops through its variable (empty: none declared), never a script.
+    assert job["env"]["AGENTOPS_ENV"] == "${{ matrix.target.env }}"
 
 
 def test_plan_labels_drift_comments_and_skips_forks() -> None:
@@ -134,9 +138,11 @@ def test_plan_labels_drift_comments_and_skips_forks() -> None:
 def test_apply_never_overlaps_per_stack() -> None:
     workflow = load(OURS["apply"])
     assert workflow["on"]["push"]["branches"] == ["main"]
-    job = workflow["jobs"]["apply"]
-    assert job["concurrency"] == {"group": "agentops-apply-${{ matrix.stack }}", "cancel-in-progress": False}
-    assert "--auto-approve" in steps(workflow)[-1]["run"]
+    group = {"group": "agentops-apply-${{ matrix.target.stack }}-${{ matrix.target.env }}", "cancel-in-progress": False}
+    for name in ("apply", "promote"):
+        job = workflow["jobs"][name]
+        assert job["concurrency"] == group
+        assert "--auto-approve" in job["steps"][-1]["run"]
 
 
 def test_drift_fails_the_run_on_changes() -> None:
@@ -201,7 +207,8 @@ def test_stacks_come_from_the_action_with_what_changed(name: str) -> None:
     job = load(OURS[name])["jobs"]["stacks"]
     find = next(step for step in job["steps"] if step.get("id") == "find")
     assert find["uses"] == "./" and find["with"]["command"] == "stacks"
-    assert job["outputs"]["stacks"] == "${{ steps.find.outputs.stacks }}"
+    wanted = ("first", "rest") if name == "apply" else ("targets",)
+    assert job["outputs"] == {key: f"${{{{ steps.find.outputs.{key} }}}}" for key in wanted}
     since = {
         "plan": "${{ github.event.pull_request.base.sha }}",
         "apply": "${{ github.event_name == 'push' && github.event.before || '' }}",
@@ -223,7 +230,18 @@ def test_apply_runs_only_from_the_default_branch_behind_an_environment() -> None
     guard = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
     assert workflow["jobs"]["stacks"]["if"] == guard  # the apply job needs it, so it is skipped too
     job = workflow["jobs"]["apply"]
-    assert job["needs"] == "stacks" and job["environment"] == "production"
+    # Each stack's first environment (staging) behind its GitHub environment; no environments: production.
+    assert job["needs"] == "stacks" and job["environment"] == "${{ matrix.target.env || 'production' }}"
     assert any("ANTHROPIC_API_KEY" in step.get("env", {}) for step in job["steps"])
+    # Later environments only after every first apply succeeded, each behind its own GitHub
+    # environment (where required reviewers approve), one environment at a time.
+    promote = workflow["jobs"]["promote"]
+    assert promote["needs"] == ["stacks", "apply"] and "always()" not in str(promote.get("if"))
+    assert promote["if"] == "needs.stacks.outputs.rest != '[]'"
+    assert promote["environment"] == "${{ matrix.target.env }}"
+    assert promote["strategy"]["matrix"]["target"] == "${{ fromJSON(needs.stacks.outputs.rest) }}"
+    assert promote["strategy"]["max-parallel"] == 1
+    assert promote["env"]["AGENTOPS_ENV"] == "${{ matrix.target.env }}"
+    assert any("ANTHROPIC_API_KEY" in step.get("env", {}) for step in promote["steps"])
     for other in ("plan", "drift"):
         assert all("environment" not in j for j in load(OURS[other])["jobs"].values())

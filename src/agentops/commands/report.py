@@ -39,7 +39,7 @@ def report(
         repo = repo_from_env(os.environ)
     except GitHubError as exc:
         raise Failure(str(exc)) from None
-    project = checked(load_project(path, target.stack))
+    project = checked(load_project(path, target.stack, env=target.env))
     scrub = Redactor.for_manifests(project.manifests, os.environ)
     console.redact = Redactor((*scrub.values, repo.token))
     with project_session(project, target, console.redact) as api:
@@ -47,10 +47,10 @@ def report(
         health = read_health(project, api, live, os.environ)
     url = run_url(os.environ)
     clean = is_clean(plan, health)
-    stack = project.config.stack
+    stack = project.config.stack + (f" ({target.env})" if target.env else "")
     try:
         with Issues(repo) as issues:
-            existing = issues.find(report_marker(stack), author or issues.login())
+            existing = issues.find(report_marker(project.config.stack, target.env), author or issues.login())
             if clean and existing is None:
                 said = f"stack {stack!r} is clean; no report issue is open"
             elif clean:

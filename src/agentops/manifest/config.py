@@ -132,7 +132,7 @@ class Policy(spec.Strict):
     max_monthly_exposure: ExposureRule | None = None
 
     def over(self, base: Policy) -> Policy:
-        """This policy laid over `base` rule by rule (how an environment's policy will override the repository's)."""
+        """This policy laid over `base` rule by rule (how an environment's policy overrides the repository's)."""
         return base.model_copy(update={name: rule for name, rule in self if rule is not None})
 
     def active(self, name: str) -> Rule | None:
@@ -158,17 +158,31 @@ class _PolicyDocument(BaseModel):
     policy: Policy
 
 
-def check_policy(raw: Any, locator: Locator) -> tuple[Policy, list[Problem]]:
-    """The `policy:` mapping as a Policy, and a problem (with a did-you-mean) for each bad rule."""
+class _EnvironmentPolicies(BaseModel):
+    """The same, under `environments.<name>.policy.`."""
+
+    environments: dict[str, _PolicyDocument]
+
+
+def _validated(usable: dict[str, Any], env: str | None) -> Policy:
+    if env is None:
+        return _PolicyDocument.model_validate({"policy": usable}).policy
+    return _EnvironmentPolicies.model_validate({"environments": {env: {"policy": usable}}}).environments[env].policy
+
+
+def check_policy(raw: Any, locator: Locator, env: str | None = None) -> tuple[Policy, list[Problem]]:
+    """The `policy:` mapping (of environment `env`, when given) as a Policy, and a problem (with a
+    did-you-mean) for each bad rule."""
+    at: tuple[str, ...] = ("environments", env, "policy") if env is not None else ("policy",)
     if raw is None:
         return Policy(), []
     if not isinstance(raw, dict):
-        return Policy(), [locator.problem(("policy",), "expected a mapping of rule names to levels",
+        return Policy(), [locator.problem(at, "expected a mapping of rule names to levels",
                                           "e.g. policy: {require_budget: error}")]
     problems: list[Problem] = []
     usable: dict[str, Any] = {}
     for name, value in raw.items():
-        where = ("policy", name)
+        where = (*at, name)
         if name not in Policy.model_fields:
             problems.append(locator.problem(where, "unknown policy rule",
                                             did_you_mean(str(name), Policy.model_fields)
@@ -188,9 +202,9 @@ def check_policy(raw: Any, locator: Locator) -> tuple[Policy, list[Problem]]:
             continue
         usable[name] = value
     try:
-        policy = _PolicyDocument.model_validate({"policy": usable}).policy
+        policy = _validated(usable, env)
     except ValidationError as exc:
-        problems.extend(validation_problems(exc, locator, _PolicyDocument))
+        problems.extend(validation_problems(exc, locator, _PolicyDocument if env is None else _EnvironmentPolicies))
         return Policy(), problems
     return policy, problems
 
@@ -217,8 +231,8 @@ class EnvironmentConfig(spec.Strict):
     workspace_id: spec.NonEmpty | None = None
     vars: dict[VariableName, VarValue] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
-    # Checked by the policy rules; per environment it overrides the top-level `policy:`.
-    policy: dict[str, Any] | None = None
+    # Laid over the top-level `policy:` rule by rule when this environment is chosen (check_policy).
+    policy: Policy | None = None
 
 
 class LocalConfig(spec.Strict):
@@ -253,6 +267,11 @@ class Config(spec.Strict):
     @classmethod
     def _stack(cls, value: str) -> str:
         return check_stack(value)
+
+    def policy_for(self, env: str | None) -> Policy:
+        """The policy in force in `env`: its own rules over the repository's."""
+        chosen = self.environments.get(env) if env is not None else None
+        return chosen.policy.over(self.policy) if chosen is not None and chosen.policy is not None else self.policy
 
     @field_validator("manifests")
     @classmethod
@@ -327,7 +346,7 @@ def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
     policy, more = check_policy(data.get("policy"), locator)
     problems.extend(more)
     try:
-        config = Config.model_validate({key: value for key, value in data.items() if key != "policy"})
+        config = Config.model_validate({key: value for key, value in _without_policies(data).items() if key != "policy"})
     except ValidationError as exc:
         problems.extend(validation_problems(exc, locator, Config))
         config = _fallback(data, stack)
@@ -341,13 +360,25 @@ def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
         env_tree, env_defaults, more = _check_defaults(raw.get("defaults") if isinstance(raw, dict) else None,
                                                        locator, at)
         problems.extend(more)
-        environments[name] = settings.model_copy(update={"defaults": env_defaults})
+        env_policy, more = (check_policy(raw.get("policy"), locator, name)
+                            if isinstance(raw, dict) and "policy" in raw else (None, []))
+        problems.extend(more)
+        environments[name] = settings.model_copy(update={"defaults": env_defaults, "policy": env_policy})
         if env_tree is not None:
             environment_trees[name] = env_tree
     config = config.model_copy(update={"defaults": defaults, "environments": environments, "policy": policy})
     where = locator.problem(("environments",), "", key=True) if "environments" in data else None
     return LoadedConfig(config, defaults_tree, problems, environment_trees,
                         (where.line, where.column) if where else (1, 1))
+
+
+def _without_policies(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` without each environment's `policy:`, which check_policy checks for its own hints."""
+    envs = data.get("environments")
+    if not isinstance(envs, dict):
+        return dict(data)
+    return {**data, "environments": {name: {k: v for k, v in settings.items() if k != "policy"}
+                                     if isinstance(settings, dict) else settings for name, settings in envs.items()}}
 
 
 def _check_defaults(

@@ -481,7 +481,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             if manifest is not None and not unresolved:
                 out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),
                                                     _refs_at(manifest, locator)))
-                blocking, warned = policy_checks.check(manifest, locator, loaded.config.policy)
+                blocking, warned = policy_checks.check(manifest, locator, loaded.config.policy_for(env))
                 out.problems.extend(blocking)
                 out.warnings.extend(warned)
             entry = checks.Entry.of(data, file, item.line, locator)

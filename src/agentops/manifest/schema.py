@@ -55,8 +55,11 @@ class ByName(spec.Strict):
 
 
 def _agent_kind(value: Any) -> str:
+    # Serialising calls this with the parsed model, validating with the raw value.
     if isinstance(value, str):
         return "tag:id"
+    if isinstance(value, AgentByName):
+        return "tag:name"
     return "tag:name" if isinstance(value, dict) and "name" in value and "id" not in value else "tag:ref"
 
 

@@ -1,4 +1,4 @@
-"""The drift and health report: one GitHub issue per stack, always under GitHub's body limit.
+"""The drift and health report: one GitHub issue per stack (and environment), always under GitHub's body limit.
 
 Health comes first (it is what breaks at night), then the plan as the PR comment shows it.
 When too long, the health list is cut to what fits in half the limit, and the plan is cut
@@ -18,8 +18,13 @@ from agentops.views.markdown import COMMENT_LIMIT, code_span, marker, render_mar
 TITLE_LIMIT = 200
 
 
-def report_marker(stack: str) -> str:
-    return marker(stack, "report")
+def report_marker(stack: str, env: str | None = None) -> str:
+    return marker(stack, env, kind="report")
+
+
+def _scope(plan: Plan) -> str:
+    """`stack NAME`, with the environment when agentops.yaml declares them."""
+    return f"stack {plan.stack}" + (f" ({plan.env})" if plan.env else "")
 
 
 def is_clean(plan: Plan, health: Health) -> bool:
@@ -36,14 +41,14 @@ def report_title(plan: Plan, health: Health) -> str:
     for state, label in (("failing", "failing"), ("auto_paused", "auto-paused")):
         if health.count(state):
             parts.append(f"{health.count(state)} {label}")
-    title = f"agentops: stack {plan.stack}: " + (", ".join(parts) or "all clean")
+    title = f"agentops: {_scope(plan)}: " + (", ".join(parts) or "all clean")
     return safe.value(title)[:TITLE_LIMIT]
 
 
 def _head(plan: Plan, health: Health, keep: int | None) -> str:
     lines = [
-        report_marker(plan.stack),
-        f"## agentops report · stack {code_span(plan.stack)}",
+        report_marker(plan.stack, plan.env),
+        f"## agentops report · stack {code_span(plan.stack)}" + (f" · environment {code_span(plan.env)}" if plan.env else ""),
         "",
         "Drift and run health, from the scheduled drift check. This issue is updated on every check "
         "and closed when all is clean again.",
@@ -75,6 +80,7 @@ def render_report(
 def render_closing(plan: Plan, full_url: str | None = None) -> str:
     where = f" ([workflow run]({full_url}))" if full_url else ""
     return (
-        f"All clean again{where}: live deployments match the manifests of stack {code_span(plan.stack)} "
+        f"All clean again{where}: live deployments match the manifests of stack {code_span(plan.stack)}"
+        + (f" in environment {code_span(plan.env)}" if plan.env else "") + " "
         "and no deployment fails or is auto-paused. Closing."
     )

@@ -1,0 +1,194 @@
+"""`agentops init`: a new stack repository: agentops.yaml, an example manifest and the CI workflows."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from importlib import metadata, resources
+from pathlib import Path
+
+from agentops.commands.failure import OK, Failure
+from agentops.manifest.config import CONFIG_FILE, check_stack
+from agentops.views.terminal import Console
+
+WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-drift.yml")
+# Where each packaged template goes, relative to the new repository's root.
+FILES = {
+    CONFIG_FILE: "agentops.yaml",
+    "deployments/example.yaml": "example.yaml",
+    **{f".github/workflows/{name}": name for name in WORKFLOWS},
+}
+# With --environments: the same files, agentops.yaml and the example in their environment-aware
+# form (the workflows find each stack's environments themselves, so they serve both).
+ENVIRONMENT_TEMPLATES = {CONFIG_FILE: "agentops-environments.yaml", "deployments/example.yaml": "example-environments.yaml"}
+
+# The distribution's name on the package index (the import package and the command stay `agentops`;
+# `agentops` on the index is an unrelated project). The workflows never install it by name.
+DISTRIBUTION = "agentops-gitops"
+# `uses:` of the agentops action at a full commit: a branch or tag could move under the workflows.
+ACTION_PIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-]+@[0-9a-f]{40}")
+# Angle brackets are never in a GitHub name: a workflow left with this cannot run anything.
+PLACEHOLDER = "<OWNER>/<REPO>@<40-hex-commit-sha>"
+_GITHUB_REPO = re.compile(r"(?:git\+)?https://github\.com/([^/@]+/[^/@]+?)(?:\.git)?/?")
+
+# Asks the person at the terminal `question` (with a default answer); None when there is none.
+Ask = Callable[[str, str], str]
+
+
+def template(name: str) -> str:
+    return resources.files("agentops").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def pin_from_direct_url(raw: str) -> str | None:
+    """OWNER/REPO@SHA from pip's direct_url.json (PEP 610) when it records a GitHub commit."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    vcs = data.get("vcs_info") if isinstance(data, dict) else None
+    # A subdirectory install is not the action at the repository's root.
+    if not isinstance(vcs, dict) or vcs.get("vcs") != "git" or data.get("subdirectory"):
+        return None
+    repo = _GITHUB_REPO.fullmatch(str(data.get("url", "")))
+    pin = f"{repo.group(1)}@{vcs.get('commit_id')}" if repo else ""
+    return pin if ACTION_PIN.fullmatch(pin) else None
+
+
+def installed_pin() -> str | None:
+    """The commit this agentops was installed from, if pip installed it from GitHub."""
+    try:
+        raw = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    return pin_from_direct_url(raw) if raw else None
+
+
+def check_pin(value: str) -> str:
+    """`value` stripped when it is OWNER/REPO@<full SHA> (or empty); ValueError otherwise."""
+    value = value.strip()
+    if value and not ACTION_PIN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not OWNER/REPO@SHA with a full 40-character commit SHA "
+            "(a branch or tag can move under the workflows)"
+        )
+    return value
+
+
+def _asked(ask: Ask, console: Console, question: str, default: str, check: Callable[[str], str]) -> str:
+    """Ask until the answer passes `check`."""
+    while True:
+        try:
+            return check(ask(question, default))
+        except ValueError as exc:
+            console.error(f"error: {exc}")
+
+
+def _action(given: str | None, ask: Ask | None, console: Console) -> tuple[str, str]:
+    """The `uses:` the workflows install agentops from, and where it came from."""
+    if given is not None:
+        try:
+            return check_pin(given) or PLACEHOLDER, "--action"
+        except ValueError as exc:
+            raise Failure(f"--action: {exc}") from None
+    found = installed_pin()
+    if found:
+        return found, "the commit this agentops was installed from"
+    if ask is not None:
+        answer = _asked(ask, console, "The agentops action the workflows install from, as OWNER/REPO@<full "
+                        "commit SHA> (empty: a placeholder to fill in)", "", check_pin)
+        if answer:
+            return answer, "your answer"
+    return PLACEHOLDER, ""
+
+
+def _stack(root: Path, given: str | None, ask: Ask | None, console: Console) -> str:
+    if given is not None:
+        try:
+            return check_stack(given)
+        except ValueError as exc:
+            raise Failure(f"--stack {given!r}: {exc}") from None
+    if ask is None:
+        raise Failure("pass --stack NAME: there is no terminal to ask for the stack name")
+    suggestion = "".join(c if c.isalnum() or c in "-_." else "-" for c in root.resolve().name.lower())
+    return _asked(ask, console, "Stack name (the ownership scope of these deployments)",
+                  suggestion.strip("-_.") or "main", check_stack)
+
+
+def environment_names(raw: str) -> tuple[str, ...]:
+    """`staging,production` as names in promotion order; ValueError naming a bad or repeated one."""
+    names = tuple(name.strip() for name in raw.split(","))
+    for name in names:
+        try:
+            check_stack(name)
+        except ValueError as exc:
+            raise ValueError(f"{name!r}: {exc}") from None
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} named more than once")
+    return names
+
+
+def _environments_block(names: Sequence[str]) -> str:
+    """The `environments:` entries of agentops.yaml, one per name, in promotion order."""
+    return "".join(
+        f"  {name}:\n"
+        "    # workspace_id: wrkspc_...  # defaults to the API key's workspace\n"
+        f"    vars: {{tier: {name}}}\n"
+        f"    defaults: {{metadata: {{tier: {name}}}}}\n"
+        for name in names
+    )
+
+
+def init(
+    path: Path,
+    console: Console,
+    *,
+    stack: str | None,
+    force: bool,
+    action: str | None,
+    environments: str | None,
+    ask: Ask | None,
+) -> int:
+    """Write the files; nothing when one exists already (unless `force`) or an input is bad."""
+    existing = sorted(rel for rel in FILES if (path / rel).exists())
+    if existing and not force:
+        raise Failure(
+            "these files already exist: " + ", ".join(existing) + "; nothing was written "
+            "(pass --force to overwrite them)"
+        )
+    try:
+        names = environment_names(environments) if environments is not None else ()
+    except ValueError as exc:
+        raise Failure(f"--environments: {exc}") from None
+    name = _stack(path, stack, ask, console)
+    uses, source = _action(action, ask, console)
+    values = {"{stack}": name, "{action}": uses, "{environments}": _environments_block(names)}
+    for rel, default in FILES.items():
+        target = path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = template(ENVIRONMENT_TEMPLATES.get(rel, default) if names else default)
+        for key, value in values.items():
+            text = text.replace(key, value)
+        target.write_text(text, encoding="utf-8")
+        console.out(f"{'overwrote' if rel in existing else 'created'} {target}")
+    if uses == PLACEHOLDER:
+        console.error(
+            f"warning: the workflows install agentops from {PLACEHOLDER}, which GitHub cannot run: "
+            "replace it with the agentops repository at a full commit SHA you reviewed "
+            "(or pass --action OWNER/REPO@SHA)"
+        )
+    else:
+        console.out(f"The workflows install agentops from {uses} ({source}).")
+    first = f" --env {names[0]}" if names else ""
+    console.out(
+        f"Stack {name!r} is ready. Next: edit {path / 'deployments/example.yaml'}, then "
+        f"`agentops validate` and `agentops{first} plan`; or bring existing deployments in with "
+        f"`agentops{first} import --all`."
+    )
+    if names:
+        console.out(
+            f"The apply workflow applies {names[0]} on merge, then each other environment through the "
+            "GitHub environment of the same name: add required reviewers there (Settings > Environments)."
+        )
+    return OK
