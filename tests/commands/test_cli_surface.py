@@ -56,3 +56,20 @@ def test_run_prints_the_run_as_json(stack: Stack) -> None:
     missing = stack.run("run", "nope", str(stack.root), "--format", "json")
     assert missing.exit_code == 1
     assert "no deployment named 'nope'" in json.loads(missing.stdout)["error"]
+
+
+def test_each_commands_help_lists_only_the_options_it_uses() -> None:
+    """Offline commands do not offer --local or --workspace-id; schema reads no project at all."""
+    from click.testing import CliRunner
+
+    from agentops.cli import main
+
+    def options(command: str) -> str:
+        return CliRunner().invoke(main, [command, "--help"]).output
+
+    for offline in ("validate", "schema", "init"):
+        assert "--local" not in options(offline) and "--workspace-id" not in options(offline), offline
+    assert "--stack" not in options("schema") and "--env" not in options("schema")
+    assert "--env NAME" not in options("init")
+    for online in ("plan", "apply", "status", "run", "import", "comment", "report", "fleet"):
+        assert "--local" in options(online), online

@@ -62,14 +62,23 @@ def _merge(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def global_options(func: F) -> F:
-    """--local/--stack/--workspace-id/--env, accepted before or after the command name."""
-    func = click.option("--env", callback=_merge, expose_value=False, metavar="NAME",
+def stack_option(func: F) -> F:
+    """--stack, accepted before or after the command name."""
+    return click.option("--stack", callback=_merge, expose_value=False,
+                        help="Ownership scope; overrides agentops.yaml.")(func)
+
+
+def env_option(func: F) -> F:
+    return click.option("--env", callback=_merge, expose_value=False, metavar="NAME",
                         help=f"Environment of agentops.yaml to act on (default: ${ENV_VARIABLE}).")(func)
+
+
+def global_options(func: F) -> F:
+    """--local/--stack/--workspace-id/--env: where a command that talks to the API acts."""
+    func = env_option(func)
     func = click.option("--workspace-id", callback=_merge, expose_value=False,
                         help="Workspace to act on (anthropic-workspace-id).")(func)
-    func = click.option("--stack", callback=_merge, expose_value=False,
-                        help="Ownership scope; overrides agentops.yaml.")(func)
+    func = stack_option(func)
     func = click.option("--local", is_flag=True, callback=_merge, expose_value=False,
                         help="Use the embedded emulator with state in .agentops/.")(func)
     return func

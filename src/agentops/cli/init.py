@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from agentops.cli.app import GlobalOptions, global_options
+from agentops.cli.app import GlobalOptions, stack_option
 
 
 def _ask(question: str, default: str) -> str:
@@ -30,7 +30,7 @@ def _ask(question: str, default: str) -> str:
     "the apply workflow applies the first on merge and the others after it, each through its "
     "GitHub environment.",
 )
-@global_options
+@stack_option
 @click.pass_obj
 def init(opts: GlobalOptions, /, path: Path, force: bool, action: str | None, environments: str | None) -> int:
     """Create agentops.yaml, an example manifest and GitHub workflows in PATH."""

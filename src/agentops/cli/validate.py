@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from agentops.cli.app import GlobalOptions, global_options, output_options
+from agentops.cli.app import GlobalOptions, env_option, output_options, stack_option
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format of the problems.")
-@global_options
+@stack_option
+@env_option
 @output_options
 @click.pass_obj
 def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
@@ -30,10 +31,9 @@ def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
 
 @click.command("schema")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
-@global_options
-@click.pass_obj
-def schema(opts: GlobalOptions, /, out: Path | None) -> int:
+@click.pass_context
+def schema(ctx: click.Context, out: Path | None) -> int:
     """Print the JSON Schema of a manifest, for editors and language servers."""
     from agentops.commands.validate import schema as run
 
-    return run(out, opts.console())
+    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console())
