@@ -242,6 +242,7 @@ def seed(db: Path, root: Path) -> dict[str, str]:
 def baseline_plan(root: Path, lockfile: Path) -> None:
     """A lockfile-based plan: retrieve every tracked deployment by id, 8 at a time, then diff."""
     from agentops.adapters.api import Api, make_client
+    from agentops.engine import references
     from agentops.engine.desired import desired_state
     from agentops.engine.identity import Live
     from agentops.engine.plan import Options, build_plan
@@ -250,7 +251,8 @@ def baseline_plan(root: Path, lockfile: Path) -> None:
     project = load_project(root)
     wants = desired_state(project.manifests, STACK, os.environ)
     api = Api(make_client(os.environ["ANTHROPIC_BASE_URL"]))
-    blockers = api.check_references(wants)
+    users = references.referenced(wants)
+    blockers = references.blockers(users, api.look_up(users))
     ids = json.loads(lockfile.read_text())
     with ThreadPoolExecutor(max_workers=8) as pool:
         live = [Live.from_json(body) for body in pool.map(api.retrieve, ids.values())]

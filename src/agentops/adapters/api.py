@@ -20,9 +20,8 @@ from typing import Any
 import anthropic
 
 from agentops.adapters.pacing import Pacer
-from agentops.engine.desired import Desired
 from agentops.engine.identity import Live
-from agentops.engine.plan import Blocker
+from agentops.engine.references import Found, Key
 from agentops.model import tags
 
 PAGE_SIZE = 100
@@ -302,42 +301,23 @@ class Api:
     def run(self, deployment_id: str) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.run, deployment_id)
 
-    def check_references(self, desired: list[Desired]) -> list[Blocker]:
-        """One lookup per distinct agent, environment and vault written as an id; missing or archived
-        ones block the plan. Names were checked by their listing already."""
-        users: dict[tuple[str, str], list[Desired]] = {}
-        for want in desired:
-            by_name = {(item.ref.kind, item.value) for item in want.named}
-            agent = want.body["agent"]
-            keys = [
-                ("agent", agent if isinstance(agent, str) else agent["id"]),
-                ("environment", want.body["environment_id"]),
-                *(("vault", vault) for vault in want.body.get("vault_ids", [])),
-            ]
-            for key in keys:
-                if key not in by_name:
-                    users.setdefault(key, []).append(want)
+    def look_up(self, keys: Iterable[Key]) -> dict[Key, Found]:
+        """One retrieve per (kind, id): whether it exists and is live. Deciding what that means is
+        the planner's (engine/references.py)."""
         getters: dict[str, Callable[..., Any]] = {
             "agent": self.client.beta.agents.with_raw_response.retrieve,
             "environment": self.client.beta.environments.with_raw_response.retrieve,
             "vault": self.client.beta.vaults.with_raw_response.retrieve,
         }
 
-        def look(key: tuple[str, str]) -> str | None:
+        def look(key: Key) -> Found:
             kind, ref = key
             try:
                 found = self._read(getters[kind], ref)
             except anthropic.NotFoundError:
-                return f"{kind} {ref} does not exist"
-            return f"{kind} {ref} is archived" if found.get("archived_at") else None
+                return Found.MISSING
+            return Found.ARCHIVED if found.get("archived_at") else Found.OK
 
-        keys = sorted(users)
+        wanted = sorted(keys)
         with ThreadPoolExecutor(max_workers=LOOKUP_PARALLELISM) as pool:
-            verdicts = list(pool.map(look, keys))
-        blockers: list[Blocker] = []
-        for key, verdict in zip(keys, verdicts, strict=True):
-            if verdict:
-                blockers.extend(
-                    Blocker(f"{verdict} (referenced by the manifest)", w.name, w.file) for w in users[key]
-                )
-        return sorted(blockers, key=lambda b: (b.file or "", b.name or "", b.message))
+            return dict(zip(wanted, pool.map(look, wanted), strict=True))

@@ -26,7 +26,7 @@ from agentops.adapters.github import run_url
 from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.target import Target
-from agentops.engine import drift, planfile, resolve, secrets
+from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet import build_fleet
 from agentops.engine.health import Health
@@ -210,7 +210,8 @@ def plan_and_live(
         listing = live or pool.submit(api.list_deployments)
         names = resolution(api, (m.manifest for m in project.manifests))
         wants = desired_state(project.manifests, options.stack, env, project.env, names)
-        blockers = api.check_references(wants)
+        users = references.referenced(wants)
+        blockers = references.blockers(users, api.look_up(users))
         deployments = listing.result()
     plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
