@@ -114,3 +114,14 @@ def test_the_fingerprint_is_keyed_when_a_key_is_given(stack: Stack) -> None:
     assert keyed.exit_code == 0 and "unkeyed" not in keyed.output and key not in keyed.output
     (live,) = [d for d in stack.emulator.raw_deployments() if d["metadata"].get(tags.STACK) == STACK]
     assert live["metadata"][tags.SECRETS].startswith("k1:")
+
+
+def test_files_the_plan_did_not_read_are_named_in_it(stack: Stack) -> None:
+    stack.write(manifest("job"))
+    (stack.root / "deployments" / "notes.txt").write_text("not a manifest\n")
+    (stack.root / "deployments" / "new-one.YAML").write_text(
+        "name: new-one\nagent: agent_1\nenvironment_id: env_1\nprompt: hi\n"
+    )
+    result = stack.run("plan", str(stack.root))
+    assert "notes.txt" in result.output and "skipped" in result.output
+    assert "+ create new-one" in result.output  # an upper-case extension is a manifest too

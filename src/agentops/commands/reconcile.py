@@ -216,6 +216,8 @@ def plan_and_live(
     plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
+    if project.notices:  # files in the manifests folder that were not read: a reviewer should know
+        plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
         plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
     return _with_fleet(plan, project, deployments, fleet_days), deployments
