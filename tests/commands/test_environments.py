@@ -277,3 +277,29 @@ def test_local_runs_resolve_names_from_the_seed_agentops_yaml_names(tmp_path: Pa
     again = repo.run("--local", "--env", "staging", "plan", str(tmp_path), "--detailed-exitcode")
     assert again.exit_code == 0 and "agent triage-bot → agent_loc_triage" in again.output, again.output
     assert staging.write_count() == 0  # the embedded emulator, not the test's server
+
+
+def test_two_emulator_processes_get_the_right_ids_for_the_same_manifests(tmp_path: Path) -> None:
+    """The issue's setting: two separate `agentops emulator` processes, one per environment."""
+    from tests.emulator.support import cli_emulator
+
+    seeds = {}
+    for prefix in ("stg", "prd"):
+        seeds[prefix] = tmp_path / f"{prefix}-seed.json"
+        seeds[prefix].write_text(json.dumps(seed(prefix)))
+    root = tmp_path / "repo"
+    with EmulatorServer() as placeholder:  # the Stack needs an emulator; the runs below point elsewhere
+        repo = envs_repo(root, placeholder)
+    repo.write(named("triage"))
+    with cli_emulator("--seed", str(seeds["stg"])) as stg_url, cli_emulator("--seed", str(seeds["prd"])) as prd_url:
+        agents = {}
+        for env, url in (("staging", stg_url), ("production", prd_url)):
+            applied = repo.run("--env", env, "apply", str(root), "--auto-approve", env={"ANTHROPIC_BASE_URL": url})
+            assert applied.exit_code == 0, applied.output
+            with make_client(url) as sdk:
+                (deployment,) = list(sdk.beta.deployments.list())
+                agents[env] = (deployment.agent.id, deployment.environment_id, deployment.metadata[tags.ENV])
+    assert agents == {
+        "staging": ("agent_stg_triage", "env_stg_default", "staging"),
+        "production": ("agent_prd_triage", "env_prd_default", "production"),
+    }
