@@ -45,7 +45,10 @@ READ_TIMEOUT = 30.0
 class HTTPServer(ThreadingHTTPServer):
     """Tracks open connections so stopping also ends idle keep-alive ones."""
 
-    daemon_threads = True
+    # stop() waits for requests in flight (their sockets are shut down first), so none reaches
+    # the store after it is closed: a client that went away early no longer prints a traceback.
+    daemon_threads = False
+    block_on_close = True
     # socketserver's default backlog of 5 drops SYNs from a parallel client; a retried SYN costs 1 s.
     request_queue_size = 128
 
