@@ -122,6 +122,10 @@ def test_no_command_prints_or_writes_a_secret(
     repo.write([_with_token("sec-0001"), _with_token("sec-0002"), manifest(3, revision=4)])
     assert run("comment", "comment", str(root), "--pr", "7").exit_code == 0
     assert run("comment saved", "comment", "--plan", str(saved), "--pr", "7").exit_code == 0
+    assert run("fleet", "fleet", str(root)).exit_code == 0
+    assert run("fleet json", "fleet", str(root), "--format", "json").exit_code == 0
+    assert run("plan health json", "plan", str(root), "--health", "--format", "json").exit_code == 0
+    assert run("report", "report", str(root)).exit_code == 0
     bad_github = {"GITHUB_TOKEN": TOKEN + "-wrong"}
     assert run("comment rejected", "comment", str(root), "--pr", "7", env=bad_github).exit_code == 1
 
@@ -159,3 +163,5 @@ def test_no_command_prints_or_writes_a_secret(
     posted = github.bodies(7)
     assert posted and "agentops" in posted[0].lower()
     assert not _leaks("\n".join(posted))
+    reported = [str(issue.get("body", "")) + str(issue.get("title", "")) for issue in github.issues.values()]
+    assert reported and not _leaks("\n".join(reported))  # the drift/health issue
