@@ -37,10 +37,6 @@ def rfc3339(ms: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
-def rfc3339_dt(moment: datetime) -> str:
-    return rfc3339(to_ms(moment))
-
-
 def parse_instant(text: str) -> int:
     """Parse an RFC 3339 / ISO 8601 instant into microseconds since the epoch."""
     return to_us(datetime.fromisoformat(text.strip()))

@@ -33,7 +33,6 @@ DST_DAYS = 366
 NEXT_RUNS = 5
 TOP = 10  # busiest minutes kept, and names kept per minute
 _CANDIDATES = 500  # the busiest minutes looked at to find TOP distinct groups
-_EPOCH = date(1970, 1, 1)
 _HORIZON_DAYS = 366 * 8  # how far next runs look (a Feb 29 schedule can wait 8 years)
 
 Schedule = tuple[str, str]  # (expression, timezone)
@@ -127,34 +126,6 @@ def _parsed(expression: str) -> cron.CronSpec | None:
         return None
 
 
-@lru_cache(maxsize=65536)
-def _offset(zone: ZoneInfo, day: date) -> int:
-    """The zone's UTC offset in minutes at the start of local `day`."""
-    offset = zone.utcoffset(datetime.combine(day, time()))
-    return int(offset.total_seconds()) // 60 if offset is not None else 0
-
-
-def _minute(moment: datetime) -> int:
-    return int(moment.timestamp()) // 60
-
-
-def _instants(day: date, slot: int, zone: ZoneInfo) -> list[int]:
-    """The UTC minutes a local wall time fires at: none when skipped, two when it occurs twice."""
-    wall = datetime.combine(day, time(slot // 60, slot % 60))
-    first = wall.replace(tzinfo=zone).astimezone(UTC)
-    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if first == second:
-        return [_minute(first)]
-    if first.astimezone(zone).replace(tzinfo=None) != wall:
-        return []  # in a gap: the clock jumps over it
-    return [_minute(first), _minute(second)]
-
-
-@lru_cache(maxsize=65536)
-def _slots(spec: cron.CronSpec) -> tuple[int, ...]:
-    return tuple(sorted(hour * 60 + minute for hour in spec.hours for minute in spec.minutes))
-
-
 @lru_cache(maxsize=4096)
 def _matching_days(spec: cron.CronSpec, first: date, last: date) -> tuple[date, ...]:
     """The days first..last a schedule's day fields match (the cache key ignores its hours and minutes)."""
@@ -173,27 +144,14 @@ def _day_part(spec: cron.CronSpec) -> cron.CronSpec:
                          spec.days_restricted, spec.weekdays_restricted)
 
 
-def _fires_on(zone: ZoneInfo, day: date, slots: tuple[int, ...]) -> list[int]:
-    start, end = _offset(zone, day), _offset(zone, day + timedelta(days=1))
-    if start == end:  # no change of offset that day: plain arithmetic
-        base = (day - _EPOCH).days * 1440 - start
-        return [base + slot for slot in slots]
-    return sorted(minute for slot in slots for minute in _instants(day, slot, zone))
-
-
-def day_fires(spec: cron.CronSpec, zone: ZoneInfo, day: date, slots: tuple[int, ...]) -> list[int]:
-    """UTC minutes (since the epoch) at which a schedule fires on local `day`, in order."""
-    return _fires_on(zone, day, slots) if spec.matches_day(day) else []
-
-
 def fires_between(spec: cron.CronSpec, zone: ZoneInfo, first: int, last: int) -> list[int]:
     """Every fire in UTC minutes first..last (inclusive), in order."""
-    slots = _slots(spec)
+    slots = cron.slots(spec)
     start = datetime.fromtimestamp(first * 60, UTC).astimezone(zone).date()
     end = datetime.fromtimestamp(last * 60, UTC).astimezone(zone).date()
     out: list[int] = []
     for day in _matching_days(_day_part(spec), start, end):
-        out.extend(_fires_on(zone, day, slots))
+        out.extend(cron.fires_on(zone, day, slots))
     return out[bisect.bisect_left(out, first) : bisect.bisect_right(out, last)]
 
 
@@ -209,7 +167,7 @@ class Fires:
     """Fire times per (expression, timezone) over a window after `now`, computed once each."""
 
     def __init__(self, now: datetime, days: int) -> None:
-        self.first = _minute(now) + 1
+        self.first = cron.minute_of(now) + 1
         self.days = days
         self.last = self.first + max(days, SPEND_DAYS) * 1440 - 1
         self.window_end = self.first + days * 1440 - 1
@@ -293,7 +251,7 @@ def dst_effects(schedule: Schedule, changes: tuple[Transition, ...]) -> list[tup
     spec = _parsed(schedule[0])
     if spec is None or not changes:
         return []
-    slots = _slots(spec)
+    slots = cron.slots(spec)
     out = []
     for change in changes:
         kind = "skipped" if change.after > change.before else "doubled"
@@ -483,11 +441,6 @@ def _busiest(state: Mapping[str, Deployment], load: Counter[int], fires: Fires) 
         at = datetime.fromtimestamp(min(minutes) * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
         out.append(Busy(at, runs, names[:TOP], max(0, len(names) - TOP), len(minutes)))
     return tuple(out)
-
-
-def _contains(sorted_minutes: tuple[int, ...], minute: int) -> bool:
-    index = bisect.bisect_left(sorted_minutes, minute)
-    return index < len(sorted_minutes) and sorted_minutes[index] == minute
 
 
 def _runs(state: Mapping[str, Deployment], fires: Fires, stack: str | None) -> int:

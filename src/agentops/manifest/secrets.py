@@ -65,11 +65,6 @@ def secret_paths(manifest: Manifest) -> dict[str, str]:
     return {name: f"resources[{index}].{field}" for name, (index, field) in secret_uses(manifest).items()}
 
 
-def secret_refs(manifest: Manifest) -> list[str]:
-    """Variable names a manifest references, in order of first use, each once."""
-    return list(secret_paths(manifest))
-
-
 def missing_secrets(project: Project, environ: Mapping[str, str]) -> list[Problem]:
     """One Problem per unset (or empty) variable per manifest, at its first reference; names the
     variable, never a value."""

@@ -148,36 +148,66 @@ def _exists(local: datetime, zone: tzinfo) -> bool:
     return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
-@lru_cache(maxsize=8192)
-def _day_fires(spec: CronSpec, zone: tzinfo, day: date) -> tuple[datetime, ...]:
-    """A day's fire instants in UTC, in order: skipped wall times dropped, doubled ones twice.
+_EPOCH = date(1970, 1, 1)
 
-    Cached: a fleet of deployments often shares a schedule, and each asks for the same days.
+
+@lru_cache(maxsize=65536)
+def _offset(zone: tzinfo, day: date) -> int:
+    """The zone's UTC offset in minutes at the start of local `day`."""
+    offset = zone.utcoffset(datetime.combine(day, time()))
+    return int(offset.total_seconds()) // 60 if offset is not None else 0
+
+
+def minute_of(moment: datetime) -> int:
+    """An instant as whole UTC minutes since the epoch."""
+    return int(moment.timestamp()) // 60
+
+
+def _instants(day: date, slot: int, zone: tzinfo) -> list[int]:
+    """The UTC minutes a local wall time fires at: none when skipped, two when it occurs twice."""
+    wall = datetime.combine(day, time(slot // 60, slot % 60))
+    first = wall.replace(tzinfo=zone).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first == second:
+        return [minute_of(first)]
+    if first.astimezone(zone).replace(tzinfo=None) != wall:
+        return []  # in a gap: the clock jumps over it
+    return [minute_of(first), minute_of(second)]
+
+
+@lru_cache(maxsize=65536)
+def slots(spec: CronSpec) -> tuple[int, ...]:
+    """The spec's fire times of a day, as minutes after local midnight, in order."""
+    return tuple(sorted(hour * 60 + minute for hour in spec.hours for minute in spec.minutes))
+
+
+def fires_on(zone: tzinfo, day: date, day_slots: tuple[int, ...]) -> list[int]:
+    """UTC minutes at which `day_slots` fire on local `day` (whose day fields match), in order.
+
+    As the API documents: a local time skipped by a DST change does not fire, and one that
+    occurs twice (a fold) fires twice. Days without an offset change are plain arithmetic.
     """
-    if not spec.matches_day(day):
-        return ()
-    fires: set[datetime] = set()
-    for hour in spec.hours:
-        for minute in spec.minutes:
-            local = datetime.combine(day, time(hour, minute), tzinfo=zone)
-            if _exists(local, zone):
-                fires.update(moment.astimezone(UTC) for moment in (local, local.replace(fold=1)))
-    return tuple(sorted(fires))
+    start, end = _offset(zone, day), _offset(zone, day + timedelta(days=1))
+    if start == end:
+        base = (day - _EPOCH).days * 1440 - start
+        return [base + slot for slot in day_slots]
+    return sorted(minute for slot in day_slots for minute in _instants(day, slot, zone))
 
 
 def next_runs(spec: CronSpec, zone: tzinfo, after: datetime, count: int = 5) -> list[datetime]:
-    """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`.
-
-    As the API documents: a local time skipped by a DST change does not fire, and one that
-    occurs twice (a fold) fires twice.
-    """
+    """The next `count` fire times strictly after `after`, in UTC, matching wall clock in `zone`
+    (DST as `fires_on` says)."""
     runs: list[datetime] = []
+    floor = minute_of(after)
+    day_slots = slots(spec)
     day = after.astimezone(zone).date()
     for _ in range(_HORIZON_DAYS):
-        for fire in _day_fires(spec, zone, day):
-            if fire > after:
-                runs.append(fire)
-                if len(runs) == count:
-                    return runs
+        if spec.matches_day(day):
+            for minute in fires_on(zone, day, day_slots):
+                fire = datetime.fromtimestamp(minute * 60, UTC)
+                if minute >= floor and fire > after:
+                    runs.append(fire)
+                    if len(runs) == count:
+                        return runs
         day += timedelta(days=1)
     return runs

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from agentops.engine.health import AUTO_PAUSED, DeploymentHealth, Health
 from agentops.views import safe
 from agentops.views.markdown import code_span, escape
@@ -42,10 +40,6 @@ def render_health_text(health: Health) -> str:
         if item.fix:
             lines.append(f"    fix: {safe.value(item.fix)}")
     return "\n".join(lines) + "\n"
-
-
-def render_health_json(health: Health) -> str:
-    return json.dumps(health.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def health_markdown(health: Health, keep: int | None = None) -> list[str]:

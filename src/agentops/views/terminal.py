@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 import click
 
@@ -54,9 +54,6 @@ class Console:
 
     def ask_yes_no(self, question: str) -> bool:
         return click.confirm(question, default=False, err=True)
-
-    def style(self, text: str, **styles: Any) -> str:
-        return click.style(text, **styles) if self.color else text
 
     @contextlib.contextmanager
     def progress(self, total: int, label: str) -> Iterator[Callable[[], None]]:
