@@ -125,6 +125,23 @@ def describe_error(exc: anthropic.APIStatusError) -> str:
     return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"
 
 
+def explain(exc: BaseException) -> str | None:
+    """The one line a user sees for a failure to reach or understand the API (None: not one of those).
+
+    Never the request itself: its headers and body may hold a key or a token."""
+    if isinstance(exc, ClientSetupError):
+        return str(exc)
+    if isinstance(exc, UnexpectedShape):
+        return f"unexpected API response: {exc}"
+    if isinstance(exc, anthropic.APIStatusError):
+        return describe_error(exc)
+    if isinstance(exc, anthropic.APIConnectionError):
+        return f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
+    if isinstance(exc, anthropic.APIError):
+        return f"unexpected API response ({type(exc).__name__})"
+    return None
+
+
 @dataclass
 class Deadline:
     """How long one call may wait on the API, retries included; each attempt's timeout doubles

@@ -116,12 +116,15 @@ class Rates:
     writes_per_minute: float | None = None
     reads_per_minute: float | None = None
 
-    def pacer(self, writes_per_minute: float, reads_per_minute: float) -> Pacer:
-        """A Pacer at these rates, the given configured ones where no flag was given."""
-        return Pacer(
+    def resolved(self, writes_per_minute: float, reads_per_minute: float) -> tuple[float, float]:
+        """The rates in force: these flags, the given configured ones where no flag was given."""
+        return (
             writes_per_minute if self.writes_per_minute is None else self.writes_per_minute,
             reads_per_minute if self.reads_per_minute is None else self.reads_per_minute,
         )
+
+    def pacer(self, writes_per_minute: float, reads_per_minute: float) -> Pacer:
+        return Pacer(*self.resolved(writes_per_minute, reads_per_minute))
 
 
 AS_CONFIGURED = Rates()  # no flags: agentops.yaml decides

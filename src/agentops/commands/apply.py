@@ -30,13 +30,13 @@ def apply(
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
     pending = start_load(path, target.stack, env=target.env)
-    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.commands import execute, machine, reconcile, session  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
 
-    with reconcile.listing_ahead(pending, target, rates) as ahead:
+    with session.listing_ahead(pending, target, rates) as ahead:
         project = machine.checked(pending(), fmt, console)
         console.redact = Redactor.for_manifests(project.manifests, os.environ)
-        with reconcile.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
+        with session.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
             result = reconcile.plan_and_live(project, api, flags.options(project), live=ahead.live)[0]
             reconcile.show_plan(result, fmt, console, echo=fmt == "text")
             if result.errored:
@@ -44,14 +44,14 @@ def apply(
             if not result.has_changes:
                 return OK
             confirm(result, auto_approve, console)
-            return reconcile.execute(result, api, parallelism, console, fmt)
+            return execute.execute(result, api, parallelism, console, fmt)
 
 
 def _apply_saved(
     path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str, rates: Rates
 ) -> int:
     """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
-    from agentops.commands import reconcile
+    from agentops.commands import execute, reconcile, session
     from agentops.engine.secrets import Redactor
     from agentops.manifest.config import ApiConfig, load_config
     from agentops.manifest.loader import choose_environment, find_root
@@ -69,14 +69,14 @@ def _apply_saved(
     console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
     limits = config.api if config is not None else ApiConfig()
     pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    with reconcile.session(root, target, workspace, console.redact, pacer, saved.env) as api:
+    with session.session(root, target, workspace, console.redact, pacer, saved.env) as api:
         reconcile.verify_names(saved, api, path)
         reconcile.verify_live(saved, api.list_deployments(), path)
         reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
         if not saved.has_changes:
             return OK
         confirm(saved, auto_approve, console)
-        return reconcile.execute(saved, api, parallelism, console, fmt)
+        return execute.execute(saved, api, parallelism, console, fmt)
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:

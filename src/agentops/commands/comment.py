@@ -8,7 +8,8 @@ from pathlib import Path
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
-from agentops.commands.reconcile import checked, plan_and_live, project_session, read_saved
+from agentops.commands.reconcile import checked, plan_and_live, read_saved
+from agentops.commands.session import project_session
 from agentops.commands.target import Target
 from agentops.engine.plan import Plan
 from agentops.engine.secrets import Redactor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agentops.adapters.api import Api
+from agentops.adapters.reads import Reads
 from agentops.engine.desired import desired_state
 from agentops.engine.health import Health, assess, listing_since, owned
 from agentops.engine.identity import Live
@@ -12,7 +12,7 @@ from agentops.manifest.loader import Project
 from agentops.manifest.where import FieldLocator
 
 
-def read_health(project: Project, api: Api, live: list[Live], environ: Mapping[str, str]) -> Health:
+def read_health(project: Project, api: Reads, live: list[Live], environ: Mapping[str, str]) -> Health:
     """Health of the stack's deployments in `live`: no request when it has none, else one listing."""
     stack = project.config.stack
     mine = owned(live, stack)

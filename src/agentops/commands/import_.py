@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from agentops.commands.failure import OK, Failure
 from agentops.commands.machine import json_errors
-from agentops.commands.reconcile import session, workspace_of
+from agentops.commands.reconcile import workspace_of
+from agentops.commands.session import session
 from agentops.commands.target import Target
 from agentops.engine.export import to_yaml
 from agentops.engine.identity import Live

@@ -49,15 +49,15 @@ def plan(
     health: bool = False,
 ) -> int:
     pending = start_load(path, target.stack, env=target.env)
-    from agentops.commands import machine, reconcile  # the SDK import overlaps the load
+    from agentops.commands import machine, reconcile, session
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved
 
-    with reconcile.listing_ahead(pending, target, rates) as ahead:
+    with session.listing_ahead(pending, target, rates) as ahead:
         project = machine.checked(pending(), fmt, console)
         console.redact = Redactor.for_manifests(project.manifests, os.environ)
-        with machine.json_errors(fmt, console), reconcile.project_session(
-            project, target, console.redact, pacer=ahead.pacer
+        with machine.json_errors(fmt, console), session.project_reads(
+            project, target, console.redact, ahead, rates
         ) as api:
             result, live = reconcile.plan_and_live(
                 project, api, flags.options(project), base_ref=base_ref, live=ahead.live

@@ -1,30 +1,23 @@
-"""Plan a project against a workspace, and apply a plan: the orchestration every command shares.
+"""Plan a project against a workspace, and check a saved plan: the orchestration every command shares.
 
-load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view or
-executor. Commands call these; nothing here parses arguments or exits.
+load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view.
+Commands call these; nothing here parses arguments, exits or imports the SDK (reads come
+through `Reads`: an in-process session or the companion process, see commands/session.py).
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 
-import anthropic
-
-from agentops.adapters.api import Api, ClientSetupError, UnexpectedShape, describe_error, make_client
-from agentops.adapters.executor import Executor, Result
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
-from agentops.commands.failure import INTERRUPTED, OK, Failure
+from agentops.adapters.reads import Reads
+from agentops.commands.failure import Failure
 from agentops.commands.target import Target
 from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
@@ -34,26 +27,16 @@ from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
-from agentops.engine.secrets import Redactor
 from agentops.manifest import policy_checks
-from agentops.manifest.config import (
-    CONFIG_FILE,
-    DEFAULT_READS_PER_MINUTE,
-    DEFAULT_WRITES_PER_MINUTE,
-    Config,
-    load_config,
-)
-from agentops.manifest.loader import Pending, Project, load_project
+from agentops.manifest.config import Config
+from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
 from agentops.views.health import render_health_text, with_health
-from agentops.views.json import render_json, render_results
-from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_apply_markdown, render_markdown
+from agentops.views.json import render_json
+from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_markdown
 from agentops.views.terminal import Console, step_summary
 from agentops.views.text import render_text
-
-LOCAL_STATE = ".agentops"
-LOCAL_DB = "emulator.sqlite3"
 
 
 def checked(project: Project) -> Project:
@@ -66,123 +49,13 @@ def checked(project: Project) -> Project:
     return project
 
 
-def _local_seed(root: Path) -> Path | None:
-    """The seed file agentops.yaml names under `local:`, for the embedded emulator."""
-    loaded = load_config(root)
-    seed = loaded.config.local.seed
-    if seed is None:
-        return None
-    path = root / seed
-    if not path.is_file():
-        raise Failure(f"{CONFIG_FILE}: local.seed: {seed} is not a file")
-    return path
-
-
-@contextmanager
-def connect(
-    target: Target, root: Path, workspace_id: str | None, pacer: Pacer, env: str | None = None
-) -> Iterator[Api]:
-    """An Api for the real service, or for the embedded emulator with state under `.agentops/`."""
-    if not target.local:
-        yield Api(make_client(), workspace_id, sleep=target.sleep, pacer=pacer, env=env)
-        return
-    from agentops.emulator import EmulatorServer  # only --local needs the server code
-
-    state = root / LOCAL_STATE
-    state.mkdir(exist_ok=True)
-    (state / ".gitignore").write_text("*\n")
-    try:
-        server = EmulatorServer(db_path=state / LOCAL_DB, seed=_local_seed(root))
-    except ValueError as exc:
-        raise Failure(str(exc)) from None
-    with server:
-        # The embedded emulator has no rate limits: pacing it would only slow the user down.
-        client = make_client(base_url=server.url, api_key="local-emulator")
-        yield Api(client, workspace_id, sleep=target.sleep, env=env)
-
-
-@contextmanager
-def session(
-    root: Path,
-    target: Target,
-    workspace: str | None,
-    redact: Redactor,
-    pacer: Pacer | None = None,
-    env: str | None = None,
-) -> Iterator[Api]:
-    """A connected Api; every SDK failure leaves as a one-line Failure (its text never echoes a request).
-
-    Without a `pacer`, requests are paced at the documented organization limits."""
-    if pacer is None:
-        pacer = Rates().pacer(DEFAULT_WRITES_PER_MINUTE, DEFAULT_READS_PER_MINUTE)
-    try:
-        with connect(target, root, workspace, pacer, env) as api:
-            yield api
-    except ClientSetupError as exc:
-        raise Failure(str(exc)) from None
-    except UnexpectedShape as exc:
-        raise Failure(f"unexpected API response: {exc}") from None
-    except anthropic.APIStatusError as exc:
-        raise Failure(redact(describe_error(exc))) from None
-    except anthropic.APIConnectionError as exc:
-        raise Failure(
-            f"cannot reach the API ({type(exc).__name__}); check ANTHROPIC_BASE_URL or the network"
-        ) from None
-    except anthropic.APIError as exc:
-        raise Failure(f"unexpected API response ({type(exc).__name__})") from None
-
-
 def workspace_of(config: Config, target: Target, env: str | None) -> str | None:
     """--workspace-id, else the environment's workspace_id, else agentops.yaml's."""
     chosen = config.environments.get(env) if env is not None else None
     return target.workspace_id or (chosen.workspace_id if chosen else None) or config.workspace_id
 
 
-def project_session(
-    project: Project, target: Target, redact: Redactor, rates: Rates = AS_CONFIGURED, pacer: Pacer | None = None
-) -> AbstractContextManager[Api]:
-    """A session for the project's workspace, paced by `pacer`, else the flags, else its `api:` settings."""
-    if pacer is None:
-        pacer = rates.pacer(project.config.api.writes_per_minute, project.config.api.reads_per_minute)
-    return session(project.root, target, workspace_of(project.config, target, project.env), redact, pacer, project.env)
-
-
-@dataclass(frozen=True)
-class Ahead:
-    """The workspace's listing, started before the manifests load (None when it was not), and
-    the pacer it runs under, for the session that follows."""
-
-    pacer: Pacer
-    live: Future[list[Live]] | None
-
-
-@contextmanager
-def listing_ahead(pending: Pending, target: Target, rates: Rates = AS_CONFIGURED) -> Iterator[Ahead]:
-    """Start reading the workspace now: its round trips overlap loading the manifests.
-
-    Nothing starts for --local (its emulator starts with the session), when agentops.yaml has
-    problems (or no environment is picked), or when no client can be made: the session reports that, after any problem in the manifests. Only reads happen here.
-    """
-    limits = pending.config.api
-    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    if target.local or not pending.usable:
-        yield Ahead(pacer, None)
-        return
-    try:
-        workspace = workspace_of(pending.config, target, target.env)
-        api = Api(make_client(), workspace, sleep=target.sleep, pacer=pacer, env=target.env)
-    except ClientSetupError:
-        yield Ahead(pacer, None)
-        return
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        yield Ahead(pacer, pool.submit(api.list_deployments))
-    finally:
-        # A plan that stops early (problems in the manifests) does not wait for the listing.
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
+def resolution(api: Reads, manifests: Iterable[Manifest]) -> Resolution:
     """Names resolved with one listing per kind that some manifest names (none when nothing is named)."""
     refs = resolve.named(manifests)
     return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {})
@@ -190,7 +63,7 @@ def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
 
 def plan_and_live(
     project: Project,
-    api: Api,
+    api: Reads,
     options: Options,
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
@@ -265,79 +138,6 @@ def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health:
     step_summary(with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health), console.redact)
 
 
-def _duration(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
-
-
-def _line(done: int, total: int, result: Result) -> str:
-    status = "ok" if result.ok else "FAILED"
-    return f"[{done}/{total}] {result.action.kind.value} {result.action.name}: {status}: {result.message}"
-
-
-@contextmanager
-def _stop_on_signal(executor: Executor) -> Iterator[list[str]]:
-    """SIGINT/SIGTERM stop new actions from starting; the ones in flight finish."""
-    caught: list[str] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield caught
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        caught.append(signal.Signals(signum).name)
-        executor.stop()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield caught
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str = "text") -> int:
-    """Apply every write of `plan`; report each result; the exit code says how it ended."""
-    total = len(plan.writes)
-    done = [0]
-    pace = api.pacer.rate("writes")
-    if pace is not None and total > pace:
-        # In a CI log there is no progress bar: say up front how long the pacing makes it take.
-        console.info(f"Pacing writes at {pace * 60:.0f} per minute: about {_duration(total / pace)} for {total}.")
-    with console.progress(total, "Applying") as advance:
-
-        def report(result: Result) -> None:
-            done[0] += 1
-            if not result.ok or console.verbose or total <= 20:
-                console.info(_line(done[0], total, result))
-            advance()
-
-        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report, sleep=api.sleep)
-        with _stop_on_signal(executor) as caught:
-            results = executor.run(plan)
-    step_summary(render_apply_markdown(plan, results), console.redact)
-    failed = [r for r in results if not r.ok]
-    started = {id(r.action) for r in results}
-    skipped = [a for a in plan.writes if id(a) not in started]
-    if fmt == "json":
-        console.out(render_results(results, len(skipped), bool(caught)), nl=False)
-    else:
-        console.out(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
-    if caught:
-        console.error(
-            f"Interrupted ({caught[0]}): actions in flight were finished; "
-            f"{len(skipped)} action(s) were not started. Run `agentops apply` again to finish."
-        )
-        for action in skipped:
-            console.error(f"  not started: {action.kind.value} {action.name}")
-        return INTERRUPTED
-    if failed:
-        console.error("Run `agentops apply` again to finish; failed actions:")
-        for result in failed:
-            console.error(f"  {result.action.kind.value} {result.action.name}: {result.message}")
-        return 1
-    return OK
-
-
 def read_saved(path: Path) -> Plan:
     """A saved plan file, validated (any regular file: its name does not matter)."""
     try:
@@ -370,7 +170,7 @@ def check_saved(saved: Plan, stack: str | None, workspace_id: str | None, env: s
         raise Failure("the saved plan has blocking problems; nothing was applied")
 
 
-def verify_names(saved: Plan, api: Api, path: Path) -> None:
+def verify_names(saved: Plan, api: Reads, path: Path) -> None:
     """Refuse a saved plan whose names now resolve to other ids (or to none) than when it was made."""
     if not saved.resolved:
         return

@@ -16,7 +16,8 @@ from agentops.adapters.github import GitHubError, Issues, repo_from_env, run_url
 from agentops.commands.failure import CHANGES, OK, Failure
 from agentops.commands.health import read_health
 from agentops.commands.plan import PlanFlags
-from agentops.commands.reconcile import checked, plan_and_live, project_session
+from agentops.commands.reconcile import checked, plan_and_live
+from agentops.commands.session import project_session
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import load_project

@@ -11,7 +11,8 @@ from typing import Any
 from agentops.adapters.api import Api
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.machine import json_errors
-from agentops.commands.reconcile import session, workspace_of
+from agentops.commands.reconcile import workspace_of
+from agentops.commands.session import session
 from agentops.commands.target import Target
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor

@@ -11,7 +11,8 @@ from pathlib import Path
 from agentops.commands.failure import OK
 from agentops.commands.health import read_health
 from agentops.commands.machine import checked, json_errors
-from agentops.commands.reconcile import project_session, resolution
+from agentops.commands.reconcile import resolution
+from agentops.commands.session import project_session
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
 from agentops.engine.status import rows
