@@ -67,7 +67,7 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
         executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report, sleep=api.sleep)
         with _stop_on_signal(executor) as caught:
             results = executor.run(plan)
-    step_summary(render_apply_markdown(plan, results), console.redact)
+    step_summary(lambda: render_apply_markdown(plan, results), console.redact)
     failed = [r for r in results if not r.ok]
     started = {id(r.action) for r in results}
     skipped = [a for a in plan.writes if id(a) not in started]

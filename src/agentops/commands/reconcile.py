@@ -135,7 +135,8 @@ def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health:
     else:
         text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
         console.out(text + (render_health_text(health) if health else ""), nl=False)
-    step_summary(with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health), console.redact)
+    step_summary(lambda: with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health),
+                 console.redact)
 
 
 def read_saved(path: Path) -> Plan:

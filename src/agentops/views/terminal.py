@@ -69,10 +69,15 @@ class Console:
 BAR_THRESHOLD = 20
 
 
-def step_summary(markdown: str, redact: Redactor, environ: Mapping[str, str] | None = None) -> None:
-    """In GitHub Actions, append to the job summary (GITHUB_STEP_SUMMARY names the file)."""
+def step_summary(
+    markdown: str | Callable[[], str], redact: Redactor, environ: Mapping[str, str] | None = None
+) -> None:
+    """In GitHub Actions, append to the job summary (GITHUB_STEP_SUMMARY names the file).
+
+    `markdown` may be a function making it: outside Actions a large plan's summary is not rendered."""
     path = (os.environ if environ is None else environ).get("GITHUB_STEP_SUMMARY")
     if path:
+        text = markdown if isinstance(markdown, str) else markdown()
         with open(path, "a", encoding="utf-8") as summary:
-            summary.write(redact(markdown) + "\n")
+            summary.write(redact(text) + "\n")
 
