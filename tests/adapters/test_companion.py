@@ -7,13 +7,15 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import anthropic
 import pytest
 
-from agentops.adapters.api import Api, make_client
+from agentops.adapters.api import PAGE_SIZE, Api, make_client
 from agentops.adapters.companion import GONE, Companion, ReadFailed, Setup
 from agentops.adapters.pacing import Pacer
 from agentops.emulator import EmulatorServer
 from agentops.emulator.faults import Faults
+from tests.helpers import make_deployment_body
 from tests.stack import Stack, manifest
 
 UNPACED = Setup(workspace_id=None, env=None, writes_per_minute=0, reads_per_minute=0)
@@ -122,3 +124,16 @@ def test_a_read_after_close_fails_and_the_child_is_gone(companion: Companion) ->
         companion.look_up([("agent", "agent_011alpha")])
     with pytest.raises(ProcessLookupError):
         os.kill(companion.pid, 0)
+
+
+def test_a_listing_of_several_pages_arrives_whole_and_in_order(
+    client: anthropic.Anthropic, emulator: EmulatorServer, companion: Companion
+) -> None:
+    for i in range(2 * PAGE_SIZE + 5):
+        client.beta.deployments.create(**make_deployment_body(name=f"paged-{i:03d}"))
+    companion.configure(UNPACED)
+    listed = companion.list_deployments()
+    assert listed == Api(make_client(emulator.url, "k")).list_deployments()
+    assert len({live.id for live in listed}) == 2 * PAGE_SIZE + 5
+    pages = [path for method, path, _ in emulator.requests if method == "GET" and path == "/v1/deployments"]
+    assert len(pages) == 2 * 3  # three pages for the companion, three for the in-process Api

@@ -215,8 +215,12 @@ class Api:
                             {"limit": PAGE_SIZE, **filters})
         return (items for items, _more in pages)
 
+    def live_pages(self) -> Iterator[list[Live]]:
+        """The deployments listing page by page, each deployment as the core takes it."""
+        return ([Live.from_json(item) for item in page] for page in self.iter_deployment_pages())
+
     def list_deployments(self) -> list[Live]:
-        return [Live.from_json(item) for page in self.iter_deployment_pages() for item in page]
+        return [live for page in self.live_pages() for live in page]
 
     def find_owned(self, stack: str, name: str, created_after: datetime | None) -> list[dict[str, Any]]:
         """Deployments of this stack tagged with `name`, created at or after a time (create recovery)."""

@@ -33,11 +33,16 @@ if TYPE_CHECKING:
     from agentops.engine.references import Found, Key
 
 _LENGTH = struct.Struct(">Q")
-# What a parent may ask; anything else is refused by the child.
-METHODS = frozenset({"list_deployments", "listings", "look_up", "list_runs"})
+# What a parent may ask; anything else is refused by the child. The listing comes back page by
+# page (the `live_pages` of the child's Api): neither process holds it twice, and the parent
+# takes in each page while the next is read.
+METHODS = frozenset({"live_pages", "listings", "look_up", "list_runs"})
+STREAMED = frozenset({"live_pages"})
 # Listing, name listings and look-ups run side by side, as they do in process.
 WORKERS = 4
 GONE = "the process reading the API stopped unexpectedly"
+# How the child answers: a page of a streamed answer, the (last) answer, or the one-line failure.
+PART, OK, FAILED = "part", "ok", "failed"
 
 
 class ReadFailed(Exception):
@@ -82,6 +87,7 @@ class Companion:
         self._to, self._from = process.stdin, process.stdout
         self._lock = threading.Lock()
         self._waiting: dict[int, Future[Any]] = {}
+        self._parts: dict[int, list[Any]] = {}  # a streamed answer's pages so far
         self._next = 0
         self._gone = False
         self._setup: Setup | None = None
@@ -116,7 +122,7 @@ class Companion:
         """Say which workspace to read; its listing starts at once (it is every plan's first need)."""
         self._setup = setup
         self._post(("setup", setup))
-        self._live = self._call("list_deployments")
+        self._live = self._call("live_pages")
 
     def _call(self, method: str, *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -127,6 +133,8 @@ class Companion:
             self._next += 1
             number = self._next
             self._waiting[number] = future
+            if method in STREAMED:
+                self._parts[number] = []
         self._post((number, method, args))
         return future
 
@@ -143,13 +151,17 @@ class Companion:
     def _answers(self) -> None:
         """Hand each answer to the Future waiting for it; when the child is gone, fail the rest."""
         while (message := _receive(self._from)) is not None:
-            number, ok, value = message
+            number, status, value = message
             with self._lock:
+                if status == PART:
+                    self._parts[number].extend(value)
+                    continue
                 future = self._waiting.pop(number, None)
+                parts = self._parts.pop(number, None)
             if future is None:
                 continue
-            if ok:
-                future.set_result(value)
+            if status == OK:
+                future.set_result(value if parts is None else parts)
             else:
                 future.set_exception(ReadFailed(value))
         self._fail_all()
@@ -158,6 +170,7 @@ class Companion:
         with self._lock:
             self._gone = True
             waiting, self._waiting = self._waiting, {}
+            self._parts.clear()
         for future in waiting.values():
             if not future.done():
                 future.set_exception(ReadFailed(GONE))
@@ -211,11 +224,16 @@ def _serve(reader: IO[bytes], writer: IO[bytes]) -> None:
             if method not in METHODS:
                 raise ReadFailed(f"the API reader was asked for an unknown read ({method!r})")
             function: Callable[..., Any] = getattr(client[0], method)
-            reply: tuple[int, bool, Any] = (number, True, function(*args))
+            if method in STREAMED:
+                for part in function(*args):
+                    _send(writer, (number, PART, part), lock)
+                reply: tuple[int, str, Any] = (number, OK, None)
+            else:
+                reply = (number, OK, function(*args))
         except ReadFailed as exc:
-            reply = (number, False, str(exc))
+            reply = (number, FAILED, str(exc))
         except Exception as exc:  # every failure is answered, or the parent would wait forever
-            reply = (number, False, sdk.explain(exc) or f"reading the API failed ({type(exc).__name__})")
+            reply = (number, FAILED, sdk.explain(exc) or f"reading the API failed ({type(exc).__name__})")
         _send(writer, reply, lock)
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
