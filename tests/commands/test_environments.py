@@ -303,3 +303,21 @@ def test_two_emulator_processes_get_the_right_ids_for_the_same_manifests(tmp_pat
         "staging": ("agent_stg_triage", "env_stg_default", "staging"),
         "production": ("agent_prd_triage", "env_prd_default", "production"),
     }
+
+
+@pytest.mark.parametrize("command", ["fleet", "status"])
+def test_read_only_commands_act_on_the_chosen_environment(
+    tmp_path: Path, staging: EmulatorServer, command: str
+) -> None:
+    repo = envs_repo(tmp_path, staging)
+    repo.write(named("triage"))
+    assert repo.run("--env", "staging", "apply", str(tmp_path), "--auto-approve").exit_code == 0
+    result = repo.run("--env", "staging", command, str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    if command == "status":
+        assert data["env"] == "staging" and [row["name"] for row in data["deployments"]] == ["triage"]
+    else:
+        assert data["cap"]["stack"] == {"before": 1, "after": 1}
+    unchosen = repo.run(command, str(tmp_path))
+    assert unchosen.exit_code == 1 and "staging" in unchosen.output

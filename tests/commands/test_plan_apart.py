@@ -1,5 +1,5 @@
-"""The installed `agentops plan` reads through its companion process: what the user sees is the same
-as an in-process plan, and the plan's own process never imports the SDK."""
+"""The installed `agentops plan` (and status, fleet, report) read through a companion process: what the
+user sees is the same as reading in process, and the command's own process never imports the SDK."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 
 from agentops.emulator import EmulatorServer
 from agentops.emulator.faults import Faults
+from tests.fake_github import FakeGitHub, github_env
+from tests.runs import break_some
 from tests.stack import TOKEN, Stack, manifest
 
 # The installed script's entry (`main()` without arguments, so it is a process of its own: GC off,
@@ -49,7 +51,7 @@ def comparable(fmt: str, output: str) -> object:
     if fmt != "json":
         return output
     data = json.loads(output)
-    assert data["fleet"].pop("now")
+    data.get("fleet", data).pop("now", None)  # the fleet section's, or `fleet`'s own
     return data
 
 
@@ -76,6 +78,29 @@ def test_the_installed_plan_shows_what_the_in_process_plan_shows(stack: Stack, t
     assert comparable(fmt, apart.stdout) == comparable(fmt, inside.stdout)
     assert not sdk_imported(tmp_path)
     assert TOKEN not in apart.stdout + apart.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "fleet"])
+def test_the_read_only_commands_show_the_same_through_the_companion(
+    stack: Stack, tmp_path: Path, command: str
+) -> None:
+    a_mixed_workspace(stack)
+    args = (command, str(stack.root), "--format", "json")
+    inside = stack.run(*args)
+    apart = installed(stack, tmp_path, *args)
+    assert apart.returncode == inside.exit_code == 0, apart.stderr
+    assert comparable("json", apart.stdout) == comparable("json", inside.stdout)
+    assert not sdk_imported(tmp_path)
+
+
+def test_the_report_reads_through_the_companion(stack: Stack, tmp_path: Path, github: FakeGitHub) -> None:
+    break_some(stack)
+    done = installed(stack, tmp_path, "report", str(stack.root), "--detailed-exitcode", **github_env(github))
+    assert done.returncode == 2, done.stderr
+    [issue] = [i for i in github.issues.values() if i["user"]["login"] == github.own_login]  # type: ignore[index]
+    assert "auto-paused" in str(issue["title"])
+    assert TOKEN not in str(issue["body"]) + done.stdout + done.stderr
+    assert not sdk_imported(tmp_path)
 
 
 def test_it_costs_the_same_requests_as_the_in_process_plan(

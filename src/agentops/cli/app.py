@@ -143,8 +143,9 @@ def _report(exc: Failure) -> int:
 
 # Commands that serve until stopped: they keep the garbage collector.
 LONG_RUNNING = frozenset({"emulator"})
-# Commands whose reads a companion process does (adapters/companion.py), unless they only show help.
-READ_APART = frozenset({"plan"})
+# Commands that only read the workspace: a companion process does their reads (adapters/companion.py),
+# unless they only show help.
+READ_APART = frozenset({"plan", "status", "fleet", "report"})
 HELP_FLAGS = frozenset({"-h", "--help"})
 
 

@@ -15,15 +15,17 @@ from agentops.views.terminal import Console
 
 def fleet(path: Path, target: Target, console: Console, *, fmt: str = "text", days: int = 7) -> int:
     """Exit 1 when an error-level fleet rule (the cap, a policy rule) is broken, else 0."""
-    pending = start_load(path, target.stack)
-    from agentops.commands import machine, reconcile, session  # the SDK import overlaps the load
+    pending = start_load(path, target.stack, env=target.env)
+    from agentops.commands import machine, reconcile, session
     from agentops.engine.secrets import Redactor
     from agentops.views.fleet import render_fleet_text
 
-    project = machine.checked(pending(), fmt, console)
-    console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with machine.json_errors(fmt, console), session.project_session(project, target, console.redact) as api:
-        plan = reconcile.plan_and_live(project, api, PlanFlags().options(project), fleet_days=days)[0]
+    with session.listing_ahead(pending, target) as ahead:
+        project = machine.checked(pending(), fmt, console)
+        console.redact = Redactor.for_manifests(project.manifests, os.environ)
+        with machine.json_errors(fmt, console), session.project_reads(project, target, console.redact, ahead) as api:
+            plan = reconcile.plan_and_live(project, api, PlanFlags().options(project), fleet_days=days,
+                                           live=ahead.live)[0]
     section = plan.fleet
     assert section is not None  # plan_and_live always attaches it
     if fmt == "json":

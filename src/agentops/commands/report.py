@@ -17,10 +17,10 @@ from agentops.commands.failure import CHANGES, OK, Failure
 from agentops.commands.health import read_health
 from agentops.commands.plan import PlanFlags
 from agentops.commands.reconcile import checked, plan_and_live
-from agentops.commands.session import project_session
+from agentops.commands.session import listing_ahead, project_reads
 from agentops.commands.target import Target
 from agentops.engine.secrets import Redactor
-from agentops.manifest.loader import load_project
+from agentops.manifest.loader import start_load
 from agentops.views.markdown import COMMENT_LIMIT
 from agentops.views.report import is_clean, render_closing, render_report, report_marker, report_title
 from agentops.views.terminal import Console, step_summary
@@ -40,12 +40,14 @@ def report(
         repo = repo_from_env(os.environ)
     except GitHubError as exc:
         raise Failure(str(exc)) from None
-    project = checked(load_project(path, target.stack, env=target.env))
-    scrub = Redactor.for_manifests(project.manifests, os.environ)
-    console.redact = Redactor((*scrub.values, repo.token))
-    with project_session(project, target, console.redact) as api:
-        plan, live = plan_and_live(project, api, flags.options(project))
-        health = read_health(project, api, live, os.environ)
+    pending = start_load(path, target.stack, env=target.env)
+    with listing_ahead(pending, target) as ahead:
+        project = checked(pending())
+        scrub = Redactor.for_manifests(project.manifests, os.environ)
+        console.redact = Redactor((*scrub.values, repo.token))
+        with project_reads(project, target, console.redact, ahead) as api:
+            plan, live = plan_and_live(project, api, flags.options(project), live=ahead.live)
+            health = read_health(project, api, live, os.environ)
     url = run_url(os.environ)
     clean = is_clean(plan, health)
     stack = project.config.stack + (f" ({target.env})" if target.env else "")
