@@ -214,8 +214,14 @@ def _serve(reader: IO[bytes], writer: IO[bytes]) -> None:
     from agentops.adapters.pacing import Pacer
 
     lock = threading.Lock()
-    client: list[Any] = []  # the Api, once set up
+    readers: list[Any] = []  # the Api, once the parent said which workspace
     problem: list[str] = []  # why there is none
+    # Made before the parent asks: it reads only the environment, and loading the CA bundle
+    # then happens while the parent still loads its manifests.
+    try:
+        client = sdk.make_client()
+    except sdk.ClientSetupError as exc:
+        problem.append(str(exc))
 
     def answer(number: int, method: str, args: tuple[Any, ...]) -> None:
         try:
@@ -223,7 +229,7 @@ def _serve(reader: IO[bytes], writer: IO[bytes]) -> None:
                 raise ReadFailed(problem[0])
             if method not in METHODS:
                 raise ReadFailed(f"the API reader was asked for an unknown read ({method!r})")
-            function: Callable[..., Any] = getattr(client[0], method)
+            function: Callable[..., Any] = getattr(readers[0], method)
             if method in STREAMED:
                 for part in function(*args):
                     _send(writer, (number, PART, part), lock)
@@ -240,11 +246,9 @@ def _serve(reader: IO[bytes], writer: IO[bytes]) -> None:
         while (message := _receive(reader)) is not None:
             if message[0] == "setup":
                 setup: Setup = message[1]
-                try:
+                if not problem:
                     pacer = Pacer(setup.writes_per_minute, setup.reads_per_minute)
-                    client.append(sdk.Api(sdk.make_client(), setup.workspace_id, pacer=pacer, env=setup.env))
-                except sdk.ClientSetupError as exc:
-                    problem.append(str(exc))
+                    readers.append(sdk.Api(client, setup.workspace_id, pacer=pacer, env=setup.env))
                 continue
             number, method, args = message
             pool.submit(answer, number, method, tuple(args))
