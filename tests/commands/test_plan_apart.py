@@ -168,3 +168,14 @@ def test_the_spy_sees_an_sdk_import_in_this_process(stack: Stack, tmp_path: Path
     done = installed(stack, tmp_path, "apply", str(stack.root), "--auto-approve")
     assert done.returncode == 0, done.stderr
     assert sdk_imported(tmp_path)
+
+
+def test_agentops_companion_0_reads_in_process_with_the_same_result(stack: Stack, tmp_path: Path) -> None:
+    a_mixed_workspace(stack)
+    args = ("plan", str(stack.root), "--format", "json")
+    apart = installed(stack, tmp_path, *args)
+    assert not sdk_imported(tmp_path)
+    inside = installed(stack, tmp_path, *args, AGENTOPS_COMPANION="0")
+    assert sdk_imported(tmp_path)
+    assert inside.returncode == apart.returncode == 0
+    assert comparable("json", inside.stdout) == comparable("json", apart.stdout)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENV_VARIABLE = "AGENTOPS_ENV"
+# `0` reads the workspace in the command's own process (where starting a child process is unwelcome).
+COMPANION_VARIABLE = "AGENTOPS_COMPANION"
 
 
 @dataclass
@@ -222,7 +224,9 @@ class AgentopsGroup(click.Group):
 def _reads_apart(args: list[str]) -> bool:
     """Whether the command about to run reads the workspace through a companion: `plan`, not
     against the embedded emulator (whose server runs in this process), not just showing help."""
-    return bool(args) and args[0] in READ_APART and not HELP_FLAGS.intersection(args) and "--local" not in args
+    wanted = os.environ.get(COMPANION_VARIABLE, "1").strip() != "0"
+    return wanted and bool(args) and args[0] in READ_APART and not HELP_FLAGS.intersection(args) \
+        and "--local" not in args
 
 
 @click.group(cls=AgentopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
