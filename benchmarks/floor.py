@@ -7,9 +7,13 @@ The floor is one process doing the plan's unavoidable work serially with garbage
 off: read every manifest file, parse it with `yaml.CSafeLoader`, `Manifest.model_validate`
 it, read the same list pages over plain HTTP (urllib) and decode them, and compare each
 manifest with its deployment. No positions for error messages, no checks, no SDK. Both run as
-child processes against one `agentops emulator` (its own process), alternating, and the
-median of `--repeat` runs is shown. Also measured in the same run: the plan at 50 ms emulator
-latency against the plan at none, and `agentops --help` against `python -c "import click"`.
+child processes against one `agentops emulator` (its own process), one after another, and the
+median of `--repeat` runs is shown. `agentops plan` is measured twice: as installed (its
+companion process imports the SDK and lists while the plan's process loads the manifests) and
+with `AGENTOPS_COMPANION=0` (everything in one process, as before the companion). CPU is
+user + system of the plan and its companion together. Also measured in the same run: the plan
+at 50 ms emulator latency against the plan at none, and `agentops --help` against
+`python -c "import click"`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,15 +86,22 @@ def change(root: Path, share: float) -> int:
     return len(files[::step])
 
 
-def median_wall(cmd: list[str], env: dict[str, str], repeat: int, expect: str) -> tuple[float, float]:
-    """(median wall, highest peak RSS in MB) of `repeat` runs, each checked for `expect`."""
-    walls, rss = [], 0.0
+@dataclass
+class Median:
+    wall: float
+    cpu: float
+    rss: float  # the highest peak RSS of any run (of the largest process: the plan or its companion)
+
+
+def median_run(cmd: list[str], env: dict[str, str], repeat: int, expect: str) -> Median:
+    """Medians of `repeat` runs, each checked for `expect`."""
+    runs = []
     for _ in range(repeat):
         run = measure(cmd, env)
         assert run.code in (0, 2) and expect in run.output, run.output[-2000:]
-        walls.append(run.wall)
-        rss = max(rss, run.rss_mb)
-    return statistics.median(walls), rss
+        runs.append(run)
+    return Median(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
+                  max(r.rss_mb for r in runs))
 
 
 def set_latency(url: str, seconds: float) -> None:
@@ -111,13 +123,13 @@ def main() -> None:
         return
     print(f"agentops floor benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}, {platform.platform()}")
-    print(f"median of {args.repeat} runs each; agentops and the floor alternate against one emulator")
+    print(f"median of {args.repeat} runs each, one after another against one emulator")
     started = time.perf_counter()
     env = dict(os.environ)
-    click_wall, _ = median_wall([sys.executable, "-c", "import click"], env, args.repeat, "")
-    help_wall, _ = median_wall([AGENTOPS, "--help"], env, args.repeat, "Usage")
-    print(f"\n`agentops --help` {help_wall * 1000:.0f} ms; `python -c 'import click'` {click_wall * 1000:.0f} ms: "
-          f"{help_wall / click_wall:.2f}x")
+    click = median_run([sys.executable, "-c", "import click"], env, args.repeat, "")
+    helped = median_run([AGENTOPS, "--help"], env, args.repeat, "Usage")
+    print(f"\n`agentops --help` {helped.wall * 1000:.0f} ms; `python -c 'import click'` {click.wall * 1000:.0f} ms: "
+          f"{helped.wall / click.wall:.2f}x")
     with tempfile.TemporaryDirectory(prefix="agentops-floor-") as tmp:
         for n in args.sizes:
             root = generate(Path(tmp) / f"stack-{n}", n)
@@ -125,22 +137,33 @@ def main() -> None:
             seed(db, root)
             with emulator(db) as server:
                 env = child_env(server.url)
+                alone = {**env, "AGENTOPS_COMPANION": "0"}
                 plan = [AGENTOPS, "plan", str(root)]
                 base = [sys.executable, __file__, "--floor", str(root), server.url]
-                floor_in, _ = median_wall(base, env, args.repeat, '"differ": 0')
-                ours_in, rss = median_wall(plan, env, args.repeat, "Plan: 0 to create, 0 to update")
+                in_sync = "Plan: 0 to create, 0 to update"
+                floor_in = median_run(base, env, args.repeat, '"differ": 0')
+                ours_in = median_run(plan, env, args.repeat, in_sync)
+                alone_in = median_run(plan, alone, args.repeat, in_sync)
                 changed = change(root, 0.1)
-                floor_ch, _ = median_wall(base, env, args.repeat, f'"differ": {changed}')
-                ours_ch, _ = median_wall(plan, env, args.repeat, f"{changed} to update")
+                updates = f"{changed} to update"
+                floor_ch = median_run(base, env, args.repeat, f'"differ": {changed}')
+                ours_ch = median_run(plan, env, args.repeat, updates)
+                alone_ch = median_run(plan, alone, args.repeat, updates)
                 set_latency(server.url, 0.05)
-                ours_slow, _ = median_wall(plan, env, args.repeat, f"{changed} to update")
+                ours_slow = median_run(plan, env, args.repeat, updates)
             print(f"\n== N={n:,}")
-            print(f"  in-sync plan   agentops {ours_in * 1000:6.0f} ms  floor {floor_in * 1000:5.0f} ms  "
-                  f"{ours_in / floor_in:.2f}x   (peak RSS {rss:.0f} MB)")
-            print(f"  10% changed    agentops {ours_ch * 1000:6.0f} ms  floor {floor_ch * 1000:5.0f} ms  "
-                  f"{ours_ch / floor_ch:.2f}x   changed / in-sync {ours_ch / ours_in:.2f}x")
-            print(f"  50 ms latency  agentops {ours_slow * 1000:6.0f} ms  (10% changed)  "
-                  f"vs no latency {ours_slow / ours_ch:.2f}x")
+            for label, ours, alone_run, base_run in (("in-sync plan", ours_in, alone_in, floor_in),
+                                                     ("10% changed ", ours_ch, alone_ch, floor_ch)):
+                print(f"  {label}  agentops {ours.wall * 1000:5.0f} ms {ours.wall / base_run.wall:.2f}x  "
+                      f"one process {alone_run.wall * 1000:5.0f} ms {alone_run.wall / base_run.wall:.2f}x  "
+                      f"floor {base_run.wall * 1000:5.0f} ms")
+                print(f"                cpu {ours.cpu * 1000:5.0f} ms  one process cpu {alone_run.cpu * 1000:5.0f} ms  "
+                      f"floor cpu {base_run.cpu * 1000:5.0f} ms  peak RSS {ours.rss:.0f} MB "
+                      f"(one process {alone_run.rss:.0f} MB)")
+            print(f"  changed / in-sync  agentops {ours_ch.wall / ours_in.wall:.2f}x  "
+                  f"one process {alone_ch.wall / alone_in.wall:.2f}x")
+            print(f"  50 ms latency  agentops {ours_slow.wall * 1000:5.0f} ms  (10% changed)  "
+                  f"vs no latency {ours_slow.wall / ours_ch.wall:.2f}x")
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
 
