@@ -85,7 +85,8 @@ class Companion:
         assert process.stdin is not None and process.stdout is not None
         self._process = process
         self._to, self._from = process.stdin, process.stdout
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the bookkeeping below
+        self._sending = threading.Lock()  # one message at a time on the pipe, never held with the other
         self._waiting: dict[int, Future[Any]] = {}
         self._parts: dict[int, list[Any]] = {}  # a streamed answer's pages so far
         self._next = 0
@@ -141,7 +142,7 @@ class Companion:
     def _post(self, message: object) -> None:
         """Send to the child; a child that is gone fails what waits on it (its answers never come)."""
         try:
-            _send(self._to, message, self._lock)
+            _send(self._to, message, self._sending)
         except (OSError, ValueError):  # ValueError: the pipe was closed on our side
             self._fail_all()
 
