@@ -1,10 +1,11 @@
 """A companion process that reads the workspace while this one loads the manifests.
 
 `import anthropic` costs over a second of CPU, as much as loading 1,000 manifests, and both are
-CPU-bound, so threads cannot overlap them. The installed `agentops plan` therefore starts this
-module as a child process first thing: the child imports the SDK and, once told which workspace,
-lists it, while the parent (which never imports the SDK on this path) loads, checks and
-normalizes the manifests. The child answers the same reads an in-process `Api` does, through
+CPU-bound, so threads cannot overlap them. The installed `agentops plan` (and the other
+commands that only read: status, fleet, report) therefore starts this module as a child process
+first thing: the child imports the SDK and, once told which workspace, lists it, while the parent
+(which never imports the SDK on this path) loads, checks and normalizes the manifests.
+`AGENTOPS_COMPANION=0` keeps everything in one process. The child answers the same reads an in-process `Api` does, through
 that same `Api`: same requests, same retries and pacing, same checks of the answers.
 
 The protocol is private to the two processes: length-prefixed pickles over the child's stdin and
