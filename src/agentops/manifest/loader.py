@@ -22,7 +22,7 @@ from agentops.manifest.config import (
     load_config,
     merge_defaults,
 )
-from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
+from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
 from agentops.manifest.errors import did_you_mean, validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import AgentByName, Manifest
@@ -111,7 +111,7 @@ def _inside(path: Path, root: Path) -> bool:
     return path.is_relative_to(root)
 
 
-def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
+def _prompt_text(data: dict[str, Any], base: Path, reader: Reader, locator: Locator,
                  body: str | None) -> tuple[str | None, list[Problem]]:
     """The text of the single user.message a shorthand stands for (None when initial_events is given)."""
     if body:
@@ -124,6 +124,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
         return None, []
     if not prompt_file:
         return None, [locator.problem(("prompt_file",), "must not be empty")]
+    root = reader.root
     target = Path(prompt_file)
     target = target if target.is_absolute() else base / target
     resolved = target.resolve()
@@ -134,7 +135,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
     if not resolved.exists():
         missing = resolved.relative_to(root).as_posix()
         return None, [locator.problem(("prompt_file",), f"file not found: {missing}")]
-    content, problem = read_text(resolved, resolved.relative_to(root).as_posix(), root)
+    content, problem = reader.text(resolved, resolved.relative_to(root).as_posix())
     if content is None:
         return None, [locator.problem(("prompt_file",), problem.message if problem else "cannot read file")]
     content = strip_blank_lines(content)
@@ -142,7 +143,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
 
 
 def _build(
-    doc: Document, locator: Locator, path: Path, root: Path, allowed: frozenset[str], env: bool = False
+    doc: Document, locator: Locator, path: Path, reader: Reader, allowed: frozenset[str], env: bool = False
 ) -> tuple[Manifest | None, list[Problem]]:
     data: dict[str, Any] = locator.data
     problems = [
@@ -159,7 +160,7 @@ def _build(
         return None, [*problems, locator.problem((), "nested too deeply")]
     if problems:
         return None, problems
-    text, problems = _prompt_text(data, path.parent, root, locator, doc.body)
+    text, problems = _prompt_text(data, path.parent, reader, locator, doc.body)
     if problems:
         return None, problems
     if text is not None:
@@ -463,10 +464,11 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
     allowed = frozenset(loaded.config.secrets.allow)
     names = sorted(loaded.config.environments)
     variables = loaded.config.environments[env].vars if env is not None else {}
+    reader = Reader(root)
     for target in targets:
         file = target.relative_to(root).as_posix()
         out.files.append(file)
-        for item in parse_file(target, file, root):
+        for item in reader.parse(target, file):
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
@@ -476,7 +478,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             data, locator = _layered(item, loaded, env)
             data, unresolved = substitute(data, variables, env, locator)
             locator = replace(locator, data=data)
-            manifest, more = _build(item, locator, target, root, allowed, env is not None)
+            manifest, more = _build(item, locator, target, reader, allowed, env is not None)
             out.problems.extend([*unresolved, *more])
             if manifest is not None and not unresolved:
                 out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),
