@@ -131,3 +131,27 @@ def test_one_reader_tells_links_out_from_files_in_the_same_folder(project: Write
     assert texts["b.yaml"] == (None, Problem("b.yaml", 1, 1, "", "is a symlink that resolves outside the repository",
                                              "replace the link with the file itself"))
     assert texts["loop.yaml"][1] is not None and "cannot read file" in texts["loop.yaml"][1].message
+
+
+def test_the_shortened_resolver_has_nothing_to_skip() -> None:
+    # Loader.resolve leaves out path and wildcard resolvers; it is exact only while there are none.
+    assert _Loader.yaml_path_resolvers == {}
+    assert None not in _Loader.yaml_implicit_resolvers
+
+
+@pytest.mark.parametrize("text", ["a: [x, '', ~, yes, 'yes', 1, 0x1, 1.5, .inf, 2024-01-01, <<, =, !!str 5, !x y]\n",
+                                  "? [k]\n: {a: b}\n", ""])
+def test_the_shortened_resolver_tags_as_pyyaml_does(text: str) -> None:
+    def tags(loader: yaml.SafeLoader) -> list[str]:
+        pending, out = [loader.get_single_node()], []
+        while pending:
+            node = pending.pop()
+            if node is None:
+                continue
+            out.append(node.tag)
+            pending.extend(node.value if isinstance(node, yaml.SequenceNode) else
+                           [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else [])
+        loader.dispose()
+        return out
+
+    assert tags(_Loader(text)) == tags(yaml.SafeLoader(text))

@@ -306,6 +306,17 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
 
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str | None:
+        """PyYAML's Resolver.resolve without path or wildcard resolvers (none are registered):
+        libyaml calls this for every node, and the general version was a tenth of a load."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP if kind is yaml.MappingNode else None
+
     def construct_plain(self, root: yaml.Node) -> tuple[Any, bool]:
         """(what construct_document returns, whether anything nests deeper than MAX_DEPTH) for a
         document without aliases of maps, sequences and str/int/float/bool/null scalars, built
