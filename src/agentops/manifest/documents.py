@@ -348,14 +348,19 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
 
         data = value(root, 0)
         too_deep = False
+        scalar = yaml.ScalarNode
         for node, container, depth in pending:  # grows while it is walked: breadth first
-            too_deep = too_deep or (depth >= MAX_DEPTH and bool(node.value))
+            children, depth = node.value, depth + 1
+            too_deep = too_deep or (depth > MAX_DEPTH and bool(children))
+            # Strings, most of every manifest, are taken in place rather than through value().
             if isinstance(container, list):
-                container.extend([value(child, depth + 1) for child in node.value])
+                container.extend([child.value if child.__class__ is scalar and child.tag == _STR
+                                  else value(child, depth) for child in children])
                 continue
             _check_keys(node, plain=True)
-            for key, item in node.value:
-                container[value(key, depth + 1)] = value(item, depth + 1)
+            for key, item in children:
+                container[key.value if key.tag == _STR else value(key, depth)] = (
+                    item.value if item.__class__ is scalar and item.tag == _STR else value(item, depth))
         return data, too_deep
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:

@@ -464,14 +464,24 @@ def _refs_at(manifest: Manifest, locator: Locator) -> dict[str, str]:
     return out
 
 
+def _relative(path: Path, root: Path, base: str) -> str:
+    """`path.relative_to(root).as_posix()` (`base` is str(root)), by slicing the text when it starts
+    with the root and a '/' (a Windows path never does; '//' is a root of its own)."""
+    text = str(path)
+    if base != "/" and text.startswith(base + "/"):
+        return text[len(base) + 1 :]
+    return path.relative_to(root).as_posix()
+
+
 def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str | None = None) -> _Chunk:
     out = _Chunk()
     allowed = frozenset(loaded.config.secrets.allow)
     names = sorted(loaded.config.environments)
     variables = loaded.config.environments[env].vars if env is not None else {}
     reader = Reader(root)
+    base = str(root)
     for target in targets:
-        file = target.relative_to(root).as_posix()
+        file = _relative(target, root, base)
         out.files.append(file)
         for item in reader.parse(target, file):
             if isinstance(item, Problem):
