@@ -152,11 +152,7 @@ class Entry:
             return None
         olds = [old if isinstance(old, str) else "" for old in previous] if isinstance(previous, list) else []
         locs: list[tuple[int | str, ...]] = [("name",), *(("previous_names", index) for index in range(len(olds)))]
-        anchors = {}
-        for loc in locs:
-            where = locator.problem(loc, "")
-            anchors[loc] = (where.file, where.line, where.column, where.path)
-        return cls(name, olds, file, line, anchors)
+        return cls(name, olds, file, line, {loc: locator.where(loc) for loc in locs})
 
     def problem(self, loc: tuple[int | str, ...], message: str, hint: str | None = None) -> Problem:
         return Problem(*self.anchors[loc], message, hint)
@@ -234,7 +230,10 @@ def name_warnings(entries: Sequence[Entry]) -> list[Problem]:
     warnings: list[Problem] = []
     by_skeleton: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        scripts = _scripts(entry.name)
+        # ASCII letters are all Latin and NFKC and the lookalike table leave ASCII as it is:
+        # most names skip the per-character Unicode lookups.
+        plain = entry.name.isascii()
+        scripts = {} if plain else _scripts(entry.name)
         if len(scripts) > 1:
             # Scripts in the order their letters appear, the first one named as the expected one.
             order = sorted(scripts, key=lambda script: entry.name.index(scripts[script]))
@@ -243,7 +242,7 @@ def name_warnings(entries: Sequence[Entry]) -> list[Problem]:
                 ("name",), f"mixes {' and '.join(s.title() for s in order)} letters "
                 f"({spec.describe_character(odd)} at character {entry.name.index(odd) + 1})",
                 "lookalike letters from another script make names easy to confuse; use one script"))
-        by_skeleton[_skeleton(entry.name)].append(entry)
+        by_skeleton[entry.name if plain else _skeleton(entry.name)].append(entry)
     for same in by_skeleton.values():
         for entry in same:
             others = [other for other in same if other.name != entry.name]

@@ -62,13 +62,14 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
-def _read_capped(path: Path) -> bytes | str:
+def _read_capped(path: str, mode: int | None = None) -> bytes | str:
     """At most MAX_BYTES + 1 bytes of a regular file, or why it is not one.
 
-    Checked with stat before opening (opening some devices has effects) and again on the open
-    descriptor, which is opened non-blocking so a FIFO swapped in between cannot hang the read.
+    Checked with stat before opening (opening some devices has effects; `mode` when the caller
+    has already stat-ed this very path) and again on the open descriptor, which is opened
+    non-blocking so a FIFO swapped in between cannot hang the read.
     """
-    kind = _kind(os.stat(path).st_mode)
+    kind = _kind(os.stat(path).st_mode if mode is None else mode)
     if kind is not None:
         return kind
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -89,32 +90,95 @@ def _read_capped(path: Path) -> bytes | str:
         os.close(fd)
 
 
+def _suffix(name: str) -> str:
+    """The suffix of a file name as `PurePath.suffix` has it (a leading dot starts no suffix)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+class Reader:
+    """Reads the files of one repository root, refusing what `read_text` refuses.
+
+    One Reader serves a whole load: the root and each folder are resolved once, not once per
+    file, and a file that is not itself a symlink is found from its folder's real path.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._inside: tuple[str, str] | None = None  # the resolved root, and it as a folder prefix
+        self._folders: dict[str, str] = {}  # folder as given -> its real path
+
+    def _resolved_root(self) -> tuple[str, str]:
+        if self._inside is None:
+            real = str(self.root.resolve())
+            self._inside = real, real if real.endswith(os.sep) else real + os.sep
+        return self._inside
+
+    def _locate(self, path: str) -> tuple[str, int | None]:
+        """(the real path of `path`, its file mode when already known), raising as resolving does.
+
+        A file that is no symlink is where its folder's real path says; anything else (a link,
+        an error, a '.' or '..' name) takes the full resolve, so its errors stay the same.
+        """
+        folder, name = os.path.split(path)
+        if name not in ("", ".", ".."):
+            try:
+                mode = os.lstat(path).st_mode
+                if not stat.S_ISLNK(mode):
+                    real = self._folders.get(folder)
+                    if real is None:
+                        real = self._folders[folder] = os.path.realpath(folder, strict=True)
+                    return os.path.join(real, name), mode
+            except OSError:
+                pass
+        return str(Path(path).resolve(strict=True)), None
+
+    def text(self, path: Path | str, file: str) -> tuple[str | None, Problem | None]:
+        """The text of a regular file inside the root, or a Problem: a special file, a symlink
+        leading out of the root, too large, unreadable or not UTF-8. Never reads more than
+        MAX_BYTES + 1 bytes."""
+        try:
+            resolved, mode = self._locate(os.fspath(path))
+            raw = _read_capped(resolved, mode)
+        except OSError as exc:
+            return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
+        except RuntimeError:  # a symlink loop on Python < 3.13
+            return None, Problem(file, 1, 1, "", "cannot read file: symlink loop")
+        if isinstance(raw, str):
+            return None, Problem(file, 1, 1, "", f"is {raw}, not a regular file",
+                                 "only regular files (or symlinks to them inside the repository) are read")
+        root, prefix = self._resolved_root()
+        if resolved != root and not resolved.startswith(prefix):
+            return None, Problem(file, 1, 1, "", "is a symlink that resolves outside the repository",
+                                 "replace the link with the file itself")
+        if len(raw) > MAX_BYTES:
+            return None, Problem(file, 1, 1, "", f"file is over the size limit; the limit is {MAX_BYTES:,} bytes",
+                                 "split it into smaller files")
+        try:
+            return raw.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            return None, Problem(file, line, column, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                 "save the file as UTF-8")
+
+    def parse(self, path: Path | str, file: str) -> list[Document | Problem]:
+        """The documents of one manifest file (empty YAML documents skipped), or what is wrong with it."""
+        text, problem = self.text(path, file)
+        if text is None:
+            return [problem] if problem else []
+        suffix = _suffix(os.path.basename(path)).lower()
+        if suffix == ".json":
+            return _json(text, file)
+        if suffix == ".md":
+            return _markdown(text, file)
+        found, problems = parse_yaml(text, file)
+        return [*_mappings(found, file), *problems]
+
+
 def read_text(path: Path, file: str, root: Path) -> tuple[str | None, Problem | None]:
-    """The text of a regular file inside `root`, or a Problem: a special file, a symlink leading
-    out of `root`, too large, unreadable or not UTF-8. Never reads more than MAX_BYTES + 1 bytes."""
-    try:
-        resolved = path.resolve(strict=True)
-        raw = _read_capped(resolved)
-    except OSError as exc:
-        return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
-    except RuntimeError:  # a symlink loop on Python < 3.13
-        return None, Problem(file, 1, 1, "", "cannot read file: symlink loop")
-    if isinstance(raw, str):
-        return None, Problem(file, 1, 1, "", f"is {raw}, not a regular file",
-                             "only regular files (or symlinks to them inside the repository) are read")
-    if not resolved.is_relative_to(root.resolve()):
-        return None, Problem(file, 1, 1, "", "is a symlink that resolves outside the repository",
-                             "replace the link with the file itself")
-    if len(raw) > MAX_BYTES:
-        return None, Problem(file, 1, 1, "", f"file is over the size limit; the limit is {MAX_BYTES:,} bytes",
-                             "split it into smaller files")
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem(file, line, column, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                             "save the file as UTF-8")
+    """The text of a regular file inside `root`, or a Problem (see Reader.text)."""
+    return Reader(root).text(path, file)
 
 
 def _excerpt(text: str, line: int) -> str | None:
@@ -213,19 +277,91 @@ class _DuplicateKey(Exception):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+_SCALARS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
+
+
+class _Unusual(Exception):
+    """A node the direct construction leaves to PyYAML's constructor (other tags, merge keys, complex keys)."""
+
+
+def _check_keys(node: yaml.Node, plain: bool) -> None:
+    """Refuse a repeated key; when `plain`, also hand any key but a plain scalar to PyYAML."""
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if plain and (key.__class__ is not yaml.ScalarNode or (key.tag != _STR and key.tag not in _SCALARS)):
+            raise _Unusual
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            if key.value in seen:
+                raise _DuplicateKey(key)
+            seen.add(key.value)
+
+
 class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
     """Safe loading: plain data only; any other tag is a construction error; duplicate keys refused."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Checked here, during the one walk construction makes anyway, rather than in a walk of its own.
-        seen: set[str] = set()
-        for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                if key.value in seen:
-                    raise _DuplicateKey(key)
-                seen.add(key.value)
+        _check_keys(node, plain=False)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str | None:
+        """PyYAML's Resolver.resolve without path or wildcard resolvers (none are registered):
+        libyaml calls this for every node, so the general version's extra lookups add up."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if pattern.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP if kind is yaml.MappingNode else None
+
+    def construct_plain(self, root: yaml.Node) -> tuple[Any, bool]:
+        """(what construct_document returns, whether anything nests deeper than MAX_DEPTH) for a
+        document without aliases of maps, sequences and str/int/float/bool/null scalars, built
+        in one pass without PyYAML's per-node bookkeeping; anything else raises _Unusual.
+
+        Containers are filled in construct_document's order (breadth first, each mapping's keys
+        checked before its values are built), so the first duplicate key or bad number it would
+        report is the one raised here, and _Unusual is raised only before either.
+        """
+        constructors = self.yaml_constructors
+        pending: list[tuple[yaml.Node, Any, int]] = []
+
+        def value(node: yaml.Node, depth: int) -> Any:
+            kind, tag = node.__class__, node.tag
+            if kind is yaml.ScalarNode:
+                if tag == _STR:
+                    return node.value
+                if tag in _SCALARS:
+                    return constructors[tag](self, node)
+            elif kind is yaml.MappingNode and tag == _MAP:
+                mapping: dict[Any, Any] = {}
+                pending.append((node, mapping, depth))
+                return mapping
+            elif kind is yaml.SequenceNode and tag == _SEQ:
+                items: list[Any] = []
+                pending.append((node, items, depth))
+                return items
+            raise _Unusual
+
+        data = value(root, 0)
+        too_deep = False
+        scalar = yaml.ScalarNode
+        for node, container, depth in pending:  # grows while it is walked: breadth first
+            children, depth = node.value, depth + 1
+            too_deep = too_deep or (depth > MAX_DEPTH and bool(children))
+            # Strings, most of every manifest, are taken in place rather than through value().
+            if isinstance(container, list):
+                container.extend([child.value if child.__class__ is scalar and child.tag == _STR
+                                  else value(child, depth) for child in children])
+                continue
+            _check_keys(node, plain=True)
+            for key, item in children:
+                container[key.value if key.tag == _STR else value(key, depth)] = (
+                    item.value if item.__class__ is scalar and item.tag == _STR else value(item, depth))
+        return data, too_deep
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         try:
@@ -239,6 +375,20 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _construct(loader: _Loader, node: yaml.Node, tree: Tree, plain: bool) -> tuple[Any, Problem | None]:
+    """The document's data and a Problem if it nests too deep; built directly when `plain`
+    allows and the document is plain data, else by PyYAML (the nodes are left untouched)."""
+    if plain:
+        try:
+            data, too_deep = loader.construct_plain(node)
+        except _Unusual:
+            pass
+        else:
+            return data, _depth_problem(data, tree) if too_deep else None
+    data = loader.construct_document(node)
+    return data, _depth_problem(data, tree)
 
 
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[Any, Tree]], list[Problem]]:
@@ -257,12 +407,11 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[list[tuple[A
             if refused is not None:
                 return out, [refused]
             try:
-                data = loader.construct_document(node)
+                data, deep = _construct(loader, node, tree, plain=not may_alias)
             except _DuplicateKey as duplicate:
                 line, column = tree.position(duplicate.key)
                 return out, [Problem(file, line, column, duplicate.key.value, "duplicate key",
                                      "each key may appear once in a mapping")]
-            deep = _depth_problem(data, tree)
             if deep is not None:
                 return out, [deep]
             if data is not None:
@@ -377,13 +526,4 @@ def _markdown(text: str, file: str) -> list[Document | Problem]:
 
 def parse_file(path: Path, file: str, root: Path) -> list[Document | Problem]:
     """The documents of one manifest file (empty YAML documents skipped), or what is wrong with it."""
-    text, problem = read_text(path, file, root)
-    if text is None:
-        return [problem] if problem else []
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return _json(text, file)
-    if suffix == ".md":
-        return _markdown(text, file)
-    found, problems = parse_yaml(text, file)
-    return [*_mappings(found, file), *problems]
+    return Reader(root).parse(path, file)

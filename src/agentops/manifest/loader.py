@@ -22,7 +22,7 @@ from agentops.manifest.config import (
     load_config,
     merge_defaults,
 )
-from agentops.manifest.documents import SUFFIXES, Document, parse_file, read_text, strip_blank_lines
+from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
 from agentops.manifest.errors import did_you_mean, validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import AgentByName, Manifest
@@ -95,23 +95,28 @@ def discover(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
                 notices.append(Problem((Path(directory) / name).relative_to(root).as_posix(), 1, 1, "",
                                        "skipped: a symlinked folder is not followed"))
         for name in files:
-            path = Path(directory) / name
             if _quiet(name):
                 continue
+            path = Path(directory, name)
             if is_manifest_name(path):
                 found.append(path)
             else:
                 notices.append(Problem(path.relative_to(root).as_posix(), 1, 1, "",
                                        f"skipped: not a manifest file (expected {_EXPECTED})",
                                        "rename it, or start its name with '_' to keep it here without this notice"))
-    return sorted(found), sorted(notices)
+    return sorted(found, key=_path_order), sorted(notices)
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    """The order Paths sort in, as a key: sorting thousands of Paths by comparison is slow."""
+    return path.parts
 
 
 def _inside(path: Path, root: Path) -> bool:
     return path.is_relative_to(root)
 
 
-def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
+def _prompt_text(data: dict[str, Any], base: Path, reader: Reader, locator: Locator,
                  body: str | None) -> tuple[str | None, list[Problem]]:
     """The text of the single user.message a shorthand stands for (None when initial_events is given)."""
     if body:
@@ -124,6 +129,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
         return None, []
     if not prompt_file:
         return None, [locator.problem(("prompt_file",), "must not be empty")]
+    root = reader.root
     target = Path(prompt_file)
     target = target if target.is_absolute() else base / target
     resolved = target.resolve()
@@ -134,7 +140,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
     if not resolved.exists():
         missing = resolved.relative_to(root).as_posix()
         return None, [locator.problem(("prompt_file",), f"file not found: {missing}")]
-    content, problem = read_text(resolved, resolved.relative_to(root).as_posix(), root)
+    content, problem = reader.text(resolved, resolved.relative_to(root).as_posix())
     if content is None:
         return None, [locator.problem(("prompt_file",), problem.message if problem else "cannot read file")]
     content = strip_blank_lines(content)
@@ -142,7 +148,7 @@ def _prompt_text(data: dict[str, Any], base: Path, root: Path, locator: Locator,
 
 
 def _build(
-    doc: Document, locator: Locator, path: Path, root: Path, allowed: frozenset[str], env: bool = False
+    doc: Document, locator: Locator, path: Path, reader: Reader, allowed: frozenset[str], env: bool = False
 ) -> tuple[Manifest | None, list[Problem]]:
     data: dict[str, Any] = locator.data
     problems = [
@@ -159,7 +165,7 @@ def _build(
         return None, [*problems, locator.problem((), "nested too deeply")]
     if problems:
         return None, problems
-    text, problems = _prompt_text(data, path.parent, root, locator, doc.body)
+    text, problems = _prompt_text(data, path.parent, reader, locator, doc.body)
     if problems:
         return None, problems
     if text is not None:
@@ -330,7 +336,7 @@ def start_load(
         problems.extend(trouble)
         notices.extend(skipped)
         partial = partial and part
-    targets = sorted(set(targets))
+    targets = sorted(set(targets), key=_path_order)
 
     def finish() -> Project:
         with _gc_paused():
@@ -351,8 +357,8 @@ def start_load(
 def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
     out = {}
     for index, field_name in secret_uses(manifest).values():
-        where = locator.problem(("resources", index, field_name), "")
-        out[f"resources[{index}].{field_name}"] = (where.file, where.line, where.column)
+        file, line, column, _ = locator.where(("resources", index, field_name))
+        out[f"resources[{index}].{field_name}"] = (file, line, column)
     return out
 
 
@@ -453,9 +459,18 @@ def _refs_at(manifest: Manifest, locator: Locator) -> dict[str, str]:
         paths[f"vaults[{index}]"] = ("vaults", index, "name")
     out = {}
     for key, loc in paths.items():
-        where = locator.problem(loc, "")
-        out[key] = f"{where.file}:{where.line}"
+        file, line, _, _ = locator.where(loc)
+        out[key] = f"{file}:{line}"
     return out
+
+
+def _relative(path: Path, root: Path, base: str) -> str:
+    """`path.relative_to(root).as_posix()` (`base` is str(root)), by slicing the text when it starts
+    with the root and a '/' (a Windows path never does; '//' is a root of its own)."""
+    text = str(path)
+    if base != "/" and text.startswith(base + "/"):
+        return text[len(base) + 1 :]
+    return path.relative_to(root).as_posix()
 
 
 def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str | None = None) -> _Chunk:
@@ -463,10 +478,12 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
     allowed = frozenset(loaded.config.secrets.allow)
     names = sorted(loaded.config.environments)
     variables = loaded.config.environments[env].vars if env is not None else {}
+    reader = Reader(root)
+    base = str(root)
     for target in targets:
-        file = target.relative_to(root).as_posix()
+        file = _relative(target, root, base)
         out.files.append(file)
-        for item in parse_file(target, file, root):
+        for item in reader.parse(target, file):
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
@@ -474,9 +491,10 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             if not _in_environment(item.data, env):
                 continue
             data, locator = _layered(item, loaded, env)
-            data, unresolved = substitute(data, variables, env, locator)
-            locator = replace(locator, data=data)
-            manifest, more = _build(item, locator, target, root, allowed, env is not None)
+            substituted, unresolved = substitute(data, variables, env, locator)
+            if substituted is not data:
+                data, locator = substituted, replace(locator, data=substituted)
+            manifest, more = _build(item, locator, target, reader, allowed, env is not None)
             out.problems.extend([*unresolved, *more])
             if manifest is not None and not unresolved:
                 out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),

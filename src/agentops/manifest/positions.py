@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -37,7 +38,7 @@ def _child(node: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | No
     # The last occurrence wins, as it does when PyYAML constructs the mapping.
     found = None
     for key_node, value_node in node.value:
-        if _scalar(key_node) == key:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
             found = (key_node, value_node)
     return found
 
@@ -125,14 +126,22 @@ class Locator:
             node, other = mine[1], theirs[1]
         return self.tree, _walk(self.tree.node, loc, key)
 
-    def problem(self, loc: Loc, message: str, hint: str | None = None, key: bool = False) -> Problem:
+    def where(self, loc: Loc, key: bool = False) -> tuple[str, int, int, str]:
+        """(file, line, column, field path) of `loc`: where a problem about it points."""
         tree, node = self.find(loc, key)
         line, column = tree.position(node)
         path = spec.field_path(tuple(loc), self.data) if self.data is not None else _render(loc)
         if tree is not self.tree and tree.prefix:
             path = f"{tree.prefix}.{path}" if path else tree.prefix
         # A path holds keys as written; escaped so no output (JSON consumers included) shows them raw.
-        return Problem(tree.file, line, column, spec.visible(path), message, hint)
+        return tree.file, line, column, _visible(path)
+
+    def problem(self, loc: Loc, message: str, hint: str | None = None, key: bool = False) -> Problem:
+        return Problem(*self.where(loc, key), message, hint)
+
+
+# The same few paths are escaped for every manifest (a check per character each time).
+_visible = lru_cache(maxsize=1024)(spec.visible)
 
 
 def _render(loc: Loc) -> str:

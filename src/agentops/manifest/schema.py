@@ -90,7 +90,9 @@ class Manifest(spec.Strict):
     metadata: spec.Metadata | None = None
     budget: spec.Budget | None = None
     status: Literal["active", "paused"] = "active"
-    lifecycle: Lifecycle = Lifecycle()
+    # A factory, not a Lifecycle() default: pydantic deep-copies a model default on every validation,
+    # a fifth of validating a plain manifest. The schema still shows the default.
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle, json_schema_extra={"default": Lifecycle().model_dump()})
     previous_names: list[spec.Name] = Field(default_factory=list)
     # Environments (of agentops.yaml) this deployment exists in; all of them when absent.
     environments: EnvironmentList | None = None

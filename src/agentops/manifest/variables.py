@@ -70,10 +70,29 @@ class _Substitution:
                                     f"{hint}; {close}" if close else hint)
 
 
+def _mentions_variable(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "${var." in value:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
 def substitute(
     data: dict[str, Any], variables: Mapping[str, Value], env: str | None, locator: Locator
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """`data` with every `${var.NAME}` in a non-secret string replaced, and what could not be."""
+    """`data` with every `${var.NAME}` in a non-secret string replaced, and what could not be.
+
+    Data that mentions no variable is returned as it is: rebuilding it cost more than a look.
+    """
+    if not _mentions_variable(data):
+        return data, []
     run = _Substitution(variables, env, locator)
     out = {key: run.field(key, value, (key,)) for key, value in data.items()}
     return out, run.problems
