@@ -9,6 +9,9 @@ field can only show as a change, or be sent, if it really differs:
 2. `server_defaults`: documented defaults filled in, server-only fields dropped;
 3. `write_only`: secrets compared by the fingerprint tag, never by value;
 4. `ignored`: `lifecycle.ignore_changes` paths removed.
+
+Every normalizer is field-local: a field of its result depends only on the same field of its
+input (and on the context), never on another field. `same_shape` relies on it.
 """
 
 from __future__ import annotations
@@ -52,11 +55,6 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _is_mapping(value: Any) -> bool:
-    # Bodies are plain dicts: the exact-type test spares the ABC check on the hot path.
-    return type(value) is dict or isinstance(value, Mapping)
-
-
 def _model_projector(model: type[BaseModel]) -> Projector:
     # The field table is built once per model, on first use (a model may refer to itself), so a
     # projection never looks a projector up by annotation; None marks a field kept as it is.
@@ -65,7 +63,8 @@ def _model_projector(model: type[BaseModel]) -> Projector:
 
     def project(value: Any) -> Any:
         nonlocal table
-        if not _is_mapping(value):
+        # Bodies are plain dicts: the exact-type test spares the ABC check (this runs per value).
+        if type(value) is not dict and not isinstance(value, Mapping):
             return value
         if table is None:
             found = {name: _projector(annotation) for name, annotation in fields.items()}
@@ -139,7 +138,7 @@ def _union_projector(members: tuple[Any, ...]) -> Projector:
     by_type = {literal: _projector(member) for literal, member in _discriminated(members).items()}
 
     def project(value: Any) -> Any:
-        if not _is_mapping(value):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return value
         chosen = by_type.get(value.get("type"))
         return _UNKNOWN if chosen is None else chosen(value)
@@ -180,13 +179,12 @@ def unknown_kinds(body: Mapping[str, Any]) -> list[str]:
     """Resource and event types in a live body that no manifest can express (so they are not compared)."""
     found: list[str] = []
     for name, kinds in _KINDS.items():
-        items = body.get(name) or []
-        if isinstance(items, list):
-            found.extend(
-                f"{name}: {item.get('type')!r}"
-                for item in items
-                if _is_mapping(item) and item.get("type") not in kinds
-            )
+        items = body.get(name)
+        if not items or not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, Mapping) and item.get("type") not in kinds:
+                found.append(f"{name}: {item.get('type')!r}")
     return found
 
 
@@ -240,9 +238,9 @@ def server_defaults(shape: Shape, context: Context) -> Shape:
         **shape,
         "description": shape.get("description") or None,
         "agent": _agent(shape.get("agent"), context.agent_pinned),
-        "initial_events": [_event(e) for e in shape.get("initial_events") or []],
+        "initial_events": list(map(_event, shape.get("initial_events") or [])),
         "schedule": _schedule(shape.get("schedule")),
-        "resources": [_resource(r) for r in shape.get("resources") or []],
+        "resources": list(map(_resource, shape.get("resources") or [])),
         "vault_ids": list(shape.get("vault_ids") or []),
         "metadata": dict(shape.get("metadata") or {}),
         "budget": shape.get("budget") or None,
@@ -289,3 +287,17 @@ def normalize(body: Mapping[str, Any], context: Context) -> Shape:
         shape = step(shape, context)
     return shape
 
+
+
+
+def same_shape(body: Mapping[str, Any], context: Context, like: Mapping[str, Any], like_shape: Shape) -> bool:
+    """Whether `normalize(body, context)` equals `like_shape`, which is `normalize(like, context)`.
+
+    Only the fields whose raw values differ between `body` and `like` are normalized: the
+    normalizers are field-local, so a field equal in both bodies normalizes to equal values.
+    """
+    differing = {name: body.get(name) for name in FIELDS if body.get(name) != like.get(name)}
+    if not differing:
+        return True
+    shape = normalize(differing, context)  # the other fields take their defaults, and are not looked at
+    return all(like_shape.get(name) == value for name, value in shape.items() if name in differing)
