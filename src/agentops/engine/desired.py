@@ -14,8 +14,8 @@ from agentops.engine import secrets
 from agentops.engine.resolve import Ref, Resolution, refs_of
 from agentops.manifest.loader import LoadedManifest
 from agentops.manifest.schema import AgentByName, Manifest
-from agentops.manifest.secrets import secret_paths
 from agentops.model import tags
+from agentops.model.secretref import resource_refs
 
 # Fields of a deployment that manifests own (the API create body).
 FIELDS = (
@@ -30,6 +30,7 @@ FIELDS = (
     "metadata",
     "budget",
 )
+_DUMPED = set(FIELDS)  # model_dump's include (a set, as pydantic types it); built once, never changed
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,11 @@ def _named(manifest: Manifest, file: str, line: int, resolution: Resolution,
     return out
 
 
-def _secret_lines(manifest: Manifest, file: str, line: int,
+def _secret_lines(paths: Mapping[str, str], file: str, line: int,
                   secrets_at: Mapping[str, tuple[str, int, int]]) -> dict[str, str]:
     """Each secret variable -> "file:line" of its first reference (the manifest's start if unknown)."""
     out = {}
-    for name, path in secret_paths(manifest).items():
+    for name, path in paths.items():
         at_file, at_line, _ = secrets_at.get(path, (file, line, 1))
         out[name] = f"{at_file}:{at_line}"
     return out
@@ -108,7 +109,7 @@ def desired(
     `environ` is read only to fingerprint secret values; the values never enter the result.
     """
     # The agent is rebuilt below; dumping the (by-name) union member would only warn.
-    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(FIELDS), warnings=False)
+    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=_DUMPED, warnings=False)
     named = _named(manifest, file, line, resolution or Resolution(), refs_at or {})
     ids = {key: item.value for key, item in named.items()}
     agent = manifest.agent
@@ -130,7 +131,9 @@ def desired(
     if manifest.lifecycle.prevent_archive:
         metadata[tags.PREVENT_ARCHIVE] = "true"
     resources = body.get("resources", [])
-    unset = tuple(name for name in secrets.variables(resources) if not environ.get(name))
+    # Each secret variable -> the path of its first reference (the body's resources are the manifest's).
+    paths = resource_refs(resources)
+    unset = tuple(name for name in paths if not environ.get(name))
     fingerprint = secrets.fingerprint_of(stack, manifest.name, resources, environ)
     if fingerprint is not None:
         metadata[tags.SECRETS] = fingerprint
@@ -146,7 +149,7 @@ def desired(
         ignore_changes=tuple(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names),
         unset_secrets=unset,
-        secrets_at=_secret_lines(manifest, file, line, secrets_at or {}),
+        secrets_at=_secret_lines(paths, file, line, secrets_at or {}),
         named=tuple(named.values()),
     )
 

@@ -444,11 +444,13 @@ def _busiest(state: Mapping[str, Deployment], load: Counter[int], fires: Fires) 
 
 
 def _runs(state: Mapping[str, Deployment], fires: Fires, stack: str | None) -> int:
-    return sum(
-        len(fires.in_window(item.schedule))
+    # Per schedule, not per deployment: thousands may share one.
+    shared = Counter(
+        item.schedule
         for item in state.values()
         if item.runs and item.schedule is not None and (stack is None or item.stack == stack)
     )
+    return sum(len(fires.in_window(schedule)) * count for schedule, count in shared.items())
 
 
 def _scheduled(state: Mapping[str, Deployment], stack: str | None) -> int:

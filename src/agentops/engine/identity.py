@@ -98,7 +98,8 @@ def match(
 
     keeper: dict[str, Live] = {}
     for name, group in owned.items():
-        group.sort(key=lambda d: d.age_key)
+        if len(group) > 1:  # nearly every name has one deployment: nothing to order
+            group.sort(key=lambda d: d.age_key)
         keeper[name] = group[0]
         result.duplicates.extend((extra, group[0]) for extra in group[1:])
 

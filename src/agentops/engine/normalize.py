@@ -9,6 +9,9 @@ field can only show as a change, or be sent, if it really differs:
 2. `server_defaults`: documented defaults filled in, server-only fields dropped;
 3. `write_only`: secrets compared by the fingerprint tag, never by value;
 4. `ignored`: `lifecycle.ignore_changes` paths removed.
+
+Every normalizer is field-local: a field of its result depends only on the same field of its
+input (and on the context), never on another field. `same_shape` relies on it.
 """
 
 from __future__ import annotations
@@ -53,16 +56,28 @@ def _identity(value: Any) -> Any:
 
 
 def _model_projector(model: type[BaseModel]) -> Projector:
+    # The field table is built once per model, on first use (a model may refer to itself), so a
+    # projection never looks a projector up by annotation; None marks a field kept as it is.
     fields: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
+    table: list[tuple[str, Projector | None]] | None = None
 
     def project(value: Any) -> Any:
-        if not isinstance(value, Mapping):
+        nonlocal table
+        # Bodies are plain dicts: the exact-type test spares the ABC check (this runs per value).
+        if type(value) is not dict and not isinstance(value, Mapping):
             return value
+        if table is None:
+            found = {name: _projector(annotation) for name, annotation in fields.items()}
+            table = [(name, None if field is _identity else field) for name, field in found.items()]
         out = {}
-        for name, annotation in fields.items():
+        for name, field in table:
             item = value.get(name)
-            if item is not None:
-                projected = _projector(annotation)(item)
+            if item is None:
+                continue
+            if field is None:
+                out[name] = item
+            else:
+                projected = field(item)
                 out[name] = item if projected is _UNKNOWN else projected
         return out
 
@@ -83,7 +98,9 @@ def _projector(annotation: Any) -> Projector:  # annotations are hashable type f
         def project_list(value: Any) -> Any:
             if not isinstance(value, list):
                 return value
-            return [p for p in (item(v) for v in value) if p is not _UNKNOWN]
+            if item is _identity:
+                return list(value)
+            return [p for p in map(item, value) if p is not _UNKNOWN]
 
         return project_list
     if origin in (Union, types.UnionType):
@@ -91,24 +108,37 @@ def _projector(annotation: Any) -> Projector:  # annotations are hashable type f
     return _identity
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+def _unwrapped(annotation: Any) -> Any:
+    """`annotation` without `Annotated` layers and without an optional's `None`."""
+    while True:
+        origin = get_origin(annotation)
+        members = tuple(m for m in get_args(annotation) if m is not type(None))
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType) and len(members) == 1:
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _discriminated(members: tuple[Any, ...]) -> dict[Any, Any]:
+    """Each `type` literal of a union's models -> the member that takes it."""
+    by_type: dict[Any, Any] = {}
+    for member in members:
+        model = _unwrapped(member)
+        if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
+            for literal in get_args(model.model_fields["type"].annotation):
+                by_type[literal] = member
+    return by_type
 
 
 def _union_projector(members: tuple[Any, ...]) -> Projector:
     if len(members) == 1:
         return _projector(members[0])
-    by_type: dict[Any, Projector] = {}
-    for member in members:
-        model = _model_of(member)
-        if model is not None and "type" in model.model_fields:
-            for literal in get_args(model.model_fields["type"].annotation):
-                by_type[literal] = _projector(member)
+    by_type = {literal: _projector(member) for literal, member in _discriminated(members).items()}
 
     def project(value: Any) -> Any:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return value
         chosen = by_type.get(value.get("type"))
         return _UNKNOWN if chosen is None else chosen(value)
@@ -117,34 +147,44 @@ def _union_projector(members: tuple[Any, ...]) -> Projector:
 
 
 _BODY: dict[str, Any] = {name: spec.CreateBody.model_fields[name].annotation for name in FIELDS if name != "agent"}
+# Looked up once: a projection per call would hash the (deep) annotations again every time.
+_PROJECTORS: dict[str, Projector] = {name: _projector(annotation) for name, annotation in _BODY.items()}
+# Every field with its projection; None where that is the identity (metadata is compared whole).
+_EXPRESSIBLE = tuple(
+    (name, None if _PROJECTORS.get(name, _identity) is _identity or name == "metadata" else _PROJECTORS[name])
+    for name in FIELDS
+)
+# The item types a manifest can write in each list of typed items; an item of any other type is
+# dropped by the projection (and reported by `unknown_kinds`).
+_KINDS: dict[str, frozenset[Any]] = {
+    name: frozenset(_discriminated(get_args(_unwrapped(get_args(_unwrapped(_BODY[name]))[0]))))
+    for name in ("resources", "initial_events")
+}
 
 
 def expressible_value(name: str, value: Any) -> Any:
     """One field's value with only what a manifest can express, nulls dropped, at every depth."""
-    return value if value is None or name not in _BODY else _projector(_BODY[name])(value)
+    return value if value is None or name not in _PROJECTORS else _PROJECTORS[name](value)
 
 
 def expressible(shape: Shape, context: Context) -> Shape:
-    out = {name: shape.get(name) for name in FIELDS}
-    for name, annotation in _BODY.items():
-        value = out[name]
-        if value is not None and name != "metadata":
-            out[name] = _projector(annotation)(value)
+    out = {}
+    for name, project in _EXPRESSIBLE:
+        value = shape.get(name)
+        out[name] = value if value is None or project is None else project(value)
     return out
 
 
 def unknown_kinds(body: Mapping[str, Any]) -> list[str]:
     """Resource and event types in a live body that no manifest can express (so they are not compared)."""
     found: list[str] = []
-    for name in ("resources", "initial_events"):
-        kept = _projector(_BODY[name])(body.get(name) or [])
-        if len(kept) != len(body.get(name) or []):
-            known = {item.get("type") for item in kept if isinstance(item, Mapping)}
-            found.extend(
-                f"{name}: {item.get('type')!r}"
-                for item in body.get(name) or []
-                if isinstance(item, Mapping) and item.get("type") not in known
-            )
+    for name, kinds in _KINDS.items():
+        items = body.get(name)
+        if not items or not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, Mapping) and item.get("type") not in kinds:
+                found.append(f"{name}: {item.get('type')!r}")
     return found
 
 
@@ -198,9 +238,9 @@ def server_defaults(shape: Shape, context: Context) -> Shape:
         **shape,
         "description": shape.get("description") or None,
         "agent": _agent(shape.get("agent"), context.agent_pinned),
-        "initial_events": [_event(e) for e in shape.get("initial_events") or []],
+        "initial_events": list(map(_event, shape.get("initial_events") or [])),
         "schedule": _schedule(shape.get("schedule")),
-        "resources": [_resource(r) for r in shape.get("resources") or []],
+        "resources": list(map(_resource, shape.get("resources") or [])),
         "vault_ids": list(shape.get("vault_ids") or []),
         "metadata": dict(shape.get("metadata") or {}),
         "budget": shape.get("budget") or None,
@@ -246,3 +286,18 @@ def normalize(body: Mapping[str, Any], context: Context) -> Shape:
     for step in NORMALIZERS:
         shape = step(shape, context)
     return shape
+
+
+
+
+def same_shape(body: Mapping[str, Any], context: Context, like: Mapping[str, Any], like_shape: Shape) -> bool:
+    """Whether `normalize(body, context)` equals `like_shape`, which is `normalize(like, context)`.
+
+    Only the fields whose raw values differ between `body` and `like` are normalized: the
+    normalizers are field-local, so a field equal in both bodies normalizes to equal values.
+    """
+    differing = {name: body.get(name) for name in FIELDS if body.get(name) != like.get(name)}
+    if not differing:
+        return True
+    shape = normalize(differing, context)  # the other fields take their defaults, and are not looked at
+    return all(like_shape.get(name) == value for name, value in shape.items() if name in differing)

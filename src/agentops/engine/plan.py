@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from agentops.engine.desired import Desired
 from agentops.engine.diff import SECRET_PATH, Change, changes, patch
 from agentops.engine.identity import Live, Match, Matching, match
-from agentops.engine.normalize import Context, normalize, unknown_kinds
+from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.model import tags
 
 if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
@@ -271,8 +271,11 @@ def _deployment_actions(item: Match) -> list[Action]:
     if live is None:
         return _created(want, after)
 
-    before = normalize(live.body, ctx)
-    found = changes(before, after)
+    # Most deployments of a plan are in sync: that is settled without normalizing the live
+    # fields that are equal to the manifest's (and then `before` equals `after`).
+    in_sync = not item.adopt and same_shape(live.body, ctx, want.body, after)
+    before = after if in_sync else normalize(live.body, ctx)
+    found = [] if in_sync else changes(before, after)
     common: dict[str, Any] = {
         "deployment_id": live.id,
         "updated_at": live.updated_at,
@@ -406,11 +409,8 @@ def build_plan(
     actions: list[Action] = []
     for item in matching.matches:
         actions.extend(_deployment_actions(item))
-        if item.live is not None:
-            warnings.extend(
-                f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared"
-                for kind in unknown_kinds(item.live.body)
-            )
+        for kind in unknown_kinds(item.live.body) if item.live is not None else ():
+            warnings.append(f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared")
     for extra, kept in matching.duplicates:
         actions.append(_archive(extra, f"duplicate of {kept.id} (the oldest is kept)"))
 
