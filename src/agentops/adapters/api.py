@@ -21,7 +21,7 @@ import anthropic
 
 from agentops.adapters.pacing import Pacer
 from agentops.engine.identity import Live
-from agentops.engine.references import Found, Key
+from agentops.engine.lookups import Found, Key
 from agentops.model import tags
 
 PAGE_SIZE = 100

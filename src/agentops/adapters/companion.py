@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agentops.engine.identity import Live
-    from agentops.engine.references import Found, Key
+    from agentops.engine.lookups import Found, Key
 
 _LENGTH = struct.Struct(">Q")
 # What a parent may ask; anything else is refused by the child. The listing comes back page by

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from agentops.engine.identity import Live
-from agentops.engine.references import Found, Key
+from agentops.engine.lookups import Found, Key
 
 
 class Reads(Protocol):

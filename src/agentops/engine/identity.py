@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentops.engine.desired import Desired
 from agentops.model import tags
+
+if TYPE_CHECKING:  # names only: the companion process reads `Live` without the manifest layer
+    from agentops.engine.desired import Desired
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,10 @@ Names are resolved by `resolve` from one listing per kind instead.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
 from agentops.engine.desired import Desired
+from agentops.engine.lookups import Found, Key
 from agentops.engine.plan import Blocker
-
-Key = tuple[str, str]  # (kind, id): ("agent", "agent_011…")
-
-
-class Found(StrEnum):
-    OK = "ok"
-    MISSING = "does not exist"
-    ARCHIVED = "is archived"
 
 
 def referenced(desired: list[Desired]) -> dict[Key, list[Desired]]:
