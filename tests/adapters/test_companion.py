@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,9 +92,9 @@ def test_a_child_that_dies_fails_the_waiting_reads_instead_of_hanging(companion:
     os.kill(companion.pid, signal.SIGKILL)
     os.waitpid(companion.pid, 0)  # gone for sure: the pipe is broken before anything is sent
     companion.configure(UNPACED)
-    with pytest.raises(ReadFailed, match=GONE):
+    with pytest.raises(ReadFailed, match=re.escape(GONE)):
         companion.list_deployments()
-    with pytest.raises(ReadFailed, match=GONE):
+    with pytest.raises(ReadFailed, match=re.escape(GONE)):
         companion.look_up([("agent", "agent_011alpha")])
 
 
@@ -120,7 +121,7 @@ def test_a_module_in_the_current_folder_cannot_shadow_the_sdk(
 def test_a_read_after_close_fails_and_the_child_is_gone(companion: Companion) -> None:
     companion.configure(UNPACED)
     companion.close()
-    with pytest.raises(ReadFailed, match=GONE):
+    with pytest.raises(ReadFailed, match=re.escape(GONE)):
         companion.look_up([("agent", "agent_011alpha")])
     with pytest.raises(ProcessLookupError):
         os.kill(companion.pid, 0)

@@ -41,7 +41,8 @@ METHODS = frozenset({"live_pages", "listings", "look_up", "list_runs"})
 STREAMED = frozenset({"live_pages"})
 # Listing, name listings and look-ups run side by side, as they do in process.
 WORKERS = 4
-GONE = "the process reading the API stopped unexpectedly"
+GONE = ("the process reading the API stopped unexpectedly "
+        "(AGENTOPS_COMPANION=0 reads in this process instead)")
 # How the child answers: a page of a streamed answer, the (last) answer, or the one-line failure.
 PART, OK, FAILED = "part", "ok", "failed"
 
@@ -99,7 +100,8 @@ class Companion:
     @classmethod
     def start(cls) -> Companion | None:
         """A child importing the SDK now; None when no child process can be started here."""
-        if not sys.executable:  # an embedded interpreter: nothing to start
+        # An embedded or frozen interpreter cannot run `-c`: read in process instead.
+        if not sys.executable or getattr(sys, "frozen", False):
             return None
         command = [sys.executable, "-P", "-c", f"from {__name__} import main; main()"]
         try:
