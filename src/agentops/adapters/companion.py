@@ -266,11 +266,12 @@ def main() -> None:
     gc.disable()  # a short-lived process whose objects live until it exits
     # Ctrl-C reaches the whole process group: the parent decides, and closes the pipe (or kills us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    # Nothing else may write to the protocol stream.
-    sys.stdout = sys.stderr
+    # Nothing else may write to the protocol stream: it moves to a descriptor of its own, and
+    # anything written to stdout (by Python or by a C library) goes to stderr instead.
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:
-        _serve(stdin, stdout)
+        _serve(sys.stdin.buffer, protocol)
     finally:
         os._exit(0)
 
