@@ -122,6 +122,7 @@ def test_health_and_a_saved_plan_work_through_the_companion(stack: Stack, tmp_pa
     done = installed(stack, tmp_path, "plan", str(stack.root), "--health", "--out", str(saved))
     assert done.returncode == 0, done.stderr
     assert "Health: 0 failing, 0 auto-paused, 4 healthy." in done.stdout
+    assert TOKEN not in saved.read_text() + done.stdout + done.stderr
     assert stack.run("apply", str(saved), "--auto-approve").exit_code == 0
     assert stack.in_sync()
     assert not sdk_imported(tmp_path)
