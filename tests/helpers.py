@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import anthropic
+import pytest
 
 _MINIMAL: dict[str, Any] = {
     "name": "nightly-triage",
@@ -50,6 +52,27 @@ def api_error(exc: anthropic.APIStatusError) -> dict[str, Any]:
     body: Any = exc.body
     error: dict[str, Any] = body["error"]
     return error
+
+
+_ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error", 429: "rate_limit_error"}
+
+
+@contextmanager
+def raises_api_error(
+    status: int, message: str = "", error_type: str | None = None
+) -> Iterator[pytest.ExceptionInfo[anthropic.APIStatusError]]:
+    """The block fails with an API error: its status, the body's `error.type`, a `request_id`, and a
+    body `error.message` that `message` (a regex) is found in.
+
+    Read from the response, never from `str(exc)`: the SDK's wording of that changes between releases."""
+    with pytest.raises(anthropic.APIStatusError) as info:
+        yield info
+    exc = info.value
+    assert exc.status_code == status, (exc.status_code, api_error(exc))
+    error = api_error(exc)
+    assert error["type"] == (error_type or _ERROR_TYPES[status]), error
+    assert re.search(message, error["message"]), error
+    assert (exc.request_id or "").startswith("req_")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer
-from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
+from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -98,7 +98,7 @@ def test_archive_hides_from_list_and_freezes(client: anthropic.Anthropic) -> Non
         lambda: client.beta.deployments.run(created.id),
         lambda: client.beta.deployments.archive(created.id),
     ):
-        with pytest.raises(anthropic.BadRequestError, match="archived"):
+        with raises_api_error(400, "archived"):
             call()
 
 
@@ -148,12 +148,12 @@ def test_update_unknown_id_is_404(client: anthropic.Anthropic) -> None:
 
 
 def test_missing_beta_header_is_400(client: anthropic.Anthropic) -> None:
-    with pytest.raises(anthropic.BadRequestError, match="managed-agents-2026-04-01"):
+    with raises_api_error(400, "managed-agents-2026-04-01"):
         client.beta.deployments.list(extra_headers={"anthropic-beta": "files-api-2025-04-14"})
 
 
 def test_invalid_json_is_400(client: anthropic.Anthropic) -> None:
-    with pytest.raises(anthropic.BadRequestError, match="invalid JSON") as info:
+    with raises_api_error(400, "invalid JSON") as info:
         client.post("/v1/deployments", cast_to=object, content=b'{"name": ',
                     options={"headers": {"anthropic-beta": "managed-agents-2026-04-01",
                                          "content-type": "application/json"}})
@@ -162,7 +162,7 @@ def test_invalid_json_is_400(client: anthropic.Anthropic) -> None:
 
 
 def test_non_object_body_is_400(client: anthropic.Anthropic) -> None:
-    with pytest.raises(anthropic.BadRequestError, match="JSON object"):
+    with raises_api_error(400, "JSON object"):
         post_json(client, "/v1/deployments", [1, 2])
 
 

@@ -8,7 +8,7 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer, Faults
-from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
+from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
 
 
 def test_rate_limit_with_retry_after(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
@@ -68,9 +68,9 @@ def test_faults_and_stats_over_http(client: anthropic.Anthropic, emulator: Emula
     assert stats == {"write_count": 1, "rate_limited": 0, "requests": [["POST", "/v1/deployments", 500]]}
     post_json(client, "/_emulator/reset-stats")
     assert emulator.write_count() == 0 and emulator.requests == []
-    with pytest.raises(anthropic.BadRequestError, match="unknown fault"):
+    with raises_api_error(400, "unknown fault"):
         post_json(client, "/_emulator/faults", {"rate_teapot": 1})
-    with pytest.raises(anthropic.BadRequestError, match="between 0 and 1"):
+    with raises_api_error(400, "between 0 and 1"):
         post_json(client, "/_emulator/faults", {"drop_rate": 2})
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer, Faults
 from agentops.emulator.handlers import HTTPServer
-from tests.helpers import api_error, get_json, make_deployment_body, post_json
+from tests.helpers import api_error, get_json, make_deployment_body, post_json, raises_api_error
 
 OUTCOME = {"type": "user.define_outcome", "description": "a report", "rubric": {"type": "text", "content": "done"}}
 
@@ -68,9 +68,9 @@ def test_agent_object_needs_its_type(client: anthropic.Anthropic) -> None:
         client.beta.deployments.create(**make_deployment_body(agent=untyped))
     assert api_error(info.value)["message"].startswith("agent.type: ")
     created = client.beta.deployments.create(**make_deployment_body(agent={**untyped, "type": "agent"}))
-    with pytest.raises(anthropic.BadRequestError, match=r"agent\.type"):
+    with raises_api_error(400, r"agent\.type"):
         client.beta.deployments.update(created.id, agent=untyped)
-    with pytest.raises(anthropic.BadRequestError, match=r"agent\.type"):
+    with raises_api_error(400, r"agent\.type"):
         post_json(client, "/v1/deployments", make_deployment_body(agent={"type": "robot", "id": "agent_1"}))
 
 

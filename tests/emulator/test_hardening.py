@@ -18,7 +18,7 @@ import pytest
 from agentops.commands.emulator import is_loopback
 from agentops.emulator import EmulatorServer
 from tests.emulator.support import run_cli
-from tests.helpers import api_error, get_json, make_deployment_body
+from tests.helpers import api_error, get_json, make_deployment_body, raises_api_error
 
 TOKEN = "ghp_stored_token_never_served_42"
 _BETA = {"anthropic-beta": "managed-agents-2026-04-01", "content-type": "application/json"}
@@ -118,14 +118,14 @@ def test_pathological_json_is_a_400(client: anthropic.Anthropic, content: bytes,
 
 
 def test_huge_integer_to_a_control_path_is_a_400(client: anthropic.Anthropic) -> None:
-    with pytest.raises(anthropic.BadRequestError, match="out of range"):
+    with raises_api_error(400, "out of range"):
         client.post("/_emulator/agents", cast_to=object, content=b'{"id": "a", "versions": 1' + b"0" * 30 + b"}",
                     options={"headers": _BETA})
 
 
 def test_forged_cursor_with_a_huge_number_is_a_400(client: anthropic.Anthropic) -> None:
     forged = base64.urlsafe_b64encode(b"9" * 30 + b":depl_x").decode().rstrip("=")
-    with pytest.raises(anthropic.BadRequestError, match="cursor"):
+    with raises_api_error(400, "cursor"):
         client.beta.deployments.list(page=forged)
 
 

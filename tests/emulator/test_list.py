@@ -9,7 +9,7 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer
-from tests.helpers import make_client, make_deployment_body
+from tests.helpers import make_client, make_deployment_body, raises_api_error
 
 
 def create_many(client: anthropic.Anthropic, count: int, prefix: str = "d") -> list[str]:
@@ -77,7 +77,7 @@ def test_auto_pagination_iterates_everything(client: anthropic.Anthropic) -> Non
     ({"created_at_gte": "yesterday"}, "created_at[gte]"),
 ])
 def test_bad_parameters_are_400(client: anthropic.Anthropic, params: dict[str, object], message: str) -> None:
-    with pytest.raises(anthropic.BadRequestError, match=message.replace("[", r"\[")):
+    with raises_api_error(400, message.replace("[", r"\[")):
         client.beta.deployments.list(**params)  # type: ignore[arg-type]
 
 

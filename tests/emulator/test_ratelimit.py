@@ -10,7 +10,7 @@ import pytest
 from agentops.emulator import EmulatorServer, Faults, ratelimit
 from agentops.emulator.ratelimit import RateLimiter
 from tests.emulator.support import ManualClock, cli_emulator, run_cli
-from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
+from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_limits_over_the_faults_endpoint(client: anthropic.Anthropic, emulator: 
     assert int(info.value.response.headers["retry-after"]) >= 59
     post_json(client, "/_emulator/faults", {"writes_per_minute": 0})
     client.beta.deployments.create(**make_deployment_body())
-    with pytest.raises(anthropic.BadRequestError, match="non-negative"):
+    with raises_api_error(400, "non-negative"):
         post_json(client, "/_emulator/faults", {"reads_per_minute": -1})
 
 

@@ -8,7 +8,7 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer
-from tests.helpers import api_error, make_client, make_deployment_body, post_json
+from tests.helpers import api_error, make_client, make_deployment_body, post_json, raises_api_error
 
 SEED = {
     "agents": [{"id": "agent_a", "versions": 2}, {"id": "agent_old", "archived": True}],
@@ -49,7 +49,7 @@ def test_strict_rejects_bad_references(strict: tuple[EmulatorServer, anthropic.A
     assert field in api_error(info.value)["message"]
     assert "must exist and not be archived" in api_error(info.value)["message"] or "version" in field
     created = sdk.beta.deployments.create(**make_deployment_body(**GOOD))
-    with pytest.raises(anthropic.BadRequestError, match=field.split(":")[0].replace("[", r"\[")):
+    with raises_api_error(400, field.split(":")[0].replace("[", r"\[")):
         sdk.beta.deployments.update(created.id, **override)  # type: ignore[arg-type]
 
 
@@ -70,7 +70,7 @@ def test_default_mode_accepts_any_id_but_not_archived(client: anthropic.Anthropi
     assert pinned.agent.version == 9
     emulator.register_environment("env_gone")
     emulator.archive_environment("env_gone")
-    with pytest.raises(anthropic.BadRequestError, match="archived"):
+    with raises_api_error(400, "archived"):
         client.beta.deployments.create(**make_deployment_body(environment_id="env_gone"))
 
 

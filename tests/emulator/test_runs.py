@@ -12,7 +12,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer, Faults
 from tests.emulator.support import ManualClock
-from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json
+from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
 
 HOURLY = {"type": "cron", "expression": "0 * * * *", "timezone": "UTC"}
 START = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -222,7 +222,7 @@ def test_archiving_the_agent_archives_its_deployments(
     post_json(sdk, "/_emulator/agents/agent_gone/archive")
     for deployment_id in (scheduled, manual):
         assert sdk.beta.deployments.retrieve(deployment_id).archived_at is not None
-        with pytest.raises(anthropic.BadRequestError, match="archived"):
+        with raises_api_error(400, "archived"):
             sdk.beta.deployments.run(deployment_id)
     assert sdk.beta.deployments.retrieve(unrelated).archived_at is None
     clock.advance(3600)
@@ -230,7 +230,7 @@ def test_archiving_the_agent_archives_its_deployments(
 
 
 def test_bad_run_error_fault_is_refused(client: anthropic.Anthropic) -> None:
-    with pytest.raises(anthropic.BadRequestError, match="run_errors"):
+    with raises_api_error(400, "run_errors"):
         post_json(client, "/_emulator/faults", {"run_errors": {"*": "teapot_error"}})
     with pytest.raises(ValueError, match="run_errors"):
         Faults(run_errors={"*": "nope"})

@@ -12,7 +12,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer
 from agentops.emulator.registry import KINDS, Kind
-from tests.helpers import get_json, make_client, make_deployment_body, post_json
+from tests.helpers import get_json, make_client, make_deployment_body, post_json, raises_api_error
 
 # Thursday 2026-03-05 07:00 in New York (EST, UTC-5). DST starts Sunday 2026-03-08.
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
@@ -110,13 +110,13 @@ def test_strict_fire_reports_missing_references(tmp_path: Path, seed: dict[str, 
 
 def test_fire_refuses_unscheduled_and_paused(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
     manual = client.beta.deployments.create(**make_deployment_body())
-    with pytest.raises(anthropic.BadRequestError, match="no schedule"):
+    with raises_api_error(400, "no schedule"):
         post_json(client, f"/_emulator/deployments/{manual.id}/fire")
     scheduled = client.beta.deployments.create(**make_deployment_body(
         schedule={"type": "cron", "expression": "0 * * * *", "timezone": "UTC"}
     ))
     client.beta.deployments.pause(scheduled.id)
-    with pytest.raises(anthropic.BadRequestError, match="paused"):
+    with raises_api_error(400, "paused"):
         post_json(client, f"/_emulator/deployments/{scheduled.id}/fire")
     with pytest.raises(anthropic.NotFoundError):
         post_json(client, "/_emulator/deployments/depl_missing/fire")

@@ -7,7 +7,7 @@ from typing import Any
 import anthropic
 import pytest
 
-from tests.helpers import get_json, make_deployment_body
+from tests.helpers import get_json, make_deployment_body, raises_api_error
 
 FULL: dict[str, Any] = {
     "description": "first",
@@ -59,7 +59,7 @@ def test_metadata_is_a_patch(client: anthropic.Anthropic, created: Any) -> None:
 
 def test_metadata_patch_may_not_exceed_16_keys(client: anthropic.Anthropic, created: Any) -> None:
     client.beta.deployments.update(created.id, metadata={f"k{i}": "v" for i in range(14)})
-    with pytest.raises(anthropic.BadRequestError, match=r"metadata: .*17 keys"):
+    with raises_api_error(400, r"metadata: .*17 keys"):
         client.beta.deployments.update(created.id, metadata={"one": "more"})
     # Deleting while adding keeps the bag at 16: allowed.
     updated = client.beta.deployments.update(created.id, metadata={"one": "more", "a": None})
