@@ -6,6 +6,7 @@ Benchmarks import this module; nothing here imports a benchmark.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -121,7 +122,9 @@ class Repo:
         # COLUMNS unset: output is not a terminal, whatever the test runner exports.
         environ: dict[str, str | None] = {"COLUMNS": None, **self.env, **(env or {})}
         obj = GlobalOptions(sleep=self.sleep)
-        return CliRunner().invoke(main, list(args), env=environ, obj=obj, catch_exceptions=False)
+        # From the checkout, as a user runs it: `apply PLANFILE` plans again from the current directory's project.
+        with contextlib.chdir(self.root):
+            return CliRunner().invoke(main, list(args), env=environ, obj=obj, catch_exceptions=False)
 
     def apply(self, *args: str) -> Result:
         return self.run("apply", str(self.root), "--auto-approve", *args)

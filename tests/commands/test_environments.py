@@ -241,7 +241,8 @@ def test_saved_plan_is_refused_when_a_name_moves_or_the_environment_differs(
         new = sdk.beta.agents.create(name="triage-bot", model="claude-sonnet-4-6").id
     before = staging.write_count()
     moved = repo.run("--env", "staging", "apply", str(out), "--auto-approve")
-    assert moved.exit_code == 1 and f"planned as agent_stg_triage, now {new}" in moved.output, moved.output
+    assert moved.exit_code == 1, moved.output
+    assert f'resolved.agent triage-bot: saved "agent_stg_triage", planned now "{new}"' in moved.output
     assert staging.write_count() == before
 
 

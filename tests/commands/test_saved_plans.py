@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import anthropic
 import pytest
 
+from agentops.engine import planfile
 from agentops.model import tags
 from tests.stack import STACK, Stack, console_body, manifest
 
@@ -30,11 +30,23 @@ def _edit(path: Path, change: Any) -> None:
 def test_a_plan_under_any_name_is_applied_as_reviewed(stack: Stack, tmp_path: Path) -> None:
     stack.write(manifest("job", description="reviewed"))
     saved = _saved(stack, tmp_path)
-    stack.write(manifest("job", description="NOT reviewed"))
     result = stack.run("apply", str(saved), "--auto-approve")
     assert result.exit_code == 0, result.output
     (live,) = [d for d in stack.emulator.raw_deployments() if d["metadata"].get(tags.STACK) == STACK]
     assert live["description"] == "reviewed"
+
+
+def test_a_checkout_that_no_longer_plans_the_same_is_refused_with_the_difference(
+    stack: Stack, tmp_path: Path
+) -> None:
+    stack.write(manifest("job", description="reviewed"))
+    saved = _saved(stack, tmp_path)
+    stack.write(manifest("job", description="NOT reviewed"))
+    result = stack.run("apply", str(saved), "--auto-approve")
+    assert result.exit_code == 1
+    assert "is not what this checkout and the workspace plan now" in result.output
+    assert 'body.description: saved "reviewed", planned now "NOT reviewed"' in result.output
+    assert stack.emulator.write_count() == 0
 
 
 def test_the_hint_repeats_the_global_flags(stack: Stack, tmp_path: Path) -> None:
@@ -94,12 +106,12 @@ def test_edited_plans_are_refused(stack: Stack, tmp_path: Path, kind: str, expec
 
 
 def _redigest(path: Path, change: Any) -> None:
-    """A forged plan whose digest is recomputed: the digest catches edits, not forgers; the
-    body and ownership checks are what stop these."""
+    """A forged plan whose digest is recomputed as a forger would (the code is public): the digest
+    catches edits, not forgers; planning again is what stops these."""
     data = json.loads(path.read_text())
     change(data)
-    content = {"stack": data["stack"], "workspace_id": data["workspace_id"], "actions": data["actions"]}
-    data["digest"] = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+    plan, _ = planfile.load(json.dumps(data))
+    data["digest"] = planfile.digest(plan)
     path.write_text(json.dumps(data))
 
 

@@ -9,7 +9,7 @@ import click
 
 from agentops.adapters.pacing import Rates
 from agentops.cli.completion import deployment_names
-from agentops.commands.plan import PlanFlags
+from agentops.engine.plan import Flags
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,8 +44,8 @@ def plan_options(func: F) -> F:
     return func
 
 
-def plan_flags(flags: dict[str, Any]) -> PlanFlags:
-    return PlanFlags(
+def plan_flags(flags: dict[str, Any]) -> Flags:
+    return Flags(
         adopt=flags["adopt"],
         no_prune=flags["no_prune"],
         targets=tuple(flags["targets"]),

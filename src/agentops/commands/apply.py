@@ -8,9 +8,8 @@ from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import OK, Failure
-from agentops.commands.plan import PlanFlags
 from agentops.commands.target import Target
-from agentops.engine.plan import ActionKind, Plan
+from agentops.engine.plan import ActionKind, Flags, Plan
 from agentops.manifest.loader import start_load
 from agentops.views.terminal import Console
 
@@ -19,7 +18,7 @@ def apply(
     path: Path,
     target: Target,
     console: Console,
-    flags: PlanFlags,
+    flags: Flags,
     *,
     auto_approve: bool = False,
     parallelism: int = 4,
@@ -28,7 +27,7 @@ def apply(
 ) -> int:
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
-        return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
+        return _apply_saved(path, target, console, flags, auto_approve, parallelism, fmt, rates)
     pending = start_load(path, target.stack, env=target.env)
     from agentops.commands import execute, machine, reconcile, session  # the SDK import overlaps the load
     from agentops.engine.secrets import Redactor
@@ -37,7 +36,7 @@ def apply(
         project = machine.checked(pending(), fmt, console)
         console.redact = Redactor.for_manifests(project.manifests, os.environ)
         with session.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
-            result = reconcile.plan_and_live(project, api, flags.options(project), live=ahead.live)[0]
+            result = reconcile.plan_and_live(project, api, flags, live=ahead.live)[0]
             reconcile.show_plan(result, fmt, console, echo=fmt == "text")
             if result.errored:
                 raise Failure("the plan has blocking problems; nothing was applied")
@@ -48,35 +47,43 @@ def apply(
 
 
 def _apply_saved(
-    path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str, rates: Rates
+    path: Path, target: Target, console: Console, flags: Flags, auto_approve: bool, parallelism: int, fmt: str,
+    rates: Rates,
 ) -> int:
-    """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
-    from agentops.commands import execute, reconcile, session
+    """A saved plan is a claim: plan again from this checkout and the live workspace, with the flags
+    the plan records, and write only if the fresh plan claims exactly what the saved one does."""
+    from agentops.commands import execute, machine, reconcile, session
+    from agentops.engine.planfile import differences
     from agentops.engine.secrets import Redactor
-    from agentops.manifest.config import ApiConfig, load_config
-    from agentops.manifest.loader import choose_environment, find_root
+    from agentops.manifest.loader import find_root
 
     saved = reconcile.read_saved(path)
-    root = find_root(path.resolve().parent) or find_root(Path.cwd()) or Path.cwd()
-    loaded = load_config(root, target.stack) if (root / "agentops.yaml").is_file() else None
-    config = loaded.config if loaded is not None else None
-    if loaded is not None and (chosen := choose_environment(loaded, target.env)):
-        raise Failure("cannot tell which environment the saved plan is applied to; nothing was applied",
-                      tuple(str(problem) for problem in chosen))
-    stack = target.stack or (config.stack if config is not None and config.stack else None)
-    workspace = reconcile.workspace_of(config, target, target.env) if config is not None else target.workspace_id
-    reconcile.check_saved(saved, stack, workspace, target.env)
-    console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
-    limits = config.api if config is not None else ApiConfig()
-    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    with session.session(root, target, workspace, console.redact, pacer, saved.env) as api:
-        reconcile.verify_names(saved, api, path)
-        reconcile.verify_live(saved, api.list_deployments(), path)
-        reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
-        if not saved.has_changes:
+    beyond = saved.flags.granted_beyond(flags)
+    if beyond:
+        raise Failure(f"the saved plan {path} was made with {' '.join(beyond)}; a saved plan grants nothing by "
+                      "itself, so give apply the same flag(s); nothing was applied")
+    # Never the folder beside the plan file: whoever wrote the file could have put an agentops.yaml there.
+    root = find_root(Path.cwd())
+    if root is None:
+        raise Failure(f"applying {path} plans again from the project in the current directory, and there is no "
+                      "agentops.yaml here or above; run it from the checkout the plan was made from; "
+                      "nothing was applied")
+    project = machine.checked(start_load(root, target.stack, env=target.env)(), fmt, console)
+    reconcile.check_saved(saved, project.config.stack, reconcile.workspace_of(project.config, target, project.env),
+                          project.env)
+    console.redact = Redactor.for_manifests(project.manifests, os.environ)
+    with session.project_session(project, target, console.redact, rates) as api:
+        fresh, live = reconcile.plan_and_live(project, api, saved.flags)
+        reconcile.verify_live(saved, live, path)
+        moved = differences(saved, fresh)
+        if moved:
+            raise Failure(f"the saved plan {path} is not what this checkout and the workspace plan now; run "
+                          "`agentops plan` again; nothing was applied", tuple(moved))
+        reconcile.show_plan(fresh, fmt, console, echo=fmt == "text")
+        if not fresh.has_changes:
             return OK
-        confirm(saved, auto_approve, console)
-        return execute.execute(saved, api, parallelism, console, fmt)
+        confirm(fresh, auto_approve, console)
+        return execute.execute(fresh, api, parallelism, console, fmt)
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
-from agentops.commands.plan import PlanFlags
 from agentops.commands.reconcile import checked, plan_and_live, read_saved
 from agentops.commands.session import project_session
 from agentops.commands.target import Target
-from agentops.engine.plan import Plan
+from agentops.engine.plan import Flags, Plan
 from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import load_project
 from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
@@ -22,7 +21,7 @@ def comment(
     path: Path,
     target: Target,
     console: Console,
-    flags: PlanFlags,
+    flags: Flags,
     *,
     plan_file: Path | None = None,
     pr: int | None = None,
@@ -40,7 +39,7 @@ def comment(
         project = checked(load_project(path, target.stack, env=target.env))
         scrub = Redactor.for_manifests(project.manifests, os.environ)
         with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
-            result = plan_and_live(project, api, flags.options(project), base_ref=base_ref)[0]
+            result = plan_and_live(project, api, flags, base_ref=base_ref)[0]
     console.redact = Redactor((*scrub.values, pull.token))
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:

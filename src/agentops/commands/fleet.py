@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from agentops.commands.failure import ERROR, OK
-from agentops.commands.plan import PlanFlags
 from agentops.commands.target import Target
+from agentops.engine.plan import Flags
 from agentops.manifest.loader import start_load
 from agentops.views.terminal import Console
 
@@ -24,7 +24,7 @@ def fleet(path: Path, target: Target, console: Console, *, fmt: str = "text", da
         project = machine.checked(pending(), fmt, console)
         console.redact = Redactor.for_manifests(project.manifests, os.environ)
         with machine.json_errors(fmt, console), session.project_reads(project, target, console.redact, ahead) as api:
-            plan = reconcile.plan_and_live(project, api, PlanFlags().options(project), fleet_days=days,
+            plan = reconcile.plan_and_live(project, api, Flags(), fleet_days=days,
                                            live=ahead.live)[0]
     section = plan.fleet
     assert section is not None  # plan_and_live always attaches it

@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import CHANGES, ERROR, OK
 from agentops.commands.target import Target
-from agentops.engine.plan import Options
-from agentops.manifest.loader import Project, start_load
+from agentops.engine.plan import Flags
+from agentops.manifest.loader import start_load
 from agentops.views.terminal import Console
-
-
-@dataclass(frozen=True)
-class PlanFlags:
-    adopt: bool = False
-    no_prune: bool = False
-    targets: tuple[str, ...] = ()
-    max_archive: int | None = None
-    allow_empty: bool = False
-    strict_names: bool = False
-
-    def options(self, project: Project) -> Options:
-        return Options(
-            stack=project.config.stack,
-            adopt=self.adopt,
-            prune=not self.no_prune,
-            max_archive=self.max_archive if self.max_archive is not None else project.config.max_archive,
-            targets=self.targets,
-            allow_empty=self.allow_empty,
-            strict_names=self.strict_names,
-        )
 
 
 def plan(
     path: Path,
     target: Target,
     console: Console,
-    flags: PlanFlags,
+    flags: Flags,
     *,
     fmt: str = "text",
     out: Path | None = None,
@@ -60,7 +38,7 @@ def plan(
             project, target, console.redact, ahead, rates
         ) as api:
             result, live = reconcile.plan_and_live(
-                project, api, flags.options(project), base_ref=base_ref, live=ahead.live
+                project, api, flags, base_ref=base_ref, live=ahead.live
             )
             runs = None
             if health:  # a runs listing: off by default, so a plan stays at its request floor

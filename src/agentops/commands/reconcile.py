@@ -24,7 +24,7 @@ from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet import build_fleet
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
-from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets
+from agentops.engine.plan import Blocker, Flags, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
@@ -64,7 +64,7 @@ def resolution(api: Reads, manifests: Iterable[Manifest]) -> Resolution:
 def plan_and_live(
     project: Project,
     api: Reads,
-    options: Options,
+    flags: Flags,
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
     fleet_days: int = 7,
@@ -77,7 +77,8 @@ def plan_and_live(
     listing of the workspace already under way (see `listing_ahead`).
     """
     env = os.environ if environ is None else environ
-    options = replace(options, partial=options.partial or project.partial, env=project.env)
+    options = replace(flags.options(project.config.stack, project.config.max_archive),
+                      partial=project.partial, env=project.env)
     # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         listing = live or pool.submit(api.list_deployments)
@@ -86,7 +87,7 @@ def plan_and_live(
         users = references.referenced(wants)
         blockers = references.blockers(users, api.look_up(users))
         deployments = listing.result()
-    plan = build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id)
+    plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags)
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
@@ -169,23 +170,6 @@ def check_saved(saved: Plan, stack: str | None, workspace_id: str | None, env: s
         )
     if saved.errored:
         raise Failure("the saved plan has blocking problems; nothing was applied")
-
-
-def verify_names(saved: Plan, api: Reads, path: Path) -> None:
-    """Refuse a saved plan whose names now resolve to other ids (or to none) than when it was made."""
-    if not saved.resolved:
-        return
-    refs = {resolve.Ref(kind, name) for kind, name, _ in saved.resolved}
-    now = resolve.resolve(refs, api.listings(resolve.kinds(refs)))
-    moved = []
-    for kind, name, planned in saved.resolved:
-        current = now.ids.get(resolve.Ref(kind, name))
-        if current != planned:
-            became = current or now.problems.get(resolve.Ref(kind, name), "nothing")
-            moved.append(f"{kind} {name!r}: planned as {planned}, now {became}")
-    if moved:
-        raise Failure(f"the saved plan {path} used names that now resolve differently; run `agentops plan` "
-                      "again; nothing was applied", tuple(moved))
 
 
 def verify_live(saved: Plan, live: list[Live], path: Path) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 from agentops.adapters.github import GitHubError, Issues, repo_from_env, run_url
 from agentops.commands.failure import CHANGES, OK, Failure
 from agentops.commands.health import read_health
-from agentops.commands.plan import PlanFlags
 from agentops.commands.reconcile import checked, plan_and_live
 from agentops.commands.session import listing_ahead, project_reads
 from agentops.commands.target import Target
+from agentops.engine.plan import Flags
 from agentops.engine.secrets import Redactor
 from agentops.manifest.loader import start_load
 from agentops.views.markdown import COMMENT_LIMIT
@@ -30,7 +30,7 @@ def report(
     path: Path,
     target: Target,
     console: Console,
-    flags: PlanFlags,
+    flags: Flags,
     *,
     author: str | None = None,
     detailed_exitcode: bool = False,
@@ -46,7 +46,7 @@ def report(
         scrub = Redactor.for_manifests(project.manifests, os.environ)
         console.redact = Redactor((*scrub.values, repo.token))
         with project_reads(project, target, console.redact, ahead) as api:
-            plan, live = plan_and_live(project, api, flags.options(project), live=ahead.live)
+            plan, live = plan_and_live(project, api, flags, live=ahead.live)
             health = read_health(project, api, live, os.environ)
     url = run_url(os.environ)
     clean = is_clean(plan, health)

@@ -17,7 +17,8 @@ from agentops.model import tags
 if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
     from agentops.engine.fleet import Fleet
 
-FORMAT_VERSION = 2
+# 3: a plan records the flags it was made with (`flags`), so apply can make it again.
+FORMAT_VERSION = 3
 
 
 class ActionKind(StrEnum):
@@ -120,6 +121,44 @@ class Blocker:
 
 
 @dataclass(frozen=True)
+class Flags:
+    """What `plan` was asked for beyond the manifests and agentops.yaml; a saved plan records them so
+    that apply plans again alike."""
+
+    adopt: bool = False
+    no_prune: bool = False
+    targets: tuple[str, ...] = ()
+    max_archive: int | None = None  # None: agentops.yaml's max_archive
+    allow_empty: bool = False
+    strict_names: bool = False
+
+    # Flags that let a plan do more than the manifests and agentops.yaml allow on their own: a
+    # saved plan's claim to them counts only when apply is given them too.
+    GRANTING = ("adopt", "max_archive", "allow_empty")
+
+    def options(self, stack: str, max_archive: int | None) -> Options:
+        """The planner's options for `stack`, `max_archive` being agentops.yaml's."""
+        return Options(
+            stack=stack,
+            adopt=self.adopt,
+            prune=not self.no_prune,
+            max_archive=self.max_archive if self.max_archive is not None else max_archive,
+            targets=self.targets,
+            allow_empty=self.allow_empty,
+            strict_names=self.strict_names,
+        )
+
+    def granted_beyond(self, given: Flags) -> list[str]:
+        """The granting flags this plan was made with that `given` (apply's own) does not repeat."""
+        return [f"--{name.replace('_', '-')}" for name in self.GRANTING
+                if getattr(self, name) not in (None, False) and getattr(self, name) != getattr(given, name)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"adopt": self.adopt, "no_prune": self.no_prune, "targets": list(self.targets),
+                "max_archive": self.max_archive, "allow_empty": self.allow_empty, "strict_names": self.strict_names}
+
+
+@dataclass(frozen=True)
 class Options:
     stack: str
     adopt: bool = False
@@ -146,6 +185,7 @@ class Plan:
     # (kind, name, id) of every reference by name the plan resolved: a saved plan is applied
     # only while these names still resolve to the same ids.
     resolved: tuple[tuple[str, str, str], ...] = ()
+    flags: Flags = Flags()
 
     def resolved_dict(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -199,6 +239,7 @@ class Plan:
             "counts": self.counts(),
             "summary": self.summary(),
             "targets": list(self.targets),
+            "flags": self.flags.to_dict(),
             "warnings": list(self.warnings),
             "problems": [b.to_dict() for b in self.blockers],
             "actions": [a.to_dict() for a in self.actions],

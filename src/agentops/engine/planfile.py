@@ -1,8 +1,11 @@
-"""Saved plans: written by `plan --out`, read back by `apply FILE`, trusted only after checks.
+"""Saved plans: written by `plan --out`, read back by `apply FILE`, and only ever a claim.
 
-A plan file may come from anywhere (hand-edited, another stack, another workspace). Reading
-one validates its shape (never a traceback), checks a digest of its actions so any edit is
-seen, and checks every write against the API's body rules and agentops' ownership rules.
+A plan file may come from anywhere (hand-edited, forged, another stack or workspace). Reading
+one validates its shape (never a traceback), checks its digest (which catches an accidental or
+careless edit, not a forger: anyone can recompute a SHA-256) and checks every write against the
+API's body rules and agentops' ownership rules. What makes a saved plan safe is `differences`:
+apply plans again from the checkout and live state, and writes only when that fresh plan claims
+exactly what the saved one does.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from deepdiff import DeepDiff
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentops.engine.diff import Change
 from agentops.engine.fleet import Fleet, fleet_from_dict
 from agentops.engine.identity import Live
-from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Plan
+from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Flags, Plan
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_FIELDS, variable
 
@@ -63,11 +67,20 @@ class _Problem(_Strict):
     file: str | None = None
 
 
+class _Flags(_Strict):
+    adopt: bool
+    no_prune: bool
+    targets: list[str]
+    max_archive: int | None
+    allow_empty: bool
+    strict_names: bool
+
+
 class _PlanFile(BaseModel):
     # Derived keys (counts, summary, ...) are recomputed, never read.
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    format_version: Literal[2]
+    format_version: Literal[3]
     stack: str
     workspace_id: str | None = None
     base_ref: str | None = None
@@ -78,23 +91,54 @@ class _PlanFile(BaseModel):
     digest: str
     env: str | None = None
     resolved: dict[Literal["agent", "environment", "vault"], dict[str, str]] = {}
+    flags: _Flags
     # Shown only (the PR comment of a saved plan), never acted on: read back, not trusted further.
     fleet: dict[str, Any] | None = None
 
 
 def digest(plan: Plan) -> str:
-    """A digest over what apply acts on: stack, workspace and every action as saved."""
-    content: dict[str, Any] = {
-        "stack": plan.stack,
-        "workspace_id": plan.workspace_id,
-        "actions": [a.to_dict() for a in plan.actions],
-    }
-    # Only when present, so plans saved before environments existed keep their digest.
-    if plan.env is not None:
-        content["env"] = plan.env
-    if plan.resolved:
-        content["resolved"] = [list(item) for item in plan.resolved]
+    """A digest over what the plan claims (see `claim`) and every action as saved: a cheap first
+    check that catches an edited file before any request; it proves nothing against a forger."""
+    content = {**claim(plan), "actions": [a.to_dict() for a in plan.actions]}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+def claim(plan: Plan) -> dict[str, Any]:
+    """What a plan says apply will do and may do: where, with which flags, every write with its
+    body or patch, the names it resolved, and its blocking problems. Reasons, field-level
+    changes and the fleet section only explain these, so they are not part of the claim."""
+    return {
+        "stack": plan.stack,
+        "env": plan.env,
+        "workspace_id": plan.workspace_id,
+        "flags": plan.flags.to_dict(),
+        "resolved": {f"{kind} {name}": found for kind, name, found in plan.resolved},
+        "writes": {
+            f"{a.kind.value} {a.name} {a.deployment_id or '(new)'}": {
+                "body": a.body, "patch": a.patch, "previous_name": a.previous_name, "updated_at": a.updated_at,
+            }
+            for a in plan.writes
+        },
+        "problems": sorted(str(b) for b in plan.blockers),
+    }
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def differences(saved: Plan, fresh: Plan) -> list[str]:
+    """Where a saved plan's claim and a fresh plan's differ, one line each (empty: the same plan)."""
+    found = []
+    tree = DeepDiff(claim(saved), claim(fresh), view="tree", verbose_level=2)
+    for level in sorted((lv for group in tree.values() for lv in group), key=lambda lv: lv.path()):
+        parts = level.path(output_format="list")
+        where = ".".join(str(part) for part in parts) or "(the whole plan)"
+        before = "absent" if type(level.t1).__name__ == "NotPresent" else _shown(level.t1)
+        after = "absent" if type(level.t2).__name__ == "NotPresent" else _shown(level.t2)
+        found.append(f"{where}: saved {before}, planned now {after}")
+    return found
 
 
 def dump(plan: Plan) -> dict[str, Any]:
@@ -123,6 +167,17 @@ def _action(item: _Action) -> Action:
 
 def parse(text: str) -> Plan:
     """A Plan from a saved file's text, or PlanFileError naming what is wrong."""
+    plan, stated = load(text)
+    if digest(plan) != stated:
+        raise PlanFileError("it was edited after `agentops plan` wrote it (digest mismatch)")
+    problems = [p for action in plan.actions for p in _action_problems(action, plan)]
+    if problems:
+        raise PlanFileError(problems[0])
+    return plan
+
+
+def load(text: str) -> tuple[Plan, str]:
+    """The plan a saved file describes and the digest it states, its shape checked and nothing else."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -154,13 +209,16 @@ def parse(text: str) -> Plan:
         resolved=tuple(sorted((kind, name, found) for kind, names in saved.resolved.items()
                               for name, found in names.items())),
         fleet=_fleet(saved.fleet),
+        flags=Flags(
+            adopt=saved.flags.adopt,
+            no_prune=saved.flags.no_prune,
+            targets=tuple(saved.flags.targets),
+            max_archive=saved.flags.max_archive,
+            allow_empty=saved.flags.allow_empty,
+            strict_names=saved.flags.strict_names,
+        ),
     )
-    if digest(plan) != saved.digest:
-        raise PlanFileError("its actions were edited after `agentops plan` wrote it (digest mismatch)")
-    problems = [p for action in plan.actions for p in _action_problems(action, plan)]
-    if problems:
-        raise PlanFileError(problems[0])
-    return plan
+    return plan, saved.digest
 
 
 def _fleet(data: dict[str, Any] | None) -> Fleet | None:
