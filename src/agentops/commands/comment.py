@@ -7,12 +7,12 @@ from pathlib import Path
 
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
-from agentops.commands.reconcile import checked, plan_and_live, read_saved
+from agentops.commands.reconcile import base_config, checked, plan_and_live, read_saved
 from agentops.commands.session import project_session
 from agentops.commands.target import Target
 from agentops.engine.plan import Flags, Plan
 from agentops.engine.secrets import Redactor
-from agentops.manifest.loader import load_project
+from agentops.manifest.loader import start_load
 from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 from agentops.views.terminal import Console
 
@@ -36,7 +36,8 @@ def comment(
         result: Plan = read_saved(plan_file)
         scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
     else:
-        project = checked(load_project(path, target.stack, env=target.env))
+        guards = base_config(path, base_ref, target.stack) if base_ref is not None else None
+        project = checked(start_load(path, target.stack, env=target.env, guards=guards)())
         scrub = Redactor.for_manifests(project.manifests, os.environ)
         with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
             result = plan_and_live(project, api, flags, base_ref=base_ref)[0]

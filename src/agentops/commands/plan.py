@@ -26,8 +26,10 @@ def plan(
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
 ) -> int:
-    pending = start_load(path, target.stack, env=target.env)
     from agentops.commands import machine, reconcile, session
+
+    guards = reconcile.base_config(path, base_ref, target.stack) if base_ref is not None else None
+    pending = start_load(path, target.stack, env=target.env, guards=guards)
     from agentops.engine.secrets import Redactor
     from agentops.views.json import render_saved
 

@@ -28,23 +28,25 @@ from agentops.engine.plan import Blocker, Flags, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
-from agentops.manifest.config import Config
-from agentops.manifest.loader import Project, load_project
+from agentops.manifest.config import Config, load_config
+from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
 from agentops.views.health import render_health_text, with_health
 from agentops.views.json import render_json
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_markdown
 from agentops.views.terminal import Console, step_summary
-from agentops.views.text import render_text
+from agentops.views.text import GUARDS_CHANGED, render_text
 
 
 def checked(project: Project) -> Project:
-    """The project, or a Failure listing every problem (nothing is planned)."""
+    """The project, or a Failure listing every problem (nothing is planned) after what the change
+    does to agentops.yaml's guards, which may be why the manifests now fail them."""
     if project.problems:
+        guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
         raise Failure(
             f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
-            tuple(str(problem) for problem in project.problems),
+            (*guards, *(str(problem) for problem in project.problems)),
         )
     return project
 
@@ -87,7 +89,8 @@ def plan_and_live(
         users = references.referenced(wants)
         blockers = references.blockers(users, api.look_up(users))
         deployments = listing.result()
-    plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags)
+    plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags,
+                   guard_changes=tuple(project.guard_changes))
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
@@ -106,6 +109,22 @@ def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Pl
     offline = [str(w) for w in project.warnings if w.message.startswith(policy_checks.PREFIX)]
     return replace(plan, fleet=fleet, blockers=(*plan.blockers, *errors),
                    warnings=(*plan.warnings, *offline, *warned))
+
+
+def base_config(path: Path, ref: str, stack: str | None) -> Config | None:
+    """agentops.yaml as it is at `ref` (a pull request's base), whose guards a plan of the change
+    enforces; None where the stack is new there or its agentops.yaml cannot be read."""
+    root = find_root(path.resolve() if path.exists() else Path.cwd())
+    if root is None:
+        return None
+    try:
+        with stack_at(root, ref) as folder:
+            if folder is None:
+                return None
+            loaded = load_config(folder, stack)
+            return None if loaded.problems else loaded.config
+    except BaseRefError as exc:
+        raise Failure(str(exc)) from None
 
 
 def _base_desired(

@@ -186,6 +186,8 @@ class Plan:
     # only while these names still resolve to the same ids.
     resolved: tuple[tuple[str, str, str], ...] = ()
     flags: Flags = Flags()
+    # What the change under review does to agentops.yaml's guards (`plan --base-ref`); the base's are enforced.
+    guard_changes: tuple[str, ...] = ()
 
     def resolved_dict(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -240,6 +242,7 @@ class Plan:
             "summary": self.summary(),
             "targets": list(self.targets),
             "flags": self.flags.to_dict(),
+            "guard_changes": list(self.guard_changes),
             "warnings": list(self.warnings),
             "problems": [b.to_dict() for b in self.blockers],
             "actions": [a.to_dict() for a in self.actions],

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agentops.manifest import checks, policy_checks
+from agentops.manifest import guards as guarded
 from agentops.manifest.config import (
     CONFIG_FILE,
     Config,
@@ -55,6 +56,8 @@ class Project:
     warnings: list[Problem] = field(default_factory=list)  # worth a look, never blocking
     notices: list[Problem] = field(default_factory=list)  # files in the manifests folder that were skipped
     env: str | None = None  # the environment loaded for (None when agentops.yaml declares none)
+    # What this revision's agentops.yaml changes about the guards in force (`guards` of start_load).
+    guard_changes: list[str] = field(default_factory=list)
 
 
 def find_root(start: Path) -> Path | None:
@@ -299,6 +302,7 @@ def start_load(
     *,
     annotate: bool = True,
     every: bool = False,
+    guards: Config | None = None,
 ) -> Pending:
     """Read agentops.yaml and find the manifest files; the returned Pending loads them when called.
 
@@ -306,6 +310,7 @@ def start_load(
     `env` picks one of the environments agentops.yaml declares (every problem then names it
     when `annotate`); without one, a project that declares environments is only its config
     problems plus "pick one", unless `every` (validate loads each environment itself).
+    `guards`, another revision's config (a pull request's base), decides the guard settings.
     """
     given = [path, *more]
     starts = [_absolute(item) for item in given]
@@ -318,6 +323,10 @@ def start_load(
         return Pending(missing.root, missing.config, lambda: missing, usable=False)
     loaded = load_config(root, stack)
     problems.extend(loaded.problems)
+    guard_changes: list[str] = []
+    if guards is not None:
+        guard_changes = guarded.changes(loaded.config, guards, env)
+        loaded = replace(loaded, config=guarded.guarded_by(loaded.config, guards))
     chosen = choose_environment(loaded, env, every)
     if chosen or (every and env is None and loaded.config.environments):
         unchosen = Project(root, loaded.config, [], sorted({*problems, *chosen}), True, [CONFIG_FILE])
@@ -349,7 +358,7 @@ def start_load(
         prompts = _prompt_files(chunk.manifests, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted({*problems, *found}), partial, files, warnings,
-                       skipped, env)
+                       skipped, env, guard_changes)
 
     return Pending(root, loaded.config, finish, usable=not loaded.problems)
 

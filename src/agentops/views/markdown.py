@@ -20,7 +20,7 @@ from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import markdown_lines
 from agentops.views.json import Outcome
-from agentops.views.text import headline, is_long_text, text_diff, value_text
+from agentops.views.text import GUARDS_CHANGED, headline, is_long_text, text_diff, value_text
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
 SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
@@ -213,6 +213,9 @@ def _plan_markdown(
         "",
         f"**{plan.summary()}**",
     ]
+    if plan.guard_changes:
+        out.extend(_alert("IMPORTANT", [f"**{GUARDS_CHANGED}**; the base branch's stay in force until it is merged:",
+                                         *(f"- {escape(change)}" for change in plan.guard_changes)]))
     if plan.resolved:
         out.extend(["", "Names resolved: " + ", ".join(
             f"{kind} {code_span(name)} → {code_span(found)}" for kind, name, found in plan.resolved)])

@@ -74,6 +74,9 @@ def resolved_lines(plan: Plan) -> list[str]:
     return [f"{kind} {safe.value(name)} → {safe.value(found)}" for kind, name, found in plan.resolved]
 
 
+GUARDS_CHANGED = "This change edits the policy and guards of agentops.yaml"
+
+
 def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: datetime | None = None) -> str:
     """The plan for a terminal; `now` (from the command, never read here) adds a schedule's next runs."""
     def style(text: str, fg: str | None = None, bold: bool = False) -> str:
@@ -82,6 +85,9 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
     # With --base-ref, what live already had before this change is labelled as drift.
     drift = style(f"  [drift: live already differs from {plan.base_ref}]", fg="cyan")
     out = [style(f"agentops plan for {where(plan)}", bold=True), ""]
+    if plan.guard_changes:
+        out.append(style(f"{GUARDS_CHANGED} (enforced only after merge):", fg="yellow", bold=True))
+        out.extend([*(style(f"  ! {safe.value(change)}", fg="yellow") for change in plan.guard_changes), ""])
     if plan.resolved:
         out.extend(["  Names resolved in this workspace:", *(f"    {line}" for line in resolved_lines(plan)), ""])
     for action in plan.actions:
