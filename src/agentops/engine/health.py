@@ -234,8 +234,11 @@ def fix_line(
     want: Desired | None,
     locate: Locate = document_start,
     auto_paused: bool = False,
+    unmanaged: str = "its manifest (it has none: agentops apply archives it)",
 ) -> str:
-    """One line that says what to change and where; a generic one for a type agentops does not know."""
+    """One line that says what to change and where; a generic one for a type agentops does not know.
+
+    Without `want`, the line points at `unmanaged` instead of a file:line."""
     known = run_error(error_type)
     loc, template = known.field, known.fix
     body: Mapping[str, Any] = want.body if want else live.body
@@ -244,7 +247,7 @@ def fix_line(
     if loc == ("vault_ids",) and index is not None:
         loc = ("vault_ids", index)
     agent = body.get("agent")
-    where = locate(want, loc) if want else "its manifest (it has none: agentops apply archives it)"
+    where = locate(want, loc) if want else unmanaged
     line = template.format(
         vault=vault,
         environment=body.get("environment_id", "?"),

@@ -53,8 +53,8 @@ RUN_ERRORS: dict[str, RunError] = {
         (), "a resource the deployment references no longer exists (the API did not say which kind): check "
         "environment_id, vault_ids and resources in {where}"),
     "workspace_archived_error": RunError(
-        (), "the workspace is archived: an organization admin can restore it in the Console, or point "
-        "workspace_id in agentops.yaml at an active one (no manifest change helps)"),
+        (), "the workspace is archived (no manifest change helps): an organization admin can restore it in the "
+        "Console, or point workspace_id in agentops.yaml at an active one"),
     "organization_disabled_error": RunError(
         (), "the organization is disabled: only Anthropic can enable it again; an organization admin can ask "
         "Anthropic support (no manifest change helps)"),
