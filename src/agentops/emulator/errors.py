@@ -48,9 +48,9 @@ def not_found(message: str) -> ApiError:
 
 # The `error.type` values of a failed deployment run (BetaManagedAgentsDeploymentRun.error).
 RUN_ERROR_TYPES = frozenset(RUN_ERRORS)
-# A type the API may add later has this form; the emulator can fail runs with one, to show that a
-# type agentops does not know yet is still reported.
-NEW_RUN_ERROR_TYPE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*_error")
+# The form of every run error type, so also of one the API may add later: the emulator fails runs
+# with any such name, to show that a type agentops does not know yet is still reported.
+RUN_ERROR_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*_error")
 
 
 def pauses(error_type: str) -> bool:

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from agentops.emulator.errors import ERROR_CODE, NEW_RUN_ERROR_TYPE, RUN_ERROR_TYPES
+from agentops.emulator.errors import ERROR_CODE, RUN_ERROR_NAME, RUN_ERROR_TYPES
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Faults:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
         if not isinstance(self.run_errors, dict) or not all(
-            isinstance(key, str) and isinstance(value, str) and NEW_RUN_ERROR_TYPE.fullmatch(value)
+            isinstance(key, str) and isinstance(value, str) and RUN_ERROR_NAME.fullmatch(value)
             for key, value in self.run_errors.items()
         ):
             raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; error types: "
