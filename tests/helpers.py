@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import anthropic
+import anthropic.types.beta as beta
 import pytest
 
 _MINIMAL: dict[str, Any] = {
@@ -18,6 +19,15 @@ _MINIMAL: dict[str, Any] = {
     "agent": "agent_011CZkYqphY8vELVzwCUpqiQ",
     "environment_id": "env_011CZkZaBF1tNoB5wlCeusgy",
     "initial_events": [{"type": "user.message", "content": [{"type": "text", "text": "Triage new issues."}]}],
+}
+
+
+# The SDK's classes of the typed API errors (`error.details.error_code`) agentops knows.
+SDK_ERRORS: dict[str, type[anthropic.APIStatusError]] = {
+    "environment_create_disabled": beta.BetaEnvironmentCreateDisabledError,
+    "environment_update_disabled": beta.BetaEnvironmentUpdateDisabledError,
+    "approval_required": beta.BetaApprovalRequiredError,
+    "authorization_check_unavailable": beta.BetaAuthorizationCheckUnavailableError,
 }
 
 

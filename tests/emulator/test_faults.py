@@ -8,7 +8,16 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer, Faults
-from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
+from agentops.model.errors import ERROR_CODES
+from tests.helpers import (
+    SDK_ERRORS,
+    api_error,
+    get_json,
+    make_client,
+    make_deployment_body,
+    post_json,
+    raises_api_error,
+)
 
 
 def test_rate_limit_with_retry_after(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
@@ -91,3 +100,58 @@ def test_seeded_faults_are_reproducible() -> None:
             return [status for _, _, status in server.requests]
 
     assert pattern() == pattern()
+
+
+@pytest.mark.parametrize("code", sorted(SDK_ERRORS))
+def test_each_typed_error_reaches_the_sdk_as_its_class(
+    code: str, client: anthropic.Anthropic, emulator: EmulatorServer
+) -> None:
+    emulator.faults = Faults(error_code=code, retry_after=2.5)
+    with pytest.raises(anthropic.APIStatusError) as info:
+        client.beta.deployments.create(**make_deployment_body())
+    error = info.value
+    assert isinstance(error, SDK_ERRORS[code])
+    assert (error.status_code, error.error_code) == (ERROR_CODES[code].status, code)
+    assert api_error(error)["details"]["error_code"] == code
+    assert error.request_id == error.response.headers["request-id"]
+    # Only the error that says when to ask again carries Retry-After.
+    expected = "2.5" if ERROR_CODES[code].retry else None
+    assert error.response.headers.get("retry-after") == expected
+    assert emulator.raw_deployments() == []
+
+
+def test_approval_required_names_its_field(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    emulator.faults = Faults(error_code="approval_required")
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.beta.deployments.list()
+    assert api_error(info.value)["details"] == {"error_code": "approval_required", "field": "human_review"}
+    assert api_error(info.value)["type"] == "invalid_request_error"
+
+
+def test_a_typed_error_only_for_one_method_and_a_number_of_times(
+    client: anthropic.Anthropic, emulator: EmulatorServer
+) -> None:
+    post_json(client, "/_emulator/faults", {"error_code": "environment_update_disabled",
+                                            "error_code_method": "POST", "error_code_times": 2})
+    client.beta.deployments.list()  # reads are untouched
+    for _ in range(2):
+        with pytest.raises(anthropic.PermissionDeniedError):
+            client.beta.deployments.create(**make_deployment_body())
+    client.beta.deployments.create(**make_deployment_body())
+    assert [status for _, _, status in emulator.requests] == [200, 403, 403, 200]
+    assert get_json(client, "/_emulator/faults")["error_code_times"] == 0
+
+
+def test_a_code_the_sdk_does_not_know_is_a_plain_400(client: anthropic.Anthropic, emulator: EmulatorServer) -> None:
+    emulator.faults = Faults(error_code="brand_new_code")
+    with pytest.raises(anthropic.BadRequestError) as info:
+        client.beta.deployments.list()
+    assert info.value.error_code == "brand_new_code" and type(info.value) is anthropic.BadRequestError
+
+
+@pytest.mark.parametrize("settings", [
+    {"error_code": "Not A Code"}, {"error_code_method": "PUT"}, {"error_code_times": -1}, {"error_code_times": "2"},
+])
+def test_bad_typed_error_settings_are_refused(settings: dict[str, object], client: anthropic.Anthropic) -> None:
+    with raises_api_error(400, "error_code"):
+        post_json(client, "/_emulator/faults", settings)

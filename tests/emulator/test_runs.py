@@ -11,6 +11,7 @@ import anthropic
 import pytest
 
 from agentops.emulator import EmulatorServer, Faults
+from agentops.model.errors import RUN_ERRORS
 from tests.emulator.support import ManualClock
 from tests.helpers import api_error, get_json, make_client, make_deployment_body, post_json, raises_api_error
 
@@ -155,20 +156,25 @@ def test_a_new_schedule_fires_from_the_update_on(
     assert len(server.tick()) == 1
 
 
-def test_rate_limited_runs_keep_the_schedule_firing(
-    clocked: tuple[EmulatorServer, anthropic.Anthropic], clock: ManualClock
+@pytest.mark.parametrize("error_type", ["session_rate_limited_error", "session_creation_rejected_error"])
+def test_rate_limited_and_rejected_runs_keep_the_schedule_firing(
+    clocked: tuple[EmulatorServer, anthropic.Anthropic], clock: ManualClock, error_type: str
 ) -> None:
     server, sdk = clocked
     deployment_id = hourly(sdk)
-    post_json(sdk, "/_emulator/faults", {"run_errors": {deployment_id: "session_rate_limited_error"}})
+    post_json(sdk, "/_emulator/faults", {"run_errors": {deployment_id: error_type}})
     clock.advance(2 * 3600)
     fired = server.tick()
-    assert [r["error"]["type"] for r in fired] == ["session_rate_limited_error"] * 2
+    assert [r["error"]["type"] for r in fired] == [error_type] * 2
     assert all(r["session_id"] is None for r in fired)
     assert sdk.beta.deployments.retrieve(deployment_id).status == "active"
 
 
-@pytest.mark.parametrize("error_type", ["vault_archived_error", "environment_archived_error", "unknown_error"])
+# Every type that pauses, and one the API may add later (the SDK parses it all the same).
+PAUSING = [t for t, known in sorted(RUN_ERRORS.items()) if known.pauses]
+
+
+@pytest.mark.parametrize("error_type", [*PAUSING, "quota_exhausted_error"])
 def test_failing_scheduled_run_auto_pauses_with_its_error(
     clocked: tuple[EmulatorServer, anthropic.Anthropic], clock: ManualClock, error_type: str
 ) -> None:
@@ -230,10 +236,13 @@ def test_archiving_the_agent_archives_its_deployments(
 
 
 def test_bad_run_error_fault_is_refused(client: anthropic.Anthropic) -> None:
+    # A name like the API's types is taken (a type it may add); anything else is a mistake.
     with raises_api_error(400, "run_errors"):
-        post_json(client, "/_emulator/faults", {"run_errors": {"*": "teapot_error"}})
+        post_json(client, "/_emulator/faults", {"run_errors": {"*": "Vault Archived"}})
     with pytest.raises(ValueError, match="run_errors"):
         Faults(run_errors={"*": "nope"})
+    with pytest.raises(ValueError, match="run_errors"):
+        Faults(run_errors={"*": 7})  # type: ignore[dict-item]
 
 
 def test_scheduler_position_survives_a_restart(tmp_path: Path, clock: ManualClock) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 
 from agentops.engine.desired import Desired
-from agentops.engine.health import _FIXES, assess, fix_line, listing_since, window_start
+from agentops.engine.health import assess, fix_line, listing_since, window_start
 from agentops.engine.identity import Live
 from agentops.model import tags
+from agentops.model.errors import RUN_ERRORS, UNRECOGNIZED_RUN_ERROR
 
 STACK = "team-a"
 
@@ -82,12 +83,37 @@ def test_states_counts_and_runs_outside_the_window() -> None:
     assert health.summary() == "Health: 1 failing, 0 auto-paused, 2 healthy."
 
 
-@pytest.mark.parametrize("error_type", sorted(_FIXES))
-def test_every_known_error_type_has_a_one_line_fix(error_type: str) -> None:
+@pytest.mark.parametrize("error_type", [*sorted(RUN_ERRORS), "quota_exhausted_error"])
+def test_every_error_type_has_a_one_line_fix(error_type: str) -> None:
     deployment = live("x", "2026-03-01T00:00:00.000Z")
     line = fix_line(error_type, "", deployment, want("x", vault_ids=["vlt_1"]), lambda w, loc: f"F:{len(loc)}")
-    assert line is not None and "\n" not in line and "{" not in line
-    assert ("F:" in line) == ("{where}" in _FIXES[error_type][1])
+    assert line and "\n" not in line and "{" not in line
+    fix = RUN_ERRORS.get(error_type, UNRECOGNIZED_RUN_ERROR).fix
+    assert ("F:" in line) == ("{where}" in fix)
+
+
+def test_a_type_agentops_does_not_know_keeps_its_message_and_gets_the_generic_fix() -> None:
+    deployment = live("x", "2026-03-01T00:00:00.000Z", "quota_exhausted_error")
+    runs = [run("x", "2026-03-02T00:00:00Z", "quota_exhausted_error")]
+    item = assess(runs, [deployment], [want("x")], STACK).deployments[0]
+    assert (item.state, item.paused_reason) == ("auto_paused", "quota_exhausted_error")
+    assert item.last_error is not None and item.last_error["message"] == "quota_exhausted_error!"
+    assert item.fix is not None and item.fix.startswith("agentops does not know this error type")
+
+
+@pytest.mark.parametrize(("error", "paused_reason"), [
+    ("vault gone", {"type": "error", "error": "vault gone"}),  # an error that is a string
+    ({"message": 7}, {"type": "error"}),  # no type, a message that is no string
+    (["x"], ["error"]),  # neither is an object
+])
+def test_an_undocumented_error_shape_is_an_unknown_error_not_a_crash(error: Any, paused_reason: Any) -> None:
+    deployment = live("x", "2026-03-01T00:00:00.000Z", paused_reason=paused_reason, status="paused")
+    failed = {**run("x", "2026-03-02T00:00:00Z"), "error": error, "trigger_context": "schedule"}
+    item = assess([failed], [deployment], [want("x")], STACK).deployments[0]
+    assert item.failed == 1 and item.last_error is not None
+    assert (item.last_error["type"], item.last_error["message"]) == ("unknown_error", "")
+    assert item.state == ("auto_paused" if isinstance(paused_reason, dict) else "failing")
+    assert item.fix is not None and "the API did not say why" in item.fix
 
 
 def test_the_fix_names_the_vault_from_the_message_and_points_at_its_line() -> None:
@@ -99,6 +125,6 @@ def test_the_fix_names_the_vault_from_the_message_and_points_at_its_line() -> No
                     "then agentops apply unpauses it")
     unnamed = fix_line("vault_archived_error", "a vault is archived", deployment, wanted)
     assert unnamed is not None and unnamed.startswith("a vault in vault_ids (vlt_a, vlt_ab) is archived")
-    assert fix_line("unknown_error", "?", deployment, wanted) is None
+    assert "the API did not say why" in fix_line("unknown_error", "?", deployment, wanted)
     orphan = fix_line("environment_archived_error", "", deployment, None)
     assert orphan is not None and "it has none" in orphan

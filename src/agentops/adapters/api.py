@@ -23,6 +23,7 @@ from agentops.adapters.pacing import Pacer
 from agentops.engine.identity import Live
 from agentops.engine.lookups import Found, Key
 from agentops.model import tags
+from agentops.model.errors import error_code, error_hint
 
 PAGE_SIZE = 100
 RUN_PAGE_SIZE = 1000  # the API's maximum for runs
@@ -40,7 +41,9 @@ READ_ATTEMPTS = 6
 # the default 60 s, inside the 20-minute limit of the plan and drift jobs): a hung API fails the job.
 TOTAL_FACTOR = 10
 MAX_RETRY_AFTER = 60.0
-# Failures after which a retry is safe for a read; for a write the outcome is unknown (AMBIGUOUS).
+# Failures after which a retry is safe for a read; after a write the outcome is unknown (AMBIGUOUS)
+# unless the answer says nothing was done (`nothing_done`). A policy block (a 400 or 403 with an
+# error code, model/errors.py) is none of these: the same request would fail the same way.
 AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
 RETRYABLE = (anthropic.RateLimitError, *AMBIGUOUS)
 
@@ -102,6 +105,14 @@ def _cap_sdk_logging() -> None:
             logger.setLevel(logging.INFO)
 
 
+def nothing_done(exc: BaseException) -> bool:
+    """The API says the request changed nothing and when to ask again: a 429, or a typed error such as
+    authorization_check_unavailable. Safe to repeat, a create too (no lookup for a lost create first)."""
+    if isinstance(exc, anthropic.RateLimitError):
+        return True
+    return isinstance(exc, anthropic.APIStatusError) and exc.error_code is not None and error_code(exc.error_code).retry
+
+
 def retry_after(exc: anthropic.APIStatusError) -> float | None:
     value = exc.response.headers.get("retry-after")
     try:
@@ -111,8 +122,9 @@ def retry_after(exc: anthropic.APIStatusError) -> float | None:
 
 
 def backoff_delay(attempt: int, exc: Exception) -> float:
-    """Exponential with jitter; a 429's `retry-after` wins when the server sends one."""
-    if isinstance(exc, anthropic.RateLimitError):
+    """Exponential with jitter; the `retry-after` of a 429 (or of another answer that did nothing)
+    wins when the server sends one."""
+    if isinstance(exc, anthropic.APIStatusError) and nothing_done(exc):
         waited = retry_after(exc)
         if waited is not None:
             return waited
@@ -120,9 +132,15 @@ def backoff_delay(attempt: int, exc: Exception) -> float:
 
 
 def describe_error(exc: anthropic.APIStatusError) -> str:
-    """The API's own message and status, never the request (which may hold a token)."""
+    """The API's own message and status, never the request (which may hold a token); for a typed
+    error its code and the hint of model/errors.py: what it means and who can lift it."""
     message = exc.api_message or exc.response.reason_phrase or "request failed"
-    return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"
+    if exc.error_code is None:
+        return f"API error {exc.status_code} ({exc.type or 'error'}): {message}"
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    hint = error_hint(exc.error_code, details if isinstance(details, dict) else None)
+    return f"API error {exc.status_code} ({exc.type or 'error'}, {exc.error_code}): {message}; hint: {hint}"
 
 
 def explain(exc: BaseException) -> str | None:

@@ -2,7 +2,9 @@
 
 Creates are the one write the API cannot make idempotent (no idempotency key), so after an
 ambiguous failure (timeout, 5xx, dropped connection) the executor looks the deployment up by
-its ownership tags before it tries again; a lost response never makes a duplicate.
+its ownership tags before it tries again; a lost response never makes a duplicate. An answer
+that says nothing was done (429, authorization_check_unavailable) is retried after its
+Retry-After; a policy block (environment_create_disabled, approval_required, ...) never is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import anthropic
 
-from agentops.adapters.api import AMBIGUOUS, Api, Deadline, backoff_delay, describe_error
+from agentops.adapters.api import RETRYABLE, Api, Deadline, backoff_delay, describe_error, nothing_done
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
 from agentops.engine.secrets import SecretMissing, resolve
@@ -35,6 +37,7 @@ class Result:
     deployment_id: str | None = None
     attempts: int = 1
     recovered: bool = False
+    error_code: str | None = None  # the API's `error.details.error_code` of a failure, when it sent one
 
 
 @dataclass
@@ -91,7 +94,9 @@ class Executor:
         except SecretMissing as exc:
             return Result(action, False, str(exc))
         except anthropic.APIStatusError as exc:
-            return Result(action, False, describe_error(exc), target)
+            # A policy block (a 400 or 403 with an error code) lands here on its first answer: it is
+            # never retried, and its message says who can lift it.
+            return Result(action, False, describe_error(exc), target, error_code=exc.error_code)
         except anthropic.APIConnectionError as exc:
             return Result(
                 action,
@@ -125,11 +130,11 @@ class Executor:
                 created = self.api.create(body, deadline.timeout(attempt))
                 self._created[action.name] = created["id"]
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
-            except anthropic.RateLimitError as exc:
-                self._last_attempt(attempt, exc, deadline)
-            except AMBIGUOUS as exc:
-                # The create may have committed: look it up by its tags before creating again.
-                ambiguous = True
+            except RETRYABLE as exc:
+                # A create the API says did nothing (429, authorization_check_unavailable) is sent
+                # again; after any other 5xx or a lost connection it may have committed: look it up
+                # by its tags before creating again.
+                ambiguous = ambiguous or not nothing_done(exc)
                 self._last_attempt(attempt, exc, deadline)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -159,6 +164,6 @@ class Executor:
                 if action.kind is ActionKind.ARCHIVE and self.api.retrieve(target).get("archived_at"):
                     return Result(action, True, "archived", target, attempt, recovered=True)
                 raise
-            except (anthropic.RateLimitError, *AMBIGUOUS) as exc:
+            except RETRYABLE as exc:
                 self._last_attempt(attempt, exc, deadline)
         raise AssertionError("unreachable")  # pragma: no cover

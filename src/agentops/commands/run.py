@@ -14,11 +14,13 @@ from agentops.commands.machine import json_errors
 from agentops.commands.reconcile import workspace_of
 from agentops.commands.session import session
 from agentops.commands.target import Target
+from agentops.engine.health import fix_line
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
 from agentops.manifest.loader import choose_environment, find_root
 from agentops.model import tags
+from agentops.model.errors import run_failure
 from agentops.views.terminal import Console
 
 
@@ -133,14 +135,14 @@ def run(
                     )
                     return INTERRUPTED if stopped.why == "interrupted" else 1
     error = result.get("error")
+    # Whatever the error's shape, the user gets its type, its message and a fix line.
+    kind, message = run_failure(error)
+    fix = fix_line(kind, message, deployment, None, unmanaged=f"the manifest of {name!r}") if error else None
     if fmt == "json":
         console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": bool(error),
-                                "run": result}, indent=2, sort_keys=True, ensure_ascii=False))
+                                "run": result, "fix": fix}, indent=2, sort_keys=True, ensure_ascii=False))
     if error:
-        raise Failure(console.redact(
-            f"run {result.get('id')} of {name!r} failed: {error.get('type', 'unknown_error')}: "
-            f"{error.get('message', '')}"
-        ))
+        raise Failure(console.redact(f"run {result.get('id')} of {name!r} failed: {kind}: {message}; fix: {fix}"))
     if fmt != "json":
         console.out(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK

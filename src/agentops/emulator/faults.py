@@ -1,5 +1,5 @@
-"""Fault injection for reliability tests: latency, 429s, 5xx, dropped (but committed) writes,
-and per-minute rate limits."""
+"""Fault injection for reliability tests: latency, 429s, 5xx, typed API errors, dropped (but
+committed) writes, per-minute rate limits, and failing runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from agentops.emulator.errors import RUN_ERROR_TYPES
+from agentops.emulator.errors import ERROR_CODE, RUN_ERROR_NAME, RUN_ERROR_TYPES
 
 
 @dataclass
@@ -19,7 +19,12 @@ class Faults:
 
     `writes_per_minute` (POSTs) and `reads_per_minute` (GETs) turn on the rate limiter; 0 is
     unlimited. `run_errors` maps a deployment id (or `*` for all) to the `error.type` its runs
-    fail with, e.g. `{"depl_1": "vault_archived_error"}`.
+    fail with, e.g. `{"depl_1": "vault_archived_error"}`; a snake_case name ending in `_error`
+    that the API does not know yet stands for a type it may add.
+
+    `error_code` makes /v1 requests (of `error_code_method`, or all for `*`) fail with that typed
+    API error (`error.details.error_code`, e.g. `approval_required`), the next `error_code_times`
+    of them or every one when None; `authorization_check_unavailable` carries `retry_after`.
     """
 
     latency: float = 0.0
@@ -30,6 +35,9 @@ class Faults:
     writes_per_minute: float = 0.0
     reads_per_minute: float = 0.0
     run_errors: dict[str, str] = field(default_factory=dict)
+    error_code: str = ""
+    error_code_method: str = "*"
+    error_code_times: int | None = None
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -42,11 +50,19 @@ class Faults:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
         if not isinstance(self.run_errors, dict) or not all(
-            isinstance(key, str) and value in RUN_ERROR_TYPES for key, value in self.run_errors.items()
+            isinstance(key, str) and isinstance(value, str) and RUN_ERROR_NAME.fullmatch(value)
+            for key, value in self.run_errors.items()
         ):
-            raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; "
-                             f"error types: {', '.join(sorted(RUN_ERROR_TYPES))}")
+            raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; error types: "
+                             f"{', '.join(sorted(RUN_ERROR_TYPES))}, or a new one named like them")
         self.run_errors = dict(self.run_errors)  # never shared with the caller's dict
+        if not isinstance(self.error_code, str) or not (self.error_code == "" or ERROR_CODE.fullmatch(self.error_code)):
+            raise ValueError(f"error_code must be a snake_case error code, got {self.error_code!r}")
+        if self.error_code_method not in ("*", "GET", "POST"):
+            raise ValueError(f"error_code_method must be GET, POST or *, got {self.error_code_method!r}")
+        times = self.error_code_times
+        if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
+            raise ValueError(f"error_code_times must be a non-negative integer or null, got {times!r}")
         for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
             if not 0 <= getattr(self, name) < math.inf:
                 raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")
@@ -57,6 +73,18 @@ class Faults:
             return False
         with self._lock:
             return self._rng.random() < probability
+
+    def take_error_code(self, method: str) -> str | None:
+        """The typed error a request of `method` fails with, if any; counts it against `error_code_times`."""
+        if not self.error_code or self.error_code_method not in ("*", method):
+            return None
+        with self._lock:
+            if self.error_code_times is None:
+                return self.error_code
+            if self.error_code_times == 0:
+                return None
+            self.error_code_times -= 1
+            return self.error_code
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: copy.copy(getattr(self, f.name)) for f in fields(self) if f.init}

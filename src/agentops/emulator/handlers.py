@@ -15,9 +15,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, WriteRecord
-from agentops.emulator.errors import ApiError, bad_request
+from agentops.emulator.errors import ApiError, bad_request, typed_error
 from agentops.emulator.redaction import redact
 from agentops.emulator.routes import Request, dispatch
+from agentops.model.errors import error_code
 
 BETA = "managed-agents-2026-04-01"
 MAX_BODY = 32 * 1024 * 1024  # the API's documented request size limit
@@ -165,6 +166,12 @@ class RequestHandler(BaseHTTPRequestHandler):
             return 429, ApiError(429, "rate limited (emulated fault)").body()
         if faults.roll(faults.rate_5xx):
             return 500, ApiError(500, "internal server error (emulated fault)").body()
+        code = faults.take_error_code(req.method)
+        if code is not None:
+            error = typed_error(code)
+            if error_code(code).retry:  # the API says when to ask again
+                headers["retry-after"] = format(faults.retry_after, "g")
+            return error.status, error.body()
         if BETA not in [part.strip() for part in self.headers.get("anthropic-beta", "").split(",")]:
             return 400, bad_request(f"the anthropic-beta header must include {BETA}").body()
         status, payload = self._run(core, req)

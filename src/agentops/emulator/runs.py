@@ -16,7 +16,7 @@ from agentops.emulator import paging
 from agentops.emulator.bodies import new_id
 from agentops.emulator.clock import Clock, from_ms, rfc3339, to_ms
 from agentops.emulator.deployments import FIRES_AFTER, Deployments
-from agentops.emulator.errors import PAUSING_ERROR_TYPES, bad_request, not_found
+from agentops.emulator.errors import bad_request, not_found, pauses
 from agentops.emulator.faults import Faults
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import RunQuery, Store, StoredDeployment
@@ -88,7 +88,7 @@ class Runs:
         doc = copy.deepcopy(found.doc)
         doc["schedule"]["last_run_at"] = run["created_at"]
         error = run["error"]
-        if error is not None and error["type"] in PAUSING_ERROR_TYPES:
+        if error is not None and pauses(error["type"]):
             doc["status"] = "paused"
             doc["paused_reason"] = {"type": "error", "error": {"type": error["type"]}}
             self._deployments.save(workspace, found, doc)

@@ -16,6 +16,7 @@ from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.identity import Live
+from agentops.model.errors import pause_error, run_error, run_failure
 
 Loc = tuple[str | int, ...]
 # Where a manifest field was written, as "file:line" (the command layer reads the files).
@@ -59,7 +60,7 @@ def listing_since(live: Sequence[Live]) -> str | None:
 
 
 def _auto_paused(live: Live) -> bool:
-    return live.status == "paused" and (live.paused_reason or {}).get("type") == "error"
+    return live.status == "paused" and pause_error(live.paused_reason) is not None
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,15 @@ class Health:
 
 def _run_view(run: Mapping[str, Any]) -> dict[str, Any]:
     error = run.get("error") or None
+    trigger = run.get("trigger_context")
+    kind, message = run_failure(error)
     return {
         "id": run.get("id"),
         "created_at": run.get("created_at"),
-        "trigger": (run.get("trigger_context") or {}).get("type"),
+        "trigger": trigger.get("type") if isinstance(trigger, Mapping) else None,
         "session_id": run.get("session_id"),
-        "error": {"type": error.get("type"), "message": error.get("message")} if isinstance(error, dict) else None,
+        # Any error the API sent, of whatever shape, is a failure: never dropped, never a crash.
+        "error": None if error is None else {"type": kind, "message": message},
     }
 
 
@@ -175,7 +179,7 @@ def assess(
         failed = [r for r in counted if r.get("error")]
         name = deployment.tag_name or deployment.name
         want = by_name.get(name)
-        paused = (deployment.paused_reason or {}).get("error") or {} if _auto_paused(deployment) else None
+        paused = pause_error(deployment.paused_reason) if _auto_paused(deployment) else None
         last_error = _run_view(failed[0]) if failed else None
         if paused is not None:
             state = AUTO_PAUSED
@@ -183,11 +187,11 @@ def assess(
             state = FAILING
         else:
             state = OK if counted else NO_RUNS
-        error_type = (paused or {}).get("type") or (last_error["error"]["type"] if last_error else None)
+        error_type = paused or (last_error["error"]["type"] if last_error else None)
         message = last_error["error"]["message"] if last_error else ""
         fix = None
         if state in (AUTO_PAUSED, FAILING) and error_type:
-            fix = fix_line(str(error_type), str(message or ""), deployment, want, locate, paused is not None)
+            fix = fix_line(error_type, message, deployment, want, locate, paused is not None)
         out.append(
             DeploymentHealth(
                 name=name,
@@ -204,7 +208,7 @@ def assess(
                     "run_id": last_error["id"],
                     "created_at": last_error["created_at"],
                 },
-                paused_reason=str(paused.get("type") or "unknown_error") if paused is not None else None,
+                paused_reason=paused,
                 fix=fix,
             )
         )
@@ -212,51 +216,6 @@ def assess(
 
 
 # --- fix lines --------------------------------------------------------------------------------
-
-# error type -> (the manifest field the fix is about, what to do). {where} is that field's file:line.
-_FIXES: dict[str, tuple[Loc, str]] = {
-    "vault_archived_error": (
-        ("vault_ids",), "{vault} is archived: restore it or remove it from vault_ids in {where}"),
-    "vault_not_found_error": (
-        ("vault_ids",), "{vault} no longer exists: remove it from vault_ids in {where}"),
-    "environment_archived_error": (
-        ("environment_id",),
-        "environment {environment} is archived: restore it or set environment_id to an active one in {where}"),
-    "environment_not_found_error": (
-        ("environment_id",),
-        "environment {environment} no longer exists: set environment_id to an existing one in {where}"),
-    "agent_archived_error": (("agent",), "agent {agent} is archived: set agent to an active agent in {where}"),
-    "file_not_found_error": (
-        ("resources",), "a file in resources no longer exists: upload it again or remove it in {where}"),
-    "memory_store_archived_error": (
-        ("resources",), "a memory store in resources is archived: restore it or remove it in {where}"),
-    "skill_not_found_error": (
-        ("agent",),
-        "a skill of agent {agent} no longer exists: fix the agent's skills or pin an agent version that "
-        "works in {where}"),
-    "session_resource_not_found_error": (
-        (), "a resource the deployment references no longer exists: check environment_id, vault_ids and "
-        "resources in {where}"),
-    "workspace_archived_error": (
-        (), "the workspace is archived: restore it, or point workspace_id in agentops.yaml at an active one"),
-    "organization_disabled_error": (
-        (), "the organization is disabled: an organization admin must enable it (no manifest change helps)"),
-    "session_rate_limited_error": (
-        ("schedule",),
-        "session creation was rate limited (the schedule keeps firing): spread the stack's schedules, "
-        "e.g. schedule in {where}"),
-    "session_creation_rejected_error": (
-        ("initial_events",),
-        "the API rejected the session (see the run's message): check the prompt or initial_events in {where}"),
-    "self_hosted_resources_unsupported_error": (
-        ("resources",),
-        "environment {environment} is self-hosted and cannot mount resources: remove resources or use a "
-        "cloud environment in {where}"),
-    "mcp_egress_blocked_error": (
-        ("environment_id",),
-        "an MCP server host of agent {agent} is blocked by environment {environment}'s network policy: "
-        "allow the host there, or change environment_id in {where}"),
-}
 
 
 def _vault(message: str, vault_ids: Sequence[str]) -> tuple[str, int | None]:
@@ -275,19 +234,20 @@ def fix_line(
     want: Desired | None,
     locate: Locate = document_start,
     auto_paused: bool = False,
-) -> str | None:
-    """One line that says what to change and where, for a known error type (None for unknown_error)."""
-    known = _FIXES.get(error_type)
-    if known is None:
-        return None
-    loc, template = known
+    unmanaged: str = "its manifest (it has none: agentops apply archives it)",
+) -> str:
+    """One line that says what to change and where; a generic one for a type agentops does not know.
+
+    Without `want`, the line points at `unmanaged` instead of a file:line."""
+    known = run_error(error_type)
+    loc, template = known.field, known.fix
     body: Mapping[str, Any] = want.body if want else live.body
     vault_ids = [str(v) for v in body.get("vault_ids") or []]
     vault, index = _vault(message, vault_ids)
     if loc == ("vault_ids",) and index is not None:
         loc = ("vault_ids", index)
     agent = body.get("agent")
-    where = locate(want, loc) if want else "its manifest (it has none: agentops apply archives it)"
+    where = locate(want, loc) if want else unmanaged
     line = template.format(
         vault=vault,
         environment=body.get("environment_id", "?"),

@@ -13,6 +13,7 @@ from agentops.engine.diff import SECRET_PATH, Change, changes, patch
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.model import tags
+from agentops.model.errors import pause_error
 
 if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
     from agentops.engine.fleet import Fleet
@@ -252,11 +253,11 @@ class Plan:
 
 def describe_pause(reason: Any) -> str:
     """Say why a live deployment is paused, in words (an auto-pause names its error)."""
+    error = pause_error(reason)
+    if error is not None:
+        return f"auto-paused after a failed run ({error})"
     if not isinstance(reason, dict):
         return "paused"
-    if reason.get("type") == "error":
-        error = reason.get("error") or {}
-        return f"auto-paused after a failed run ({error.get('type', 'unknown_error')})"
     if reason.get("type") == "manual":
         return "paused by hand"
     return f"paused ({reason.get('type')})"

@@ -13,6 +13,7 @@ from agentops.engine.identity import Live, match
 from agentops.engine.plan import ActionKind, Options, Plan, build_plan
 from agentops.engine.resolve import Resolution
 from agentops.manifest.loader import Project
+from agentops.model.errors import pause_error
 
 
 def _schedule(live: Live | None) -> dict[str, Any]:
@@ -33,9 +34,9 @@ def status_text(live: Live, wanted: str | None) -> str:
     """Why a deployment is in its state: the manifest's pause, a pause by hand, or an auto-pause's error."""
     if live.status != "paused":
         return live.status
-    reason: Mapping[str, Any] = live.paused_reason or {}
-    if reason.get("type") == "error":
-        return f"auto-paused: {(reason.get('error') or {}).get('type', 'unknown_error')}"
+    error = pause_error(live.paused_reason)
+    if error is not None:
+        return f"auto-paused: {error}"
     return "paused (manifest)" if wanted == "paused" else "paused (by hand)"
 
 

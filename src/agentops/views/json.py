@@ -39,6 +39,8 @@ class Outcome(Protocol):
     def message(self) -> str: ...
     @property
     def deployment_id(self) -> str | None: ...
+    @property
+    def error_code(self) -> str | None: ...
 
 
 def render_results(results: Sequence[Outcome], not_started: int, interrupted: bool) -> str:
@@ -52,6 +54,7 @@ def render_results(results: Sequence[Outcome], not_started: int, interrupted: bo
                     "ok": r.ok,
                     "message": r.message,
                     "deployment_id": r.deployment_id,
+                    "error_code": r.error_code,
                 }
                 for r in results
             ],
