@@ -252,18 +252,19 @@ def _problems(agent: dict[str, Any]) -> Iterable[str]:
     # session connects, so each entry of `tools` counts as one (the judgement offline checks share).
     if len(tools) > MAX_TOOLS:
         yield f"tools: at most {MAX_TOOLS} tools are allowed, got {len(tools)}"
-    yield from _duplicates("mcp_servers", [(index, server["name"]) for index, server in enumerate(servers)])
+    yield from _duplicates("mcp_servers", [(index, server["name"]) for index, server in enumerate(servers)],
+                           "name", "MCP server name")
     toolsets = [(index, item["mcp_server_name"]) for index, item in enumerate(tools) if item["type"] == "mcp_toolset"]
-    yield from _duplicates("tools", toolsets, what="mcp_toolset for MCP server")
+    yield from _duplicates("tools", toolsets, "mcp_server_name", "an mcp_toolset for MCP server")
     customs = [(index, item["name"]) for index, item in enumerate(tools) if item["type"] == "custom"]
-    yield from _duplicates("tools", customs, what="custom tool name")
+    yield from _duplicates("tools", customs, "name", "custom tool name")
     agent_toolsets = [index for index, item in enumerate(tools) if item["type"] == "agent_toolset_20260401"]
     for index in agent_toolsets[1:]:
         yield f"tools[{index}]: at most one agent_toolset_20260401 is allowed"
     for index, item in enumerate(tools):
         if item["type"] != "custom":
             names = [(position, config["name"]) for position, config in enumerate(item["configs"])]
-            yield from _duplicates(f"tools[{index}].configs", names, what="tool name")
+            yield from _duplicates(f"tools[{index}].configs", names, "name", "tool name")
     server_names = {server["name"] for server in servers}
     referenced = {name for _, name in toolsets}
     for index, name in toolsets:
@@ -275,10 +276,9 @@ def _problems(agent: dict[str, Any]) -> Iterable[str]:
                    f"mcp_toolset in tools; unreferenced servers are rejected")
 
 
-def _duplicates(path: str, items: list[tuple[int, str]], what: str = "name") -> Iterable[str]:
+def _duplicates(path: str, items: list[tuple[int, str]], field: str, what: str) -> Iterable[str]:
     seen: set[str] = set()
     for index, name in items:
         if name in seen:
-            suffix = ".name" if what == "name" else ""
-            yield f"{path}[{index}]{suffix}: {what} {name!r} is not unique"
+            yield f"{path}[{index}].{field}: {what} {name!r} is not unique"
         seen.add(name)
