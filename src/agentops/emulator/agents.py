@@ -3,7 +3,9 @@
 
 Judgement where the docs are silent: versions increase "when the agent is modified", so an
 update whose result equals the stored agent creates no version (and leaves updated_at). Any
-changed field counts, metadata and name included. An archived agent cannot be updated.
+changed field counts, metadata and name included. An archived agent cannot be updated, and
+only stored agents can be updated (default mode presumes unknown ids exist for reads and
+references only, as before).
 """
 
 from __future__ import annotations
@@ -69,8 +71,7 @@ class Agents:
     def _referenceable(self, workspace: str, referenced: str, owner: str, path: str) -> int:
         """The latest version of an agent a multiagent roster may name: it "must exist, must not be
         archived, and must not themselves have `multiagent` set (depth limit 1)"."""
-        self._registry.check_references(workspace, {"agent": referenced})
-        entry = self._store.get_entry(workspace, "agent", referenced)
+        entry = self._registry.check(workspace, "agent", referenced, path)
         if entry is None:
             return 1  # default mode presumes unregistered agents exist, at version 1
         if referenced != owner and entry.fields.get("multiagent") is not None:

@@ -19,7 +19,7 @@ PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
 
 
 class VaultBody(BaseModel):
-    # Vault fields other than these are kept as sent and echoed back.
+    # Other vault fields are accepted and stored, not echoed (vaults are not modelled further).
     model_config = ConfigDict(extra="allow")
 
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]

@@ -68,7 +68,7 @@ class Registry:
         if "agent" in body:
             agent = body["agent"]
             agent_id = agent if isinstance(agent, str) else agent["id"]
-            entry = self._check(workspace, "agent", agent_id, "agent")
+            entry = self.check(workspace, "agent", agent_id, "agent")
             version = None if isinstance(agent, str) else agent.get("version")
             if entry is not None and version is not None and version > entry.versions:
                 raise bad_request(
@@ -76,11 +76,12 @@ class Registry:
                     f"(latest is {entry.versions})"
                 )
         if "environment_id" in body:
-            self._check(workspace, "environment", body["environment_id"], "environment_id")
+            self.check(workspace, "environment", body["environment_id"], "environment_id")
         for index, vault_id in enumerate(body.get("vault_ids") or []):
-            self._check(workspace, "vault", vault_id, f"vault_ids[{index}]")
+            self.check(workspace, "vault", vault_id, f"vault_ids[{index}]")
 
-    def _check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
+    def check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
+        """The object `field` references; 400 when it may not be referenced."""
         entry = self._store.get_entry(workspace, kind, entry_id)
         if (entry is None and self.strict) or (entry is not None and entry.deleted_ms is not None):
             raise bad_request(f"{field}: {kind} {entry_id!r} not found; "
