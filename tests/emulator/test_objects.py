@@ -112,7 +112,8 @@ def test_archive_through_the_sdk(seeded: tuple[EmulatorServer, anthropic.Anthrop
     assert sdk.beta.environments.archive("env_seeded").archived_at is not None
     assert sdk.beta.deployments.retrieve(deployment.id).archived_at is None
     assert sdk.beta.agents.archive("agent_seeded").archived_at is not None
-    assert sdk.beta.deployments.retrieve(deployment.id).archived_at is not None  # the API's cascade
+    # No cascade: the deployment stays; its runs fail with agent_archived_error (test_runs.py).
+    assert sdk.beta.deployments.retrieve(deployment.id).archived_at is None
     with pytest.raises(anthropic.NotFoundError):
         sdk.beta.vaults.archive("vlt_missing")
 

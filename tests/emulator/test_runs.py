@@ -217,22 +217,30 @@ def test_archiving_a_referenced_object_fails_the_next_run_and_pauses(
     assert sdk.beta.deployment_runs.list(has_error=True, deployment_id=deployment_id).data[0].id == failed["id"]
 
 
-def test_archiving_the_agent_archives_its_deployments(
+def test_archiving_the_agent_fails_its_runs_and_auto_pauses_scheduled_ones(
     clocked: tuple[EmulatorServer, anthropic.Anthropic], clock: ManualClock
 ) -> None:
+    """The SDK's run error and paused reason "The deployment's agent was archived": the deployments
+    stay (no cascade), a scheduled fire fails and auto-pauses, a manual run fails without pausing."""
     server, sdk = clocked
-    server.register_agent("agent_gone")
-    scheduled = hourly(sdk, agent="agent_gone")
-    manual = sdk.beta.deployments.create(**make_deployment_body(agent="agent_gone")).id
+    agent = sdk.beta.agents.create(name="gone-bot", model="claude-sonnet-4-6").id
+    scheduled = hourly(sdk, agent=agent)
+    manual = sdk.beta.deployments.create(**make_deployment_body(agent=agent)).id
     unrelated = hourly(sdk, name="other agent")
-    post_json(sdk, "/_emulator/agents/agent_gone/archive")
-    for deployment_id in (scheduled, manual):
-        assert sdk.beta.deployments.retrieve(deployment_id).archived_at is not None
-        with raises_api_error(400, "archived"):
-            sdk.beta.deployments.run(deployment_id)
-    assert sdk.beta.deployments.retrieve(unrelated).archived_at is None
+    sdk.beta.agents.archive(agent)
+    assert sdk.beta.deployments.retrieve(scheduled).archived_at is None
+    run = sdk.beta.deployments.run(manual)
+    assert run.error is not None and run.error.type == "agent_archived_error" and run.session_id is None
+    assert sdk.beta.deployments.retrieve(manual).status == "active"
     clock.advance(3600)
-    assert [r["deployment_id"] for r in server.tick()] == [unrelated]  # no run for the archived ones
+    fired = {r["deployment_id"]: r["error"] for r in server.tick()}
+    assert fired[scheduled]["type"] == "agent_archived_error" and fired[unrelated] is None
+    paused = sdk.beta.deployments.retrieve(scheduled)
+    assert paused.status == "paused" and paused.paused_reason is not None
+    assert paused.paused_reason.error.type == "agent_archived_error"  # type: ignore[union-attr]
+    with pytest.raises(anthropic.BadRequestError) as info:
+        sdk.beta.deployments.update(scheduled, agent=agent)  # an archived agent cannot be pinned again
+    assert api_error(info.value)["type"] == "invalid_request_error"
 
 
 def test_bad_run_error_fault_is_refused(client: anthropic.Anthropic) -> None:

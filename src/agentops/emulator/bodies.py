@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from agentops.emulator.errors import bad_request
 from agentops.model import spec
 
+M = TypeVar("M", bound=BaseModel)
 _ALPHABET = string.ascii_letters + string.digits
 _MAX_ERRORS = 5
 
@@ -19,7 +20,7 @@ def new_id(prefix: str) -> str:
     return prefix + "011C" + "".join(secrets.choice(_ALPHABET) for _ in range(20))
 
 
-def validate(model: type[BaseModel], data: Any) -> BaseModel:
+def validate(model: type[M], data: Any) -> M:
     """Validate a request body, turning pydantic errors into a 400 that names each field path."""
     if not isinstance(data, dict):
         raise bad_request("request body must be a JSON object")
@@ -33,3 +34,20 @@ def validate(model: type[BaseModel], data: Any) -> BaseModel:
             # Event-order errors already lead with a more precise path than their location.
             parts.append(message if not path or message.startswith(path) else f"{path}: {message}")
         raise bad_request("; ".join(parts)) from None
+
+
+def merge_metadata(current: dict[str, str], patch: dict[str, str | None], *,
+                   empty_deletes: bool = False) -> dict[str, str]:
+    """A metadata patch: a string upserts its key, null (and "" where `empty_deletes`) deletes it."""
+    merged = dict(current)
+    for key, value in patch.items():
+        if value is None or (empty_deletes and value == ""):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    if len(merged) > spec.MAX_METADATA_PAIRS:
+        raise bad_request(
+            f"metadata: the patched metadata would have {len(merged)} keys; "
+            f"at most {spec.MAX_METADATA_PAIRS} are allowed"
+        )
+    return merged

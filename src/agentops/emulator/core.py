@@ -6,10 +6,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentops.emulator.agents import Agents
 from agentops.emulator.deployments import Deployments
+from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
 from agentops.emulator.ratelimit import RateLimiter
-from agentops.emulator.registry import Kind, Registry
+from agentops.emulator.registry import Registry
 from agentops.emulator.runs import Runs
 from agentops.emulator.store import Store
 
@@ -69,15 +71,10 @@ class Stats:
 class Core:
     store: Store
     registry: Registry
+    agents: Agents
+    environments: Environments
     deployments: Deployments
     runs: Runs
     faults: Faults
     limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)
-
-    def archive_entry(self, workspace: str, kind: Kind, entry_id: str) -> None:
-        """Archive a registry object, with the API's cascade: an agent's deployments are archived too."""
-        with self.store.atomic():
-            self.registry.archive(workspace, kind, entry_id)
-            if kind == "agent":
-                self.deployments.archive_for_agent(workspace, entry_id)

@@ -167,23 +167,8 @@ class Deployments:
                 last_run_at = (doc["schedule"] or {}).get("last_run_at")
                 doc["schedule"] = None if data["schedule"] is None else _schedule(data["schedule"], last_run_at)
             if data.get("metadata") is not None:
-                doc["metadata"] = self._merge_metadata(doc["metadata"], data["metadata"])
+                doc["metadata"] = bodies.merge_metadata(doc["metadata"], data["metadata"])
             return self.save(workspace, found, doc)
-
-    @staticmethod
-    def _merge_metadata(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
-        merged = dict(current)
-        for key, value in patch.items():
-            if value is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = value
-        if len(merged) > spec.MAX_METADATA_PAIRS:
-            raise bad_request(
-                f"metadata: the patched metadata would have {len(merged)} keys; "
-                f"at most {spec.MAX_METADATA_PAIRS} are allowed"
-            )
-        return merged
 
     def archive(self, workspace: str, deployment_id: str) -> dict[str, Any]:
         with self._store.atomic():
@@ -210,13 +195,6 @@ class Deployments:
             if status == "active":
                 doc[FIRES_AFTER] = self._now()  # unpausing does not make up missed runs
             return self.save(workspace, found, doc)
-
-    def archive_for_agent(self, workspace: str, agent_id: str) -> None:
-        """The API archives every deployment of an agent that is archived (no run is recorded)."""
-        with self._store.atomic():
-            query = ListQuery(limit=2**31, agent_id=agent_id)
-            for doc in self._store.list_deployments(workspace, query):
-                self.archive(workspace, doc["id"])
 
     def list(self, workspace: str, params: dict[str, str]) -> dict[str, Any]:
         query = self._list_query(params)

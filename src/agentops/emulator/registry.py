@@ -1,18 +1,18 @@
 """Agents, environments and vaults a deployment may reference, and the checks against them.
 
 Default mode presumes any unregistered id exists (so the emulator works without setup);
-strict mode requires registration. A registered object that was archived is refused in
-both modes, because that state was set on purpose.
+strict mode requires registration. A registered object that was archived (or an environment
+that was deleted) is refused in both modes, because that state was set on purpose.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from agentops.emulator import bodies, objects, paging
+from agentops.emulator import agent_config, bodies, objects, paging
 from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.errors import bad_request, not_found
-from agentops.emulator.store import ListQuery, RegistryEntry, Store
+from agentops.emulator.store import AgentVersion, ListQuery, RegistryEntry, Store
 
 Kind = Literal["agent", "environment", "vault"]
 KINDS: tuple[Kind, ...] = ("agent", "environment", "vault")
@@ -33,9 +33,27 @@ class Registry:
             raise bad_request(f"{kind}: an id and versions between 1 and 2**31 - 1 are required")
         self._store.upsert_entry(workspace, kind, entry_id, versions, to_ms(self._clock()), fields, replace=replace)
 
-    def archive(self, workspace: str, kind: Kind, entry_id: str) -> None:
-        if not self._store.archive_entry(workspace, kind, entry_id, to_ms(self._clock())):
+    def register_given(self, workspace: str, kind: Kind, entry_id: str, versions: int = 1,
+                       fields: dict[str, Any] | None = None, *, replace: bool = True) -> None:
+        """`register` for fields a seed or `/_emulator/{kind}` gives: an agent's are stored as a
+        create would store them (model object, skill versions, resolved toolsets)."""
+        if kind == "agent" and fields:
+            fields = agent_config.registered(entry_id, fields)
+        self.register(workspace, kind, entry_id, versions, fields, replace=replace)
+
+    def archive(self, workspace: str, kind: Kind, entry_id: str) -> dict[str, Any]:
+        """Archive (idempotent: the first archived_at stays); deployments referencing an archived
+        object keep it, and their runs fail (`runs.py`) as the API's run errors describe."""
+        self.get(workspace, kind, entry_id)
+        self._store.archive_entry(workspace, kind, entry_id, to_ms(self._clock()))
+        return self.view(workspace, kind, entry_id)
+
+    def get(self, workspace: str, kind: Kind, entry_id: str) -> RegistryEntry:
+        """A stored object, 404 when there is none (or it was deleted)."""
+        entry = self._store.get_entry(workspace, kind, entry_id)
+        if entry is None or entry.deleted_ms is not None:
             raise not_found(f"{kind} {entry_id!r} not found")
+        return entry
 
     def resolve_agent(self, workspace: str, agent: str | dict[str, Any]) -> dict[str, Any]:
         """A bare id pins the latest registered version (1 when unregistered)."""
@@ -50,7 +68,7 @@ class Registry:
         if "agent" in body:
             agent = body["agent"]
             agent_id = agent if isinstance(agent, str) else agent["id"]
-            entry = self._check(workspace, "agent", agent_id, "agent")
+            entry = self.check(workspace, "agent", agent_id, "agent")
             version = None if isinstance(agent, str) else agent.get("version")
             if entry is not None and version is not None and version > entry.versions:
                 raise bad_request(
@@ -58,13 +76,14 @@ class Registry:
                     f"(latest is {entry.versions})"
                 )
         if "environment_id" in body:
-            self._check(workspace, "environment", body["environment_id"], "environment_id")
+            self.check(workspace, "environment", body["environment_id"], "environment_id")
         for index, vault_id in enumerate(body.get("vault_ids") or []):
-            self._check(workspace, "vault", vault_id, f"vault_ids[{index}]")
+            self.check(workspace, "vault", vault_id, f"vault_ids[{index}]")
 
-    def _check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
+    def check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
+        """The object `field` references; 400 when it may not be referenced."""
         entry = self._store.get_entry(workspace, kind, entry_id)
-        if entry is None and self.strict:
+        if (entry is None and self.strict) or (entry is not None and entry.deleted_ms is not None):
             raise bad_request(f"{field}: {kind} {entry_id!r} not found; "
                               f"the {kind} must exist and not be archived")
         if entry is not None and entry.archived_ms is not None:
@@ -81,30 +100,52 @@ class Registry:
         ]
         for kind, entry_id in checks:
             entry = self._store.get_entry(workspace, kind, entry_id)
-            if entry is not None and entry.archived_ms is not None:
+            deleted = entry is not None and entry.deleted_ms is not None
+            if entry is not None and entry.archived_ms is not None and not deleted:
                 return {"type": f"{kind}_archived_error", "message": f"{kind} {entry_id!r} is archived"}
-            if entry is None and self.strict:
+            if (entry is None and self.strict) or deleted:
                 # Agents cannot be deleted in the API, so there is no agent_not_found_error.
                 error_type = "unknown_error" if kind == "agent" else f"{kind}_not_found_error"
                 return {"type": error_type, "message": f"{kind} {entry_id!r} not found"}
         return None
 
     def view(self, workspace: str, kind: Kind, entry_id: str, version: int | None = None) -> dict[str, Any]:
-        """The SDK-shaped object (BetaManagedAgentsAgent, BetaEnvironment, BetaManagedAgentsVault)."""
+        """The SDK-shaped object (BetaManagedAgentsAgent, BetaEnvironment, BetaManagedAgentsVault);
+        an agent at `version` (default: its latest)."""
         entry = self._store.get_entry(workspace, kind, entry_id)
         if entry is None and not self.strict:
             # Default mode presumes unregistered ids exist; lookups must agree with creates.
             entry = RegistryEntry(kind=kind, id=entry_id, versions=1, created_ms=0, archived_ms=None)
-        if entry is None or (version is not None and not 1 <= version <= entry.versions):
+        if entry is None or entry.deleted_ms is not None or (version is not None and not 1 <= version <= entry.versions):
             raise not_found(f"{kind} {entry_id!r}" + (f" version {version}" if version else "") + " not found")
-        return objects.render(entry, version)
+        return objects.render(entry, self.snapshot(workspace, entry, version))
 
-    def create(self, workspace: str, kind: Kind, data: Any) -> dict[str, Any]:
-        """`client.beta.{agents,environments,vaults}.create`: a new object (an agent at version 1)."""
-        body = bodies.validate(objects.BODIES[kind], data).model_dump(mode="json")
-        entry_id = bodies.new_id(objects.PREFIXES[kind])
-        self.register(workspace, kind, entry_id, 1, objects.fields(kind, body))
-        return self.view(workspace, kind, entry_id)
+    def snapshot(self, workspace: str, entry: RegistryEntry, version: int | None = None) -> AgentVersion:
+        """An agent's fields at `version` (default: the latest)."""
+        wanted = entry.versions if version is None else version
+        return self.snapshots(workspace, entry, wanted, wanted)[0]
+
+    def snapshots(self, workspace: str, entry: RegistryEntry, low: int, high: int) -> list[AgentVersion]:
+        """An agent's versions `high` down to `low`. Versions from before the first update through
+        the API (a seed's `versions: n`) have no snapshot: they read as the next one stored, else
+        as the latest."""
+        latest = AgentVersion(entry.versions, entry.updated_ms or entry.created_ms, entry.fields)
+        old = entry.kind == "agent" and low < entry.versions
+        stored = self._store.agent_versions(workspace, entry.id, low, high) if old else []
+        out = []
+        for version in range(high, low - 1, -1):
+            later = next((snap for snap in stored if snap.version >= version), None)
+            if version >= entry.versions or later is None or later.version >= entry.versions:
+                later = latest
+            out.append(later if later.version == version else AgentVersion(version, entry.created_ms, later.fields))
+        return out
+
+    def create(self, workspace: str, data: Any) -> dict[str, Any]:
+        """`client.beta.vaults.create` (agents and environments have modules of their own)."""
+        body = bodies.validate(objects.VaultBody, data).model_dump(mode="json", exclude_none=True)
+        entry_id = bodies.new_id("vlt_")
+        self.register(workspace, "vault", entry_id, 1, body)
+        return self.view(workspace, "vault", entry_id)
 
     def list(self, workspace: str, kind: Kind, params: dict[str, str]) -> dict[str, Any]:
         """Registered objects, newest first, in cursor pages (only agents filter by created_at)."""
@@ -117,5 +158,5 @@ class Registry:
             created_gte_us=bounds.get("created_at[gte]"),
             created_lte_us=bounds.get("created_at[lte]"),
         )
-        rows = [objects.render(entry) for entry in self._store.list_entries(workspace, kind, query)]
+        rows = [objects.render(entry, self.snapshot(workspace, entry)) for entry in self._store.list_entries(workspace, kind, query)]
         return paging.page(rows, query.limit - 1)

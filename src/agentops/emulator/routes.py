@@ -132,9 +132,39 @@ def _retrieve_run(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     return core.runs.retrieve(req.workspace, ids[0])
 
 
-@route("POST", f"/v1/({_KIND_PLURALS})")
-def _registry_create(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    return core.registry.create(req.workspace, _kind(ids[0]), req.json())
+@route("POST", "/v1/agents")
+def _agent_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.agents.create(req.workspace, req.json())
+
+
+@route("POST", f"/v1/agents/{_ID}")
+def _agent_update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.agents.update(req.workspace, ids[0], req.json())
+
+
+@route("GET", f"/v1/agents/{_ID}/versions")
+def _agent_versions(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.agents.versions(req.workspace, ids[0], req.params)
+
+
+@route("POST", "/v1/environments")
+def _environment_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.environments.create(req.workspace, req.json())
+
+
+@route("POST", f"/v1/environments/{_ID}")
+def _environment_update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.environments.update(req.workspace, ids[0], req.json())
+
+
+@route("DELETE", f"/v1/environments/{_ID}")
+def _environment_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.environments.delete(req.workspace, ids[0])
+
+
+@route("POST", "/v1/vaults")
+def _vault_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.registry.create(req.workspace, req.json())
 
 
 @route("GET", f"/v1/({_KIND_PLURALS})")
@@ -142,18 +172,17 @@ def _registry_list(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     return core.registry.list(req.workspace, _kind(ids[0]), req.params)
 
 
-@route("POST", f"/v1/({_KIND_PLURALS})/{_ID}/archive")
+@route("POST", f"/(?:v1|_emulator)/({_KIND_PLURALS})/{_ID}/archive")
 def _registry_archive(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    """Archiving an agent also archives its deployments, as the API does."""
-    core.archive_entry(req.workspace, _kind(ids[0]), ids[1])
-    return core.registry.view(req.workspace, _kind(ids[0]), ids[1])
+    """Deployments referencing an archived object stay; their runs fail (see `runs.py`)."""
+    return core.registry.archive(req.workspace, _kind(ids[0]), ids[1])
 
 
 @route("GET", f"/v1/({_KIND_PLURALS})/{_ID}")
 def _registry_get(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     version = req.params.get("version")
-    if version is not None and not version.isdigit():
-        raise bad_request("version: must be a positive integer")
+    if version is not None and not (version.isascii() and version.isdigit() and int(version) >= 1):
+        raise bad_request("version: must be an integer of at least 1")
     return core.registry.view(req.workspace, _kind(ids[0]), ids[1], int(version) if version else None)
 
 
@@ -205,13 +234,8 @@ def _register(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     versions = body.get("versions", 1)
     if not isinstance(versions, int):
         raise bad_request("versions: must be an integer")
-    core.registry.register(req.workspace, _kind(ids[0]), body["id"], versions, fields or None)
+    core.registry.register_given(req.workspace, _kind(ids[0]), body["id"], versions, fields or None)
     return core.registry.view(req.workspace, _kind(ids[0]), body["id"])
-
-
-@route("POST", f"/_emulator/({_KIND_PLURALS})/{_ID}/archive")
-def _archive_entry(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
-    return _registry_archive(core, req, ids)
 
 
 @route("POST", f"/_emulator/deployments/{_ID}/fire")

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from agentops.emulator.core import DEFAULT_WORKSPACE
+from agentops.emulator.errors import ApiError
 from agentops.emulator.registry import KINDS, Registry
 
 Seed = dict[str, Any] | str | Path
@@ -46,7 +47,10 @@ def apply(registry: Registry, seed: dict[str, Any]) -> None:
                 raise ValueError(f"seed: {kind}s[{index}] needs an 'id' string")
             workspace = str(item.get("workspace") or DEFAULT_WORKSPACE)
             fields = {key: value for key, value in item.items() if key not in _CONTROL_KEYS}
-            registry.register(workspace, kind, item["id"], int(item.get("versions", 1)), fields or None,
-                              replace=False)
+            try:
+                registry.register_given(workspace, kind, item["id"], int(item.get("versions", 1)), fields or None,
+                                        replace=False)
+            except ApiError as exc:
+                raise ValueError(f"seed: {kind}s[{index}]: {exc.message}") from None
             if item.get("archived"):
                 registry.archive(workspace, kind, item["id"])

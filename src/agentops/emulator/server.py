@@ -8,9 +8,11 @@ from types import TracebackType
 from typing import Any
 
 from agentops.emulator import seed as seeding
+from agentops.emulator.agents import Agents
 from agentops.emulator.clock import Clock, system_clock
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, WriteRecord
 from agentops.emulator.deployments import Deployments
+from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
 from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
 from agentops.emulator.ratelimit import RateLimiter
@@ -62,7 +64,9 @@ class EmulatorServer:
                 seeding.apply(registry, self._seed)
         deployments = Deployments(store, registry, self._clock)
         runs = Runs(store, registry, deployments, self._clock, lambda: self.faults)
-        self._core = Core(store, registry, deployments, runs, self._initial_faults, RateLimiter(self._clock))
+        self._core = Core(store, registry, Agents(store, registry, self._clock),
+                          Environments(store, registry, self._clock), deployments, runs,
+                          self._initial_faults, RateLimiter(self._clock))
         self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
@@ -145,8 +149,9 @@ class EmulatorServer:
         self.core.registry.register(workspace or DEFAULT_WORKSPACE, kind, entry_id, versions)
 
     def archive(self, kind: Kind, entry_id: str, workspace: str | None = None) -> None:
-        """Archive a registry object; archiving an agent archives its deployments (as the API does)."""
-        self.core.archive_entry(workspace or DEFAULT_WORKSPACE, kind, entry_id)
+        """Archive a registry object; deployments referencing it stay, and their runs fail with
+        `{kind}_archived_error` (a scheduled one auto-pauses the deployment)."""
+        self.core.registry.archive(workspace or DEFAULT_WORKSPACE, kind, entry_id)
 
     def register_agent(self, agent_id: str, versions: int = 1, workspace: str | None = None) -> None:
         """Register an agent, or set its latest version."""

@@ -35,9 +35,19 @@ CREATE TABLE IF NOT EXISTS registry (
     created_ms INTEGER NOT NULL,
     archived_ms INTEGER,
     fields TEXT NOT NULL DEFAULT '{}',
+    updated_ms INTEGER,
+    deleted_ms INTEGER,
     PRIMARY KEY (workspace, kind, id)
 );
 CREATE INDEX IF NOT EXISTS registry_order ON registry (workspace, kind, created_ms, id);
+CREATE TABLE IF NOT EXISTS agent_versions (
+    workspace TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (workspace, agent_id, version)
+);
 CREATE TABLE IF NOT EXISTS runs (
     workspace TEXT NOT NULL,
     id TEXT NOT NULL PRIMARY KEY,
@@ -67,14 +77,23 @@ class RegistryEntry:
     versions: int
     created_ms: int
     archived_ms: int | None
-    fields: dict[str, Any] = field(default_factory=dict)  # name, metadata, ... as created
+    fields: dict[str, Any] = field(default_factory=dict)  # name, metadata, ... (the latest version's)
+    updated_ms: int | None = None  # None: never updated since created
+    deleted_ms: int | None = None  # a deleted environment stays as a tombstone: runs must not find it
 
 
-_ENTRY_COLUMNS = "kind, id, versions, created_ms, archived_ms, fields"
+_ENTRY_COLUMNS = "kind, id, versions, created_ms, archived_ms, fields, updated_ms, deleted_ms"
 
 
 def _entry(row: tuple[Any, ...]) -> RegistryEntry:
-    return RegistryEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]))
+    return RegistryEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
+
+
+@dataclass(frozen=True)
+class AgentVersion:
+    version: int
+    updated_ms: int
+    fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -106,7 +125,8 @@ class RunQuery:
 # One query per table naming every column the emulator uses: a file with other tables fails it.
 _PROBES = (
     "SELECT workspace, id, created_ms, updated_ms, archived, status, agent_id, doc FROM deployments",
-    "SELECT workspace, kind, id, versions, created_ms, archived_ms, fields FROM registry",
+    "SELECT workspace, kind, id, versions, created_ms, archived_ms, fields, updated_ms, deleted_ms FROM registry",
+    "SELECT workspace, agent_id, version, updated_ms, fields FROM agent_versions",
     "SELECT workspace, id, deployment_id, created_ms, doc FROM runs",
     "SELECT key, value FROM meta",
 )
@@ -139,8 +159,10 @@ class Store:
     def _migrate(self) -> None:
         """Bring a database written by an older emulator up to this schema."""
         columns = {row[1] for row in self._conn.execute("PRAGMA table_info(registry)")}
-        if columns and "fields" not in columns:
-            self._conn.execute("ALTER TABLE registry ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'")
+        added = {"fields": "TEXT NOT NULL DEFAULT '{}'", "updated_ms": "INTEGER", "deleted_ms": "INTEGER"}
+        for name, declaration in added.items():
+            if columns and name not in columns:
+                self._conn.execute(f"ALTER TABLE registry ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
         with self._lock:
@@ -260,6 +282,7 @@ class Store:
     def list_entries(self, workspace: str, kind: str, query: ListQuery) -> list[RegistryEntry]:
         sql = [f"SELECT {_ENTRY_COLUMNS} FROM registry WHERE workspace = ? AND kind = ?"]
         args: list[Any] = [workspace, kind]
+        sql.append("AND deleted_ms IS NULL")
         if not query.include_archived:
             sql.append("AND archived_ms IS NULL")
         return [_entry(row) for row in self._page(sql, args, query.after, query.created(), query.limit)]
@@ -272,6 +295,42 @@ class Store:
                 (now_ms, workspace, kind, entry_id),
             )
         return cursor.rowcount > 0
+
+    def update_entry(self, workspace: str, kind: str, entry_id: str, versions: int, fields: dict[str, Any],
+                     updated_ms: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE registry SET versions = ?, fields = ?, updated_ms = ? WHERE workspace = ? AND kind = ? AND id = ?",
+                (versions, json.dumps(fields), updated_ms, workspace, kind, entry_id),
+            )
+
+    def delete_entry(self, workspace: str, kind: str, entry_id: str, now_ms: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE registry SET deleted_ms = ? WHERE workspace = ? AND kind = ? AND id = ?",
+                (now_ms, workspace, kind, entry_id),
+            )
+
+    # --- agent versions ---------------------------------------------------------------------
+
+    def put_agent_version(self, workspace: str, agent_id: str, snapshot: AgentVersion) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO agent_versions (workspace, agent_id, version, updated_ms, fields)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (workspace, agent_id, snapshot.version, snapshot.updated_ms, json.dumps(snapshot.fields)),
+            )
+
+    def agent_versions(self, workspace: str, agent_id: str, low: int, high: int) -> list[AgentVersion]:
+        """Stored snapshots from `low` up to the first one at or above `high`, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT version, updated_ms, fields FROM agent_versions WHERE workspace = ? AND agent_id = ?"
+                " AND version >= ? AND version <= COALESCE((SELECT MIN(version) FROM agent_versions"
+                " WHERE workspace = ? AND agent_id = ? AND version >= ?), ?) ORDER BY version",
+                (workspace, agent_id, low, workspace, agent_id, high, high),
+            ).fetchall()
+        return [AgentVersion(row[0], row[1], json.loads(row[2])) for row in rows]
 
     # --- runs -------------------------------------------------------------------------------
 
