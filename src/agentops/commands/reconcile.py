@@ -102,7 +102,8 @@ def plan_and_live(
 
 def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
-    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack)
+    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
+                  plan.env)
     files = {action.name: action.file for action in plan.actions}
     errors = [Blocker(v.sentence(), v.name, files.get(v.name or "")) for v in fleet.violations if v.level == "error"]
     warned = [str(v) for v in fleet.violations if v.level != "error"]
