@@ -34,6 +34,17 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def config_files(start: Path) -> tuple[Path, list[str]]:
+    """The top of the repository holding `start` and every agentops.yaml git tracks in it, relative
+    to the top (`start` and nothing found, outside a repository)."""
+    try:
+        top = Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
+        listed = _git(top, "ls-files", "-z", "--", CONFIG_FILE, f"**/{CONFIG_FILE}")
+    except BaseRefError:
+        return start, []
+    return top, [name for name in listed.decode(errors="surrogateescape").split("\0") if name]
+
+
 @contextmanager
 def stack_at(root: Path, ref: str) -> Iterator[Path | None]:
     """A temporary copy of the stack folder `root` as of `ref`; None when it did not exist there."""

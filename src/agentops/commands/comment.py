@@ -9,6 +9,7 @@ from agentops.adapters.github import Comments, GitHubError, run_url, target_from
 from agentops.commands.failure import OK, Failure
 from agentops.commands.reconcile import base_config, checked, plan_and_live, read_saved
 from agentops.commands.session import project_session
+from agentops.commands.stacks import clashes
 from agentops.commands.target import Target
 from agentops.engine.plan import Flags, Plan
 from agentops.engine.secrets import Redactor
@@ -42,6 +43,9 @@ def comment(
         with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
             result = plan_and_live(project, api, flags, base_ref=base_ref)[0]
     console.redact = Redactor((*scrub.values, pull.token))
+    shared = clashes(path if path.exists() else Path.cwd(), only=(result.stack, result.env))
+    if shared:
+        raise Failure(f"{shared[0]}; no comment was posted")
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(pull) as comments:
