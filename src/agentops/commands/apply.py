@@ -11,7 +11,6 @@ from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
 from agentops.commands.target import Target
 from agentops.engine.plan import ActionKind, Plan
-from agentops.manifest.loader import start_load
 from agentops.views.terminal import Console
 
 
@@ -29,31 +28,29 @@ def apply(
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
-    pending = start_load(path, target.stack, env=target.env)
-    from agentops.commands import execute, machine, reconcile, session  # the SDK import overlaps the load
-    from agentops.engine.secrets import Redactor
+    from agentops.commands import execute, reconcile
+    from agentops.commands.workspace import project_against_workspace
 
-    with session.listing_ahead(pending, target, rates) as ahead:
-        project = machine.checked(pending(), fmt, console)
-        console.redact = Redactor.for_manifests(project.manifests, os.environ)
-        with session.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
-            result = reconcile.plan_and_live(project, api, flags.options(project), live=ahead.live)[0]
-            reconcile.show_plan(result, fmt, console, echo=fmt == "text")
-            if result.errored:
-                raise Failure("the plan has blocking problems; nothing was applied")
-            if not result.has_changes:
-                return OK
-            confirm(result, auto_approve, console)
-            return execute.execute(result, api, parallelism, console, fmt)
+    with project_against_workspace(path, target, console, fmt=fmt, rates=rates) as workspace:
+        project, api, console = workspace.project, workspace.api, workspace.console
+        result = reconcile.plan_and_live(project, api, flags.options(project), live=workspace.live).plan
+        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+        if result.errored:
+            raise Failure("the plan has blocking problems; nothing was applied")
+        if not result.has_changes:
+            return OK
+        confirm(result, auto_approve, console)
+        return execute.execute(result, api, parallelism, console, fmt)
 
 
 def _apply_saved(
     path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str, rates: Rates
 ) -> int:
     """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
-    from agentops.commands import execute, reconcile, session
+    from agentops.commands import execute, reconcile
+    from agentops.commands.workspace import connected, workspace_of
     from agentops.engine.secrets import Redactor
-    from agentops.manifest.config import ApiConfig, load_config
+    from agentops.manifest.config import load_config
     from agentops.manifest.loader import choose_environment, find_root
 
     saved = reconcile.read_saved(path)
@@ -64,12 +61,10 @@ def _apply_saved(
         raise Failure("cannot tell which environment the saved plan is applied to; nothing was applied",
                       tuple(str(problem) for problem in chosen))
     stack = target.stack or (config.stack if config is not None and config.stack else None)
-    workspace = reconcile.workspace_of(config, target, target.env) if config is not None else target.workspace_id
+    workspace = workspace_of(config, target, target.env) if config is not None else target.workspace_id
     reconcile.check_saved(saved, stack, workspace, target.env)
-    console.redact = Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ)
-    limits = config.api if config is not None else ApiConfig()
-    pacer = rates.pacer(limits.writes_per_minute, limits.reads_per_minute)
-    with session.session(root, target, workspace, console.redact, pacer, saved.env) as api:
+    console = console.redacting(Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ))
+    with connected(root, config, target, console.redact, saved.env, rates) as api:
         reconcile.verify_names(saved, api, path)
         reconcile.verify_live(saved, api.list_deployments(), path)
         reconcile.show_plan(saved, fmt, console, echo=fmt == "text")

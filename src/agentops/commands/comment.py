@@ -8,12 +8,11 @@ from pathlib import Path
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
-from agentops.commands.reconcile import checked, plan_and_live, read_saved
-from agentops.commands.session import project_session
+from agentops.commands.reconcile import plan_and_live, read_saved
 from agentops.commands.target import Target
+from agentops.commands.workspace import project_against_workspace
 from agentops.engine.plan import Plan
 from agentops.engine.secrets import Redactor
-from agentops.manifest.loader import load_project
 from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 from agentops.views.terminal import Console
 
@@ -36,12 +35,12 @@ def comment(
     if plan_file is not None:
         result: Plan = read_saved(plan_file)
         scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
+        console = console.redacting(Redactor((*scrub.values, pull.token)))
     else:
-        project = checked(load_project(path, target.stack, env=target.env))
-        scrub = Redactor.for_manifests(project.manifests, os.environ)
-        with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
-            result = plan_and_live(project, api, flags.options(project), base_ref=base_ref)[0]
-    console.redact = Redactor((*scrub.values, pull.token))
+        with project_against_workspace(path, target, console, secrets=(pull.token,)) as workspace:
+            project, console = workspace.project, workspace.console
+            result = plan_and_live(project, workspace.api, flags.options(project), base_ref=base_ref,
+                                   live=workspace.live).plan
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(pull) as comments:

@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from agentops.commands import reconcile
 from agentops.commands.failure import Failure
 from agentops.engine.plan import FORMAT_VERSION
 from agentops.manifest.loader import Project
@@ -21,7 +20,8 @@ def _dump(data: object) -> str:
 
 
 def checked(project: Project, fmt: str, console: Console) -> Project:
-    """`reconcile.checked`, which with --format json first prints every problem with its own keys."""
+    """The project, or a Failure listing every problem (nothing is planned); with --format json every
+    problem is first printed with its own keys."""
     if project.problems and fmt == "json":
         console.out(
             _dump(
@@ -34,7 +34,12 @@ def checked(project: Project, fmt: str, console: Console) -> Project:
             ),
             nl=False,
         )
-    return reconcile.checked(project)
+    if project.problems:
+        raise Failure(
+            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
+            tuple(str(problem) for problem in project.problems),
+        )
+    return project
 
 
 @contextmanager
