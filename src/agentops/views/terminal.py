@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 import click
@@ -36,6 +36,10 @@ class Console:
     color: bool = False
     quiet: bool = False
     verbose: bool = False
+
+    def redacting(self, redact: Redactor) -> Console:
+        """This console, scrubbing `redact`'s values from everything it shows."""
+        return replace(self, redact=redact)
 
     def out(self, text: str, nl: bool = True) -> None:
         """The command's result (stdout): a plan, a table, JSON."""
