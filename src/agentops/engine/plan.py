@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -219,10 +220,21 @@ class Plan:
         return counts
 
     def tally(self) -> dict[ActionKind, int]:
+        """The summary's counts: a paused create's pause and schedule steps count with its create."""
         tally = dict.fromkeys(SUMMARY_KINDS, 0)
         for action in self.writes:
-            tally[action.kind.summary] += 1
+            if action.kind is ActionKind.CREATE or self.unit(action) == id(action):
+                tally[action.kind.summary] += 1
         return tally
+
+    def unit(self, action: Action) -> int | str:
+        """What `action` counts as in the summary and the apply result: a deployment this plan creates
+        (its name: the create and its later steps), else the action itself."""
+        return action.name if action.deployment_id is None and action.name in self._created else id(action)
+
+    @functools.cached_property
+    def _created(self) -> frozenset[str]:
+        return frozenset(a.name for a in self.actions if a.kind is ActionKind.CREATE)
 
     def summary(self) -> str:
         parts = ", ".join(f"{count} to {kind.value}" for kind, count in self.tally().items())
