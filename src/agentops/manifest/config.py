@@ -225,7 +225,8 @@ def check_policy(raw: Any, locator: Locator, env: str | None = None) -> tuple[Po
 # The documented organization limits for Managed Agents, in requests per minute.
 DEFAULT_WRITES_PER_MINUTE = 300.0
 DEFAULT_READS_PER_MINUTE = 1200.0
-PerMinute = Annotated[float, Field(ge=0, le=1_000_000)]
+MAX_PER_MINUTE = 1_000_000
+PerMinute = Annotated[float, Field(ge=0, le=MAX_PER_MINUTE)]
 
 
 class ApiConfig(spec.Strict):
