@@ -40,14 +40,22 @@ def plan_options(func: F) -> F:
                 is_flag=True,
                 help="Block creating a deployment whose name another stack already runs (a --stack typo).",
             ),
+            click.option(
+                "--new-stack",
+                is_flag=True,
+                help="The stack is new to the workspace on purpose: with --auto-approve, do not block "
+                "because other stacks run its names.",
+            ),
         ]
     ):
         func = option(func)
     return func
 
 
-def plan_flags(flags: dict[str, Any]) -> PlanFlags:
+def plan_flags(flags: dict[str, Any], unattended: bool = False) -> PlanFlags:
     return PlanFlags(
+        new_stack=flags["new_stack"],
+        unattended=unattended,
         adopt=flags["adopt"],
         no_prune=flags["no_prune"],
         targets=tuple(flags["targets"]),

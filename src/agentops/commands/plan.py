@@ -23,6 +23,8 @@ class PlanFlags:
     max_archive: int | None = None
     allow_empty: bool = False
     strict_names: bool = False
+    new_stack: bool = False
+    unattended: bool = False  # apply --auto-approve: nobody confirms the plan
 
     def options(self, project: Project) -> Options:
         return Options(
@@ -33,6 +35,8 @@ class PlanFlags:
             targets=self.targets,
             allow_empty=self.allow_empty,
             strict_names=self.strict_names,
+            new_stack=self.new_stack,
+            unattended=self.unattended,
         )
 
 

@@ -129,6 +129,10 @@ class Options:
     partial: bool = False  # only part of the manifests folder was loaded: pruning would be wrong
     allow_empty: bool = False
     strict_names: bool = False  # a name live in another stack blocks, instead of warning
+    # Nobody confirms this plan (`apply --auto-approve`): a stack new to the workspace whose names
+    # other stacks run blocks, unless `new_stack` says the name is meant (a --stack typo otherwise).
+    unattended: bool = False
+    new_stack: bool = False
     env: str | None = None  # the environment planned for, when agentops.yaml declares them
 
 
@@ -342,6 +346,21 @@ def _live_elsewhere(matching: Matching, live: list[Live], options: Options) -> l
     return found
 
 
+def _unknown_stack(elsewhere: list[tuple[str, str]], live: list[Live], options: Options) -> list[Blocker]:
+    """Unattended, a stack no live deployment carries, while other stacks run its names, is most
+    likely a mistyped --stack: applying would run every one of them twice."""
+    if not elsewhere or not options.unattended or options.new_stack:
+        return []
+    if any(deployment.stack == options.stack for deployment in live):
+        return []
+    names = sorted(name for name, _ in elsewhere)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return [Blocker(
+        f"no live deployment belongs to stack {options.stack!r}, but other stacks already run {shown}: "
+        "is --stack right? Pass --new-stack if this is a new stack meant to run them again"
+    )]
+
+
 def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desired]) -> list[Blocker]:
     """A --target that names nothing is a typo, not "no changes"."""
     known = {a.name for a in actions} | {w.name for w in desired}
@@ -405,6 +424,7 @@ def build_plan(
         problems.extend(Blocker(message, name) for name, message in elsewhere)
     else:
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
+        problems.extend(_unknown_stack(elsewhere, live, options))
 
     actions: list[Action] = []
     for item in matching.matches:
