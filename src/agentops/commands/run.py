@@ -142,5 +142,5 @@ def run(
             f"{error.get('message', '')}"
         ))
     if fmt != "json":
-        console.out(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
+        console.line(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK

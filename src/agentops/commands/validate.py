@@ -49,7 +49,8 @@ def validate(
         }, indent=2))
     else:
         for problem in project.problems:
-            console.error(problem.with_excerpt())
+            for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
+                console.error(line)
         for warning in warnings:
             console.error(f"warning: {warning}")
         for notice in project.notices:
