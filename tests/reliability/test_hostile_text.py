@@ -125,6 +125,10 @@ def test_plan_in_every_format(world: World) -> None:
     # Escaping keeps the JSON valid and lossless: the hostile text decodes back as it was written.
     assert any(HOSTILE in text for text in _strings(data))
     assert_markdown_safe(world.run("plan", root, "--format", "markdown", code=0).stdout)
+    summary = world.stack.root / "summary.md"
+    world.run("plan", root, env={"GITHUB_STEP_SUMMARY": str(summary)}, code=0)
+    assert "pwned" in summary.read_text()
+    assert_markdown_safe(summary.read_text())
 
 
 def test_api_errors_in_every_format(world: World) -> None:

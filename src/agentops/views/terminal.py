@@ -86,5 +86,5 @@ def step_summary(
     if path:
         text = markdown if isinstance(markdown, str) else markdown()
         with open(path, "a", encoding="utf-8") as summary:
-            summary.write(redact(text) + "\n")
+            summary.write(printable(redact(text)) + "\n")
 
