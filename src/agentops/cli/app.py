@@ -21,7 +21,7 @@ import click
 from agentops import __version__
 from agentops.commands.failure import CHANGES, ERROR, INTERRUPTED, Failure
 from agentops.commands.target import Target
-from agentops.views.safe import printable
+from agentops.views.safe import value
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENV_VARIABLE = "AGENTOPS_ENV"
@@ -128,9 +128,11 @@ HELP = {
 
 
 def _report(exc: Failure) -> int:
+    """The one-line error (after its detail lines), each escaped as one line: a message the API
+    wrote can never start a line of its own."""
     for line in exc.details:
-        click.echo(printable(line), err=True)
-    click.echo(f"error: {printable(exc.message)}", err=True)
+        click.echo(value(line), err=True)
+    click.echo(f"error: {value(exc.message)}", err=True)
     return ERROR
 
 

@@ -51,5 +51,5 @@ def comment(
             verb, url = comments.upsert(body, marker(result.stack, result.env), author)
     except GitHubError as exc:
         raise Failure(console.redact(str(exc))) from None
-    console.out(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")
+    console.line(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")
     return OK

@@ -232,18 +232,18 @@ def _report(
         console.out(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
         return
     for record in records:
-        console.out(_steps(record, dry_run))
+        console.line(_steps(record, dry_run))
     for note in notes:
-        console.out(f"note: {note}")
+        console.line(f"note: {note}")
     for warning in warnings:
         console.error(f"warning: {warning}")
     if dry_run:
-        console.out(
+        console.line(
             f"Dry run: {len(records)} deployment(s) would be imported into stack {stack!r}; "
             "nothing was written and no deployment was changed."
         )
     else:
-        console.out(
+        console.line(
             f"Imported {len(records)} deployment(s) into stack {stack!r}. "
             "Run `agentops plan` next: it should show no changes."
         )

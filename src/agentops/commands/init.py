@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
@@ -151,6 +152,8 @@ def init(
     ask: Ask | None,
 ) -> int:
     """Write the files; nothing when one exists already (unless `force`) or an input is bad."""
+    if os.path.lexists(path) and not path.is_dir():
+        raise Failure(f"{path} is not a folder; init writes agentops.yaml and the workflows into a folder")
     existing = sorted(rel for rel in FILES if (path / rel).exists())
     if existing and not force:
         raise Failure(
@@ -166,11 +169,14 @@ def init(
     values = {"{stack}": name, "{action}": uses, "{environments}": _environments_block(names)}
     for rel, default in FILES.items():
         target = path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = template(ENVIRONMENT_TEMPLATES.get(rel, default) if names else default)
         for key, value in values.items():
             text = text.replace(key, value)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot write {target}: {exc.strerror or exc}") from None
         console.out(f"{'overwrote' if rel in existing else 'created'} {target}")
     if uses == PLACEHOLDER:
         console.error(

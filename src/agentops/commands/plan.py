@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import CHANGES, ERROR, OK
+from agentops.commands.failure import CHANGES, ERROR, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine.plan import Flags
+from agentops.files import write_atomic
 from agentops.views.terminal import Console
 
 
@@ -40,7 +41,10 @@ def plan(
     result = planned.plan
     reconcile.show_plan(result, fmt, console, health=runs)
     if out is not None:
-        out.write_text(console.redact(render_saved(result)))
+        try:
+            write_atomic(out, console.redact(render_saved(result)))
+        except OSError as exc:
+            raise Failure(f"--out {out}: cannot save the plan: {exc.strerror or exc}") from None
         hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)
         console.info(f"Saved the plan to {out}; apply it with: {hint}")
     if result.errored:

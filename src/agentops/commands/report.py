@@ -68,6 +68,6 @@ def report(
                 said = f"{verb} issue #{issue.get('number')} for stack {stack!r}: {issue.get('html_url', '')}"
     except GitHubError as exc:
         raise Failure(console.redact(str(exc))) from None
-    console.out(said)
+    console.line(said)
     # A blocked plan is something to report, like drift: the report itself succeeded.
     return CHANGES if detailed_exitcode and not clean else OK

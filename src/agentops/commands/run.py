@@ -143,5 +143,5 @@ def run(
     if error:
         raise Failure(console.redact(f"run {result.get('id')} of {name!r} failed: {kind}: {message}; fix: {fix}"))
     if fmt != "json":
-        console.out(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
+        console.line(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK

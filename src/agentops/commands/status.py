@@ -34,7 +34,7 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
         data = {"stack": stack, "env": project.env, "deployments": table, "health": health.to_dict()}
         console.out(json.dumps(data, indent=2))
     elif not table:
-        console.out(f"Stack {stack!r} has no manifests and no deployments.")
+        console.line(f"Stack {stack!r} has no manifests and no deployments.")
     else:
         # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
         fit = sys.stdout.isatty() or "COLUMNS" in os.environ

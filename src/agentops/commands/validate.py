@@ -6,7 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from agentops.commands.failure import ERROR, OK
+from agentops.commands.failure import ERROR, OK, Failure
+from agentops.files import write_atomic
 from agentops.manifest.descriptions import describe
 from agentops.manifest.loader import Project, load_every_environment, load_project
 from agentops.manifest.schema import Manifest
@@ -48,7 +49,8 @@ def validate(
         }, indent=2))
     else:
         for problem in project.problems:
-            console.error(problem.with_excerpt())
+            for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
+                console.error(line)
         for warning in warnings:
             console.error(f"warning: {warning}")
         for notice in project.notices:
@@ -67,5 +69,8 @@ def schema(out: Path | None, console: Console) -> int:
     if out is None:
         console.out(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise Failure(f"--out {out}: cannot write the schema: {exc.strerror or exc}") from None
     return OK

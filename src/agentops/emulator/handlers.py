@@ -43,6 +43,14 @@ def _write_record(req: Request, status: int, payload: Any) -> WriteRecord:
 READ_TIMEOUT = 30.0
 
 
+def _hostile(payload: Any, text: str) -> Any:
+    """An error body whose type and message end with `text` (Faults.hostile_text)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return payload
+    return {**payload, "error": {**error, "type": f"{error.get('type')}{text}", "message": f"{error.get('message')}{text}"}}
+
+
 class HTTPServer(ThreadingHTTPServer):
     """Tracks open connections so stopping also ends idle keep-alive ones."""
 
@@ -139,6 +147,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             core.stats.count_write()
         headers: dict[str, str] = {}
         status, payload = self._serve_api(core, req, headers)
+        if status >= 400 and core.faults.hostile_text:
+            payload = _hostile(payload, core.faults.hostile_text)
         core.stats.record(req.method, req.path, status)
         if req.method == "POST":
             core.stats.record_write(_write_record(req, status, payload))
@@ -164,7 +174,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if faults.roll(faults.rate_429):
             headers["retry-after"] = format(faults.retry_after, "g")
             return 429, ApiError(429, "rate limited (emulated fault)").body()
-        if faults.roll(faults.rate_5xx):
+        if faults.roll(faults.rate_5xx) or (req.method == "POST" and faults.roll(faults.write_5xx)):
             return 500, ApiError(500, "internal server error (emulated fault)").body()
         code = faults.take_error_code(req.method)
         if code is not None:

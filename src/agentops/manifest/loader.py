@@ -187,6 +187,13 @@ def _both_environment_spellings(data: dict[str, Any], locator: Locator) -> list[
 
 def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem], list[Problem]]:
     """(manifest files, whether that is only part of the folder, problems, notices of skipped files)."""
+    if os.path.lexists(folder) and not Path(os.path.realpath(folder)).is_relative_to(root):
+        # Symlinked sub-folders are skipped while walking; the folder itself (or a folder on its
+        # way) leading out would make the walk cover whatever it points at, even the whole disk.
+        return [], False, [Problem(CONFIG_FILE, 1, 1, "manifests",
+                                   f"manifests folder {folder.relative_to(root).as_posix()!r} is a symlink "
+                                   "that leads out of the repository",
+                                   "keep the manifests inside the repository")], []
     if start != folder and _inside(start, folder):
         if start.is_dir():
             found, notices = discover(start, root)

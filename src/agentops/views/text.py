@@ -93,7 +93,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
     for action in plan.actions:
         if action.kind is ActionKind.NOOP and not verbose:
             continue
-        ident = f" [{action.deployment_id}]" if action.deployment_id else ""
+        ident = f" [{safe.value(action.deployment_id)}]" if action.deployment_id else ""
         out.append(
             style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.name)}{ident}", fg=action.kind.color, bold=True)
             + f"  ({safe.value(action.reason)})"
