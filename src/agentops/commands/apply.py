@@ -74,6 +74,8 @@ def _apply_saved(
     console.redact = Redactor.for_manifests(project.manifests, os.environ)
     with session.project_session(project, target, console.redact, rates) as api:
         fresh, live = reconcile.plan_and_live(project, api, saved.flags)
+        # Now the workspace the credential resolves to is known: the plan's must be it.
+        reconcile.check_saved(saved, project.config.stack, fresh.workspace_id, project.env)
         reconcile.verify_live(saved, live, path)
         moved = differences(saved, fresh)
         if moved:
