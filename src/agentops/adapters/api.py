@@ -380,10 +380,11 @@ class Api:
     def _send(
         self, method: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, kind: str, body: dict[str, Any]
     ) -> Any:
-        """One request, sent again once when a refused credential can be renewed: a 401 means nothing was
-        done, so a write may be repeated too. With federation, the SDK has dropped an access token the
-        API refused (it exchanges again); an exchange the API refused gets a newly fetched OIDC token."""
-        for renewed in (False, True):
+        """One request, sent again when a refused credential can be renewed (each kind once): a 401 means
+        nothing was done, so a write may be repeated too. With federation, the SDK has dropped an access
+        token the API refused (it exchanges again); an exchange refused gets a newly fetched OIDC token."""
+        renewed: set[str] = set()
+        while True:
             identity.fresh()
             self.pacer.wait(kind)
             try:
@@ -392,16 +393,17 @@ class Api:
                 self.pacer.throttled(kind, retry_after(exc))
                 raise
             except anthropic.AuthenticationError:
-                if renewed or self.client.credentials is None:
+                if "access token" in renewed or self.client.credentials is None:
                     raise
+                renewed.add("access token")
                 continue
             except WorkloadIdentityError as exc:
-                if renewed or exc.status_code != 401 or not identity.renew():
+                if "identity token" in renewed or exc.status_code != 401 or not identity.renew():
                     raise
+                renewed.add("identity token")
                 continue
             self.pacer.ok(kind)
             return raw
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # Writes are tried once per call: only the executor knows which are safe to repeat.
     # `timeout` comes from the caller's Deadline, so retries stay within one budget.

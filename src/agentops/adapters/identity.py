@@ -86,7 +86,7 @@ def choose(environ: Mapping[str, str]) -> Auth:
         return Auth.FEDERATION
     if environ.get(API_KEY):
         return Auth.API_KEY
-    state = "empty" if API_KEY in environ else "not set"
+    state = "not set (it is empty)" if API_KEY in environ else "not set"
     raise IdentityError(
         f"{API_KEY} is {state} and Workload Identity Federation is not configured: export {API_KEY}, or set "
         f"{' and '.join(REQUIRED)} (in GitHub Actions, with {PERMISSION} on the job); "

@@ -43,7 +43,7 @@ from agentops.emulator.errors import ApiError
 
 TOKEN_PATH = "/v1/oauth/token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-FEDERATION_BETA = "oidc-federation-2026-04-01"
+TOKEN_PREFIX = "emu-at-"  # every access token the emulator mints (tests look for it in output)
 ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
 
 
@@ -166,7 +166,7 @@ class Federation:
             with self._lock:
                 self._exchanges.append(Exchange(exc.status, exc.body["error"], subject, None))
             return exc.status, exc.body, None
-        token = "emu-at-" + secrets.token_urlsafe(24)
+        token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         lifetime = self.config.token_lifetime
         with self._lock:
             self._tokens[token] = (workspace, to_us(self.clock()) + lifetime * 1_000_000)
@@ -235,22 +235,24 @@ class Federation:
 
     def workspace_of(self, authorization: str | None, api_key: str | None) -> str | None:
         """The workspace a request's credential is bound to (None: a key bound to none, so the request's
-        `anthropic-workspace-id` picks one, as without federation); a 401 ApiError when it is refused."""
-        if authorization:
-            scheme, _, token = authorization.partition(" ")
+        `anthropic-workspace-id` picks one, as without federation); a 401 ApiError when it is refused.
+        The SDK sends an API key as `Authorization: Bearer` too: minted tokens carry their own prefix."""
+        scheme, _, bearer = (authorization or "").partition(" ")
+        credential = bearer.strip() if scheme.lower() == "bearer" else ""
+        if credential.startswith(TOKEN_PREFIX):
             with self._lock:
-                found = self._tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+                found = self._tokens.get(credential)
             if found is None:
                 raise ApiError(401, "invalid access token")
             workspace, expires = found
             if to_us(self.clock()) >= expires:
                 raise ApiError(401, "the access token has expired")
             return workspace
-        if api_key:
-            keys = self.config.api_keys
-            if keys is None:
-                return None
-            if api_key not in keys:
-                raise ApiError(401, "invalid x-api-key")
-            return keys[api_key]
-        raise ApiError(401, "no credentials: send x-api-key or Authorization: Bearer")
+        key = api_key or credential
+        if not key:
+            raise ApiError(401, "no credentials: send x-api-key or Authorization: Bearer")
+        if self.config.api_keys is None:
+            return None
+        if key not in self.config.api_keys:
+            raise ApiError(401, "invalid API key")
+        return self.config.api_keys[key]
