@@ -120,9 +120,9 @@ def test_api_keys_are_bound_to_workspaces_and_every_answer_names_it(server: Emul
         with pytest.raises(anthropic.NotFoundError) as missing:
             client.beta.deployments.retrieve("depl_missing")
         assert missing.value.response.headers["anthropic-workspace-id"] == "wrkspc_staging"
-    with anthropic.Anthropic(api_key="sk-unknown", base_url=server.url, max_retries=0) as stranger:
-        with pytest.raises(anthropic.AuthenticationError):
-            stranger.beta.deployments.list()
+    stranger = anthropic.Anthropic(api_key="sk-unknown", base_url=server.url, max_retries=0)
+    with stranger, pytest.raises(anthropic.AuthenticationError):
+        stranger.beta.deployments.list()
 
 
 def test_without_federation_the_header_picks_the_workspace_and_is_echoed(client: anthropic.Anthropic) -> None:
