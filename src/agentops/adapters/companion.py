@@ -37,7 +37,7 @@ _LENGTH = struct.Struct(">Q")
 # What a parent may ask; anything else is refused by the child. The listing comes back page by
 # page (the `live_pages` of the child's Api): neither process holds it twice, and the parent
 # takes in each page while the next is read.
-METHODS = frozenset({"live_pages", "listings", "look_up", "list_runs"})
+METHODS = frozenset({"live_pages", "listings", "look_up", "list_runs", "workspace_id"})
 STREAMED = frozenset({"live_pages"})
 # Listing, name listings and look-ups run side by side, as they do in process.
 WORKERS = 4
@@ -116,7 +116,11 @@ class Companion:
 
     @property
     def workspace_id(self) -> str | None:
-        return self._setup.workspace_id if self._setup else None
+        """The workspace the child's answers named (else the configured one)."""
+        if self._setup is None:
+            return None
+        workspace: str | None = self._answer("workspace_id")
+        return workspace
 
     @property
     def configured(self) -> bool:
@@ -234,10 +238,12 @@ def _serve(reader: IO[bytes], writer: IO[bytes]) -> None:
             if method not in METHODS:
                 raise ReadFailed(f"the API reader was asked for an unknown read ({method!r})")
             function: Callable[..., Any] = getattr(readers[0], method)
-            if method in STREAMED:
+            if not callable(function):  # a property (workspace_id)
+                reply: tuple[int, str, Any] = (number, OK, function)
+            elif method in STREAMED:
                 for part in function(*args):
                     _send(writer, (number, PART, part), lock)
-                reply: tuple[int, str, Any] = (number, OK, None)
+                reply = (number, OK, None)
             else:
                 reply = (number, OK, function(*args))
         except ReadFailed as exc:
