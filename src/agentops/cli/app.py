@@ -142,10 +142,15 @@ LONG_RUNNING = frozenset({"emulator"})
 
 def _leave(code: int, process: bool) -> NoReturn:
     """Exit with `code`; a whole process skips the interpreter's teardown of its heap."""
+    # The private file holding a GitHub OIDC token goes now: os._exit runs no exit handlers. Looked up,
+    # not imported, so a command that never fetched one pays nothing for it.
+    keeper = sys.modules.get("agentops.adapters.identity")
+    if keeper is not None:
+        keeper.close()
     if not process:
         sys.exit(code)
-    # Everything this process wrote is in these two streams (files are closed by their `with`),
-    # and nothing registers exit handlers; tearing down the SDK's heap took ~0.3 s.
+    # Everything this process wrote is in these two streams (files are closed by their `with`);
+    # the only exit handler (the token file's) ran above; tearing down the SDK's heap took ~0.3 s.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe has nothing left to flush
             stream.flush()

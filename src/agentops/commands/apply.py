@@ -68,6 +68,8 @@ def _apply_saved(
         reconcile.check_saved(saved, project.config.stack, workspace_of(project.config, target, project.env),
                               project.env)
         planned = reconcile.plan_and_live(project, api, saved.flags, live=workspace.live)
+        # Now the workspace the credential resolves to is known: the plan's must be it.
+        reconcile.check_saved(saved, project.config.stack, planned.plan.workspace_id, project.env)
         reconcile.verify_live(saved, planned.live, path)
         moved = differences(saved, planned.plan)
         if moved:

@@ -167,17 +167,18 @@ def read_saved(path: Path) -> Plan:
 
 
 def check_saved(saved: Plan, stack: str | None, workspace_id: str | None, env: str | None = None) -> None:
-    """A saved plan applies only where it was made: same stack, environment and workspace."""
+    """A saved plan applies only where it was made: same stack, environment and workspace (`workspace_id`:
+    the configured one before connecting, the one the API names after; None: not known yet)."""
     if stack is not None and stack != saved.stack:
         raise Failure(f"the saved plan is for stack {saved.stack!r}, not {stack!r}; nothing was applied")
     if env != saved.env:
         raise Failure(
             f"the saved plan is for environment {saved.env or '(none)'}, not {env or '(none)'}; nothing was applied"
         )
-    if workspace_id != saved.workspace_id:
+    if workspace_id is not None and workspace_id != saved.workspace_id:
         raise Failure(
-            f"the saved plan is for workspace {saved.workspace_id or '(the API key default)'}, "
-            f"not {workspace_id or '(the API key default)'}; nothing was applied"
+            f"the saved plan was made against workspace {saved.workspace_id or '(not recorded)'}, "
+            f"not {workspace_id}; nothing was applied"
         )
     if saved.errored:
         raise Failure("the saved plan has blocking problems; nothing was applied")

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, WriteRecord
 from agentops.emulator.errors import ApiError, bad_request, typed_error
+from agentops.emulator.federation import TOKEN_PATH
 from agentops.emulator.redaction import redact
 from agentops.emulator.routes import Request, dispatch
 from agentops.model.errors import error_code
@@ -138,14 +139,24 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._respond(exc.status, exc.body())
             return
         params = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
-        workspace = self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
+        if core.federation is not None and url.path == TOKEN_PATH and self.command == "POST":
+            self._exchange(core, body)
+            return
+        try:
+            bound = self._bound_workspace(core)
+        except ApiError as exc:
+            core.stats.record(self.command, url.path, exc.status)
+            self._respond(exc.status, exc.body())
+            return
+        workspace = bound or self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
         req = Request(self.command, url.path, params, workspace, body)
         if not url.path.startswith("/v1/"):
             self._respond(*self._run(core, req))
             return
         if req.method == "POST":
             core.stats.count_write()
-        headers: dict[str, str] = {}
+        # Every answer names the workspace the credential resolved to, as the API's do.
+        headers: dict[str, str] = {"anthropic-workspace-id": workspace}
         status, payload = self._serve_api(core, req, headers)
         if status >= 400 and core.faults.hostile_text:
             payload = _hostile(payload, core.faults.hostile_text)
@@ -159,6 +170,22 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         self._respond(status, payload, headers)
+
+    def _bound_workspace(self, core: Core) -> str | None:
+        """The workspace the request's credential is bound to, when federation is configured."""
+        if core.federation is None:
+            return None
+        return core.federation.workspace_of(self.headers.get("authorization"), self.headers.get("x-api-key"))
+
+    def _exchange(self, core: Core, body: bytes) -> None:
+        """`POST /v1/oauth/token`: not an API write (never counted, faulted or rate limited)."""
+        assert core.federation is not None
+        try:
+            data = json.loads(body) if body.strip() else None
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        status, payload, workspace = core.federation.exchange(data)
+        self._respond(status, payload, {"anthropic-workspace-id": workspace} if workspace else None)
 
     def _serve_api(self, core: Core, req: Request, headers: dict[str, str]) -> tuple[int, Any]:
         """Status and body of a /v1 request after faults; `_DROPPED` for a dropped response."""

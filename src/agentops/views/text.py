@@ -64,9 +64,10 @@ def headline(plan: Plan) -> str:
 
 
 def where(plan: Plan) -> str:
-    """"stack 'x'", with the environment when there is one."""
+    """"stack 'x'", with the environment and the workspace when they are known."""
     env = f" (environment {safe.value(repr(plan.env))})" if plan.env else ""
-    return f"stack {safe.value(repr(plan.stack))}{env}"
+    workspace = f" in workspace {safe.value(plan.workspace_id)}" if plan.workspace_id else ""
+    return f"stack {safe.value(repr(plan.stack))}{env}{workspace}"
 
 
 def resolved_lines(plan: Plan) -> list[str]:
