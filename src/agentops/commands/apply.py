@@ -11,6 +11,7 @@ from agentops.commands.failure import OK, Failure
 from agentops.commands.plan import PlanFlags
 from agentops.commands.target import Target
 from agentops.engine.plan import ActionKind, Plan
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
@@ -31,16 +32,17 @@ def apply(
     from agentops.commands import execute, reconcile
     from agentops.commands.workspace import project_against_workspace
 
-    with project_against_workspace(path, target, console, fmt=fmt, rates=rates) as workspace:
+    shown = view(fmt)
+    with project_against_workspace(path, target, console, view=shown, rates=rates) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         result = reconcile.plan_and_live(project, api, flags.options(project), live=workspace.live).plan
-        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+        reconcile.show_plan(result, shown, console, applying=True)
         if result.errored:
             raise Failure("the plan has blocking problems; nothing was applied")
         if not result.has_changes:
             return OK
         confirm(result, auto_approve, console)
-        return execute.execute(result, api, parallelism, console, fmt)
+        return execute.execute(result, api, parallelism, console, shown)
 
 
 def _apply_saved(
@@ -67,11 +69,11 @@ def _apply_saved(
     with connected(root, config, target, console.redact, saved.env, rates) as api:
         reconcile.verify_names(saved, api, path)
         reconcile.verify_live(saved, api.list_deployments(), path)
-        reconcile.show_plan(saved, fmt, console, echo=fmt == "text")
+        reconcile.show_plan(saved, view(fmt), console, applying=True)
         if not saved.has_changes:
             return OK
         confirm(saved, auto_approve, console)
-        return execute.execute(saved, api, parallelism, console, fmt)
+        return execute.execute(saved, api, parallelism, console, view(fmt))
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:

@@ -7,7 +7,6 @@ import never leaves a tagged deployment without a manifest (which the next apply
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +21,13 @@ from agentops.commands.workspace import connected
 from agentops.engine.export import to_yaml
 from agentops.engine.identity import Live
 from agentops.engine.importing import Item, file_stem, plan_item, select
-from agentops.engine.plan import FORMAT_VERSION
 from agentops.engine.resolve import KINDS, unique_names
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import Config, load_config
 from agentops.manifest.loader import choose_environment, find_root, load_project
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_REF
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
@@ -76,8 +75,9 @@ def import_(
 
     Agents, environments and vaults are written by name where the name is unique in the
     workspace, unless `ids`. With `fmt` "json", one object says what was imported, refused and noted."""
+    shown = view(fmt)
     console = console.redacting(Redactor.for_variables([token_var], os.environ))
-    with json_errors(fmt, console):
+    with json_errors(shown, console):
         if bool(names) == import_all:
             raise Failure("name the deployments to import, or pass --all (not both)")
         if not SECRET_REF.match(f"${{{token_var}}}"):
@@ -141,7 +141,7 @@ def import_(
                     {"imported": [], "refused": refused, "notes": notes},
                 )
             records = [_import_one(item, declared, token_var, dry_run, api.update) for item in items]
-        _report(records, _notes(items, notes, token_var), _warnings(items), dry_run, config.stack, fmt, console)
+        shown.imported(console, config.stack, dry_run, records, _notes(items, notes, token_var), _warnings(items))
         return OK
 
 
@@ -175,13 +175,6 @@ def _import_one(
         "tags": list(item.tags),
         "drift": list(item.drift),
     }
-
-
-def _steps(record: dict[str, Any], dry_run: bool) -> str:
-    would = "would " if dry_run else ""
-    steps = [f"{would}write {record['file']}" if record["wrote_file"] else f"manifest already in {record['file']}"]
-    steps.append(f"{would}tag " + ", ".join(record["tags"]) if record["tags"] else "already tagged")
-    return f"{record['name']} ({record['deployment_id']}): " + "; ".join(steps)
 
 
 def _notes(items: list[Item], notes: list[str], token_var: str) -> list[str]:
@@ -220,30 +213,3 @@ def _warnings(items: list[Item]) -> list[str]:
         for item in items
         if item.drift
     ]
-
-
-def _report(
-    records: list[dict[str, Any]], notes: list[str], warnings: list[str], dry_run: bool, stack: str,
-    fmt: str, console: Console,
-) -> None:
-    if fmt == "json":
-        data = {"format_version": FORMAT_VERSION, "errored": False, "stack": stack, "dry_run": dry_run,
-                "imported": records, "refused": [], "notes": notes, "warnings": warnings}
-        console.out(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
-        return
-    for record in records:
-        console.out(_steps(record, dry_run))
-    for note in notes:
-        console.out(f"note: {note}")
-    for warning in warnings:
-        console.error(f"warning: {warning}")
-    if dry_run:
-        console.out(
-            f"Dry run: {len(records)} deployment(s) would be imported into stack {stack!r}; "
-            "nothing was written and no deployment was changed."
-        )
-    else:
-        console.out(
-            f"Imported {len(records)} deployment(s) into stack {stack!r}. "
-            "Run `agentops plan` next: it should show no changes."
-        )

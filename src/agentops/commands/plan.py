@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,14 @@ def plan(
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
 ) -> int:
+    from agentops.adapters.github import run_url
     from agentops.commands import reconcile
     from agentops.commands.workspace import project_against_workspace
     from agentops.views.json import render_saved
+    from agentops.views.output import view
 
-    with project_against_workspace(path, target, console, fmt=fmt, rates=rates) as workspace:
+    shown = view(fmt, run_url(os.environ))
+    with project_against_workspace(path, target, console, view=shown, rates=rates) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         planned = reconcile.plan_and_live(project, api, flags.options(project), base_ref=base_ref, live=workspace.live)
         runs = None
@@ -60,7 +64,7 @@ def plan(
 
             runs = read_health(project, api, planned.live, planned.desired)
     result = planned.plan
-    reconcile.show_plan(result, fmt, console, health=runs)
+    reconcile.show_plan(result, shown, console, health=runs)
     if out is not None:
         out.write_text(console.redact(render_saved(result)))
         hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)

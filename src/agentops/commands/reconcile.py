@@ -30,11 +30,10 @@ from agentops.manifest import policy_checks
 from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
-from agentops.views.health import render_health_text, with_health
-from agentops.views.json import render_json
-from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_markdown
+from agentops.views.health import with_health
+from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
+from agentops.views.output import TextView
 from agentops.views.terminal import Console, step_summary
-from agentops.views.text import render_text
 
 if TYPE_CHECKING:
     from agentops.adapters.api import Api
@@ -115,18 +114,16 @@ def _base_desired(
         raise Failure(str(exc)) from None
 
 
-def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health: Health | None = None) -> None:
-    """The plan in the format chosen once (with run health after it when given), plus the step summary."""
+def show_plan(
+    plan: Plan, view: TextView, console: Console, health: Health | None = None, applying: bool = False
+) -> None:
+    """The plan in the command's view (with run health after it when given; as `apply` shows it when
+    `applying`), plus the step summary."""
     now = datetime.now(UTC)  # the views never read the clock: a create's next runs count from here
-    if not echo:
-        pass
-    elif fmt == "json":
-        console.out(render_json(plan, health), nl=False)
-    elif fmt == "markdown":
-        console.out(with_health(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), health), nl=False)
+    if applying:
+        view.applying(console, plan, now)
     else:
-        text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
-        console.out(text + (render_health_text(health) if health else ""), nl=False)
+        view.plan(console, plan, health, now)
     step_summary(lambda: with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health),
                  console.redact)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
 from agentops.manifest.loader import choose_environment, find_root
 from agentops.model import tags
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
@@ -105,8 +105,9 @@ def run(
 
     With `wait`, follow the run until it has a session or an error; Ctrl-C stops only the waiting.
     """
+    shown = view(fmt)
     console = console.redacting(Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v)))
-    with json_errors(fmt, console):
+    with json_errors(shown, console):
         root = find_root(path.resolve())
         if root is None:
             raise Failure(f"no agentops.yaml in {path} or any parent folder; run `agentops init` first")
@@ -122,24 +123,13 @@ def run(
                 try:
                     result = follow(result, api.retrieve_run, target.sleep, timeout)
                 except StillRunning as stopped:
-                    if fmt == "json":  # a script still gets the run, marked as not settled
-                        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": False,
-                                                "settled": False, "stopped": stopped.why, "run": stopped.run},
-                                               indent=2, sort_keys=True, ensure_ascii=False))
-                    console.error(
-                        f"Stopped waiting ({stopped.why}): run {stopped.run.get('id')} of {name!r} goes on; "
-                        "see `agentops status` for its outcome."
-                    )
+                    shown.run_stopped(console, name, deployment.id, stopped.run, stopped.why)
                     return INTERRUPTED if stopped.why == "interrupted" else 1
+    shown.run(console, name, deployment.id, result)
     error = result.get("error")
-    if fmt == "json":
-        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": bool(error),
-                                "run": result}, indent=2, sort_keys=True, ensure_ascii=False))
     if error:
         raise Failure(console.redact(
             f"run {result.get('id')} of {name!r} failed: {error.get('type', 'unknown_error')}: "
             f"{error.get('message', '')}"
         ))
-    if fmt != "json":
-        console.out(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK
