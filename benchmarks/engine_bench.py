@@ -46,7 +46,7 @@ def child(src: str, roots: list[str], listing: str, inner: int) -> None:
     from dataclasses import replace
 
     from agentops.engine.desired import desired_state
-    from agentops.engine.fleet import build_fleet
+    from agentops.engine.fleet.build import build_fleet
     from agentops.engine.identity import Live
     from agentops.engine.plan import Options, build_plan
     from agentops.engine.policy import judge

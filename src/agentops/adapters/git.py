@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agentops.manifest.config import CONFIG_FILE
+from agentops.manifest.config_schema import CONFIG_FILE
 
 
 class BaseRefError(Exception):

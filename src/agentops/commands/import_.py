@@ -23,7 +23,8 @@ from agentops.engine.identity import Live
 from agentops.engine.importing import Item, file_stem, plan_item, select
 from agentops.engine.resolve import KINDS, unique_names
 from agentops.engine.secrets import Redactor
-from agentops.manifest.config import Config, load_config
+from agentops.manifest.config import load_config
+from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import choose_environment, find_root, load_project
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_REF

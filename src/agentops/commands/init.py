@@ -9,7 +9,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from agentops.commands.failure import OK, Failure
-from agentops.manifest.config import CONFIG_FILE, check_stack
+from agentops.manifest.config_schema import CONFIG_FILE, check_stack
 from agentops.views.terminal import Console
 
 WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-drift.yml")

@@ -20,7 +20,7 @@ from agentops.adapters.github import run_url
 from agentops.commands.failure import Failure
 from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
-from agentops.engine.fleet import build_fleet
+from agentops.engine.fleet.build import build_fleet
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Options, Plan, build_plan, stale_targets

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from agentops.commands.failure import ERROR, OK
+from agentops.engine.secrets import missing_secrets
 from agentops.manifest.loader import load_every_environment, load_project
-from agentops.manifest.secrets import missing_secrets
 from agentops.views.output import view
 from agentops.views.schemas import render_schema
 from agentops.views.terminal import Console
@@ -19,7 +19,7 @@ def validate(
     first, *more = paths or (Path("."),)
     project = load_project(first, stack, more, env) if env else load_every_environment(first, stack, more)
     # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
-    warnings = sorted([*project.warnings, *missing_secrets(project, os.environ)])
+    warnings = sorted([*project.warnings, *missing_secrets(project.manifests, os.environ)])
     view(fmt).validation(console, project, warnings)
     return ERROR if project.problems else OK
 

@@ -27,7 +27,7 @@ from agentops.commands.machine import checked, json_errors
 from agentops.commands.target import Target
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
-from agentops.manifest.config import CONFIG_FILE, ApiConfig, Config
+from agentops.manifest.config_schema import CONFIG_FILE, ApiConfig, Config
 from agentops.manifest.loader import Project, start_load
 from agentops.views.output import TextView
 from agentops.views.terminal import Console

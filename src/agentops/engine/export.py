@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 
 from agentops.engine.normalize import Context, expressible_value, normalize
-from agentops.manifest.config import merge_defaults
 from agentops.manifest.documents import strip_blank_lines
+from agentops.manifest.layers import merge_defaults
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
 

@@ -18,7 +18,8 @@ from agentops.engine.identity import Live
 from agentops.engine.plan import Options, build_plan
 from agentops.engine.resolve import Ref, Resolution
 from agentops.engine.status import drift_fields
-from agentops.manifest.config import Config, layer
+from agentops.manifest.config_schema import Config
+from agentops.manifest.layers import layer
 from agentops.model import tags
 
 MAX_FILE_STEM = 100

@@ -6,16 +6,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.diff import SECRET_PATH, Change, changes, patch
+from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.model import tags
-
-if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
-    from agentops.engine.fleet import Fleet
 
 FORMAT_VERSION = 2
 
@@ -141,7 +139,7 @@ class Plan:
     targets: tuple[str, ...] = ()
     workspace_id: str | None = None
     base_ref: str | None = None  # the git ref changes were labelled against (`plan --base-ref`)
-    fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet.py)
+    fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet/)
     env: str | None = None
     # (kind, name, id) of every reference by name the plan resolved: a saved plan is applied
     # only while these names still resolve to the same ids.

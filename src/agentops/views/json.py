@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from agentops.engine import planfile
-from agentops.engine.fleet import Fleet
+from agentops.engine.fleet.section import Fleet
 from agentops.engine.health import Health
 from agentops.engine.plan import FORMAT_VERSION, Action, Plan
 from agentops.model.problems import Problem

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from agentops.engine.fleet import Fleet
+from agentops.engine.fleet.section import Fleet
 from agentops.engine.health import Health
 from agentops.engine.plan import Plan
 from agentops.manifest.loader import Project
