@@ -33,7 +33,6 @@ def main() -> None:
     import os
 
     from agentops.adapters.api import Api, make_client
-    from agentops.commands import reconcile
     from agentops.emulator import EmulatorServer
     from agentops.engine import policy
     from agentops.engine.fleet import build as fleet
@@ -41,6 +40,7 @@ def main() -> None:
     from agentops.engine.identity import Live
     from agentops.engine.plan import Options
     from agentops.manifest import load_project
+    from agentops.plumbing import reconcile
 
     spent: list[float] = []
     original_build, original_judge = fleet.build_fleet, policy.judge

@@ -9,7 +9,7 @@ import click
 
 from agentops.adapters.pacing import Rates
 from agentops.cli.completion import deployment_names
-from agentops.commands.plan import PlanFlags
+from agentops.plumbing.flags import PlanFlags
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import OK, Failure
-from agentops.commands.plan import PlanFlags
-from agentops.commands.target import Target
 from agentops.engine.plan import ActionKind, Plan
+from agentops.plumbing.failure import OK, Failure
+from agentops.plumbing.flags import PlanFlags
+from agentops.plumbing.target import Target
 from agentops.views.output import view
 from agentops.views.terminal import Console
 
@@ -29,8 +29,8 @@ def apply(
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, auto_approve, parallelism, fmt, rates)
-    from agentops.commands import execute, reconcile
-    from agentops.commands.workspace import project_against_workspace
+    from agentops.plumbing import execute, reconcile
+    from agentops.plumbing.workspace import project_against_workspace
 
     shown = view(fmt)
     with project_against_workspace(path, target, console, view=shown, rates=rates) as workspace:
@@ -49,11 +49,11 @@ def _apply_saved(
     path: Path, target: Target, console: Console, auto_approve: bool, parallelism: int, fmt: str, rates: Rates
 ) -> int:
     """Apply a plan file as it was reviewed, after checking where it is for and that nothing moved."""
-    from agentops.commands import execute, reconcile
-    from agentops.commands.workspace import connected, workspace_of
     from agentops.engine.secrets import Redactor
     from agentops.manifest.config import load_config
     from agentops.manifest.loader import choose_environment, find_root
+    from agentops.plumbing import execute, reconcile
+    from agentops.plumbing.workspace import connected, workspace_of
 
     saved = reconcile.read_saved(path)
     root = find_root(path.resolve().parent) or find_root(Path.cwd()) or Path.cwd()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agentops.commands.failure import ERROR, OK
-from agentops.commands.plan import PlanFlags
-from agentops.commands.target import Target
+from agentops.plumbing.failure import ERROR, OK
+from agentops.plumbing.flags import PlanFlags
+from agentops.plumbing.target import Target
 from agentops.views.terminal import Console
 
 
 def fleet(path: Path, target: Target, console: Console, *, fmt: str = "text", days: int = 7) -> int:
     """Exit 1 when an error-level fleet rule (the cap, a policy rule) is broken, else 0."""
-    from agentops.commands import reconcile
-    from agentops.commands.workspace import project_against_workspace
+    from agentops.plumbing import reconcile
+    from agentops.plumbing.workspace import project_against_workspace
     from agentops.views.output import view
 
     shown = view(fmt)

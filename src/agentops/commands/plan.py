@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import CHANGES, ERROR, OK
-from agentops.commands.target import Target
-from agentops.engine.plan import Options
-from agentops.manifest.loader import Project
+from agentops.plumbing.failure import CHANGES, ERROR, OK
+from agentops.plumbing.flags import PlanFlags
+from agentops.plumbing.target import Target
 from agentops.views.terminal import Console
-
-
-@dataclass(frozen=True)
-class PlanFlags:
-    adopt: bool = False
-    no_prune: bool = False
-    targets: tuple[str, ...] = ()
-    max_archive: int | None = None
-    allow_empty: bool = False
-    strict_names: bool = False
-
-    def options(self, project: Project) -> Options:
-        return Options(
-            stack=project.config.stack,
-            adopt=self.adopt,
-            prune=not self.no_prune,
-            max_archive=self.max_archive if self.max_archive is not None else project.config.max_archive,
-            targets=self.targets,
-            allow_empty=self.allow_empty,
-            strict_names=self.strict_names,
-        )
 
 
 def plan(
@@ -49,8 +26,8 @@ def plan(
     health: bool = False,
 ) -> int:
     from agentops.adapters.github import run_url
-    from agentops.commands import reconcile
-    from agentops.commands.workspace import project_against_workspace
+    from agentops.plumbing import reconcile
+    from agentops.plumbing.workspace import project_against_workspace
     from agentops.views.json import render_saved
     from agentops.views.output import view
 
@@ -60,7 +37,7 @@ def plan(
         planned = reconcile.plan_and_live(project, api, flags.options(project), base_ref=base_ref, live=workspace.live)
         runs = None
         if health:  # a runs listing: off by default, so a plan stays at its request floor
-            from agentops.commands.health import read_health
+            from agentops.plumbing.health import read_health
 
             runs = read_health(project, api, planned.live, planned.desired)
     result = planned.plan

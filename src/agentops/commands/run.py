@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from agentops.adapters.api import Api
-from agentops.commands.failure import INTERRUPTED, OK, Failure
-from agentops.commands.machine import json_errors
-from agentops.commands.target import Target
-from agentops.commands.workspace import connected
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
 from agentops.manifest.loader import choose_environment, find_root
 from agentops.model import tags
+from agentops.plumbing.failure import INTERRUPTED, OK, Failure
+from agentops.plumbing.machine import json_errors
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import connected
 from agentops.views.output import view
 from agentops.views.terminal import Console
 

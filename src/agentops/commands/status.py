@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentops.commands.failure import OK
-from agentops.commands.health import read_health
-from agentops.commands.reconcile import resolution
-from agentops.commands.target import Target
-from agentops.commands.workspace import project_against_workspace
 from agentops.engine.desired import desired_state
 from agentops.engine.status import rows
+from agentops.plumbing.failure import OK
+from agentops.plumbing.health import read_health
+from agentops.plumbing.reconcile import resolution
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import project_against_workspace
 from agentops.views.output import view
 from agentops.views.terminal import Console
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentops.commands.failure import ERROR, OK
 from agentops.engine.secrets import missing_secrets
 from agentops.manifest.loader import load_every_environment, load_project
+from agentops.plumbing.failure import ERROR, OK
 from agentops.views.output import view
 from agentops.views.schemas import render_schema
 from agentops.views.terminal import Console

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
-from agentops.commands.failure import Failure
-from agentops.commands.machine import checked, json_errors
-from agentops.commands.target import Target
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
 from agentops.manifest.config_schema import CONFIG_FILE, ApiConfig, Config
 from agentops.manifest.loader import Project, start_load
+from agentops.plumbing.failure import Failure
+from agentops.plumbing.machine import checked, json_errors
+from agentops.plumbing.target import Target
 from agentops.views.output import TextView
 from agentops.views.terminal import Console
 

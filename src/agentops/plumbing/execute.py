@@ -11,8 +11,8 @@ from types import FrameType
 
 from agentops.adapters.api import Api
 from agentops.adapters.executor import Executor, Result
-from agentops.commands.failure import INTERRUPTED, OK
 from agentops.engine.plan import Plan
+from agentops.plumbing.failure import INTERRUPTED, OK
 from agentops.views.markdown import render_apply_markdown
 from agentops.views.output import TextView
 from agentops.views.terminal import Console, step_summary

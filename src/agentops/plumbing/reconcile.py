@@ -2,7 +2,7 @@
 
 load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view.
 Commands call these; nothing here parses arguments, exits or imports the SDK (reads come
-through the one `Api` of commands/workspace.py).
+through the one `Api` of plumbing/workspace.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.commands.failure import Failure
 from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet.build import build_fleet
@@ -30,6 +29,7 @@ from agentops.manifest import policy_checks
 from agentops.manifest.loader import Project, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
+from agentops.plumbing.failure import Failure
 from agentops.views.health import with_health
 from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
 from agentops.views.output import TextView
@@ -65,7 +65,7 @@ def plan_and_live(
     """Plan `project` against the workspace; with `base_ref`, each change is labelled as this change's or drift.
 
     The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
-    listing of the workspace already under way (see commands/workspace.py).
+    listing of the workspace already under way (see plumbing/workspace.py).
     """
     env = os.environ if environ is None else environ
     options = replace(options, partial=options.partial or project.partial, env=project.env)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from agentops.commands.failure import Failure
 from agentops.manifest.loader import Project
+from agentops.plumbing.failure import Failure
 from agentops.views.output import TextView
 from agentops.views.terminal import Console
 
