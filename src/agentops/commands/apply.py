@@ -63,17 +63,18 @@ def _apply_saved(
         raise Failure("cannot tell which environment the saved plan is applied to; nothing was applied",
                       tuple(str(problem) for problem in chosen))
     stack = target.stack or (config.stack if config is not None and config.stack else None)
-    workspace = workspace_of(config, target, target.env) if config is not None else target.workspace_id
+    workspace = workspace_of(config, target, target.env)
     reconcile.check_saved(saved, stack, workspace, target.env)
     console = console.redacting(Redactor.for_bodies((a.body or a.patch for a in saved.actions), os.environ))
+    shown = view(fmt)
     with connected(root, config, target, console.redact, saved.env, rates) as api:
         reconcile.verify_names(saved, api, path)
         reconcile.verify_live(saved, api.list_deployments(), path)
-        reconcile.show_plan(saved, view(fmt), console, applying=True)
+        reconcile.show_plan(saved, shown, console, applying=True)
         if not saved.has_changes:
             return OK
         confirm(saved, auto_approve, console)
-        return execute.execute(saved, api, parallelism, console, view(fmt))
+        return execute.execute(saved, api, parallelism, console, shown)
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
