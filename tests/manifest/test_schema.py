@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from agentops.commands.validate import manifest_schema
 from agentops.manifest import load_project
 from agentops.manifest.descriptions import DESCRIPTIONS
+from agentops.views.schemas import manifest_schema
 from tests.manifest.test_validate import REPO
 
 

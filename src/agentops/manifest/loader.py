@@ -14,23 +14,17 @@ from pydantic import ValidationError
 
 from agentops.manifest import checks, policy_checks
 from agentops.manifest import guards as guarded
-from agentops.manifest.config import (
-    CONFIG_FILE,
-    Config,
-    LoadedConfig,
-    SecretsConfig,
-    layer,
-    load_config,
-    merge_defaults,
-)
+from agentops.manifest.config import LoadedConfig, load_config
+from agentops.manifest.config_schema import CONFIG_FILE, Config, SecretsConfig
 from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
 from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.layers import layer, merge_defaults
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import AgentByName, Manifest
-from agentops.manifest.secrets import secret_uses
 from agentops.manifest.variables import substitute
 from agentops.model import spec
 from agentops.model.problems import Problem
+from agentops.model.secretref import secret_uses
 
 
 @dataclass(frozen=True)
@@ -380,7 +374,7 @@ def start_load(
 
 def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
     out = {}
-    for index, field_name in secret_uses(manifest).values():
+    for index, field_name in secret_uses(manifest.resources or []).values():
         file, line, column, _ = locator.where(("resources", index, field_name))
         out[f"resources[{index}].{field_name}"] = (file, line, column)
     return out

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from agentops.manifest.config import HoursRule, Policy, Rule
+from agentops.manifest.config_schema import HoursRule, Policy, Rule
 from agentops.manifest.positions import Locator
 from agentops.manifest.schema import AgentByName, Manifest
 from agentops.model import cron, spec

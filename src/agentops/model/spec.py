@@ -357,3 +357,16 @@ def _is_tag(part: str) -> bool:
 
 _UNION_TAGS = frozenset({"str", "int", "constrained-str", "function-after", "user.message",
                          "user.define_outcome", "system.message"})
+
+
+def prompt_text(events: Any) -> str | None:
+    """The text of the one `user.message` a `prompt:` makes (one text block), or None for other events."""
+    if not isinstance(events, list) or len(events) != 1 or not isinstance(events[0], dict):
+        return None
+    if events[0].get("type") != "user.message":
+        return None
+    content = events[0].get("content")
+    if not isinstance(content, list) or len(content) != 1 or not isinstance(content[0], dict):
+        return None
+    text = content[0].get("text")
+    return text if content[0].get("type") == "text" and isinstance(text, str) else None
