@@ -40,7 +40,10 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "plan": ("`plan --format json`: the plan (and with --health, run health)", _object(
         {"format_version": _VERSION, "stack": _STR, "applyable": _BOOL, "errored": _BOOL, "has_changes": _BOOL,
          "counts": {"type": "object", "additionalProperties": _INT}, "summary": _STR, "warnings": _LIST,
-         "problems": _LIST, "actions": {"type": "array", "items": _ACTION}},
+         "problems": _LIST, "actions": {"type": "array", "items": _ACTION},
+         "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
+                           "strict_names": _BOOL, "new_stack": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
+         "guard_changes": {"type": "array", "items": _STR}},
         {"workspace_id": _NULLABLE_STR, "env": _NULLABLE_STR, "base_ref": _NULLABLE_STR, "resolved": {"type": "object"},
          "fleet": _object({"version": {"const": 1}, **_FLEET}), "health": _HEALTH})),
     "apply": ("`apply --format json`: one result per action run, and the totals", _object(
@@ -57,7 +60,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"format_version": _VERSION, **_FLEET})),
     "run": ("`run --format json`: the run as the API returned it", _object(
         {"format_version": _VERSION, "name": _STR, "deployment_id": _STR, "errored": _BOOL,
-         "run": {"type": "object"}}, {"settled": _BOOL, "stopped": _STR})),
+         "run": {"type": "object"}, "fix": _NULLABLE_STR}, {"settled": _BOOL, "stopped": _STR})),
     "import": ("`import --format json`: what was (or would be) written and tagged", _object(
         {"format_version": _VERSION, "errored": _BOOL, "stack": _STR, "dry_run": _BOOL, "imported": _LIST,
          "refused": _LIST, "notes": _LIST, "warnings": _LIST})),
