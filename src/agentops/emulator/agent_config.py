@@ -21,9 +21,6 @@ DEFAULT_MODEL = "claude-sonnet-4-6"
 # name no per-model values, so every model gets the same one here.
 DEFAULT_EFFORT = "high"
 SERVICE_ACCOUNT = {"type": "service_account"}
-# Permission policy of a toolset without default_config (Managed Agents docs, "Permission
-# policies": the agent toolset always_allow, MCP toolsets always_ask).
-_DEFAULT_POLICY = {"agent_toolset_20260401": "always_allow", "mcp_toolset": "always_ask"}
 _MAX_PROBLEMS = 5
 
 # Resolves a referenced agent id to its latest version; raises the API's 400 when the agent
@@ -110,7 +107,7 @@ def tool(value: dict[str, Any]) -> dict[str, Any]:
     given = value.get("default_config") or {}
     default = {
         "enabled": True if given.get("enabled") is None else given["enabled"],
-        "permission_policy": given.get("permission_policy") or {"type": _DEFAULT_POLICY[kind]},
+        "permission_policy": given.get("permission_policy") or {"type": agent_model.DEFAULT_PERMISSION[kind]},
     }
     configs = []
     for config in value.get("configs") or []:

@@ -18,6 +18,9 @@ MAX_TOOLS = 256  # "Maximum of 256 tools across all toolsets"
 MAX_ROSTER = 20  # coordinator agents and predefined_agents: "1–20 entries", "At most 20"
 MAX_ROLE_ARN = 2048
 AGENT_TOOLSET = "agent_toolset_20260401"
+# Permission policy of a toolset without default_config (Managed Agents docs, "Permission
+# policies": the agent toolset always_allow, MCP toolsets always_ask).
+DEFAULT_PERMISSION = {AGENT_TOOLSET: "always_allow", "mcp_toolset": "always_ask"}
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
 ServerName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -181,3 +184,28 @@ def _duplicates(path: str | Loc, items: list[tuple[int, str]], field: str, what:
         if name in seen:
             yield (*base, index, field), f"{what} {name!r} is not unique"
         seen.add(name)
+
+
+def always_allowed(tools: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Loc, str]]:
+    """(where it is decided, tool name) for each enabled agent-toolset tool whose effective
+    permission policy is always_allow: its own config, else the toolset's default_config, else
+    the API's default for the toolset (always_allow)."""
+    for index, item in enumerate(tools):
+        if item.get("type") != AGENT_TOOLSET:
+            continue
+        default = item.get("default_config") or {}
+        default_on = default.get("enabled") is not False
+        default_policy = (default.get("permission_policy") or {}).get("type") or DEFAULT_PERMISSION[AGENT_TOOLSET]
+        configs = {config["name"]: (position, config) for position, config in enumerate(item.get("configs") or [])}
+        for name in AGENT_TOOL_NAMES:
+            position, config = configs.get(name, (None, {}))
+            enabled = default_on if config.get("enabled") is None else config["enabled"]
+            policy = (config.get("permission_policy") or {}).get("type") or default_policy
+            if not enabled or policy != "always_allow":
+                continue
+            if position is not None and config.get("permission_policy") is not None:
+                yield ("tools", index, "configs", position, "permission_policy"), name
+            elif "default_config" in item:
+                yield ("tools", index, "default_config"), name
+            else:
+                yield ("tools", index), name

@@ -1,0 +1,70 @@
+"""Which kind of object a manifest document declares, found the way `ant apply` finds it.
+
+First a top-level `type:`, then the folder the file is directly in (`agents/`, `environments/`,
+...), then a file name starting with the kind (`agent-triage.md`, `environment_staging.yaml`).
+A document none of these name is a deployment, as every manifest was before there were kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from agentops.manifest.errors import did_you_mean
+
+Kind = Literal["deployment", "agent", "environment", "vault", "skill", "memory_store"]
+# Kinds agentops manages, in the order writes create them; the others are known but not yet managed.
+MANAGED: tuple[Kind, ...] = ("environment", "agent", "deployment")
+PENDING: tuple[Kind, ...] = ("vault", "skill", "memory_store")
+KINDS: tuple[Kind, ...] = ("deployment", "agent", "environment", "vault", "skill", "memory_store")
+DEFAULT: Kind = "deployment"
+NAMED: dict[str, Kind] = {kind: kind for kind in KINDS}
+FOLDERS: dict[str, Kind] = {f"{kind}s": kind for kind in KINDS}
+# `ant apply` documents `environment_staging.md`; agentops's own docs write `agent-triage.md`.
+_SEPARATORS = ("_", "-", ".")
+# The kinds a file name is tried against, longest first (so `memory_store_x` is no `memory_...`).
+_BY_LENGTH = sorted(KINDS, key=len, reverse=True)
+SKILL_FILE = "SKILL.md"
+
+
+@dataclass(frozen=True)
+class Inferred:
+    kind: Kind
+    how: str  # why: "type: agent", "folder agents/", "file name agent-x.md" or "default"
+
+
+def _from_name(stem: str) -> Kind | None:
+    lowered = stem.lower()
+    return next((kind for kind in _BY_LENGTH
+                 if lowered == kind or (lowered.startswith(kind) and lowered[len(kind)] in _SEPARATORS)), None)
+
+
+def from_path(file: str) -> Inferred:
+    """The kind a file's place says (`file` relative to the repository root, posix)."""
+    path = PurePosixPath(file)
+    folder = path.parent.name
+    if folder in FOLDERS:
+        return Inferred(FOLDERS[folder], f"folder {folder}/")
+    named = _from_name(path.name)
+    if named is not None:
+        return Inferred(named, f"file name {path.name}")
+    return Inferred(DEFAULT, "default")
+
+
+def infer(data: dict[str, Any], file: str) -> Inferred | str:
+    """The kind of one document, or why its `type:` names none (a message for `type`)."""
+    given = data.get("type")
+    if given is None:
+        return from_path(file)
+    kind = NAMED.get(given) if isinstance(given, str) else None
+    if kind is not None:
+        return Inferred(kind, f"type: {kind}")
+    close = did_you_mean(str(given), KINDS) if isinstance(given, str) else None
+    return f"unknown kind; expected one of: {', '.join(KINDS)}" + (f" ({close})" if close else "")
+
+
+def pending_message(kind: Kind) -> str:
+    label = kind.replace("_", " ")
+    return (f"{label}s are not managed by agentops yet; this file is read as a {label} "
+            f"(agentops manages {', '.join(f'{k}s' for k in MANAGED)})")
