@@ -170,7 +170,7 @@ def test_json_output_shape(project: Writer) -> None:
     code, out, _ = run("validate", str(root), "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"valid", "manifests", "problems", "warnings", "notices"}
+    assert set(report) == {"valid", "manifests", "kinds", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
     assert {"file", "line", "column", "path", "message", "hint", "excerpt"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]

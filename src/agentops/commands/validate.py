@@ -25,7 +25,12 @@ def summary(project: Project, warnings: list[Problem]) -> str:
     counts = [(warnings, "warning"), (project.notices, "notice")]
     warned = "".join(f", {_plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
-        return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
+        per_kind = project.counts()
+        total = sum(per_kind.values())
+        # Per kind only when there is more than deployments: the line stays as it was for those.
+        kinds = f" ({', '.join(_plural(n, kind) for kind, n in per_kind.items() if n)})" if (
+            total > len(project.manifests)) else ""
+        return f"{_plural(total, 'manifest')} valid{kinds}{warned}"
     files = len({problem.file for problem in project.problems})
     total = max(len(project.files), files)
     return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}{warned}"
@@ -41,7 +46,8 @@ def validate(
     if fmt == "json":
         console.out(json.dumps({
             "valid": not project.problems,
-            "manifests": len(project.manifests),
+            "manifests": sum(project.counts().values()),
+            "kinds": project.counts(),
             "problems": [problem.to_dict() for problem in project.problems],
             "warnings": [warning.to_dict() for warning in warnings],
             "notices": [notice.to_dict() for notice in project.notices],

@@ -27,7 +27,7 @@ from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import did_you_mean, validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import DEFAULTABLE, Manifest
-from agentops.model import spec
+from agentops.model import agent, spec
 from agentops.model.problems import Problem
 
 CONFIG_FILE = "agentops.yaml"
@@ -119,6 +119,24 @@ class ExposureRule(Rule):
         return int(Decimal(self.amount) * 10 ** MINOR_DIGITS[self.currency])
 
 
+class ModelsRule(Rule):
+    """Agents (and their advisors) may use only these model ids."""
+
+    models: Annotated[list[spec.NonEmpty], Field(min_length=1)]
+
+
+class ToolsRule(Rule):
+    """These agent-toolset tools may not run without asking (`always_allow`)."""
+
+    tools: Annotated[list[agent.AgentToolName], Field(min_length=1)]
+
+
+class NetworkingRule(Rule):
+    """Environments must limit their network access."""
+
+    require: Literal["limited"]
+
+
 class Policy(spec.Strict):
     """The policy pack; every rule is optional and each is `error` (blocks), `warn` or `off`."""
 
@@ -130,6 +148,10 @@ class Policy(spec.Strict):
     min_interval_minutes: IntervalRule | None = None
     max_scheduled: CountRule | None = None
     max_monthly_exposure: ExposureRule | None = None
+    allowed_models: ModelsRule | None = None
+    forbid_always_allow: ToolsRule | None = None
+    require_agent_description: Rule | None = None
+    environment_networking: NetworkingRule | None = None
 
     def over(self, base: Policy) -> Policy:
         """This policy laid over `base` rule by rule (how an environment's policy overrides the repository's)."""
@@ -149,6 +171,9 @@ _EXAMPLES = {
     "min_interval_minutes": "{level: warn, minutes: 15}",
     "max_scheduled": "{level: error, count: 100}",
     "max_monthly_exposure": '{level: error, amount: "500", currency: USD}',
+    "allowed_models": "{level: error, models: [claude-opus-5]}",
+    "forbid_always_allow": "{level: error, tools: [bash, write]}",
+    "environment_networking": "{level: error, require: limited}",
 }
 
 

@@ -196,14 +196,15 @@ def always_allowed(tools: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Loc, st
         default = item.get("default_config") or {}
         default_on = default.get("enabled") is not False
         default_policy = (default.get("permission_policy") or {}).get("type") or DEFAULT_PERMISSION[AGENT_TOOLSET]
-        configs = {config["name"]: (position, config) for position, config in enumerate(item.get("configs") or [])}
+        configs: dict[str, tuple[int, Mapping[str, Any]]] = {
+            config["name"]: (position, config) for position, config in enumerate(item.get("configs") or [])}
         for name in AGENT_TOOL_NAMES:
-            position, config = configs.get(name, (None, {}))
+            position, config = configs.get(name, (-1, {}))
             enabled = default_on if config.get("enabled") is None else config["enabled"]
             policy = (config.get("permission_policy") or {}).get("type") or default_policy
             if not enabled or policy != "always_allow":
                 continue
-            if position is not None and config.get("permission_policy") is not None:
+            if position >= 0 and config.get("permission_policy") is not None:
                 yield ("tools", index, "configs", position, "permission_policy"), name
             elif "default_config" in item:
                 yield ("tools", index, "default_config"), name
