@@ -31,9 +31,11 @@ def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
 
 @click.command("schema")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--kind", type=click.Choice(["deployment", "agent", "environment"]), default="deployment",
+              show_default=True, help="The kind of manifest.")
 @click.pass_context
-def schema(ctx: click.Context, out: Path | None) -> int:
-    """Print the JSON Schema of a manifest, for editors and language servers."""
+def schema(ctx: click.Context, out: Path | None, kind: str) -> int:
+    """Print the JSON Schema of a manifest of one kind, for editors and language servers."""
     from agentops.commands.validate import schema as run
 
-    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console())
+    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console(), kind)

@@ -6,8 +6,12 @@ import json
 import os
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from agentops.commands.failure import ERROR, OK
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.descriptions import describe
+from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.loader import Project, load_every_environment, load_project
 from agentops.manifest.schema import Manifest
 from agentops.manifest.secrets import missing_secrets
@@ -63,13 +67,21 @@ def validate(
     return ERROR if project.problems else OK
 
 
-def manifest_schema() -> dict[str, object]:
-    schema = describe(Manifest.model_json_schema(), "Manifest")
-    return {"$schema": SCHEMA_DIALECT, **schema, "title": "agentops deployment manifest"}
+# Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind.
+SCHEMA_KINDS: dict[str, type[BaseModel]] = {
+    "deployment": Manifest, "agent": AgentManifest, "environment": EnvironmentManifest}
 
 
-def schema(out: Path | None, console: Console) -> int:
-    text = json.dumps(manifest_schema(), indent=2) + "\n"
+def manifest_schema(kind: str = "deployment") -> dict[str, object]:
+    model = SCHEMA_KINDS[kind]
+    raw = model.model_json_schema()
+    raw["properties"]["type"] = {"const": kind}
+    schema = describe(raw, model.__name__)
+    return {"$schema": SCHEMA_DIALECT, **schema, "title": f"agentops {kind} manifest"}
+
+
+def schema(out: Path | None, console: Console, kind: str = "deployment") -> int:
+    text = json.dumps(manifest_schema(kind), indent=2) + "\n"
     if out is None:
         console.out(text, nl=False)
     else:

@@ -3,6 +3,9 @@
 First a top-level `type:`, then the folder the file is directly in (`agents/`, `environments/`,
 ...), then a file name starting with the kind (`agent-triage.md`, `environment_staging.yaml`).
 A document none of these name is a deployment, as every manifest was before there were kinds.
+Judgement: the folder rule is `ant apply`'s "the directory the file is directly in", except the
+manifests folder itself (`deployments/` by default holds every kind); a file name starts with the
+kind followed by '-', '_' or '.', so `agentops.yaml` or `agents.yaml` name no kind.
 """
 
 from __future__ import annotations
@@ -40,11 +43,13 @@ def _from_name(stem: str) -> Kind | None:
                  if lowered == kind or (lowered.startswith(kind) and lowered[len(kind)] in _SEPARATORS)), None)
 
 
-def from_path(file: str) -> Inferred:
-    """The kind a file's place says (`file` relative to the repository root, posix)."""
+def from_path(file: str, manifests: str = "") -> Inferred:
+    """The kind a file's place says (`file` and the manifests folder relative to the repository
+    root, posix). The manifests folder itself names no kind: `deployments/agent-x.md` is an agent
+    when `deployments` holds every manifest, and a deployment when it is a kind folder under `.`."""
     path = PurePosixPath(file)
     folder = path.parent.name
-    if folder in FOLDERS:
+    if folder in FOLDERS and path.parent != PurePosixPath(manifests):
         return Inferred(FOLDERS[folder], f"folder {folder}/")
     named = _from_name(path.name)
     if named is not None:
@@ -52,11 +57,11 @@ def from_path(file: str) -> Inferred:
     return Inferred(DEFAULT, "default")
 
 
-def infer(data: dict[str, Any], file: str) -> Inferred | str:
+def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | str:
     """The kind of one document, or why its `type:` names none (a message for `type`)."""
     given = data.get("type")
     if given is None:
-        return from_path(file)
+        return from_path(file, manifests)
     kind = NAMED.get(given) if isinstance(given, str) else None
     if kind is not None:
         return Inferred(kind, f"type: {kind}")

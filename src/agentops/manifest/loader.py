@@ -544,7 +544,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
-            kind = _kind_of(item, file, out)
+            kind = _kind_of(item, file, loaded.config.manifests, out)
             if kind is None:
                 continue
             if "type" in item.data:
@@ -564,9 +564,9 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
     return out
 
 
-def _kind_of(item: Document, file: str, out: _Chunk) -> kinds.Kind | None:
+def _kind_of(item: Document, file: str, manifests: str, out: _Chunk) -> kinds.Kind | None:
     """The document's kind, or None (and a problem) when it names none agentops manages."""
-    inferred = kinds.infer(item.data, file)
+    inferred = kinds.infer(item.data, file, manifests)
     locator = Locator(item.tree, item.data)
     if isinstance(inferred, str):
         out.problems.append(locator.problem(("type",), inferred))

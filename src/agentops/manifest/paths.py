@@ -84,7 +84,7 @@ class Targets:
             return Declared(trouble=f"{shown} holds {len(documents)} documents; a reference by path needs "
                                     "a file that declares one object")
         doc = documents[0]
-        inferred = kinds.infer(doc.data, shown)
+        inferred = kinds.infer(doc.data, shown, self.folder.relative_to(self.reader.root).as_posix())
         if isinstance(inferred, str):
             return Declared(trouble=f"{shown}: {inferred}")
         listed = doc.data.get("environments")

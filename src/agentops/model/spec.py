@@ -346,8 +346,8 @@ def field_path(loc: tuple[int | str, ...], data: Any) -> str:
         if isinstance(data, list) and isinstance(part, int):
             data = data[part] if part < len(data) else None
             out += f"[{part}]"
-        elif isinstance(data, dict) and not last and part == data.get("type"):
-            continue  # the discriminator tag pydantic inserts before the member's fields
+        elif isinstance(data, dict) and part == data.get("type") and (not last or part not in data):
+            continue  # the discriminator tag pydantic inserts before the member's fields (or its own errors)
         elif isinstance(data, dict) and part in data:
             data = data[part]
             out += f".{part}" if out else str(part)
