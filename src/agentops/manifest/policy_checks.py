@@ -193,8 +193,9 @@ def _environment_violations(manifest: EnvironmentManifest, locator: Locator,
     if isinstance(networking, environment.Limited):
         return
     config = manifest.config
-    where: tuple[str, ...] = ("config", "networking") if isinstance(config, environment.Cloud) and \
-        config.networking is not None else ("config",) if config is not None else ()
+    where: tuple[str, ...] = () if config is None else ("config",)
+    if isinstance(config, environment.Cloud) and config.networking is not None:
+        where = ("config", "networking")
     # Fail closed: a self-hosted environment's network is not the API's to limit, so it cannot be shown limited.
     what = "is self-hosted, so its networking cannot be limited" if networking is None else (
         "has unrestricted networking" + ("" if where == ("config", "networking") else " (the default)"))
