@@ -185,3 +185,16 @@ def test_schema_command_prints_each_kind() -> None:
         result = CliRunner().invoke(main, ["schema", "--kind", kind])
         assert result.exit_code == 0
         assert json.loads(result.stdout)["title"] == f"agentops {kind} manifest"
+
+
+def test_a_file_name_yields_to_a_deployments_own_fields(project: Writer) -> None:
+    """Deployments named `agent-...` before there were kinds stay deployments; the folder and `type:` still rule."""
+    root = project({
+        "deployments/agent-archived.yaml": DEPLOYMENT.format(name="agent-archived"),
+        "deployments/environment-not-found.md": "---\nname: env-check\nagent: agent_1\nenvironment_id: env_1\n---\nGo.\n",
+        "deployments/agent-helper.yaml": AGENT.format(name="helper"),
+    })
+    loaded = load_project(root)
+    assert loaded.problems == []
+    assert sorted(item.manifest.name for item in loaded.manifests) == ["agent-archived", "env-check"]
+    assert [item.manifest.name for item in loaded.agents] == ["helper"]

@@ -262,7 +262,7 @@ def test_schema_command(tmp_path: Path) -> None:
     target = tmp_path / "manifest.schema.json"
     assert run("schema", "--out", str(target))[0] == 0
     assert json.loads(target.read_text()) == schema
-    assert set(schema["properties"]) == set(Manifest.model_fields)
+    assert set(schema["properties"]) == {*Manifest.model_fields, "type"}
 
 
 def _closed_port() -> int:

@@ -5,7 +5,8 @@ First a top-level `type:`, then the folder the file is directly in (`agents/`, `
 A document none of these name is a deployment, as every manifest was before there were kinds.
 Judgement: the folder rule is `ant apply`'s "the directory the file is directly in", except the
 manifests folder itself (`deployments/` by default holds every kind); a file name starts with the
-kind followed by '-', '_' or '.', so `agentops.yaml` or `agents.yaml` name no kind.
+kind followed by '-', '_' or '.', so `agentops.yaml` or `agents.yaml` name no kind; and a file name
+yields to a deployment's own fields (`agent-archived.yaml` holding `agent:` stays a deployment).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _SEPARATORS = ("_", "-", ".")
 # The kinds a file name is tried against, longest first (so `memory_store_x` is no `memory_...`).
 _BY_LENGTH = sorted(KINDS, key=len, reverse=True)
 SKILL_FILE = "SKILL.md"
+# Keys only a deployment has: what outweighs a file name (see infer).
+DEPLOYMENT_ONLY = frozenset({"agent", "environment_id", "environment", "initial_events", "prompt", "prompt_file",
+                             "schedule"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,12 @@ def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | st
     """The kind of one document, or why its `type:` names none (a message for `type`)."""
     given = data.get("type")
     if given is None:
-        return from_path(file, manifests)
+        found = from_path(file, manifests)
+        if found.how.startswith("file name") and DEPLOYMENT_ONLY & data.keys():
+            # The weakest rule yields to a deployment's own fields: `agent-archived.yaml` with an
+            # `agent:` was a deployment before kinds existed and stays one.
+            return Inferred(DEFAULT, f"its fields (the file name {PurePosixPath(file).name} names no deployment)")
+        return found
     kind = NAMED.get(given) if isinstance(given, str) else None
     if kind is not None:
         return Inferred(kind, f"type: {kind}")

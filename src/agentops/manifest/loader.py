@@ -260,7 +260,7 @@ def load_every_environment(path: Path = Path("."), stack: str | None = None, mor
         problem if len(where) == len(names) else _in_environments(problem, where)
         for problem, where in counted.items()
     )
-    widest = max(loads.values(), key=lambda p: len(p.manifests))
+    widest = max(loads.values(), key=lambda p: sum(p.counts().values()))
     return replace(widest, problems=problems, env=None)
 
 

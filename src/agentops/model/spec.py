@@ -346,8 +346,8 @@ def field_path(loc: tuple[int | str, ...], data: Any) -> str:
         if isinstance(data, list) and isinstance(part, int):
             data = data[part] if part < len(data) else None
             out += f"[{part}]"
-        elif isinstance(data, dict) and part == data.get("type") and (not last or part not in data):
-            continue  # the discriminator tag pydantic inserts before the member's fields (or its own errors)
+        elif isinstance(data, dict) and not last and part == data.get("type"):
+            continue  # the discriminator tag pydantic inserts before the member's fields
         elif isinstance(data, dict) and part in data:
             data = data[part]
             out += f".{part}" if out else str(part)
@@ -360,5 +360,7 @@ def _is_tag(part: str) -> bool:
     return part in _UNION_TAGS or "[" in part or part[:1].isupper() or part.startswith("tag:")
 
 
+# The multiagent members' tags end the location of an error their own validator raises.
 _UNION_TAGS = frozenset({"str", "int", "constrained-str", "function-after", "user.message",
-                         "user.define_outcome", "system.message"})
+                         "user.define_outcome", "system.message", "enabled", "disabled", "coordinator",
+                         "multiagent_20261001"})
