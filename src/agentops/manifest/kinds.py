@@ -11,6 +11,7 @@ yields to a deployment's own fields (`agent-archived.yaml` holding `agent:` stay
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -43,6 +44,8 @@ class Inferred:
 
 def _from_name(stem: str) -> Kind | None:
     lowered = stem.lower()
+    if not lowered.startswith(KINDS):  # most names: one C-level test
+        return None
     return next((kind for kind in _BY_LENGTH
                  if lowered == kind or (lowered.startswith(kind) and lowered[len(kind)] in _SEPARATORS)), None)
 
@@ -51,14 +54,21 @@ def from_path(file: str, manifests: str = "") -> Inferred:
     """The kind a file's place says (`file` and the manifests folder relative to the repository
     root, posix). The manifests folder itself names no kind: `deployments/agent-x.md` is an agent
     when `deployments` holds every manifest, and a deployment when it is a kind folder under `.`."""
-    path = PurePosixPath(file)
-    folder = path.parent.name
-    if folder in FOLDERS and path.parent != PurePosixPath(manifests):
+    # String operations, not PurePosixPath: this runs for every document of a load.
+    parent, _, name = file.rpartition("/")
+    folder = parent.rpartition("/")[2]
+    if folder in FOLDERS and parent != _normal(manifests):
         return Inferred(FOLDERS[folder], f"folder {folder}/")
-    named = _from_name(path.name)
+    named = _from_name(name.rpartition(".")[0] or name)
     if named is not None:
-        return Inferred(named, f"file name {path.name}")
+        return Inferred(named, f"file name {name}")
     return Inferred(DEFAULT, "default")
+
+
+@functools.lru_cache(maxsize=16)
+def _normal(folder: str) -> str:
+    text = PurePosixPath(folder).as_posix()
+    return "" if text == "." else text
 
 
 def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | str:
@@ -69,7 +79,7 @@ def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | st
         if found.how.startswith("file name") and DEPLOYMENT_ONLY & data.keys():
             # The weakest rule yields to a deployment's own fields: `agent-archived.yaml` with an
             # `agent:` was a deployment before kinds existed and stays one.
-            return Inferred(DEFAULT, f"its fields (the file name {PurePosixPath(file).name} names no deployment)")
+            return Inferred(DEFAULT, f"its fields (the file name {file.rpartition('/')[2]} names no deployment)")
         return found
     kind = NAMED.get(given) if isinstance(given, str) else None
     if kind is not None:

@@ -567,13 +567,13 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
 def _kind_of(item: Document, file: str, manifests: str, out: _Chunk) -> kinds.Kind | None:
     """The document's kind, or None (and a problem) when it names none agentops manages."""
     inferred = kinds.infer(item.data, file, manifests)
-    locator = Locator(item.tree, item.data)
     if isinstance(inferred, str):
-        out.problems.append(locator.problem(("type",), inferred))
+        out.problems.append(Locator(item.tree, item.data).problem(("type",), inferred))
         return None
     if inferred.kind in kinds.PENDING:
-        out.problems.append(locator.problem(("type",) if "type" in item.data else (), kinds.pending_message(
-            inferred.kind), f"the kind comes from its {inferred.how}"))
+        out.problems.append(Locator(item.tree, item.data).problem(
+            ("type",) if "type" in item.data else (), kinds.pending_message(inferred.kind),
+            f"the kind comes from its {inferred.how}"))
         return None
     return inferred.kind
 

@@ -9,17 +9,18 @@ partial load too (`validate deployments/nightly.md`); each file is read once per
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from agentops.manifest import kinds
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.documents import SUFFIXES, Document, Reader
 from agentops.manifest.positions import Locator
-from agentops.manifest.schema import AgentByPath, EnvironmentByPath
+from agentops.manifest.schema import AgentByPath, EnvironmentByPath, Manifest
 from agentops.manifest.variables import Value, substitute
 
 _T = TypeVar("_T")
@@ -100,16 +101,16 @@ Ref = AgentByPath | EnvironmentByPath
 EXPECTED: dict[type[BaseModel], kinds.Kind] = {AgentByPath: "agent", EnvironmentByPath: "environment"}
 
 
-def path_refs(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[tuple[int | str, ...], Ref]]:
-    """(where, reference) for every reference by path in a validated manifest."""
-    if isinstance(value, AgentByPath | EnvironmentByPath):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name, item in value:
-            yield from path_refs(item, (*loc, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from path_refs(item, (*loc, index))
+def path_refs(manifest: Manifest | AgentManifest) -> list[tuple[tuple[int | str, ...], Ref]]:
+    """(where, reference) for every reference by path in a validated deployment or agent."""
+    if isinstance(manifest, AgentManifest):
+        return [(loc, entry) for loc, entry in manifest.references() if isinstance(entry, AgentByPath)]
+    found: list[tuple[tuple[int | str, ...], Ref]] = []
+    if isinstance(manifest.agent, AgentByPath):
+        found.append((("agent",), manifest.agent))
+    if isinstance(manifest.environment, EnvironmentByPath):
+        found.append((("environment",), manifest.environment))
+    return found
 
 
 def with_names(value: _T, names: Mapping[str, str]) -> _T:
