@@ -1,18 +1,20 @@
-"""The machine's floor for a plan, measured beside `agentops plan` in one run.
+"""The machine's floor for a plan, measured beside the read commands (plan, status, fleet) in one run.
 
     python benchmarks/floor.py                      # N=1,000 and 5,000, in sync and 10% changed
     python benchmarks/floor.py --sizes 1000 --repeat 3
+
+The commands measured are the ones installed beside the interpreter that runs this script, so
+running it with two venvs' pythons, one after the other, compares two versions in one session.
 
 The floor is one process doing the plan's unavoidable work serially with garbage collection
 off: read every manifest file, parse it with `yaml.CSafeLoader`, `Manifest.model_validate`
 it, read the same list pages over plain HTTP (urllib) and decode them, and compare each
 manifest with its deployment. No positions for error messages, no checks, no SDK. Both run as
 child processes against one `agentops emulator` (its own process), one after another, and the
-median of `--repeat` runs is shown. `agentops plan` is measured twice: as installed (its
-companion process imports the SDK and lists while the plan's process loads the manifests) and
-with `AGENTOPS_COMPANION=0` (everything in one process, as before the companion). CPU is
-user + system of the plan and its companion together. Also measured in the same run: the plan
-at 50 ms emulator latency against the plan at none, and `agentops --help` against
+median of `--repeat` runs is shown. `agentops plan`, `status` and `fleet` are measured as
+installed, in sync; CPU is user + system of the command's process (and of any child it waits
+for). Also measured in the same run: the plan with 10% of the manifests changed, the plan at
+50 ms emulator latency against the plan at none, and `agentops --help` against
 `python -c "import click"`.
 """
 
@@ -38,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import AGENTOPS, child_env, emulator, generate, measure, seed
 
 BETA = "managed-agents-2026-04-01"
+# The read commands, and a line each prints when it ran against the benchmark's in-sync stack.
+READS = {"plan": "Plan: 0 to create, 0 to update", "status": "in sync", "fleet": "Scheduled deployments"}
 
 
 def floor(root: Path, url: str) -> None:
@@ -90,7 +94,7 @@ def change(root: Path, share: float) -> int:
 class Median:
     wall: float
     cpu: float
-    rss: float  # the highest peak RSS of any run (of the largest process: the plan or its companion)
+    rss: float  # the highest peak RSS of any run
 
 
 def median_run(cmd: list[str], env: dict[str, str], repeat: int, expect: str) -> Median:
@@ -137,32 +141,23 @@ def main() -> None:
             seed(db, root)
             with emulator(db) as server:
                 env = child_env(server.url)
-                alone = {**env, "AGENTOPS_COMPANION": "0"}
-                plan = [AGENTOPS, "plan", str(root)]
                 base = [sys.executable, __file__, "--floor", str(root), server.url]
-                in_sync = "Plan: 0 to create, 0 to update"
                 floor_in = median_run(base, env, args.repeat, '"differ": 0')
-                ours_in = median_run(plan, env, args.repeat, in_sync)
-                alone_in = median_run(plan, alone, args.repeat, in_sync)
+                reads = {command: median_run([AGENTOPS, command, str(root)], env, args.repeat, expect)
+                         for command, expect in READS.items()}
                 changed = change(root, 0.1)
                 updates = f"{changed} to update"
                 floor_ch = median_run(base, env, args.repeat, f'"differ": {changed}')
-                ours_ch = median_run(plan, env, args.repeat, updates)
-                alone_ch = median_run(plan, alone, args.repeat, updates)
+                ours_ch = median_run([AGENTOPS, "plan", str(root)], env, args.repeat, updates)
                 set_latency(server.url, 0.05)
-                ours_slow = median_run(plan, env, args.repeat, updates)
-            print(f"\n== N={n:,}")
-            for label, ours, alone_run, base_run in (("in-sync plan", ours_in, alone_in, floor_in),
-                                                     ("10% changed ", ours_ch, alone_ch, floor_ch)):
-                print(f"  {label}  agentops {ours.wall * 1000:5.0f} ms {ours.wall / base_run.wall:.2f}x  "
-                      f"one process {alone_run.wall * 1000:5.0f} ms {alone_run.wall / base_run.wall:.2f}x  "
-                      f"floor {base_run.wall * 1000:5.0f} ms")
-                print(f"                cpu {ours.cpu * 1000:5.0f} ms  one process cpu {alone_run.cpu * 1000:5.0f} ms  "
-                      f"floor cpu {base_run.cpu * 1000:5.0f} ms  peak RSS {ours.rss:.0f} MB "
-                      f"(one process {alone_run.rss:.0f} MB)")
-            print(f"  changed / in-sync  agentops {ours_ch.wall / ours_in.wall:.2f}x  "
-                  f"one process {alone_ch.wall / alone_in.wall:.2f}x")
-            print(f"  50 ms latency  agentops {ours_slow.wall * 1000:5.0f} ms  (10% changed)  "
+                ours_slow = median_run([AGENTOPS, "plan", str(root)], env, args.repeat, updates)
+            print(f"\n== N={n:,}  (floor: in sync {floor_in.wall * 1000:.0f} ms, 10% changed {floor_ch.wall * 1000:.0f} ms)")
+            for command, run in reads.items():
+                print(f"  {command:<7} in sync      {run.wall * 1000:5.0f} ms {run.wall / floor_in.wall:.2f}x  "
+                      f"cpu {run.cpu * 1000:5.0f} ms  peak RSS {run.rss:.0f} MB")
+            print(f"  plan    10% changed  {ours_ch.wall * 1000:5.0f} ms {ours_ch.wall / floor_ch.wall:.2f}x  "
+                  f"cpu {ours_ch.cpu * 1000:5.0f} ms  changed / in-sync {ours_ch.wall / reads['plan'].wall:.2f}x")
+            print(f"  plan    50 ms latency {ours_slow.wall * 1000:5.0f} ms  (10% changed)  "
                   f"vs no latency {ours_slow.wall / ours_ch.wall:.2f}x")
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 

@@ -42,6 +42,7 @@ class FakeGitHub:
     login: str | None = "agentops-ci"
     listing: Any = None  # when set, every comment listing answers this instead
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # by number; pull requests too
+    link_base: str | None = None  # when set, `Link` headers name this base URL instead of the fake's own
 
     @property
     def own_login(self) -> str:
@@ -147,7 +148,7 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             headers = {}
             if page * per_page < len(items):
                 rest = "".join(f"&{k}={v[0]}" for k, v in query.items() if k not in ("per_page", "page"))
-                headers["Link"] = f'<{gh.url}{path}?per_page={per_page}&page={page + 1}{rest}>; rel="next"'
+                headers["Link"] = f'<{gh.link_base or gh.url}{path}?per_page={per_page}&page={page + 1}{rest}>; rel="next"'
             self._send(200, chunk, headers)
 
         def do_GET(self) -> None:

@@ -39,11 +39,13 @@ def test_paced_too_fast_it_slows_down_on_429s_and_still_creates_each_once(
 ) -> None:
     # Twice the server's limit (as when other clients share the organization's): unpaced, about
     # every write meets a 429 (41 for these 40 when measured); the first wave of 429s halves the
-    # rate and holds every thread back for retry-after, which ends them.
+    # rate and holds every thread back for retry-after, which ends them. Measured 4-11 on a busy
+    # 2-core machine (threads that start late meet the second wave), so the bound is half of
+    # the unpaced figure: still a test that the slow-down happens.
     result = limited.apply("--parallelism", "16", "--writes-per-minute", "1200")
     assert result.exit_code == 0, result.output
     throttled = emulator.rate_limited_count()
-    assert 0 < throttled <= N // 4
+    assert 0 < throttled <= N // 2
     assert per_name(emulator) == Counter({f"paced-{i:02d}": 1 for i in range(N)})
     assert len(emulator.writes()) == N + throttled
 

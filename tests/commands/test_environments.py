@@ -322,3 +322,30 @@ def test_read_only_commands_act_on_the_chosen_environment(
         assert data["cap"]["stack"] == {"before": 1, "after": 1}
     unchosen = repo.run(command, str(tmp_path))
     assert unchosen.exit_code == 1 and "staging" in unchosen.output
+
+
+def test_fleet_and_policy_count_only_the_chosen_environment_in_a_shared_workspace(
+    tmp_path: Path, staging: EmulatorServer
+) -> None:
+    """Staging and production in one workspace: production's two scheduled deployments must not
+    count against staging's max_scheduled of 1."""
+    config = {**CONFIG, "policy": {"max_scheduled": {"level": "error", "count": 1}}}
+    repo = envs_repo(tmp_path, staging, config)
+    repo.write(named("triage"), named("prd-only", environments=["production"]))
+    production = repo.run("--env", "production", "plan", str(tmp_path))
+    assert production.exit_code == 1 and "stack 'team-a' in environment 'production' would have 2" in production.output
+    relaxed = {**CONFIG, "environments": {**CONFIG["environments"],  # type: ignore[dict-item]
+                                          "production": {**CONFIG["environments"]["production"],  # type: ignore[index]
+                                                         "policy": {"max_scheduled": {"level": "off", "count": 9}}}},
+               "policy": {"max_scheduled": {"level": "error", "count": 1}}}
+    (tmp_path / "agentops.yaml").write_text(yaml.safe_dump(relaxed, sort_keys=False))
+    assert repo.run("--env", "production", "apply", str(tmp_path), "--auto-approve").exit_code == 0
+    data = repo.plan_json("--env", "staging")
+    assert data["fleet"]["cap"]["stack"] == {"before": 0, "after": 1}, data["fleet"]
+    assert data["errored"] is False, data["problems"]
+    applied = repo.run("--env", "staging", "apply", str(tmp_path), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    again = repo.plan_json("--env", "staging")
+    assert again["fleet"]["cap"]["stack"] == {"before": 1, "after": 1}
+    blocked = repo.run("--env", "staging", "plan", str(tmp_path))
+    assert blocked.exit_code == 0, blocked.output

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import anthropic
 
+from agentops.emulator import EmulatorServer, Faults
 from tests.runs import break_some, line_of
-from tests.stack import Stack
+from tests.stack import STACK, Stack
 
 
 def _runs_listings(stack: Stack) -> int:
@@ -80,3 +82,28 @@ def test_plan_health_is_off_by_default_and_adds_one_listing(stack: Stack) -> Non
     assert "fix: vault vlt_011doomed is archived" in text.stdout
     markdown = stack.run("plan", str(stack.root), "--health", "--format", "markdown")
     assert "#### Run health" in markdown.stdout and "Fix: vault" in markdown.stdout
+
+
+def test_a_fix_line_for_a_manifest_that_names_its_agent_and_environment_shows_their_ids(tmp_path: Path) -> None:
+    # Health reads the desired state the plan used: names resolved to ids, in the picked environment.
+    seed = {"agents": [{"id": "agent_011named", "name": "namer"}],
+            "environments": [{"id": "env_011named", "name": "walled-env"}]}
+    with EmulatorServer(seed=seed) as emulator:
+        stack = Stack.create(tmp_path, emulator)
+        (tmp_path / "agentops.yaml").write_text(
+            f"stack: {STACK}\napi: {{writes_per_minute: 0, reads_per_minute: 0}}\nenvironments: {{staging: {{}}}}\n"
+        )
+        stack.write({"name": "walled", "agent": {"name": "namer"}, "environment": {"name": "walled-env"},
+                     "prompt": "Run.", "schedule": {"expression": "0 6 * * 1-5", "timezone": "UTC"}})
+        assert stack.run("--env", "staging", "apply", str(tmp_path), "--auto-approve").exit_code == 0
+        [deployment] = emulator.raw_deployments()
+        emulator.faults = Faults(run_errors={deployment["id"]: "mcp_egress_blocked_error"})
+        assert emulator.fire(deployment["id"])["error"]["type"] == "mcp_egress_blocked_error"
+        emulator.faults = Faults()
+        fix = ("fix: an MCP server host of agent agent_011named is blocked by environment env_011named's network "
+               "policy: allow the host there, or change environment_id in deployments/walled.yaml")
+        for command in (("status",), ("plan", "--health"), ("plan", "--health", "--format", "json")):
+            result = stack.run("--env", "staging", *command, str(tmp_path))
+            assert result.exit_code == 0, result.output
+            assert fix.removeprefix("fix: ") in result.stdout, result.stdout
+            assert "<agent" not in result.stdout and "<environment" not in result.stdout

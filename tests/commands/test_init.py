@@ -223,3 +223,27 @@ SHA = "89abcdef0123456789abcdef0123456789abcdef"
 def test_pin_from_pip_direct_url(direct_url: Any, pin: str | None) -> None:
     assert pin_from_direct_url(json.dumps(direct_url)) == (f"{pin}@{SHA}" if pin else None)
     assert pin_from_direct_url("{not json") is None
+
+
+def test_init_writes_each_environments_workspace(tmp_path: Path) -> None:
+    result = init(str(tmp_path), "--stack", "payments", "--environments", "staging,production",
+                  "--workspace", "production=wrkspc_01Prod")
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((tmp_path / "agentops.yaml").read_text())
+    assert config["environments"]["production"]["workspace_id"] == "wrkspc_01Prod"
+    assert "workspace_id" not in config["environments"]["staging"]  # not given, and no terminal to ask
+    assert load_project(tmp_path, env="production").config.environments["production"].workspace_id == "wrkspc_01Prod"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--environments", "staging", "--workspace", "qa=wrkspc_1"), "'qa' is not one of --environments"),
+        (("--environments", "staging", "--workspace", "staging=bad id"), "is not a workspace id"),
+        (("--workspace", "staging=wrkspc_1"), "--workspace needs --environments"),
+    ],
+)
+def test_bad_workspaces_are_refused_and_nothing_written(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = init(str(tmp_path), "--stack", "payments", *args)
+    assert result.exit_code == 1 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []

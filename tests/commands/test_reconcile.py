@@ -245,3 +245,12 @@ def test_apply_refuses_without_a_terminal_or_approval(stack: Stack) -> None:
     result = stack.run("apply", str(stack.root))
     assert result.exit_code == 1 and "--auto-approve" in result.output
     assert stack.emulator.write_count() == 0
+
+
+def test_a_paused_create_is_one_create_in_the_plan_and_in_the_apply(stack: Stack) -> None:
+    stack.write(manifest("quiet", status="paused", schedule={"expression": "0 9 * * *", "timezone": "UTC"}))
+    planned = stack.run("plan", str(stack.root))
+    assert "Plan: 1 to create, 0 to update, 0 to pause, 0 to unpause, 0 to archive." in planned.output
+    applied = stack.apply()
+    assert applied.exit_code == 0 and "Apply complete: 1 succeeded, 0 failed." in applied.output
+    assert stack.emulator.write_count() == 3  # still created paused, then scheduled: never active with a schedule

@@ -104,6 +104,25 @@ def test_a_stack_typo_warns_and_strict_names_blocks(stack: Stack) -> None:
     assert strict.exit_code == 1 and "live in another stack" in strict.output
 
 
+def test_an_unknown_stack_whose_names_other_stacks_run_blocks_an_unattended_apply(stack: Stack) -> None:
+    stack.write(manifest("job"), manifest("other-job"))
+    assert stack.apply().exit_code == 0
+    writes = stack.emulator.write_count()
+    typo = stack.run("--stack", "team-b", "apply", str(stack.root), "--auto-approve")
+    assert typo.exit_code == 1
+    assert "no live deployment belongs to stack 'team-b'" in typo.output and "--new-stack" in typo.output
+    assert stack.emulator.write_count() == writes
+    # A person who confirms sees the warning; a plan only warns.
+    assert stack.run("--stack", "team-b", "plan", str(stack.root)).exit_code == 0
+    # Meant: the new stack runs its own copies.
+    meant = stack.run("--stack", "team-b", "apply", str(stack.root), "--auto-approve", "--new-stack")
+    assert meant.exit_code == 0, meant.output
+    assert "2 succeeded" in meant.output
+    # Once the stack owns a deployment, its name is known: no flag needed any more.
+    stack.write(manifest("job"), manifest("other-job"), manifest("third"))
+    assert stack.run("--stack", "team-b", "apply", str(stack.root), "--auto-approve").exit_code == 0
+
+
 def test_the_fingerprint_is_keyed_when_a_key_is_given(stack: Stack) -> None:
     repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}
     stack.write(manifest("job", resources=[repo]))

@@ -102,8 +102,9 @@ def test_a_manifests_folder_linked_out_of_the_repository_is_refused(tmp_path: Pa
     (root / "agentops.yaml").write_text("stack: test\n")
     (root / "deployments").symlink_to(outside)
     loaded = load_project(root)
-    assert [(p.file, p.message) for p in loaded.problems] == [
-        ("deployments/a.yaml", "is a symlink that resolves outside the repository")]
+    # Refused as a folder, before any walk: its files are never listed, let alone read.
+    assert [(p.file, p.path, p.message) for p in loaded.problems] == [
+        ("agentops.yaml", "manifests", "manifests folder 'deployments' is a symlink that leads out of the repository")]
     assert loaded.manifests == []
 
 

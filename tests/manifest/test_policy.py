@@ -149,3 +149,13 @@ def test_bad_environment_rules_are_config_errors_with_a_hint(tmp_path: Path, pol
     for env in ("staging", "production"):  # a config error, whichever environment is chosen
         found = _env_project(tmp_path, policy, env)
         assert any(expected in line for line in found), found
+
+
+@pytest.mark.parametrize("written", ["off", "Off", "OFF"])
+def test_off_written_unquoted_switches_a_rule_off(tmp_path: Path, written: str) -> None:
+    """YAML 1.1 reads an unquoted `off` as false; it still means the documented level, bare or as `level:`."""
+    policy = f"      require_budget: {written}\n      require_metadata: {{level: {written}, keys: [team, owner]}}\n"
+    assert _env_project(tmp_path, policy, "production") == []
+    production = load_config(tmp_path).config.policy_for("production")
+    assert production.active("require_budget") is None
+    assert production.active("require_metadata") is None

@@ -107,3 +107,20 @@ def test_every_reported_item_has_file_line_column_keys(project: Writer) -> None:
         assert isinstance(item["line"], int) and isinstance(item["column"], int)
         assert item["line"] >= 1 and item["column"] >= 1
     assert ("deployments/c.json", 3, 1) in {(i["file"], i["line"], i["column"]) for i in items}
+
+
+def test_a_file_outside_the_manifests_folder_is_an_error_not_a_false_green(project: Writer) -> None:
+    root = project({
+        "deployments/a.yaml": "name: a\n" + BODY,
+        "broken.yaml": "name: x\nagent: [\n",
+        "local-seed.yaml": "agents: []\n",
+        ".github/workflows/ci.yml": "on: push\n",
+    })
+    for given in ("broken.yaml", "local-seed.yaml", ".github/workflows/ci.yml", ".github"):
+        code, out, err = _validate(str(root / given))
+        assert code == 1, (given, out)
+        assert f"{given}:1:1: outside the manifests folder 'deployments'" in err, err
+        assert "valid" not in out
+    assert _validate(str(root))[0] == 0
+    assert _validate(str(root / "agentops.yaml"))[0] == 0
+    assert _validate(str(root / "deployments" / "a.yaml"))[0] == 0

@@ -12,8 +12,11 @@ import pytest
 import yaml
 from click.testing import Result
 
+from agentops.adapters import identity
 from agentops.emulator import EmulatorServer
+from agentops.emulator.federation import TOKEN_PREFIX
 from tests.fake_github import FakeGitHub, github_env
+from tests.fake_oidc import REQUEST_TOKEN, federation, serve_oidc
 from tests.harness import Repo, manifest
 from tests.helpers import make_client, make_deployment_body, serve
 from tests.stack import TOKEN  # the token the fake GitHub accepts
@@ -165,3 +168,33 @@ def test_no_command_prints_or_writes_a_secret(
     assert not _leaks("\n".join(posted))
     reported = [str(issue.get("body", "")) + str(issue.get("title", "")) for issue in github.issues.values()]
     assert reported and not _leaks("\n".join(reported))  # the drift/health issue
+
+
+def test_keyless_runs_never_show_a_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job's OIDC token, its request token and the exchanged access tokens appear nowhere: not
+    with -v, not in JSON, a saved plan, the step summary, the SDK's debug log, or a refusal."""
+    for name in ("ANTHROPIC_API_KEY", identity.TOKEN_FILE):
+        monkeypatch.delenv(name, raising=False)
+    summary = tmp_path / "step-summary.md"
+    with EmulatorServer(federation=federation(token_lifetime=1)) as server, serve_oidc() as oidc:
+        # A one-second access token: the SDK exchanges again and again, each exchange logged at debug.
+        env = {**oidc.job_env(), "ANTHROPIC_LOG": "debug", "GITHUB_STEP_SUMMARY": str(summary)}
+        repo = Repo.create(tmp_path / "repo", server, REPO_TOKEN=TOKEN, **env)
+        del repo.env["ANTHROPIC_API_KEY"]
+        repo.write([_with_token("sec-0001"), manifest(2)])
+        saved = tmp_path / "plan.json"
+        results = [
+            repo.run("-v", "plan", str(repo.root), "--out", str(saved)),
+            repo.run("-v", "apply", str(saved), "--auto-approve", "--format", "json"),
+            repo.run("status", str(repo.root), "--format", "json"),
+        ]
+        assert [r.exit_code for r in results] == [0, 0, 0], [r.output for r in results]
+        oidc.subject = "repo:someone/else:pull_request"
+        results.append(repo.run("-v", "plan", str(repo.root)))  # the exchange refused
+        results.append(repo.run("plan", str(repo.root), env={"ANTHROPIC_API_KEY": API_KEY}))  # shadowed
+        assert [r.exit_code for r in results[3:]] == [1, 1]
+        identity.close()
+    secrets = [*oidc.issued, REQUEST_TOKEN, TOKEN_PREFIX, API_KEY, TOKEN]
+    texts = [r.stdout + r.stderr for r in results] + [saved.read_text(), summary.read_text()]
+    for text in texts:
+        assert [s for s in secrets if s in text] == [] and "Traceback" not in text, text

@@ -45,7 +45,9 @@ def install_targets(line: str) -> list[str]:
             words = shlex.split(args)
         except ValueError:
             words = args.split()
-        targets += [word for word in words if not word.startswith("-")]
+        # A requirements or constraints file is no install target: what it pins is (the hashed lock).
+        files = {i + 1 for i, word in enumerate(words) if word in ("-r", "--requirement", "-c", "--constraint")}
+        targets += [word for i, word in enumerate(words) if not word.startswith("-") and i not in files]
     return targets
 
 
@@ -83,6 +85,7 @@ def test_every_install_is_a_checkout_or_a_pinned_commit(path: Path) -> None:
         (f"pip install git+https://github.com/acme/agentops@{'a' * 40}", None),
         ('python -m pip install --quiet "$ACTION_PATH"', None),
         (".venv/bin/pip install -q -e '.[dev]' && agentops plan", None),
+        (".venv/bin/pip install --require-hashes -r requirements/dev.lock agentops", "from the package index"),
     ],
 )
 def test_the_check_itself_tells_index_and_floating_installs_apart(line: str, expected: str | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,9 @@ from datetime import datetime
 from typing import Any
 
 import anthropic
+from anthropic.lib.credentials import WorkloadIdentityError
 
+from agentops.adapters import identity
 from agentops.adapters.pacing import Pacer
 from agentops.engine.identity import Live
 from agentops.engine.lookups import Found, Key
@@ -46,6 +49,8 @@ MAX_RETRY_AFTER = 60.0
 # error code, model/errors.py) is none of these: the same request would fail the same way.
 AMBIGUOUS = (anthropic.APIConnectionError, anthropic.InternalServerError)
 RETRYABLE = (anthropic.RateLimitError, *AMBIGUOUS)
+# The response header naming the workspace the request's credential resolved to.
+WORKSPACE_HEADER = "anthropic-workspace-id"
 
 
 class UnexpectedShape(ValueError):
@@ -66,8 +71,8 @@ class ClientSetupError(RuntimeError):
     """The client cannot be made (no key, a bad setting): one line for the user, not a traceback."""
 
 
-class CredentialsMissing(ClientSetupError):
-    """No API key: say how to provide one (or use --local) instead of a traceback."""
+class WorkspaceMismatch(ClientSetupError):
+    """The credential belongs to another workspace than the configured one: nothing may be written."""
 
 
 def client_timeout(environ: Mapping[str, str] | None = None) -> float:
@@ -87,14 +92,20 @@ def client_timeout(environ: Mapping[str, str] | None = None) -> float:
 def make_client(
     base_url: str | None = None, api_key: str | None = None, timeout: float | None = None
 ) -> anthropic.Anthropic:
-    key = api_key or os.environ.get("ANTHROPIC_API_KEY")
-    if not key:
-        raise CredentialsMissing(
-            "ANTHROPIC_API_KEY is not set: export it, or use --local to run against the embedded emulator"
-        )
+    """The one SDK client: with `api_key` (the embedded emulator), ANTHROPIC_API_KEY, or keyless
+    (Workload Identity Federation: the SDK exchanges the identity token, see adapters/identity.py)."""
     _cap_sdk_logging()
     seconds = client_timeout() if timeout is None else timeout
-    return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=seconds)
+    if api_key is None:
+        try:
+            if identity.choose(os.environ) is identity.Auth.FEDERATION:
+                identity.provide()
+                # No credential argument: the SDK reads the federation variables and the token file.
+                return anthropic.Anthropic(base_url=base_url, max_retries=0, timeout=seconds)
+        except identity.IdentityError as exc:
+            raise ClientSetupError(str(exc)) from None
+        api_key = os.environ[identity.API_KEY]
+    return anthropic.Anthropic(api_key=api_key, base_url=base_url, max_retries=0, timeout=seconds)
 
 
 def _cap_sdk_logging() -> None:
@@ -143,12 +154,30 @@ def describe_error(exc: anthropic.APIStatusError) -> str:
     return f"API error {exc.status_code} ({exc.type or 'error'}, {exc.error_code}): {message}; hint: {hint}"
 
 
+def describe_exchange(exc: WorkloadIdentityError) -> str:
+    """A failed jwt-bearer exchange in one line: the endpoint's RFC 6749 error, never the assertion."""
+    if exc.status_code is None:
+        return ("the Workload Identity Federation token exchange got no answer; check ANTHROPIC_BASE_URL "
+                "or the network")
+    body = exc.body if isinstance(exc.body, dict) else {}
+    said = f": {body['error_description']}" if isinstance(body.get("error_description"), str) else ""
+    hint = ("check the federation rule: its issuer, audience and subject prefix must match this job's token "
+            "(for a GitHub environment, repo:OWNER/REPO:environment:NAME)" if exc.status_code in (400, 401, 403)
+            else "try again later")
+    return (f"the Workload Identity Federation token exchange failed (HTTP {exc.status_code}, "
+            f"{body.get('error') or 'error'}){said}; {hint}")
+
+
 def explain(exc: BaseException) -> str | None:
     """The one line a user sees for a failure to reach or understand the API (None: not one of those).
 
     Never the request itself: its headers and body may hold a key or a token."""
-    if isinstance(exc, ClientSetupError):
+    if isinstance(exc, ClientSetupError | identity.IdentityError):
         return str(exc)
+    if isinstance(exc, WorkloadIdentityError):
+        return describe_exchange(exc)
+    if isinstance(exc, anthropic.CredentialsError):  # the SDK's own: names a variable or a path, no token
+        return f"the SDK cannot authenticate ({type(exc).__name__}): {exc}"
     if isinstance(exc, UnexpectedShape):
         return f"unexpected API response: {exc}"
     if isinstance(exc, anthropic.APIStatusError):
@@ -180,21 +209,58 @@ class Deadline:
         return self.left <= 0
 
 
+@dataclass
+class Seen:
+    """What the API's answers said about the workspace, shared by every thread of one Api."""
+
+    workspace: str | None = None
+    answered: bool = False  # an answer arrived (it may have named no workspace)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 @dataclass(frozen=True)
 class Api:
-    """A client bound to one workspace."""
+    """A client bound to one workspace: the configured one (agentops.yaml or --workspace-id), checked
+    against the workspace every answer names; else the one the credential resolves to."""
 
     client: anthropic.Anthropic
-    workspace_id: str | None = None
+    configured: str | None = None
     sleep: Callable[[float], None] = time.sleep
     # Shared by every thread using this Api; unpaced unless the caller says how fast it may go.
     pacer: Pacer = field(default_factory=lambda: Pacer(0, 0))
     # The environment acted on: a create's recovery only finds deployments tagged with it.
     env: str | None = None
+    seen: Seen = field(default_factory=Seen, compare=False, repr=False)
 
     @property
     def _headers(self) -> dict[str, str]:
-        return {"anthropic-workspace-id": self.workspace_id} if self.workspace_id else {}
+        return {WORKSPACE_HEADER: self.configured} if self.configured else {}
+
+    @property
+    def workspace_id(self) -> str | None:
+        """The workspace this Api acts in: the one the API's answers name, else the configured one.
+        When no answer has come yet, one cheap read asks (a plan records where it ran)."""
+        if not self.seen.answered:
+            self.preflight()
+        return self.seen.workspace or self.configured
+
+    def preflight(self) -> None:
+        """The cheapest read, so the workspace is known (and checked) before anything is written."""
+        self._read(self.client.beta.deployments.with_raw_response.list, limit=1)
+
+    def _saw(self, headers: Mapping[str, str]) -> None:
+        """Record the workspace an answer names; a configured workspace it is not stops everything."""
+        named = headers.get(WORKSPACE_HEADER)
+        with self.seen.lock:
+            self.seen.answered = True
+            if named:
+                self.seen.workspace = named
+        if named and self.configured and named != self.configured:
+            raise WorkspaceMismatch(
+                f"the credential in use belongs to workspace {named}, but this environment's workspace_id "
+                f"(agentops.yaml or --workspace-id) is {self.configured}; nothing was written. Use that "
+                "workspace's credential (its API key, or a federation rule for it), or correct workspace_id"
+            )
 
     def deadline(self) -> Deadline:
         """A fresh budget for one call: the client's timeout per attempt, TOTAL_FACTOR of it in all."""
@@ -292,13 +358,14 @@ class Api:
     def _call(
         self, method: Callable[..., Any], *args: Any, timeout: float | None = None, kind: str = "writes", **body: Any
     ) -> dict[str, Any]:
-        self.pacer.wait(kind)
+        if kind == "writes" and not self.seen.answered:
+            self.preflight()
         try:
-            raw = method(*args, extra_headers=self._headers, timeout=timeout or self.deadline().base, **body)
-        except anthropic.RateLimitError as exc:
-            self.pacer.throttled(kind, retry_after(exc))
+            raw = self._send(method, args, timeout, kind, body)
+        except anthropic.APIStatusError as exc:
+            self._saw(exc.response.headers)
             raise
-        self.pacer.ok(kind)
+        self._saw(raw.http_response.headers)
         try:
             data = raw.http_response.json()
         except ValueError:
@@ -309,6 +376,34 @@ class Api:
                 raw.http_response, None, message="the API answered with something that is not a JSON object"
             )
         return data
+
+    def _send(
+        self, method: Callable[..., Any], args: tuple[Any, ...], timeout: float | None, kind: str, body: dict[str, Any]
+    ) -> Any:
+        """One request, sent again when a refused credential can be renewed (each kind once): a 401 means
+        nothing was done, so a write may be repeated too. With federation, the SDK has dropped an access
+        token the API refused (it exchanges again); an exchange refused gets a newly fetched OIDC token."""
+        renewed: set[str] = set()
+        while True:
+            identity.fresh()
+            self.pacer.wait(kind)
+            try:
+                raw = method(*args, extra_headers=self._headers, timeout=timeout or self.deadline().base, **body)
+            except anthropic.RateLimitError as exc:
+                self.pacer.throttled(kind, retry_after(exc))
+                raise
+            except anthropic.AuthenticationError:
+                if "access token" in renewed or self.client.credentials is None:
+                    raise
+                renewed.add("access token")
+                continue
+            except WorkloadIdentityError as exc:
+                if "identity token" in renewed or exc.status_code != 401 or not identity.renew():
+                    raise
+                renewed.add("identity token")
+                continue
+            self.pacer.ok(kind)
+            return raw
 
     # Writes are tried once per call: only the executor knows which are safe to repeat.
     # `timeout` comes from the caller's Deadline, so retries stay within one budget.

@@ -6,11 +6,15 @@ into a temporary folder; the caller loads it from there (labelling is `engine.dr
 
 from __future__ import annotations
 
+import ctypes
 import io
+import os
+import signal
 import subprocess
+import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,9 +25,41 @@ class BaseRefError(Exception):
     """The ref or the repository cannot be read; the message says which and why."""
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _dies_with_parent() -> Callable[[], None] | None:
+    """A preexec function that makes the child SIGKILLed when this process dies (Linux only).
+
+    Why prctl and not a watchdog: git is a program of its own and cannot watch a pipe, so a
+    watchdog would be one more process to outlive us. The kernel's parent-death signal needs
+    nothing running. It is set between fork and exec; if the parent died before it was set, the
+    child has been re-parented already and leaves at once. Resolved here, before any fork, so the
+    child only calls into libc (no import, no symbol lookup). The signal follows the thread that
+    started the child: `_git` waits for git in that same thread, so it cannot end first.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # unprivileged; nothing to do if refused
+        if os.getppid() != parent:
+            os._exit(127)
+
+    return preexec
+
+
 def _git(root: Path, *args: str) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False,
+                              preexec_fn=_dies_with_parent())
     except FileNotFoundError:
         raise BaseRefError("--base-ref needs git, and git is not installed") from None
     if done.returncode != 0:
@@ -32,6 +68,17 @@ def _git(root: Path, *args: str) -> bytes:
             f"git {args[0]} failed: {detail[-1] if detail else 'exit ' + str(done.returncode)}"
         )
     return done.stdout
+
+
+def config_files(start: Path) -> tuple[Path, list[str]]:
+    """The top of the repository holding `start` and every agentops.yaml git tracks in it, relative
+    to the top (`start` and nothing found, outside a repository)."""
+    try:
+        top = Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
+        listed = _git(top, "ls-files", "-z", "--", CONFIG_FILE, f"**/{CONFIG_FILE}")
+    except BaseRefError:
+        return start, []
+    return top, [name for name in listed.decode(errors="surrogateescape").split("\0") if name]
 
 
 @contextmanager

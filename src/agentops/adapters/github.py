@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Self
 
 import httpx2
+
+from agentops.files import read_text_capped
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 # Who comments with the Actions GITHUB_TOKEN, which may not read `GET /user` (403).
 ACTIONS_BOT = "github-actions[bot]"
+# GitHub caps a webhook payload at 25 MB; an event file past that is not one GitHub wrote.
+EVENT_LIMIT = 25 * 1024 * 1024
 
 _HINTS = {
     401: "the token was rejected; check that GITHUB_TOKEN is set to a valid token",
@@ -73,9 +76,10 @@ def _event_number(environ: Mapping[str, str]) -> int | None:
     if not path:
         return None
     try:
-        event = json.loads(Path(path).read_text())
+        event = json.loads(read_text_capped(path, EVENT_LIMIT))
     except (OSError, ValueError) as exc:
-        raise GitHubError(f"cannot read the Actions event file {path}: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise GitHubError(f"cannot read the Actions event file {path}: {reason}") from None
     number = (event.get("pull_request") or {}).get("number") if isinstance(event, dict) else None
     return number if isinstance(number, int) else None
 
@@ -89,6 +93,12 @@ def repo_from_env(environ: Mapping[str, str]) -> Repo:
     if repository.count("/") != 1 or not all(repository.split("/")):
         raise GitHubError(f"GITHUB_REPOSITORY must be OWNER/NAME, got {repository!r}")
     api_url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    try:
+        url = httpx2.URL(api_url)
+    except httpx2.InvalidURL as exc:
+        raise GitHubError(f"GITHUB_API_URL {api_url!r} is not a URL ({exc})") from None
+    if url.scheme not in ("https", "http") or not url.host:
+        raise GitHubError(f"GITHUB_API_URL {api_url!r} is not an http(s) URL with a host")
     return Repo(api_url, repository, token)
 
 
@@ -106,6 +116,10 @@ def _author(comment: Any) -> str | None:
     user = comment.get("user") if isinstance(comment, dict) and "body" in comment else None
     login = user.get("login") if isinstance(user, dict) else None
     return login.casefold() if isinstance(login, str) else None
+
+
+def _port(url: httpx2.URL) -> int | None:
+    return url.port or {"https": 443, "http": 80}.get(url.scheme)
 
 
 class _Client:
@@ -136,6 +150,14 @@ class _Client:
         return text.replace(self.repo.token, "***")
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+        # The token goes with every request: only ever to the configured API itself, whatever
+        # a `Link` header (or any other answer) names.
+        target = httpx2.URL(url)
+        if not target.is_relative_url and not self._ours(target):
+            raise GitHubError(
+                f"the GitHub API named {target.scheme}://{target.netloc.decode()}{target.path} as its next page, "
+                f"outside {self.repo.api_url}; the token is only sent to GITHUB_API_URL"
+            )
         try:
             return self._http.request(method, url, **kwargs)
         except httpx2.TransportError as exc:
@@ -143,6 +165,12 @@ class _Client:
                 f"cannot reach the GitHub API at {self.repo.api_url} ({type(exc).__name__}); "
                 "check GITHUB_API_URL or the network"
             ) from None
+
+    def _ours(self, url: httpx2.URL) -> bool:
+        """Whether an absolute URL is under the configured API: same scheme, host, port and path prefix."""
+        base = self._http.base_url
+        return (url.scheme, url.host, _port(url)) == (base.scheme, base.host, _port(base)) \
+            and url.path.startswith(base.path.rstrip("/") + "/")
 
     def _call(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
         return self._checked(self._send(method, url, **kwargs))

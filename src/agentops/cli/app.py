@@ -14,22 +14,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from agentops import __version__
 from agentops.commands.failure import CHANGES, ERROR, INTERRUPTED, Failure
 from agentops.commands.target import Target
-from agentops.views.safe import printable
-
-if TYPE_CHECKING:
-    from agentops.adapters.companion import Companion
+from agentops.views.safe import value
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENV_VARIABLE = "AGENTOPS_ENV"
-# `0` reads the workspace in the command's own process (where starting a child process is unwelcome).
-COMPANION_VARIABLE = "AGENTOPS_COMPANION"
 
 
 @dataclass
@@ -42,17 +37,13 @@ class GlobalOptions:
     quiet: bool = False
     verbose: bool = False
     sleep: Callable[[float], None] = time.sleep  # tests pass GlobalOptions(sleep=...) as `obj`
-    # The installed script (not CliRunner) may read the workspace in a companion process.
-    apart: bool = False
-    companion: Companion | None = None
 
     @property
     def target(self) -> Target:
         # Read here, not as the option's envvar: the option is on the group and every command,
         # and an envvar there would override a `--env` given before the command name.
         env = self.env or os.environ.get(ENV_VARIABLE) or None
-        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id, env=env, sleep=self.sleep,
-                      companion=self.companion)
+        return Target(local=self.local, stack=self.stack, workspace_id=self.workspace_id, env=env, sleep=self.sleep)
 
     def console(self) -> Any:
         from agentops.views.terminal import Console, color_wanted
@@ -137,28 +128,29 @@ HELP = {
 
 
 def _report(exc: Failure) -> int:
+    """The one-line error (after its detail lines), each escaped as one line: a message the API
+    wrote can never start a line of its own."""
     for line in exc.details:
-        click.echo(printable(line), err=True)
-    click.echo(f"error: {printable(exc.message)}", err=True)
+        click.echo(value(line), err=True)
+    click.echo(f"error: {value(exc.message)}", err=True)
     return ERROR
 
 
 # Commands that serve until stopped: they keep the garbage collector.
 LONG_RUNNING = frozenset({"emulator"})
-# Commands that only read the workspace: a companion process does their reads (adapters/companion.py),
-# unless they only show help.
-READ_APART = frozenset({"plan", "status", "fleet", "report"})
-HELP_FLAGS = frozenset({"-h", "--help"})
 
 
-def _leave(code: int, process: bool, opts: GlobalOptions) -> NoReturn:
+def _leave(code: int, process: bool) -> NoReturn:
     """Exit with `code`; a whole process skips the interpreter's teardown of its heap."""
-    if opts.companion is not None:
-        opts.companion.close()
+    # The private file holding a GitHub OIDC token goes now: os._exit runs no exit handlers. Looked up,
+    # not imported, so a command that never fetched one pays nothing for it.
+    keeper = sys.modules.get("agentops.adapters.identity")
+    if keeper is not None:
+        keeper.close()
     if not process:
         sys.exit(code)
-    # Everything this process wrote is in these two streams (files are closed by their `with`),
-    # and nothing registers exit handlers; tearing down the SDK's heap took ~0.3 s.
+    # Everything this process wrote is in these two streams (files are closed by their `with`);
+    # the only exit handler (the token file's) ran above; tearing down the SDK's heap took ~0.3 s.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe has nothing left to flush
             stream.flush()
@@ -168,17 +160,6 @@ def _leave(code: int, process: bool, opts: GlobalOptions) -> NoReturn:
 class AgentopsGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        # Started before the command's modules load, so the child's SDK import overlaps them too.
-        opts = ctx.find_object(GlobalOptions)
-        if opts is not None and opts.apart and not opts.local and _reads_apart(args):
-            from agentops.adapters.companion import Companion
-
-            opts.companion = Companion.start()
-        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
@@ -207,26 +188,19 @@ class AgentopsGroup(click.Group):
         if process and not LONG_RUNNING.intersection(sys.argv[1:]):
             gc.disable()
         extra.pop("standalone_mode", None)
-        opts = extra.pop("obj", None) or GlobalOptions(apart=process)
+        opts = extra.pop("obj", None) or GlobalOptions()
         try:
             code = super().main(args, prog_name, standalone_mode=False, obj=opts, **extra)
         except Failure as exc:
-            _leave(_report(exc), process, opts)
+            _leave(_report(exc), process)
         except click.exceptions.Abort:
             click.echo("Aborted.", err=True)
-            _leave(INTERRUPTED, process, opts)
+            _leave(INTERRUPTED, process)
         except click.ClickException as exc:
             exc.show()
-            _leave(ERROR, process, opts)
-        _leave(code if isinstance(code, int) and code in (0, ERROR, CHANGES, INTERRUPTED) else 0, process, opts)
+            _leave(ERROR, process)
+        _leave(code if isinstance(code, int) and code in (0, ERROR, CHANGES, INTERRUPTED) else 0, process)
 
-
-def _reads_apart(args: list[str]) -> bool:
-    """Whether the command about to run reads the workspace through a companion: `plan`, not
-    against the embedded emulator (whose server runs in this process), not just showing help."""
-    wanted = os.environ.get(COMPANION_VARIABLE, "1").strip() != "0"
-    return wanted and bool(args) and args[0] in READ_APART and not HELP_FLAGS.intersection(args) \
-        and "--local" not in args
 
 
 @click.group(cls=AgentopsGroup, context_settings={"help_option_names": ["-h", "--help"]})

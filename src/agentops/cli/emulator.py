@@ -35,6 +35,9 @@ def _rate_limits(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Probability that a committed write's response is dropped.")
 @click.option("--rate-limit", "rate_limit", callback=_rate_limits, metavar="writes=N/min,reads=M/min",
               help="Per-minute request limits, answered with 429 and retry-after like the API.")
+@click.option("--federation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON/YAML Workload Identity Federation setup: issuers (JWKS), rules (subject prefix to "
+                   "workspaces), token lifetime, workspace-bound API keys. Serves POST /v1/oauth/token.")
 @click.pass_context
 def emulator(
     ctx: click.Context,
@@ -49,6 +52,7 @@ def emulator(
     rate_5xx: float,
     drop_rate: float,
     rate_limit: dict[str, float],
+    federation: Path | None,
 ) -> int:
     """Serve the Deployments API locally; the first stdout line is `listening on URL`."""
     from agentops.commands.emulator import serve
@@ -57,4 +61,5 @@ def emulator(
                     rate_5xx=rate_5xx, drop_rate=drop_rate,
                     writes_per_minute=rate_limit.get("writes", 0.0), reads_per_minute=rate_limit.get("reads", 0.0))
     opts = ctx.find_object(GlobalOptions) or GlobalOptions()
-    return serve(opts.console(), host=host, port=port, db=db, strict=strict, seed=seed, faults=faults)
+    return serve(opts.console(), host=host, port=port, db=db, strict=strict, seed=seed, faults=faults,
+                 federation=federation)

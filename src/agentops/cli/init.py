@@ -30,11 +30,22 @@ def _ask(question: str, default: str) -> str:
     "the apply workflow applies the first on merge and the others after it, each through its "
     "GitHub environment.",
 )
+@click.option(
+    "--workspace",
+    "workspaces",
+    multiple=True,
+    metavar="NAME=ID",
+    help="The workspace id of environment NAME (repeat per environment; asked on a terminal otherwise): "
+    "plan and apply then refuse a credential that belongs to another workspace.",
+)
 @stack_option
 @click.pass_obj
-def init(opts: GlobalOptions, /, path: Path, force: bool, action: str | None, environments: str | None) -> int:
+def init(
+    opts: GlobalOptions, /, path: Path, force: bool, action: str | None, environments: str | None,
+    workspaces: tuple[str, ...],
+) -> int:
     """Create agentops.yaml, an example manifest and GitHub workflows in PATH."""
     from agentops.commands.init import init as run
 
     return run(path, opts.console(), stack=opts.stack, force=force, action=action, environments=environments,
-               ask=_ask if sys.stdin.isatty() else None)
+               ask=_ask if sys.stdin.isatty() else None, workspaces=workspaces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -10,6 +11,7 @@ import click
 from agentops.adapters.pacing import Rates
 from agentops.cli.completion import deployment_names
 from agentops.engine.plan import Flags
+from agentops.manifest.config import MAX_PER_MINUTE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,14 +40,22 @@ def plan_options(func: F) -> F:
                 is_flag=True,
                 help="Block creating a deployment whose name another stack already runs (a --stack typo).",
             ),
+            click.option(
+                "--new-stack",
+                is_flag=True,
+                help="The stack is new to the workspace on purpose: with --auto-approve, do not block "
+                "because other stacks run its names.",
+            ),
         ]
     ):
         func = option(func)
     return func
 
 
-def plan_flags(flags: dict[str, Any]) -> Flags:
+def plan_flags(flags: dict[str, Any], unattended: bool = False) -> Flags:
     return Flags(
+        new_stack=flags["new_stack"],
+        unattended=unattended,
         adopt=flags["adopt"],
         no_prune=flags["no_prune"],
         targets=tuple(flags["targets"]),
@@ -62,14 +72,25 @@ base_ref_option = click.option(
 )
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    # FloatRange lets nan through (every comparison with it is false).
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("must be a number")
+    return value
+
+
+# The same bounds as `api:` in agentops.yaml: infinity would overflow the limiter's burst size.
+_PER_MINUTE = click.FloatRange(min=0, max=MAX_PER_MINUTE)
+
+
 def pacing_options(func: F) -> F:
     """--writes-per-minute/--reads-per-minute: override `api:` in agentops.yaml."""
     func = click.option(
-        "--reads-per-minute", type=click.FloatRange(min=0), metavar="N",
+        "--reads-per-minute", type=_PER_MINUTE, callback=_finite, metavar="N",
         help="Pace API reads to N per minute (default: api.reads_per_minute in agentops.yaml, else 1200; 0: unpaced).",
     )(func)
     func = click.option(
-        "--writes-per-minute", type=click.FloatRange(min=0), metavar="N",
+        "--writes-per-minute", type=_PER_MINUTE, callback=_finite, metavar="N",
         help="Pace API writes to N per minute (default: api.writes_per_minute in agentops.yaml, else 300; 0: unpaced).",
     )(func)
     return func

@@ -70,6 +70,6 @@ def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism:
 
     rates = pacing_rates(flags)
     return run(
-        target, opts.target, opts.console(), plan_flags(flags),
+        target, opts.target, opts.console(), plan_flags(flags, unattended=auto_approve),
         auto_approve=auto_approve, parallelism=parallelism, fmt=fmt, rates=rates,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.commands.failure import OK, Failure
 from agentops.commands.target import Target
 from agentops.engine.plan import ActionKind, Flags, Plan
-from agentops.manifest.loader import start_load
 from agentops.views.terminal import Console
 
 
@@ -28,22 +26,19 @@ def apply(
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, flags, auto_approve, parallelism, fmt, rates)
-    pending = start_load(path, target.stack, env=target.env)
-    from agentops.commands import execute, machine, reconcile, session  # the SDK import overlaps the load
-    from agentops.engine.secrets import Redactor
+    from agentops.commands import execute, reconcile
+    from agentops.commands.workspace import project_against_workspace
 
-    with session.listing_ahead(pending, target, rates) as ahead:
-        project = machine.checked(pending(), fmt, console)
-        console.redact = Redactor.for_manifests(project.manifests, os.environ)
-        with session.project_session(project, target, console.redact, pacer=ahead.pacer) as api:
-            result = reconcile.plan_and_live(project, api, flags, live=ahead.live)[0]
-            reconcile.show_plan(result, fmt, console, echo=fmt == "text")
-            if result.errored:
-                raise Failure("the plan has blocking problems; nothing was applied")
-            if not result.has_changes:
-                return OK
-            confirm(result, auto_approve, console)
-            return execute.execute(result, api, parallelism, console, fmt)
+    with project_against_workspace(path, target, console, fmt=fmt, rates=rates) as workspace:
+        project, api, console = workspace.project, workspace.api, workspace.console
+        result = reconcile.plan_and_live(project, api, flags, live=workspace.live).plan
+        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+        if result.errored:
+            raise Failure("the plan has blocking problems; nothing was applied")
+        if not result.has_changes:
+            return OK
+        confirm(result, auto_approve, console)
+        return execute.execute(result, api, parallelism, console, fmt)
 
 
 def _apply_saved(
@@ -52,9 +47,9 @@ def _apply_saved(
 ) -> int:
     """A saved plan is a claim: plan again from this checkout and the live workspace, with the flags
     the plan records, and write only if the fresh plan claims exactly what the saved one does."""
-    from agentops.commands import execute, machine, reconcile, session
+    from agentops.commands import execute, reconcile
+    from agentops.commands.workspace import project_against_workspace, workspace_of
     from agentops.engine.planfile import differences
-    from agentops.engine.secrets import Redactor
     from agentops.manifest.loader import find_root
 
     saved = reconcile.read_saved(path)
@@ -68,17 +63,19 @@ def _apply_saved(
         raise Failure(f"applying {path} plans again from the project in the current directory, and there is no "
                       "agentops.yaml here or above; run it from the checkout the plan was made from; "
                       "nothing was applied")
-    project = machine.checked(start_load(root, target.stack, env=target.env)(), fmt, console)
-    reconcile.check_saved(saved, project.config.stack, reconcile.workspace_of(project.config, target, project.env),
-                          project.env)
-    console.redact = Redactor.for_manifests(project.manifests, os.environ)
-    with session.project_session(project, target, console.redact, rates) as api:
-        fresh, live = reconcile.plan_and_live(project, api, saved.flags)
-        reconcile.verify_live(saved, live, path)
-        moved = differences(saved, fresh)
+    with project_against_workspace(root, target, console, fmt=fmt, rates=rates) as workspace:
+        project, api, console = workspace.project, workspace.api, workspace.console
+        reconcile.check_saved(saved, project.config.stack, workspace_of(project.config, target, project.env),
+                              project.env)
+        planned = reconcile.plan_and_live(project, api, saved.flags, live=workspace.live)
+        # Now the workspace the credential resolves to is known: the plan's must be it.
+        reconcile.check_saved(saved, project.config.stack, planned.plan.workspace_id, project.env)
+        reconcile.verify_live(saved, planned.live, path)
+        moved = differences(saved, planned.plan)
         if moved:
             raise Failure(f"the saved plan {path} is not what this checkout and the workspace plan now; run "
                           "`agentops plan` again; nothing was applied", tuple(moved))
+        fresh = planned.plan
         reconcile.show_plan(fresh, fmt, console, echo=fmt == "text")
         if not fresh.has_changes:
             return OK

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
 from agentops.commands.failure import OK, Failure
-from agentops.commands.reconcile import base_config, checked, plan_and_live, read_saved
-from agentops.commands.session import project_session
+from agentops.commands.reconcile import base_config, plan_and_live, read_saved
+from agentops.commands.stacks import clashes
 from agentops.commands.target import Target
+from agentops.commands.workspace import project_against_workspace
 from agentops.engine.plan import Flags, Plan
 from agentops.engine.secrets import Redactor
-from agentops.manifest.loader import start_load
 from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 from agentops.views.terminal import Console
 
@@ -35,18 +35,21 @@ def comment(
     if plan_file is not None:
         result: Plan = read_saved(plan_file)
         scrub = Redactor.for_bodies((a.body or a.patch for a in result.actions), os.environ)
+        console = console.redacting(Redactor((*scrub.values, pull.token)))
     else:
         guards = base_config(path, base_ref, target.stack) if base_ref is not None else None
-        project = checked(start_load(path, target.stack, env=target.env, guards=guards)())
-        scrub = Redactor.for_manifests(project.manifests, os.environ)
-        with project_session(project, target, Redactor((*scrub.values, pull.token))) as api:
-            result = plan_and_live(project, api, flags, base_ref=base_ref)[0]
-    console.redact = Redactor((*scrub.values, pull.token))
+        with project_against_workspace(path, target, console, secrets=(pull.token,), guards=guards) as workspace:
+            project, console = workspace.project, workspace.console
+            result = plan_and_live(project, workspace.api, flags, base_ref=base_ref,
+                                   live=workspace.live).plan
+    shared = clashes(path if path.exists() else Path.cwd(), only=(result.stack, result.env))
+    if shared:
+        raise Failure(f"{shared[0]}; no comment was posted")
     body = console.redact(render_markdown(result, COMMENT_LIMIT, run_url(os.environ)))
     try:
         with Comments(pull) as comments:
             verb, url = comments.upsert(body, marker(result.stack, result.env), author)
     except GitHubError as exc:
         raise Failure(console.redact(str(exc))) from None
-    console.out(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")
+    console.line(f"{verb} the plan comment for stack {result.stack!r} on pull request #{pull.number}: {url}")
     return OK

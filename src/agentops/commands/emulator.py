@@ -32,15 +32,17 @@ def serve(
     strict: bool,
     seed: Path | None,
     faults: Faults,
+    federation: Path | None = None,
 ) -> int:
     """Serve until SIGINT or SIGTERM; the first stdout line is `listening on URL`."""
     if not is_loopback(host):
         console.error(
             f"warning: listening on {host}, not loopback: anyone who can reach this machine can read and "
-            "change the emulator's state (it has no authentication); use 127.0.0.1 unless you mean it"
+            "change the emulator's state (it checks no credentials unless --federation binds them); use 127.0.0.1 unless you mean it"
         )
     try:
-        server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port)
+        server = EmulatorServer(db_path=db, strict=strict, seed=seed, faults=faults, host=host, port=port,
+                                federation=federation)
         server.start()
     except (OSError, ValueError) as exc:
         raise Failure(str(exc)) from None

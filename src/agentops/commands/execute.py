@@ -74,7 +74,13 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
     if fmt == "json":
         console.out(render_results(results, len(skipped), bool(caught)), nl=False)
     else:
-        console.out(f"Apply complete: {len(results) - len(failed)} succeeded, {len(failed)} failed.")
+        # Counted as the plan's summary counts: a paused create's three steps are one create.
+        units: dict[int | str, bool] = {}
+        for result in results:
+            key = plan.unit(result.action)
+            units[key] = units.get(key, True) and result.ok
+        ok = sum(units.values())
+        console.out(f"Apply complete: {ok} succeeded, {len(units) - ok} failed.")
     if caught:
         console.error(
             f"Interrupted ({caught[0]}): actions in flight were finished; "

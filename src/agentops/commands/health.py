@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from agentops.adapters.reads import Reads
-from agentops.engine.desired import desired_state
+from agentops.engine.desired import Desired
 from agentops.engine.health import Health, assess, listing_since, owned
 from agentops.engine.identity import Live
 from agentops.manifest.loader import Project
 from agentops.manifest.where import FieldLocator
 
+if TYPE_CHECKING:
+    from agentops.adapters.api import Api
 
-def read_health(project: Project, api: Reads, live: list[Live], environ: Mapping[str, str]) -> Health:
-    """Health of the stack's deployments in `live`: no request when it has none, else one listing."""
+
+def read_health(project: Project, api: Api, live: list[Live], wants: list[Desired]) -> Health:
+    """Health of the stack's deployments in `live`, against the desired state the plan used (ids
+    resolved from names, in the project's environment): no request when it has none, else one listing."""
     stack = project.config.stack
     mine = owned(live, stack)
-    wants = desired_state(project.manifests, stack, environ)
     locator = FieldLocator(project.root)
     if not mine:
         return assess([], [], wants, stack)

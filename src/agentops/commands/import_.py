@@ -17,9 +17,8 @@ from pydantic import ValidationError
 
 from agentops.commands.failure import OK, Failure
 from agentops.commands.machine import json_errors
-from agentops.commands.reconcile import workspace_of
-from agentops.commands.session import session
 from agentops.commands.target import Target
+from agentops.commands.workspace import connected
 from agentops.engine.export import to_yaml
 from agentops.engine.identity import Live
 from agentops.engine.importing import Item, file_stem, plan_item, select
@@ -77,6 +76,7 @@ def import_(
 
     Agents, environments and vaults are written by name where the name is unique in the
     workspace, unless `ids`. With `fmt` "json", one object says what was imported, refused and noted."""
+    console = console.redacting(Redactor.for_variables([token_var], os.environ))
     with json_errors(fmt, console):
         if bool(names) == import_all:
             raise Failure("name the deployments to import, or pass --all (not both)")
@@ -104,8 +104,7 @@ def import_(
             )
 
         environ = os.environ
-        console.redact = Redactor.for_variables([token_var], environ)
-        with session(root, target, workspace_of(config, target, target.env), console.redact, env=target.env) as api:
+        with connected(root, config, target, console.redact, target.env) as api:
             live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page]
             named = {} if ids else unique_names(api.listings(KINDS))
             chosen, refused, notes = select(live, names, config.stack)
@@ -233,18 +232,18 @@ def _report(
         console.out(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
         return
     for record in records:
-        console.out(_steps(record, dry_run))
+        console.line(_steps(record, dry_run))
     for note in notes:
-        console.out(f"note: {note}")
+        console.line(f"note: {note}")
     for warning in warnings:
         console.error(f"warning: {warning}")
     if dry_run:
-        console.out(
+        console.line(
             f"Dry run: {len(records)} deployment(s) would be imported into stack {stack!r}; "
             "nothing was written and no deployment was changed."
         )
     else:
-        console.out(
+        console.line(
             f"Imported {len(records)} deployment(s) into stack {stack!r}. "
             "Run `agentops plan` next: it should show no changes."
         )

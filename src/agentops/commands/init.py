@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -129,12 +130,43 @@ def environment_names(raw: str) -> tuple[str, ...]:
     return names
 
 
-def _environments_block(names: Sequence[str]) -> str:
+WORKSPACE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def check_workspace(value: str) -> str:
+    """A workspace id as written in agentops.yaml (empty: none); ValueError for anything else."""
+    value = value.strip()
+    if value and not WORKSPACE_ID.fullmatch(value):
+        raise ValueError(f"{value!r} is not a workspace id (like wrkspc_01AbC...)")
+    return value
+
+
+def _workspaces(names: Sequence[str], given: Sequence[str], ask: Ask | None, console: Console) -> dict[str, str]:
+    """Each environment's workspace id: `--workspace NAME=ID`, else asked on a terminal (empty: none)."""
+    found: dict[str, str] = {}
+    for item in given:
+        name, _, workspace = item.partition("=")
+        if name not in names:
+            raise Failure(f"--workspace {item!r}: {name!r} is not one of --environments ({', '.join(names)})")
+        try:
+            found[name] = check_workspace(workspace)
+        except ValueError as exc:
+            raise Failure(f"--workspace {item!r}: {exc}") from None
+    for name in names:
+        if name not in found and ask is not None:
+            found[name] = _asked(ask, console, f"Workspace id of environment {name} (empty: none; every plan "
+                                 "still shows the workspace its credential belongs to)", "", check_workspace)
+    return {name: workspace for name, workspace in found.items() if workspace}
+
+
+def _environments_block(names: Sequence[str], workspaces: Mapping[str, str]) -> str:
     """The `environments:` entries of agentops.yaml, one per name, in promotion order."""
     return "".join(
         f"  {name}:\n"
-        "    # workspace_id: wrkspc_...  # defaults to the API key's workspace\n"
-        f"    vars: {{tier: {name}}}\n"
+        + (f"    workspace_id: {workspaces[name]}  # plan and apply refuse a credential of another\n"
+           if name in workspaces else
+           "    # workspace_id: wrkspc_...  # plan and apply then refuse a credential of another\n")
+        + f"    vars: {{tier: {name}}}\n"
         f"    defaults: {{metadata: {{tier: {name}}}}}\n"
         for name in names
     )
@@ -149,8 +181,11 @@ def init(
     action: str | None,
     environments: str | None,
     ask: Ask | None,
+    workspaces: Sequence[str] = (),
 ) -> int:
     """Write the files; nothing when one exists already (unless `force`) or an input is bad."""
+    if os.path.lexists(path) and not path.is_dir():
+        raise Failure(f"{path} is not a folder; init writes agentops.yaml and the workflows into a folder")
     existing = sorted(rel for rel in FILES if (path / rel).exists())
     if existing and not force:
         raise Failure(
@@ -161,16 +196,22 @@ def init(
         names = environment_names(environments) if environments is not None else ()
     except ValueError as exc:
         raise Failure(f"--environments: {exc}") from None
+    if workspaces and not names:
+        raise Failure("--workspace needs --environments: it names each environment's workspace")
     name = _stack(path, stack, ask, console)
+    chosen = _workspaces(names, workspaces, ask, console)
     uses, source = _action(action, ask, console)
-    values = {"{stack}": name, "{action}": uses, "{environments}": _environments_block(names)}
+    values = {"{stack}": name, "{action}": uses, "{environments}": _environments_block(names, chosen)}
     for rel, default in FILES.items():
         target = path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = template(ENVIRONMENT_TEMPLATES.get(rel, default) if names else default)
         for key, value in values.items():
             text = text.replace(key, value)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot write {target}: {exc.strerror or exc}") from None
         console.out(f"{'overwrote' if rel in existing else 'created'} {target}")
     if uses == PLACEHOLDER:
         console.error(

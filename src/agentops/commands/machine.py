@@ -9,11 +9,11 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from agentops.commands import reconcile
 from agentops.commands.failure import Failure
 from agentops.engine.plan import FORMAT_VERSION
 from agentops.manifest.loader import Project
 from agentops.views.terminal import Console
+from agentops.views.text import GUARDS_CHANGED
 
 
 def _dump(data: object) -> str:
@@ -21,7 +21,8 @@ def _dump(data: object) -> str:
 
 
 def checked(project: Project, fmt: str, console: Console) -> Project:
-    """`reconcile.checked`, which with --format json first prints every problem with its own keys."""
+    """The project, or a Failure listing every problem (nothing is planned); with --format json every
+    problem is first printed with its own keys."""
     if project.problems and fmt == "json":
         console.out(
             _dump(
@@ -34,7 +35,14 @@ def checked(project: Project, fmt: str, console: Console) -> Project:
             ),
             nl=False,
         )
-    return reconcile.checked(project)
+    if project.problems:
+        # What the change does to agentops.yaml's guards may be why the manifests now fail them.
+        guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
+        raise Failure(
+            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
+            (*guards, *(str(problem) for problem in project.problems)),
+        )
+    return project
 
 
 @contextmanager

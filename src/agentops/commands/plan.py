@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import CHANGES, ERROR, OK
+from agentops.commands.failure import CHANGES, ERROR, OK, Failure
 from agentops.commands.target import Target
 from agentops.engine.plan import Flags
-from agentops.manifest.loader import start_load
+from agentops.files import write_atomic
 from agentops.views.terminal import Console
 
 
@@ -26,30 +25,26 @@ def plan(
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
 ) -> int:
-    from agentops.commands import machine, reconcile, session
-
-    guards = reconcile.base_config(path, base_ref, target.stack) if base_ref is not None else None
-    pending = start_load(path, target.stack, env=target.env, guards=guards)
-    from agentops.engine.secrets import Redactor
+    from agentops.commands import reconcile
+    from agentops.commands.workspace import project_against_workspace
     from agentops.views.json import render_saved
 
-    with session.listing_ahead(pending, target, rates) as ahead:
-        project = machine.checked(pending(), fmt, console)
-        console.redact = Redactor.for_manifests(project.manifests, os.environ)
-        with machine.json_errors(fmt, console), session.project_reads(
-            project, target, console.redact, ahead, rates
-        ) as api:
-            result, live = reconcile.plan_and_live(
-                project, api, flags, base_ref=base_ref, live=ahead.live
-            )
-            runs = None
-            if health:  # a runs listing: off by default, so a plan stays at its request floor
-                from agentops.commands.health import read_health
+    guards = reconcile.base_config(path, base_ref, target.stack) if base_ref is not None else None
+    with project_against_workspace(path, target, console, fmt=fmt, rates=rates, guards=guards) as workspace:
+        project, api, console = workspace.project, workspace.api, workspace.console
+        planned = reconcile.plan_and_live(project, api, flags, base_ref=base_ref, live=workspace.live)
+        runs = None
+        if health:  # a runs listing: off by default, so a plan stays at its request floor
+            from agentops.commands.health import read_health
 
-                runs = read_health(project, api, live, os.environ)
+            runs = read_health(project, api, planned.live, planned.desired)
+    result = planned.plan
     reconcile.show_plan(result, fmt, console, health=runs)
     if out is not None:
-        out.write_text(console.redact(render_saved(result)))
+        try:
+            write_atomic(out, console.redact(render_saved(result)))
+        except OSError as exc:
+            raise Failure(f"--out {out}: cannot save the plan: {exc.strerror or exc}") from None
         hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)
         console.info(f"Saved the plan to {out}; apply it with: {hint}")
     if result.errored:

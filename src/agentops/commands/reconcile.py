@@ -2,7 +2,7 @@
 
 load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view.
 Commands call these; nothing here parses arguments, exits or imports the SDK (reads come
-through `Reads`: an in-process session or the companion process, see commands/session.py).
+through the one `Api` of commands/workspace.py).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.adapters.reads import Reads
 from agentops.commands.failure import Failure
-from agentops.commands.target import Target
 from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet import build_fleet
@@ -36,47 +35,39 @@ from agentops.views.health import render_health_text, with_health
 from agentops.views.json import render_json
 from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_markdown
 from agentops.views.terminal import Console, step_summary
-from agentops.views.text import GUARDS_CHANGED, render_text
+from agentops.views.text import render_text
+
+if TYPE_CHECKING:
+    from agentops.adapters.api import Api
 
 
-def checked(project: Project) -> Project:
-    """The project, or a Failure listing every problem (nothing is planned) after what the change
-    does to agentops.yaml's guards, which may be why the manifests now fail them."""
-    if project.problems:
-        guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
-        raise Failure(
-            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
-            (*guards, *(str(problem) for problem in project.problems)),
-        )
-    return project
-
-
-def workspace_of(config: Config, target: Target, env: str | None) -> str | None:
-    """--workspace-id, else the environment's workspace_id, else agentops.yaml's."""
-    chosen = config.environments.get(env) if env is not None else None
-    return target.workspace_id or (chosen.workspace_id if chosen else None) or config.workspace_id
-
-
-def resolution(api: Reads, manifests: Iterable[Manifest]) -> Resolution:
+def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
     """Names resolved with one listing per kind that some manifest names (none when nothing is named)."""
     refs = resolve.named(manifests)
     return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {})
 
 
+class Planned(NamedTuple):
+    """A plan, and what it was made from: the live deployments and the desired state (for run health)."""
+
+    plan: Plan
+    live: list[Live]
+    desired: list[Desired]
+
+
 def plan_and_live(
     project: Project,
-    api: Reads,
+    api: Api,
     flags: Flags,
     environ: Mapping[str, str] | None = None,
     base_ref: str | None = None,
     fleet_days: int = 7,
     live: Future[list[Live]] | None = None,
-) -> tuple[Plan, list[Live]]:
-    """Plan `project` against the workspace, and the live deployments it was planned against (for run
-    health); with `base_ref`, each change is labelled as this change's or drift.
+) -> Planned:
+    """Plan `project` against the workspace; with `base_ref`, each change is labelled as this change's or drift.
 
     The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
-    listing of the workspace already under way (see `listing_ahead`).
+    listing of the workspace already under way (see commands/workspace.py).
     """
     env = os.environ if environ is None else environ
     options = replace(flags.options(project.config.stack, project.config.max_archive),
@@ -97,12 +88,13 @@ def plan_and_live(
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
         plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
-    return _with_fleet(plan, project, deployments, fleet_days), deployments
+    return Planned(_with_fleet(plan, project, deployments, fleet_days), deployments, wants)
 
 
 def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
-    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack)
+    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
+                  plan.env)
     files = {action.name: action.file for action in plan.actions}
     errors = [Blocker(v.sentence(), v.name, files.get(v.name or "")) for v in fleet.violations if v.level == "error"]
     warned = [str(v) for v in fleet.violations if v.level != "error"]
@@ -175,17 +167,18 @@ def read_saved(path: Path) -> Plan:
 
 
 def check_saved(saved: Plan, stack: str | None, workspace_id: str | None, env: str | None = None) -> None:
-    """A saved plan applies only where it was made: same stack, environment and workspace."""
+    """A saved plan applies only where it was made: same stack, environment and workspace (`workspace_id`:
+    the configured one before connecting, the one the API names after; None: not known yet)."""
     if stack is not None and stack != saved.stack:
         raise Failure(f"the saved plan is for stack {saved.stack!r}, not {stack!r}; nothing was applied")
     if env != saved.env:
         raise Failure(
             f"the saved plan is for environment {saved.env or '(none)'}, not {env or '(none)'}; nothing was applied"
         )
-    if workspace_id != saved.workspace_id:
+    if workspace_id is not None and workspace_id != saved.workspace_id:
         raise Failure(
-            f"the saved plan is for workspace {saved.workspace_id or '(the API key default)'}, "
-            f"not {workspace_id or '(the API key default)'}; nothing was applied"
+            f"the saved plan was made against workspace {saved.workspace_id or '(not recorded)'}, "
+            f"not {workspace_id}; nothing was applied"
         )
     if saved.errored:
         raise Failure("the saved plan has blocking problems; nothing was applied")

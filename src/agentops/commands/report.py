@@ -15,12 +15,10 @@ from pathlib import Path
 from agentops.adapters.github import GitHubError, Issues, repo_from_env, run_url
 from agentops.commands.failure import CHANGES, OK, Failure
 from agentops.commands.health import read_health
-from agentops.commands.reconcile import checked, plan_and_live
-from agentops.commands.session import listing_ahead, project_reads
+from agentops.commands.reconcile import plan_and_live
 from agentops.commands.target import Target
+from agentops.commands.workspace import project_against_workspace
 from agentops.engine.plan import Flags
-from agentops.engine.secrets import Redactor
-from agentops.manifest.loader import start_load
 from agentops.views.markdown import COMMENT_LIMIT
 from agentops.views.report import is_clean, render_closing, render_report, report_marker, report_title
 from agentops.views.terminal import Console, step_summary
@@ -40,14 +38,11 @@ def report(
         repo = repo_from_env(os.environ)
     except GitHubError as exc:
         raise Failure(str(exc)) from None
-    pending = start_load(path, target.stack, env=target.env)
-    with listing_ahead(pending, target) as ahead:
-        project = checked(pending())
-        scrub = Redactor.for_manifests(project.manifests, os.environ)
-        console.redact = Redactor((*scrub.values, repo.token))
-        with project_reads(project, target, console.redact, ahead) as api:
-            plan, live = plan_and_live(project, api, flags, live=ahead.live)
-            health = read_health(project, api, live, os.environ)
+    with project_against_workspace(path, target, console, secrets=(repo.token,)) as workspace:
+        project, console = workspace.project, workspace.console
+        planned = plan_and_live(project, workspace.api, flags, live=workspace.live)
+        health = read_health(project, workspace.api, planned.live, planned.desired)
+    plan = planned.plan
     url = run_url(os.environ)
     clean = is_clean(plan, health)
     stack = project.config.stack + (f" ({target.env})" if target.env else "")
@@ -73,6 +68,6 @@ def report(
                 said = f"{verb} issue #{issue.get('number')} for stack {stack!r}: {issue.get('html_url', '')}"
     except GitHubError as exc:
         raise Failure(console.redact(str(exc))) from None
-    console.out(said)
+    console.line(said)
     # A blocked plan is something to report, like drift: the report itself succeeded.
     return CHANGES if detailed_exitcode and not clean else OK

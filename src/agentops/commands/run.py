@@ -11,9 +11,8 @@ from typing import Any
 from agentops.adapters.api import Api
 from agentops.commands.failure import INTERRUPTED, OK, Failure
 from agentops.commands.machine import json_errors
-from agentops.commands.reconcile import workspace_of
-from agentops.commands.session import session
 from agentops.commands.target import Target
+from agentops.commands.workspace import connected
 from agentops.engine.health import fix_line
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
@@ -108,6 +107,7 @@ def run(
 
     With `wait`, follow the run until it has a session or an error; Ctrl-C stops only the waiting.
     """
+    console = console.redacting(Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v)))
     with json_errors(fmt, console):
         root = find_root(path.resolve())
         if root is None:
@@ -117,8 +117,7 @@ def run(
         if problems:
             raise Failure("agentops.yaml has problems; nothing was run", tuple(str(p) for p in problems))
         config = loaded.config
-        console.redact = Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v))
-        with session(root, target, workspace_of(config, target, target.env), console.redact, env=target.env) as api:
+        with connected(root, config, target, console.redact, target.env) as api:
             deployment = find_deployment(api, config.stack, name, target.env)
             result = api.run(deployment.id)
             if wait:
@@ -144,5 +143,5 @@ def run(
     if error:
         raise Failure(console.redact(f"run {result.get('id')} of {name!r} failed: {kind}: {message}; fix: {fix}"))
     if fmt != "json":
-        console.out(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
+        console.line(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK

@@ -5,10 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from agentops.adapters.companion import Companion
 
 
 @dataclass(frozen=True)
@@ -21,8 +17,6 @@ class Target:
     env: str | None = None  # --env, else AGENTOPS_ENV: one of the environments agentops.yaml declares
     # How retries wait: tests inject one through the CLI entry (`obj=`) so fault runs need no real waits.
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-    # A child process already importing the SDK to read the workspace (the installed `plan` only).
-    companion: Companion | None = field(default=None, compare=False, repr=False)
 
     def flags(self) -> str:
         parts = ["--local"] if self.local else []

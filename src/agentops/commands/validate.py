@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agentops.commands.failure import ERROR, OK
+from agentops.commands.failure import ERROR, OK, Failure
+from agentops.files import write_atomic
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.descriptions import describe
 from agentops.manifest.environment_schema import EnvironmentManifest
@@ -58,7 +59,8 @@ def validate(
         }, indent=2))
     else:
         for problem in project.problems:
-            console.error(problem.with_excerpt())
+            for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
+                console.error(line)
         for warning in warnings:
             console.error(f"warning: {warning}")
         for notice in project.notices:
@@ -85,5 +87,8 @@ def schema(out: Path | None, console: Console, kind: str = "deployment") -> int:
     if out is None:
         console.out(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise Failure(f"--out {out}: cannot write the schema: {exc.strerror or exc}") from None
     return OK

@@ -10,6 +10,7 @@ from agentops.emulator.agents import Agents
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
+from agentops.emulator.federation import Federation
 from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Registry
 from agentops.emulator.runs import Runs
@@ -78,3 +79,5 @@ class Core:
     faults: Faults
     limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)
+    # Credentials checked and bound to workspaces (`--federation`); None: any key, the header picks.
+    federation: Federation | None = None

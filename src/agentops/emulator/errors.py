@@ -8,6 +8,7 @@ from agentops.model.errors import ERROR_CODES, RUN_ERRORS
 
 _TYPES = {
     400: "invalid_request_error",
+    401: "authentication_error",
     403: "permission_error",
     404: "not_found_error",
     405: "invalid_request_error",

@@ -15,7 +15,8 @@ from agentops.emulator.errors import ERROR_CODE, RUN_ERROR_NAME, RUN_ERROR_TYPES
 
 @dataclass
 class Faults:
-    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit.
+    """Probabilities are per /v1 request; `drop_rate` only applies to POSTs, after they commit,
+    and `write_5xx` only to POSTs, before they do (reads keep working while writes fail).
 
     `writes_per_minute` (POSTs) and `reads_per_minute` (GETs) turn on the rate limiter; 0 is
     unlimited. `run_errors` maps a deployment id (or `*` for all) to the `error.type` its runs
@@ -25,12 +26,16 @@ class Faults:
     `error_code` makes /v1 requests (of `error_code_method`, or all for `*`) fail with that typed
     API error (`error.details.error_code`, e.g. `approval_required`), the next `error_code_times`
     of them or every one when None; `authorization_check_unavailable` carries `retry_after`.
+
+    `hostile_text` is appended to the text the emulator writes itself (every error's type and message, a failed run's message, run and
+    session ids), as an API answer nobody vetted could carry it: for output-escaping tests.
     """
 
     latency: float = 0.0
     rate_429: float = 0.0
     retry_after: float = 1.0
     rate_5xx: float = 0.0
+    write_5xx: float = 0.0
     drop_rate: float = 0.0
     writes_per_minute: float = 0.0
     reads_per_minute: float = 0.0
@@ -38,6 +43,7 @@ class Faults:
     error_code: str = ""
     error_code_method: str = "*"
     error_code_times: int | None = None
+    hostile_text: str = ""
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -45,7 +51,7 @@ class Faults:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
         self._lock = threading.Lock()
-        for name in ("rate_429", "rate_5xx", "drop_rate"):
+        for name in ("rate_429", "rate_5xx", "write_5xx", "drop_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
@@ -63,6 +69,8 @@ class Faults:
         times = self.error_code_times
         if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
             raise ValueError(f"error_code_times must be a non-negative integer or null, got {times!r}")
+        if not isinstance(self.hostile_text, str):
+            raise ValueError("hostile_text must be a string")
         for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
             if not 0 <= getattr(self, name) < math.inf:
                 raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, WriteRecord
 from agentops.emulator.errors import ApiError, bad_request, typed_error
+from agentops.emulator.federation import TOKEN_PATH
 from agentops.emulator.redaction import redact
 from agentops.emulator.routes import Request, dispatch
 from agentops.model.errors import error_code
@@ -41,6 +42,14 @@ def _write_record(req: Request, status: int, payload: Any) -> WriteRecord:
 
 
 READ_TIMEOUT = 30.0
+
+
+def _hostile(payload: Any, text: str) -> Any:
+    """An error body whose type and message end with `text` (Faults.hostile_text)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return payload
+    return {**payload, "error": {**error, "type": f"{error.get('type')}{text}", "message": f"{error.get('message')}{text}"}}
 
 
 class HTTPServer(ThreadingHTTPServer):
@@ -130,15 +139,27 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._respond(exc.status, exc.body())
             return
         params = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
-        workspace = self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
+        if core.federation is not None and url.path == TOKEN_PATH and self.command == "POST":
+            self._exchange(core, body)
+            return
+        try:
+            bound = self._bound_workspace(core)
+        except ApiError as exc:
+            core.stats.record(self.command, url.path, exc.status)
+            self._respond(exc.status, exc.body())
+            return
+        workspace = bound or self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
         req = Request(self.command, url.path, params, workspace, body)
         if not url.path.startswith("/v1/"):
             self._respond(*self._run(core, req))
             return
         if req.method == "POST":
             core.stats.count_write()
-        headers: dict[str, str] = {}
+        # Every answer names the workspace the credential resolved to, as the API's do.
+        headers: dict[str, str] = {"anthropic-workspace-id": workspace}
         status, payload = self._serve_api(core, req, headers)
+        if status >= 400 and core.faults.hostile_text:
+            payload = _hostile(payload, core.faults.hostile_text)
         core.stats.record(req.method, req.path, status)
         if req.method == "POST":
             core.stats.record_write(_write_record(req, status, payload))
@@ -149,6 +170,22 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         self._respond(status, payload, headers)
+
+    def _bound_workspace(self, core: Core) -> str | None:
+        """The workspace the request's credential is bound to, when federation is configured."""
+        if core.federation is None:
+            return None
+        return core.federation.workspace_of(self.headers.get("authorization"), self.headers.get("x-api-key"))
+
+    def _exchange(self, core: Core, body: bytes) -> None:
+        """`POST /v1/oauth/token`: not an API write (never counted, faulted or rate limited)."""
+        assert core.federation is not None
+        try:
+            data = json.loads(body) if body.strip() else None
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        status, payload, workspace = core.federation.exchange(data)
+        self._respond(status, payload, {"anthropic-workspace-id": workspace} if workspace else None)
 
     def _serve_api(self, core: Core, req: Request, headers: dict[str, str]) -> tuple[int, Any]:
         """Status and body of a /v1 request after faults; `_DROPPED` for a dropped response."""
@@ -164,7 +201,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if faults.roll(faults.rate_429):
             headers["retry-after"] = format(faults.retry_after, "g")
             return 429, ApiError(429, "rate limited (emulated fault)").body()
-        if faults.roll(faults.rate_5xx):
+        if faults.roll(faults.rate_5xx) or (req.method == "POST" and faults.roll(faults.write_5xx)):
             return 500, ApiError(500, "internal server error (emulated fault)").body()
         code = faults.take_error_code(req.method)
         if code is not None:

@@ -101,13 +101,16 @@ class Runs:
 
     def _record(self, workspace: str, doc: dict[str, Any], trigger: dict[str, Any], at_ms: int) -> dict[str, Any]:
         error = self._error(workspace, doc)
+        hostile = self._faults().hostile_text
+        if error is not None and hostile:
+            error = {**error, "message": error["message"] + hostile}
         run = {
-            "id": new_id("drun_"),
+            "id": new_id("drun_") + hostile,
             "type": "deployment_run",
             "deployment_id": doc["id"],
             "agent": doc["agent"],
             "created_at": rfc3339(at_ms),
-            "session_id": None if error else new_id("sesn_"),
+            "session_id": None if error else new_id("sesn_") + hostile,
             "error": error,
             "trigger_context": trigger,
         }

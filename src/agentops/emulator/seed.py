@@ -15,9 +15,13 @@ import yaml
 from agentops.emulator.core import DEFAULT_WORKSPACE
 from agentops.emulator.errors import ApiError
 from agentops.emulator.registry import KINDS, Registry
+from agentops.files import read_text_capped
 
 Seed = dict[str, Any] | str | Path
 _CONTROL_KEYS = ("id", "versions", "archived", "workspace")
+# A registry of thousands of objects is a few hundred kilobytes; a seed path is operator-given
+# and could name a FIFO or a huge file.
+SEED_LIMIT = 16 * 1024 * 1024
 
 
 def load(seed: Seed) -> dict[str, Any]:
@@ -26,10 +30,10 @@ def load(seed: Seed) -> dict[str, Any]:
         return seed
     path = Path(seed)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_capped(path, SEED_LIMIT)
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        reason = " ".join(str(exc).split())  # YAML errors span lines; errors here are one line
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())  # YAML errors span lines; errors here are one line
         raise ValueError(f"{path}: not a readable seed file ({reason})") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults lists")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,6 +15,7 @@ from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, Write
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
+from agentops.emulator.federation import Federation
 from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
 from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Kind, Registry
@@ -26,7 +28,9 @@ class EmulatorServer:
 
     `seed` (a dict or a JSON/YAML file) registers agents, environments and vaults and turns on
     strict reference checks. `clock` replaces "now" (for deterministic schedule times).
-    `read_timeout` (seconds) ends a connection that sends nothing for that long.
+    `read_timeout` (seconds) ends a connection that sends nothing for that long. `federation` (a dict
+    or a JSON/YAML file, see emulator/federation.py) serves `POST /v1/oauth/token` and binds every
+    request's credential to a workspace.
     """
 
     def __init__(
@@ -40,6 +44,7 @@ class EmulatorServer:
         port: int = 0,
         clock: Clock | None = None,
         read_timeout: float = READ_TIMEOUT,
+        federation: Mapping[str, Any] | str | Path | None = None,
     ) -> None:
         self._address = (host, port)
         self._read_timeout = read_timeout
@@ -48,6 +53,7 @@ class EmulatorServer:
         self._seed = None if seed is None else seeding.load(seed)
         self._clock = clock or system_clock
         self._initial_faults = faults or Faults()
+        self._federation = None if federation is None else Federation.from_source(federation, self._clock)
         self._core: Core | None = None
         self._httpd: HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -66,7 +72,7 @@ class EmulatorServer:
         runs = Runs(store, registry, deployments, self._clock, lambda: self.faults)
         self._core = Core(store, registry, Agents(store, registry, self._clock),
                           Environments(store, registry, self._clock), deployments, runs,
-                          self._initial_faults, RateLimiter(self._clock))
+                          self._initial_faults, RateLimiter(self._clock), federation=self._federation)
         self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(
             # A short poll keeps stop() fast: shutdown() waits for the loop's next poll.
@@ -125,6 +131,13 @@ class EmulatorServer:
     def requests(self) -> list[RequestRecord]:
         """(method, path, status) per /v1 request so far; status 0 for a dropped response."""
         return self.core.stats.requests()
+
+    @property
+    def federation(self) -> Federation:
+        """The token endpoint's state (its exchanges, for tests); only with `federation=`."""
+        if self._federation is None:
+            raise RuntimeError("the emulator was started without federation")
+        return self._federation
 
     def write_count(self) -> int:
         """/v1 POSTs received, faulted ones included."""

@@ -38,6 +38,10 @@ _HORIZON_DAYS = 366 * 8  # how far next runs look (a Feb 29 schedule can wait 8 
 Schedule = tuple[str, str]  # (expression, timezone)
 
 
+# A stack in one environment (None where agentops.yaml declares none): what "this stack" counts.
+Owner = tuple[str | None, str | None]
+
+
 class Deployment(NamedTuple):
     """One non-archived deployment, as far as the fleet is concerned (a tuple: thousands are made per plan)."""
 
@@ -46,10 +50,15 @@ class Deployment(NamedTuple):
     schedule: Schedule | None
     active: bool
     budget: tuple[int, str] | None  # max_list_cost per run: (minor units, currency)
+    env: str | None = None  # its agentops.env tag: environments of one stack may share a workspace
 
     @property
     def runs(self) -> bool:
         return self.active and self.schedule is not None
+
+    def of(self, owner: Owner | None) -> bool:
+        """Whether it counts for `owner` (a stack in an environment); None counts the whole workspace."""
+        return owner is None or (self.stack, self.env) == owner
 
 
 def _schedule(value: Any) -> Schedule | None:
@@ -69,7 +78,7 @@ def _from_live(item: Live) -> Deployment:
     body = item.body
     return Deployment(
         item.tag_name or item.name, item.stack, _schedule(body.get("schedule")), item.status != "paused",
-        _budget(body.get("budget")),
+        _budget(body.get("budget")), item.env,
     )
 
 
@@ -86,7 +95,7 @@ def after_state(before: Mapping[str, Deployment], plan: Plan) -> dict[str, Deplo
         if action.kind is ActionKind.CREATE and action.body is not None:
             body = action.body
             state[key] = Deployment(action.name, plan.stack, _schedule(body.get("schedule")), True,
-                                    _budget(body.get("budget")))
+                                    _budget(body.get("budget")), plan.env)
         elif current is None:
             continue
         elif action.kind is ActionKind.ARCHIVE:
@@ -443,23 +452,23 @@ def _busiest(state: Mapping[str, Deployment], load: Counter[int], fires: Fires) 
     return tuple(out)
 
 
-def _runs(state: Mapping[str, Deployment], fires: Fires, stack: str | None) -> int:
+def _runs(state: Mapping[str, Deployment], fires: Fires, owner: Owner | None) -> int:
     # Per schedule, not per deployment: thousands may share one.
     shared = Counter(
         item.schedule
         for item in state.values()
-        if item.runs and item.schedule is not None and (stack is None or item.stack == stack)
+        if item.runs and item.schedule is not None and item.of(owner)
     )
     return sum(len(fires.in_window(schedule)) * count for schedule, count in shared.items())
 
 
-def _scheduled(state: Mapping[str, Deployment], stack: str | None) -> int:
-    return sum(1 for item in state.values() if item.schedule is not None and (stack is None or item.stack == stack))
+def _scheduled(state: Mapping[str, Deployment], owner: Owner | None) -> int:
+    return sum(1 for item in state.values() if item.schedule is not None and item.of(owner))
 
 
-def _spend(before: Mapping[str, Deployment], after: Mapping[str, Deployment], stack: str, fires: Fires) -> Exposure:
+def _spend(before: Mapping[str, Deployment], after: Mapping[str, Deployment], owner: Owner, fires: Fires) -> Exposure:
     def side(item: Deployment | None) -> tuple[int | None, int | None, str | None]:
-        if item is None or not item.runs or item.schedule is None or item.stack != stack:
+        if item is None or not item.runs or item.schedule is None or not item.of(owner):
             return None, None, None
         runs = fires.per_month(item.schedule)
         if item.budget is None:
@@ -513,11 +522,11 @@ def _stamps(schedule: Schedule | None, now: datetime) -> tuple[str, ...]:
     return tuple(moment.isoformat() for moment in next_fires(schedule, now))
 
 
-def _dst(after: Mapping[str, Deployment], stack: str, now: datetime) -> tuple[DstEffect, ...]:
+def _dst(after: Mapping[str, Deployment], owner: Owner, now: datetime) -> tuple[DstEffect, ...]:
     start = now.astimezone(UTC).date()
     out = []
     for item in after.values():
-        if item.stack != stack or not item.runs or item.schedule is None:
+        if not item.of(owner) or not item.runs or item.schedule is None:
             continue
         expression, zone = item.schedule
         for day, kind, times in dst_effects(item.schedule, transitions(zone, start)):
@@ -531,20 +540,21 @@ def build_fleet(plan: Plan, live: list[Live], now: datetime, days: int = 7) -> F
     after = after_state(before, plan)
     fires = Fires(now, days)
     load_before, load_after = _load(before, fires), _load(after, fires)
+    ours = (plan.stack, plan.env)
     unreadable = sum(1 for item in after.values()
                      if item.schedule is not None and (_parsed(item.schedule[0]) is None or _zone(item.schedule[1]) is None))
     return Fleet(
         now=now.astimezone(UTC).isoformat(),
         days=days,
-        scheduled_stack=Count(_scheduled(before, plan.stack), _scheduled(after, plan.stack)),
+        scheduled_stack=Count(_scheduled(before, ours), _scheduled(after, ours)),
         scheduled_workspace=Count(_scheduled(before, None), _scheduled(after, None)),
-        runs_stack=Count(_runs(before, fires, plan.stack), _runs(after, fires, plan.stack)),
+        runs_stack=Count(_runs(before, fires, ours), _runs(after, fires, ours)),
         runs_workspace=Count(sum(load_before.values()), sum(load_after.values())),
         peak=Count(max(load_before.values(), default=0), max(load_after.values(), default=0)),
         busiest=_busiest(after, load_after, fires),
-        dst=_dst(after, plan.stack, now),
+        dst=_dst(after, ours, now),
         reschedules=_reschedules(before, after, plan, now),
-        exposure=_spend(before, after, plan.stack, fires),
+        exposure=_spend(before, after, ours, fires),
         unreadable=unreadable,
     )
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentops.model import tags
 
-if TYPE_CHECKING:  # names only: the companion process reads `Live` without the manifest layer
+if TYPE_CHECKING:  # names only: the SDK adapter reads `Live` without the manifest layer
     from agentops.engine.desired import Desired
 
 

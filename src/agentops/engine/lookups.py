@@ -1,6 +1,6 @@
 """What looking up a referenced id found: the SDK adapter's answer and the planner's input.
 
-Kept apart from `references` (which decides what blocks) so the companion process can answer
+Kept apart from `references` (which decides what blocks) so the SDK adapter can answer
 look-ups without importing the planner.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -132,10 +133,13 @@ class Flags:
     max_archive: int | None = None  # None: agentops.yaml's max_archive
     allow_empty: bool = False
     strict_names: bool = False
+    new_stack: bool = False
+    # apply --auto-approve: nobody confirms this plan. Not recorded: a saved plan was reviewed.
+    unattended: bool = False
 
     # Flags that let a plan do more than the manifests and agentops.yaml allow on their own: a
     # saved plan's claim to them counts only when apply is given them too.
-    GRANTING = ("adopt", "max_archive", "allow_empty")
+    GRANTING = ("adopt", "max_archive", "allow_empty", "new_stack")
 
     def options(self, stack: str, max_archive: int | None) -> Options:
         """The planner's options for `stack`, `max_archive` being agentops.yaml's."""
@@ -147,6 +151,8 @@ class Flags:
             targets=self.targets,
             allow_empty=self.allow_empty,
             strict_names=self.strict_names,
+            new_stack=self.new_stack,
+            unattended=self.unattended,
         )
 
     def granted_beyond(self, given: Flags) -> list[str]:
@@ -156,7 +162,8 @@ class Flags:
 
     def to_dict(self) -> dict[str, Any]:
         return {"adopt": self.adopt, "no_prune": self.no_prune, "targets": list(self.targets),
-                "max_archive": self.max_archive, "allow_empty": self.allow_empty, "strict_names": self.strict_names}
+                "max_archive": self.max_archive, "allow_empty": self.allow_empty, "strict_names": self.strict_names,
+                "new_stack": self.new_stack}
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,10 @@ class Options:
     partial: bool = False  # only part of the manifests folder was loaded: pruning would be wrong
     allow_empty: bool = False
     strict_names: bool = False  # a name live in another stack blocks, instead of warning
+    # Nobody confirms this plan (`apply --auto-approve`): a stack new to the workspace whose names
+    # other stacks run blocks, unless `new_stack` says the name is meant (a --stack typo otherwise).
+    unattended: bool = False
+    new_stack: bool = False
     env: str | None = None  # the environment planned for, when agentops.yaml declares them
 
 
@@ -219,10 +230,21 @@ class Plan:
         return counts
 
     def tally(self) -> dict[ActionKind, int]:
+        """The summary's counts: a paused create's pause and schedule steps count with its create."""
         tally = dict.fromkeys(SUMMARY_KINDS, 0)
         for action in self.writes:
-            tally[action.kind.summary] += 1
+            if action.kind is ActionKind.CREATE or self.unit(action) == id(action):
+                tally[action.kind.summary] += 1
         return tally
+
+    def unit(self, action: Action) -> int | str:
+        """What `action` counts as in the summary and the apply result: a deployment this plan creates
+        (its name: the create and its later steps), else the action itself."""
+        return action.name if action.deployment_id is None and action.name in self._created else id(action)
+
+    @functools.cached_property
+    def _created(self) -> frozenset[str]:
+        return frozenset(a.name for a in self.actions if a.kind is ActionKind.CREATE)
 
     def summary(self) -> str:
         parts = ", ".join(f"{count} to {kind.value}" for kind, count in self.tally().items())
@@ -387,6 +409,21 @@ def _live_elsewhere(matching: Matching, live: list[Live], options: Options) -> l
     return found
 
 
+def _unknown_stack(elsewhere: list[tuple[str, str]], live: list[Live], options: Options) -> list[Blocker]:
+    """Unattended, a stack no live deployment carries, while other stacks run its names, is most
+    likely a mistyped --stack: applying would run every one of them twice."""
+    if not elsewhere or not options.unattended or options.new_stack:
+        return []
+    if any(deployment.stack == options.stack for deployment in live):
+        return []
+    names = sorted(name for name, _ in elsewhere)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return [Blocker(
+        f"no live deployment belongs to stack {options.stack!r}, but other stacks already run {shown}: "
+        "is --stack right? Pass --new-stack if this is a new stack meant to run them again"
+    )]
+
+
 def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desired]) -> list[Blocker]:
     """A --target that names nothing is a typo, not "no changes"."""
     known = {a.name for a in actions} | {w.name for w in desired}
@@ -450,6 +487,7 @@ def build_plan(
         problems.extend(Blocker(message, name) for name, message in elsewhere)
     else:
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
+        problems.extend(_unknown_stack(elsewhere, live, options))
 
     actions: list[Action] = []
     for item in matching.matches:

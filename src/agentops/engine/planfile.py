@@ -74,6 +74,7 @@ class _Flags(_Strict):
     max_archive: int | None
     allow_empty: bool
     strict_names: bool
+    new_stack: bool
 
 
 class _PlanFile(BaseModel):
@@ -216,6 +217,7 @@ def load(text: str) -> tuple[Plan, str]:
             max_archive=saved.flags.max_archive,
             allow_empty=saved.flags.allow_empty,
             strict_names=saved.flags.strict_names,
+            new_stack=saved.flags.new_stack,
         ),
     )
     return plan, saved.digest

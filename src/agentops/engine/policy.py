@@ -33,7 +33,7 @@ def _cap(fleet: Fleet) -> Iterator[Violation]:
                         f"{total.after * 100 // CAP}% of the organization's cap of {CAP}", fix, policy=False)
 
 
-def _exposure(rule: ExposureRule, fleet: Fleet, stack: str) -> Iterator[Violation]:
+def _exposure(rule: ExposureRule, fleet: Fleet, who: str) -> Iterator[Violation]:
     limit = rule.minor()
     shown = money(limit, rule.currency)
     for row in fleet.exposure.deployments:
@@ -52,26 +52,27 @@ def _exposure(rule: ExposureRule, fleet: Fleet, stack: str) -> Iterator[Violatio
     total = fleet.exposure.totals.get(rule.currency)
     if total is not None and total.after > limit:
         yield Violation("max_monthly_exposure", _level(rule.level, total),
-                        f"stack {stack!r} can spend up to {money(total.after, rule.currency)} in {SPEND_DAYS} days "
+                        f"{who} can spend up to {money(total.after, rule.currency)} in {SPEND_DAYS} days "
                         f"(was {money(total.before, rule.currency)}), more than {shown}",
                         "lower budgets or schedule fewer runs in this stack")
 
 
-def _violations(fleet: Fleet, policy: Policy, stack: str) -> Iterator[Violation]:
+def _violations(fleet: Fleet, policy: Policy, who: str) -> Iterator[Violation]:
     yield from _cap(fleet)
     counted = policy.max_scheduled
     total = fleet.scheduled_stack
     if counted is not None and counted.level != "off" and total.after > counted.count:
         yield Violation("max_scheduled", _level(counted.level, total),
-                        f"stack {stack!r} would have {total.after} scheduled deployments (was {total.before}), "
+                        f"{who} would have {total.after} scheduled deployments (was {total.before}), "
                         f"more than {counted.count}",
                         f"remove schedules until at most {counted.count} remain")
     exposure = policy.max_monthly_exposure
     if exposure is not None and exposure.level != "off":
-        yield from _exposure(exposure, fleet, stack)
+        yield from _exposure(exposure, fleet, who)
 
 
-def judge(fleet: Fleet, policy: Policy, stack: str) -> Fleet:
-    """`fleet` with every fleet rule it breaks recorded (errors first)."""
-    found = sorted(_violations(fleet, policy, stack), key=lambda v: (v.level != "error", v.rule, v.name or ""))
+def judge(fleet: Fleet, policy: Policy, stack: str, env: str | None = None) -> Fleet:
+    """`fleet` (counted for `stack` in `env`) with every fleet rule it breaks recorded (errors first)."""
+    who = f"stack {stack!r}" + (f" in environment {env!r}" if env else "")
+    found = sorted(_violations(fleet, policy, who), key=lambda v: (v.level != "error", v.rule, v.name or ""))
     return replace(fleet, violations=tuple(found))

@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agentops.engine.desired import desired_state
+from agentops.engine.desired import Desired
 from agentops.engine.identity import Live, match
 from agentops.engine.plan import ActionKind, Options, Plan, build_plan
-from agentops.engine.resolve import Resolution
-from agentops.manifest.loader import Project
 from agentops.model.errors import pause_error
 
 
@@ -69,11 +67,10 @@ def drift_fields(plan: Plan, name: str) -> list[str]:
 
 
 def rows(
-    project: Project,
+    wants: list[Desired],
     live: list[Live],
     stack: str,
-    environ: Mapping[str, str],
-    resolution: Resolution | None = None,
+    env: str | None = None,
     last_runs: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per manifest or managed deployment of the stack (in the project's environment), sorted by name.
@@ -82,9 +79,8 @@ def rows(
     run: it counts runs started by hand too; the schedule's `last_run_at` is the fallback."""
     # An unset token variable leaves the fingerprint out of the comparison (see normalize), so
     # status and plan agree: it is a problem of the manifest's, not drift.
-    wants = desired_state(project.manifests, stack, environ, project.env, resolution)
-    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True, env=project.env))
-    matching = match(wants, live, stack, env=project.env)
+    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True, env=env))
+    matching = match(wants, live, stack, env=env)
     out = []
     for item in matching.matches:
         if item.live is None:

@@ -195,6 +195,15 @@ def _validated(usable: dict[str, Any], env: str | None) -> Policy:
     return _EnvironmentPolicies.model_validate({"environments": {env: {"policy": usable}}}).environments[env].policy
 
 
+def _unquoted_off(value: Any) -> Any:
+    """`off` as YAML 1.1 reads it unquoted (false), as a rule's value or its `level:`, is the level "off"."""
+    if value is False:
+        return "off"
+    if isinstance(value, dict) and value.get("level") is False:
+        return {**value, "level": "off"}
+    return value
+
+
 def check_policy(raw: Any, locator: Locator, env: str | None = None) -> tuple[Policy, list[Problem]]:
     """The `policy:` mapping (of environment `env`, when given) as a Policy, and a problem (with a
     did-you-mean) for each bad rule."""
@@ -213,6 +222,7 @@ def check_policy(raw: Any, locator: Locator, env: str | None = None) -> tuple[Po
                                             did_you_mean(str(name), Policy.model_fields)
                                             or "rules: " + ", ".join(Policy.model_fields), key=True))
             continue
+        value = _unquoted_off(value)
         if isinstance(value, str):
             if name not in _BARE:
                 problems.append(locator.problem(where, "this rule takes parameters",
@@ -240,7 +250,8 @@ def check_policy(raw: Any, locator: Locator, env: str | None = None) -> tuple[Po
 # The documented organization limits for Managed Agents, in requests per minute.
 DEFAULT_WRITES_PER_MINUTE = 300.0
 DEFAULT_READS_PER_MINUTE = 1200.0
-PerMinute = Annotated[float, Field(ge=0, le=1_000_000)]
+MAX_PER_MINUTE = 1_000_000
+PerMinute = Annotated[float, Field(ge=0, le=MAX_PER_MINUTE)]
 
 
 class ApiConfig(spec.Strict):

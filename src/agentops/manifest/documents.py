@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from agentops.files import read_capped
 from agentops.manifest.positions import Tree
 from agentops.manifest.secrets import mask_line
 from agentops.model.problems import Problem
@@ -44,50 +45,6 @@ def strip_blank_lines(text: str) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
-
-
-_KINDS = (
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a folder"),
-)
-
-
-def _kind(mode: int) -> str | None:
-    """What a non-regular file is, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((name for test, name in _KINDS if test(mode)), "a special file")
-
-
-def _read_capped(path: str, mode: int | None = None) -> bytes | str:
-    """At most MAX_BYTES + 1 bytes of a regular file, or why it is not one.
-
-    Checked with stat before opening (opening some devices has effects; `mode` when the caller
-    has already stat-ed this very path) and again on the open descriptor, which is opened
-    non-blocking so a FIFO swapped in between cannot hang the read.
-    """
-    kind = _kind(os.stat(path).st_mode if mode is None else mode)
-    if kind is not None:
-        return kind
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        kind = _kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            return kind
-        chunks: list[bytes] = []
-        left = MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def _suffix(name: str) -> str:
@@ -139,7 +96,7 @@ class Reader:
         MAX_BYTES + 1 bytes."""
         try:
             resolved, mode = self._locate(os.fspath(path))
-            raw = _read_capped(resolved, mode)
+            raw = read_capped(resolved, MAX_BYTES, mode)
         except OSError as exc:
             return None, Problem(file, 1, 1, "", f"cannot read file: {exc.strerror or exc}")
         except RuntimeError:  # a symlink loop on Python < 3.13

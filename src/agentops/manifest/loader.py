@@ -212,6 +212,13 @@ def _both_environment_spellings(data: dict[str, Any], locator: Locator) -> list[
 
 def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, list[Problem], list[Problem]]:
     """(manifest files, whether that is only part of the folder, problems, notices of skipped files)."""
+    if os.path.lexists(folder) and not Path(os.path.realpath(folder)).is_relative_to(root):
+        # Symlinked sub-folders are skipped while walking; the folder itself (or a folder on its
+        # way) leading out would make the walk cover whatever it points at, even the whole disk.
+        return [], False, [Problem(CONFIG_FILE, 1, 1, "manifests",
+                                   f"manifests folder {folder.relative_to(root).as_posix()!r} is a symlink "
+                                   "that leads out of the repository",
+                                   "keep the manifests inside the repository")], []
     if start != folder and _inside(start, folder):
         if start.is_dir():
             found, notices = discover(start, root)
@@ -220,6 +227,14 @@ def _targets(start: Path, folder: Path, root: Path) -> tuple[list[Path], bool, l
             return [start], True, [], []
         name = start.relative_to(root).as_posix()
         return [], True, [Problem(name, 1, 1, "", f"not a manifest file (expected one of {_EXPECTED})")], []
+    if start not in (root / CONFIG_FILE, Path.cwd()) and not _inside(folder, start):
+        # Neither the project (or the folder a command runs in), nor its manifests folder, nor in it:
+        # reading the folder instead would answer a question nobody asked ("2 manifests valid" for
+        # a broken file given by name).
+        name = start.relative_to(root).as_posix()
+        where = folder.relative_to(root).as_posix()
+        return [], True, [Problem(name, 1, 1, "", f"outside the manifests folder {where!r}, so it is not a manifest "
+                                  "of this project", f"move it under {where}/, or set 'manifests' in agentops.yaml")], []
     if not folder.is_dir():
         return [], False, [Problem(CONFIG_FILE, 1, 1, "manifests",
                                    f"manifests folder {folder.relative_to(root).as_posix()!r} does not exist",

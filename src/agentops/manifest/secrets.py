@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # agentops.yaml allows the exact name (`secrets: {allow: [NAME]}`).
 CREDENTIAL_VARIABLES = (
     "ANTHROPIC_*", "CLAUDE_*",
+    # agentops' own settings; AGENTOPS_FINGERPRINT_KEY keys the secrets fingerprint, and a host
+    # that learned it could test guesses of a token against the fingerprint tag.
+    "AGENTOPS_*",
     "AWS_*", "AZURE_*", "GOOGLE_*", "GCP_*", "GCLOUD_*",
     "ACTIONS_*", "RUNNER_*",
     # The CI job's own GitHub token: it expires with the job, and a deployment has no business with it.

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from agentops.model import cron
+from agentops.model.escape import escape
 
 MAX_NAME = 256
 MAX_EVENTS = 50
@@ -254,13 +255,7 @@ def unsafe_character(value: str, identifier: bool) -> str | None:
 def visible(text: str) -> str:
     """`text` with every character `unsafe_character` would refuse written as an escape (`\\u202e`),
     so printed names, paths and messages cannot move the cursor, forge lines or reorder text."""
-    if unsafe_character(text, identifier=True) is None:
-        return text
-    return "".join(
-        (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        if unsafe_character(char, identifier=True) else char
-        for char in text
-    )
+    return escape(text)
 
 
 def describe_character(char: str) -> str:

@@ -195,7 +195,9 @@ def _notice(level: int, names_cut: int, limit: int, full_plan_url: str | None) -
 
 
 def _env(plan: Plan) -> str:
-    return f" · environment {code_span(plan.env)}" if plan.env else ""
+    """The environment and the workspace the plan ran against, when they are known."""
+    env = f" · environment {code_span(plan.env)}" if plan.env else ""
+    return env + (f" · workspace {code_span(plan.workspace_id)}" if plan.workspace_id else "")
 
 
 def _plan_markdown(

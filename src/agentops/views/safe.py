@@ -1,31 +1,26 @@
-"""Text from manifests or the API, made safe to print: control characters become visible escapes.
+"""Text from manifests, the API or GitHub, made safe to print, with the one escaping (model/escape.py).
 
 A newline inside a value could forge a plan line or a `::workflow-command::` in Actions, ESC
 could clear the screen, `\\r` could overwrite a line, a bidi override could reorder what a
-reviewer reads. Values are escaped; the lines a view writes itself are left alone.
+reviewer reads. The Console (views/terminal.py) applies `printable` to every document and `value`
+to every message it prints, so nothing reaches a terminal or a CI log unescaped; views also use
+`value` on what they put inside a line, where only they know which newlines are their own.
 """
 
 from __future__ import annotations
 
-import re
+from agentops.model.escape import escape
 
-# C0 except tab and newline, DEL, C1, line/paragraph separators, zero-width and BOM characters,
-# and the bidi controls (marks, embeddings, overrides, isolates).
-_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-_UNSAFE_IN_LINE = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")
-_UNSAFE_IN_VALUE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+# What a document keeps: its own line structure.
+LINES = "\n\t"
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """Multi-line output with every control character but newline and tab escaped."""
-    return _UNSAFE_IN_LINE.sub(_escape, text)
+def printable(text: str, styles: bool = False) -> str:
+    """A document of lines: every hidden character but newline and tab escaped (with `styles`,
+    colour sequences pass), and no line a workflow command."""
+    return escape(text, LINES, styles)
 
 
 def value(text: object) -> str:
-    """One value on one line: newlines escaped too (a value can never start a line of its own)."""
-    return _UNSAFE_IN_VALUE.sub(_escape, str(text))
+    """One value, or one whole line: newlines escaped too, so it can never start a line of its own."""
+    return escape(str(text))

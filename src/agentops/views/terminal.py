@@ -1,9 +1,9 @@
 """What a person sees in a terminal: one Console per command run, chosen once.
 
 Colour follows `--color`, `NO_COLOR` and `TERM=dumb`; every line passes the redactor, so no
-secret value reaches the screen or the CI log; control characters in text from manifests or
-the API are shown escaped, so no text can move the cursor, forge lines or emit a workflow
-command.
+secret value reaches the screen or the CI log, then the one escaping (views/safe.py), so no text
+from manifests, the API or GitHub can move the cursor, forge lines or emit a workflow command.
+This is the output boundary: every command prints through it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 import click
 
 from agentops.engine.secrets import Redactor
-from agentops.views.safe import printable
+from agentops.views.safe import printable, value
 
 
 def color_wanted(choice: str, stream: IO[str], environ: Mapping[str, str]) -> bool:
@@ -37,23 +37,34 @@ class Console:
     quiet: bool = False
     verbose: bool = False
 
+    def redacting(self, redact: Redactor) -> Console:
+        """This console, scrubbing `redact`'s values from everything it shows."""
+        return replace(self, redact=redact)
+
     def out(self, text: str, nl: bool = True) -> None:
-        """The command's result (stdout): a plan, a table, JSON."""
-        click.echo(self.redact(text), nl=nl, color=self.color)
+        """The command's result (stdout): a document a view rendered (a plan, a table, JSON).
+
+        Its lines stay lines; everything else hidden is escaped (colour kept when it is wanted)."""
+        click.echo(printable(self.redact(text), styles=self.color), nl=nl, color=self.color)
+
+    def line(self, text: str) -> None:
+        """One line of result (stdout), e.g. the ids a run started: a newline in it is escaped too."""
+        click.echo(value(self.redact(text)), color=self.color)
 
     def info(self, text: str) -> None:
-        """Progress and notes (stderr); silenced by --quiet."""
+        """Progress and notes (stderr), one line each; silenced by --quiet."""
         if not self.quiet:
-            click.echo(printable(self.redact(text)), err=True, color=self.color)
+            click.echo(value(self.redact(text)), err=True, color=self.color)
 
     def error(self, text: str) -> None:
-        click.echo(printable(self.redact(text)), err=True, color=self.color)
+        """One line of error or warning (stderr): an API's message can never start a line of its own."""
+        click.echo(value(self.redact(text)), err=True, color=self.color)
 
     def ask(self, question: str) -> str:
-        return str(click.prompt(question, default="", show_default=False, err=True))
+        return str(click.prompt(value(question), default="", show_default=False, err=True))
 
     def ask_yes_no(self, question: str) -> bool:
-        return click.confirm(question, default=False, err=True)
+        return click.confirm(value(question), default=False, err=True)
 
     @contextlib.contextmanager
     def progress(self, total: int, label: str) -> Iterator[Callable[[], None]]:
@@ -79,5 +90,5 @@ def step_summary(
     if path:
         text = markdown if isinstance(markdown, str) else markdown()
         with open(path, "a", encoding="utf-8") as summary:
-            summary.write(redact(text) + "\n")
+            summary.write(printable(redact(text)) + "\n")
 

@@ -64,9 +64,10 @@ def headline(plan: Plan) -> str:
 
 
 def where(plan: Plan) -> str:
-    """"stack 'x'", with the environment when there is one."""
+    """"stack 'x'", with the environment and the workspace when they are known."""
     env = f" (environment {safe.value(repr(plan.env))})" if plan.env else ""
-    return f"stack {safe.value(repr(plan.stack))}{env}"
+    workspace = f" in workspace {safe.value(plan.workspace_id)}" if plan.workspace_id else ""
+    return f"stack {safe.value(repr(plan.stack))}{env}{workspace}"
 
 
 def resolved_lines(plan: Plan) -> list[str]:
@@ -93,7 +94,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
     for action in plan.actions:
         if action.kind is ActionKind.NOOP and not verbose:
             continue
-        ident = f" [{action.deployment_id}]" if action.deployment_id else ""
+        ident = f" [{safe.value(action.deployment_id)}]" if action.deployment_id else ""
         out.append(
             style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.name)}{ident}", fg=action.kind.color, bold=True)
             + f"  ({safe.value(action.reason)})"
