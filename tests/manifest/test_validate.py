@@ -170,7 +170,7 @@ def test_json_output_shape(project: Writer) -> None:
     code, out, _ = run("validate", str(root), "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"format_version", "valid", "manifests", "problems", "warnings", "notices"}
+    assert set(report) == {"format_version", "valid", "manifests", "kinds", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
     assert {"file", "line", "column", "path", "message", "hint", "excerpt"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]
@@ -262,7 +262,7 @@ def test_schema_command(tmp_path: Path) -> None:
     target = tmp_path / "manifest.schema.json"
     assert run("schema", "--out", str(target))[0] == 0
     assert json.loads(target.read_text()) == schema
-    assert set(schema["properties"]) == set(Manifest.model_fields)
+    assert set(schema["properties"]) == {*Manifest.model_fields, "type"}
 
 
 def _closed_port() -> int:

@@ -25,9 +25,9 @@ def validate(
     return ERROR if project.problems else OK
 
 
-def schema(out: Path | None, console: Console, output: str = "manifest") -> int:
-    """The manifest's JSON Schema, or with `output` the one of that command's JSON output."""
-    text = render_schema(output)
+def schema(out: Path | None, console: Console, output: str = "manifest", kind: str = "deployment") -> int:
+    """A manifest's JSON Schema (of `kind`), or with `output` the one of that command's JSON output."""
+    text = render_schema(output, kind)
     if out is None:
         console.out(text, nl=False)
     else:

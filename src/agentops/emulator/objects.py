@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from agentops.emulator import agent_config
 from agentops.emulator.clock import rfc3339
 from agentops.emulator.store import AgentVersion, RegistryEntry
-from agentops.model import spec
+from agentops.model import environment, spec
 
-PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
+PACKAGE_MANAGERS = environment.PACKAGE_MANAGERS
 
 
 class VaultBody(BaseModel):

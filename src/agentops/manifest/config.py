@@ -37,6 +37,9 @@ _EXAMPLES = {
     "min_interval_minutes": "{level: warn, minutes: 15}",
     "max_scheduled": "{level: error, count: 100}",
     "max_monthly_exposure": '{level: error, amount: "500", currency: USD}',
+    "allowed_models": "{level: error, models: [claude-opus-5]}",
+    "forbid_always_allow": "{level: error, tools: [bash, write]}",
+    "environment_networking": "{level: error, require: limited}",
 }
 
 

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from agentops.model import spec
+from agentops.model import agent, spec
 
 CONFIG_FILE = "agentops.yaml"
 _STACK = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -110,6 +110,24 @@ class ExposureRule(Rule):
         return int(Decimal(self.amount) * 10 ** MINOR_DIGITS[self.currency])
 
 
+class ModelsRule(Rule):
+    """Agents (and their advisors) may use only these model ids."""
+
+    models: Annotated[list[spec.NonEmpty], Field(min_length=1)]
+
+
+class ToolsRule(Rule):
+    """These agent-toolset tools may not run without asking (`always_allow`)."""
+
+    tools: Annotated[list[agent.AgentToolName], Field(min_length=1)]
+
+
+class NetworkingRule(Rule):
+    """Environments must limit their network access."""
+
+    require: Literal["limited"]
+
+
 class Policy(spec.Strict):
     """The policy pack; every rule is optional and each is `error` (blocks), `warn` or `off`."""
 
@@ -121,6 +139,10 @@ class Policy(spec.Strict):
     min_interval_minutes: IntervalRule | None = None
     max_scheduled: CountRule | None = None
     max_monthly_exposure: ExposureRule | None = None
+    allowed_models: ModelsRule | None = None
+    forbid_always_allow: ToolsRule | None = None
+    require_agent_description: Rule | None = None
+    environment_networking: NetworkingRule | None = None
 
     def over(self, base: Policy) -> Policy:
         """This policy laid over `base` rule by rule (how an environment's policy overrides the repository's)."""

@@ -355,8 +355,10 @@ def _is_tag(part: str) -> bool:
     return part in _UNION_TAGS or "[" in part or part[:1].isupper() or part.startswith("tag:")
 
 
+# The multiagent members' tags end the location of an error their own validator raises.
 _UNION_TAGS = frozenset({"str", "int", "constrained-str", "function-after", "user.message",
-                         "user.define_outcome", "system.message"})
+                         "user.define_outcome", "system.message", "enabled", "disabled", "coordinator",
+                         "multiagent_20261001"})
 
 
 def prompt_text(events: Any) -> str | None:

@@ -80,13 +80,15 @@ def render_results(results: Sequence[Outcome], not_started: int, interrupted: bo
 
 
 def render_validation(
-    problems: Iterable[Problem], warnings: Iterable[Problem], notices: Iterable[Problem], manifests: int
+    problems: Iterable[Problem], warnings: Iterable[Problem], notices: Iterable[Problem], kinds: Mapping[str, int]
 ) -> str:
-    """`validate --format json`: valid or not, and every problem, warning and notice with its place."""
+    """`validate --format json`: valid or not, the manifests per kind, and every problem, warning and
+    notice with its place."""
     found = [problem.to_dict() for problem in problems]
     return document({
         "valid": not found,
-        "manifests": manifests,
+        "manifests": sum(kinds.values()),
+        "kinds": dict(kinds),
         "problems": found,
         "warnings": [warning.to_dict() for warning in warnings],
         "notices": [notice.to_dict() for notice in notices],

@@ -36,7 +36,12 @@ def validation_summary(project: Project, warnings: Sequence[Problem]) -> str:
     counts = [(warnings, "warning"), (project.notices, "notice")]
     warned = "".join(f", {plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
-        return f"{plural(len(project.manifests), 'manifest')} valid{warned}"
+        per_kind = project.counts()
+        total = sum(per_kind.values())
+        # Per kind only when there is more than deployments: the line stays as it was for those.
+        kinds = f" ({', '.join(plural(n, kind) for kind, n in per_kind.items() if n)})" if (
+            total > len(project.manifests)) else ""
+        return f"{plural(total, 'manifest')} valid{kinds}{warned}"
     files = len({problem.file for problem in project.problems})
     total = max(len(project.files), files)
     return f"{plural(len(project.problems), 'problem')} in {files} of {plural(total, 'file')}{warned}"
@@ -153,7 +158,7 @@ class JsonView(TextView):
         console.out(json.render_results(results, not_started, interrupted), nl=False)
 
     def validation(self, console: Console, project: Project, warnings: Sequence[Problem]) -> None:
-        console.out(json.render_validation(project.problems, warnings, project.notices, len(project.manifests)),
+        console.out(json.render_validation(project.problems, warnings, project.notices, project.counts()),
                          nl=False)
 
     def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:

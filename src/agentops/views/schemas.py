@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from agentops.engine.plan import FORMAT_VERSION, ActionKind
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.descriptions import describe
+from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.schema import Manifest
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -75,18 +79,26 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
 NAMES = ("manifest", *OUTPUTS)
 
 
-def manifest_schema() -> dict[str, Any]:
-    schema = describe(Manifest.model_json_schema(), "Manifest")
-    return {"$schema": DIALECT, **schema, "title": "agentops deployment manifest"}
+# Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind.
+MANIFEST_KINDS: dict[str, type[BaseModel]] = {
+    "deployment": Manifest, "agent": AgentManifest, "environment": EnvironmentManifest}
 
 
-def schema(name: str = "manifest") -> dict[str, Any]:
-    """The schema called `name`: "manifest" or one of OUTPUTS."""
+def manifest_schema(kind: str = "deployment") -> dict[str, Any]:
+    model = MANIFEST_KINDS[kind]
+    raw = model.model_json_schema()
+    raw["properties"]["type"] = {"const": kind}
+    schema = describe(raw, model.__name__)
+    return {"$schema": DIALECT, **schema, "title": f"agentops {kind} manifest"}
+
+
+def schema(name: str = "manifest", kind: str = "deployment") -> dict[str, Any]:
+    """The schema called `name`: "manifest" (of `kind`) or one of OUTPUTS."""
     if name == "manifest":
-        return manifest_schema()
+        return manifest_schema(kind)
     title, body = OUTPUTS[name]
     return {"$schema": DIALECT, "title": f"agentops {title}", **body}
 
 
-def render_schema(name: str = "manifest") -> str:
-    return json.dumps(schema(name), indent=2) + "\n"
+def render_schema(name: str = "manifest", kind: str = "deployment") -> str:
+    return json.dumps(schema(name, kind), indent=2) + "\n"
