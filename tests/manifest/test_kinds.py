@@ -14,6 +14,7 @@ from agentops.manifest import load_project
 from agentops.manifest.kinds import from_path, infer
 from agentops.manifest.schema import AgentByPath, EnvironmentByPath
 from tests.manifest.conftest import Writer
+from tests.stack import Stack, manifest
 
 AGENT = "name: {name}\nmodel: claude-opus-5\n"
 DEPLOYMENT = "name: {name}\nagent: agent_1\nenvironment_id: env_1\nprompt: Go.\n"
@@ -198,3 +199,12 @@ def test_a_file_name_yields_to_a_deployments_own_fields(project: Writer) -> None
     assert loaded.problems == []
     assert sorted(item.manifest.name for item in loaded.manifests) == ["agent-archived", "env-check"]
     assert [item.manifest.name for item in loaded.agents] == ["helper"]
+
+
+def test_plan_says_agent_and_environment_manifests_are_not_applied_yet(stack: Stack) -> None:
+    (stack.root / "deployments" / "agents").mkdir()
+    (stack.root / "deployments" / "agents" / "triage.yaml").write_text("name: triage\nmodel: claude-sonnet-4-6\n")
+    stack.write(manifest("job"))
+    planned = stack.plan_json()
+    assert any("1 agent manifest checked but not applied" in warning for warning in planned["warnings"])
+    assert [a["name"] for a in planned["actions"]] == ["job"]

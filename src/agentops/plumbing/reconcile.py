@@ -31,6 +31,7 @@ from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
+from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
 from agentops.views.health import with_health
 from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
@@ -84,6 +85,12 @@ def plan_and_live(
                    guard_changes=tuple(project.guard_changes))
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
+    if project.agents or project.environments:  # checked offline; the planner does not write them yet
+        held = " and ".join(plural(len(items), noun) for items, noun in (
+            (project.agents, "agent manifest"), (project.environments, "environment manifest")) if items)
+        plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops plans and "
+                                       "applies deployments only so far; change agents and environments in the "
+                                       "console until it manages them"))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
