@@ -39,7 +39,7 @@ def test_upload_and_download_round_trip_of_a_multi_file_skill(
     emulator: EmulatorServer, client: anthropic.Anthropic
 ) -> None:
     skill = client.skills.create(files=FILES)  # GA: the SDK sends no anthropic-beta header
-    assert skill.id.startswith("skill_") and skill.type == "skill" and skill.source == "custom"
+    assert skill.id.startswith("skill_") and skill.type == "skill" and skill.source.type == "custom"
     assert skill.display_name == "release-notes"  # from the front matter when none is given
     version = client.skills.versions.retrieve("latest", skill_id=skill.id)
     assert (version.id, version.skill_id, version.name) == (skill.latest_version_id, skill.id, "release-notes")

@@ -124,8 +124,9 @@ def test_seeded_vault_is_the_same_object_as_a_created_one(tmp_path: Path) -> Non
 def test_credentials_of_each_type_show_no_secret(served: tuple[EmulatorServer, anthropic.Anthropic]) -> None:
     server, sdk = served
     vault = sdk.beta.vaults.create(display_name="v")
+    auths: list[Any] = [oauth(), BEARER, ENV_VAR]
     made = [sdk.beta.vaults.credentials.create(vault.id, auth=auth, display_name=name, metadata={"k": name})
-            for auth, name in ((oauth(), "oauth"), (BEARER, "bearer"), (ENV_VAR, "env"))]  # type: ignore[misc]
+            for auth, name in zip(auths, ("oauth", "bearer", "env"), strict=True)]
     first, bearer, env = made
     assert first.id.startswith("vcrd_") and first.type == "vault_credential" and first.vault_id == vault.id
     assert first.auth.model_dump(exclude_none=True) == {
@@ -155,7 +156,7 @@ def test_secrets_appear_in_no_answer_record_or_error(served: tuple[EmulatorServe
     vault = sdk.beta.vaults.create(display_name="v")
     credential = sdk.beta.vaults.credentials.create(vault.id, auth=oauth())  # type: ignore[arg-type]
     raw = sdk.with_raw_response
-    texts = [raw.beta.vaults.credentials.update(credential.id, vault_id=vault.id, auth={  # type: ignore[arg-type]
+    texts = [raw.beta.vaults.credentials.update(credential.id, vault_id=vault.id, auth={
         "type": "mcp_oauth", "access_token": SECRETS["access_token"] + "2",
         "refresh": {"refresh_token": SECRETS["refresh_token"] + "2",
                     "token_endpoint_auth": {"type": "client_secret_post",
@@ -309,7 +310,7 @@ def test_mcp_oauth_validate_gives_the_verdict_the_fault_sets(
     server, sdk = served
     vault = sdk.beta.vaults.create(display_name="v")
     good = sdk.beta.vaults.credentials.create(vault.id, auth=oauth())  # type: ignore[arg-type]
-    bare = sdk.beta.vaults.credentials.create(vault.id, auth={  # type: ignore[arg-type]
+    bare = sdk.beta.vaults.credentials.create(vault.id, auth={
         "type": "mcp_oauth", "mcp_server_url": "https://other.example.com/mcp", "access_token": "a"})
     result = sdk.beta.vaults.credentials.mcp_oauth_validate(good.id, vault_id=vault.id)
     assert (result.status, result.has_refresh_token, result.mcp_probe, result.refresh) == ("valid", True, None, None)

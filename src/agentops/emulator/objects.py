@@ -39,7 +39,7 @@ def render(entry: RegistryEntry, snapshot: AgentVersion) -> dict[str, Any]:
         return {**common, "name": given.get("name") or entry.id, "description": given.get("description") or ""}
     if entry.kind == "skill":
         # Skills have no metadata and are never archived (only deleted).
-        return {"id": entry.id, "type": "skill", "display_name": given["display_name"], "source": "custom",
+        return {"id": entry.id, "type": "skill", "display_name": given["display_name"], "source": {"type": "custom"},
                 "latest_version_id": given["latest_version_id"], "created_at": common["created_at"],
                 "updated_at": common["updated_at"]}
     if entry.kind == "agent":
