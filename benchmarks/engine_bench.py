@@ -3,7 +3,7 @@
     python benchmarks/engine_bench.py --base main            # N=5,000, in sync and 10% changed
     python benchmarks/engine_bench.py --base HEAD~3 --sizes 1000 --repeat 3
 
-What `commands/reconcile.plan_and_live` does once the manifests are loaded and the workspace is
+What `plumbing/reconcile.plan_and_live` does once the manifests are loaded and the workspace is
 listed, timed in-process with garbage collection off (as the installed CLI runs). The workspace
 is listed once over HTTP from a seeded `agentops emulator`, then replayed from that JSON. The
 `--base` revision's `src/` is extracted beside this checkout's, and child processes of either
@@ -46,7 +46,7 @@ def child(src: str, roots: list[str], listing: str, inner: int) -> None:
     from dataclasses import replace
 
     from agentops.engine.desired import desired_state
-    from agentops.engine.fleet import build_fleet
+    from agentops.engine.fleet.build import build_fleet
     from agentops.engine.identity import Live
     from agentops.engine.plan import Options, build_plan
     from agentops.engine.policy import judge

@@ -33,24 +33,26 @@ def main() -> None:
     import os
 
     from agentops.adapters.api import Api, make_client
-    from agentops.commands import reconcile
     from agentops.emulator import EmulatorServer
-    from agentops.engine import fleet, policy
+    from agentops.engine import policy
+    from agentops.engine.fleet import build as fleet
+    from agentops.engine.fleet.section import Fleet
     from agentops.engine.identity import Live
     from agentops.engine.plan import Options
     from agentops.manifest import load_project
+    from agentops.plumbing import reconcile
 
     spent: list[float] = []
     original_build, original_judge = fleet.build_fleet, policy.judge
 
-    def build(*a: object, **k: object) -> fleet.Fleet:
+    def build(*a: object, **k: object) -> Fleet:
         started = time.perf_counter()
         try:
             return original_build(*a, **k)  # type: ignore[arg-type]
         finally:
             spent.append(time.perf_counter() - started)
 
-    def judge(*a: object, **k: object) -> fleet.Fleet:
+    def judge(*a: object, **k: object) -> Fleet:
         started = time.perf_counter()
         try:
             return original_judge(*a, **k)  # type: ignore[arg-type]

@@ -3,8 +3,9 @@
     python benchmarks/floor.py                      # N=1,000 and 5,000, in sync and 10% changed
     python benchmarks/floor.py --sizes 1000 --repeat 3
 
-The commands measured are the ones installed beside the interpreter that runs this script, so
-running it with two venvs' pythons, one after the other, compares two versions in one session.
+The commands measured are the ones installed beside the interpreter that runs this script;
+`--base PATH` names another installed `agentops` (say a venv of an earlier commit) whose runs
+alternate with these, run for run, so both see the same load on a shared machine.
 
 The floor is one process doing the plan's unavoidable work serially with garbage collection
 off: read every manifest file, parse it with `yaml.CSafeLoader`, `Manifest.model_validate`
@@ -99,13 +100,31 @@ class Median:
 
 def median_run(cmd: list[str], env: dict[str, str], repeat: int, expect: str) -> Median:
     """Medians of `repeat` runs, each checked for `expect`."""
-    runs = []
+    return median_runs({"": cmd}, env, repeat, expect)[""]
+
+
+def median_runs(cmds: dict[str, list[str]], env: dict[str, str], repeat: int, expect: str) -> dict[str, Median]:
+    """Medians of `repeat` runs of each command, the commands taking turns; each run checked for `expect`."""
+    runs: dict[str, list[Any]] = {label: [] for label in cmds}
     for _ in range(repeat):
-        run = measure(cmd, env)
-        assert run.code in (0, 2) and expect in run.output, run.output[-2000:]
-        runs.append(run)
-    return Median(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-                  max(r.rss_mb for r in runs))
+        for label, cmd in cmds.items():
+            run = measure(cmd, env)
+            assert run.code in (0, 2) and expect in run.output, run.output[-2000:]
+            runs[label].append(run)
+    return {label: Median(statistics.median(r.wall for r in done), statistics.median(r.cpu for r in done),
+                          max(r.rss_mb for r in done)) for label, done in runs.items()}
+
+
+def _row(label: str, runs: dict[str, Median], floor_run: Median) -> str:
+    """One line per version: wall (and its ratio to the floor), CPU, peak RSS; then new / base."""
+    lines = []
+    for version, run in runs.items():
+        lines.append(f"  {label:<21} {version:<8} {run.wall * 1000:6.0f} ms {run.wall / floor_run.wall:5.2f}x floor  "
+                     f"cpu {run.cpu * 1000:5.0f} ms  peak RSS {run.rss:.0f} MB")
+    if len(runs) == 2:
+        new, base = runs["agentops"], runs["base"]
+        lines.append(f"  {'':<21} agentops / base: wall {new.wall / base.wall:.2f}x, cpu {new.cpu / base.cpu:.2f}x")
+    return "\n".join(lines)
 
 
 def set_latency(url: str, seconds: float) -> None:
@@ -120,20 +139,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--base", metavar="PATH", help="another installed agentops to measure, taking turns")
     parser.add_argument("--floor", nargs=2, metavar=("ROOT", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         floor(Path(args.floor[0]), args.floor[1])
         return
     print(f"agentops floor benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"machine: {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}, {platform.platform()}")
-    print(f"median of {args.repeat} runs each, one after another against one emulator")
+    print(f"machine: {len(os.sched_getaffinity(0))} CPUs, Python {platform.python_version()}, {platform.platform()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"median of {args.repeat} runs each" + (f", taking turns with --base {args.base}" if args.base else "")
+          + ", against one emulator")
     started = time.perf_counter()
+    versions = {"agentops": AGENTOPS, **({"base": args.base} if args.base else {})}
     env = dict(os.environ)
     click = median_run([sys.executable, "-c", "import click"], env, args.repeat, "")
-    helped = median_run([AGENTOPS, "--help"], env, args.repeat, "Usage")
-    print(f"\n`agentops --help` {helped.wall * 1000:.0f} ms; `python -c 'import click'` {click.wall * 1000:.0f} ms: "
-          f"{helped.wall / click.wall:.2f}x")
+    helped = median_runs({v: [path, "--help"] for v, path in versions.items()}, env, args.repeat, "Usage")
+    for version, run in helped.items():
+        print(f"\n`{version} --help` {run.wall * 1000:.0f} ms; `python -c 'import click'` {click.wall * 1000:.0f} ms: "
+              f"{run.wall / click.wall:.2f}x")
     with tempfile.TemporaryDirectory(prefix="agentops-floor-") as tmp:
         for n in args.sizes:
             root = generate(Path(tmp) / f"stack-{n}", n)
@@ -143,22 +167,22 @@ def main() -> None:
                 env = child_env(server.url)
                 base = [sys.executable, __file__, "--floor", str(root), server.url]
                 floor_in = median_run(base, env, args.repeat, '"differ": 0')
-                reads = {command: median_run([AGENTOPS, command, str(root)], env, args.repeat, expect)
+                reads = {command: median_runs({v: [path, command, str(root)] for v, path in versions.items()}, env,
+                                              args.repeat, expect)
                          for command, expect in READS.items()}
                 changed = change(root, 0.1)
                 updates = f"{changed} to update"
                 floor_ch = median_run(base, env, args.repeat, f'"differ": {changed}')
-                ours_ch = median_run([AGENTOPS, "plan", str(root)], env, args.repeat, updates)
+                plans = {v: [path, "plan", str(root)] for v, path in versions.items()}
+                ours_ch = median_runs(plans, env, args.repeat, updates)
                 set_latency(server.url, 0.05)
-                ours_slow = median_run([AGENTOPS, "plan", str(root)], env, args.repeat, updates)
-            print(f"\n== N={n:,}  (floor: in sync {floor_in.wall * 1000:.0f} ms, 10% changed {floor_ch.wall * 1000:.0f} ms)")
-            for command, run in reads.items():
-                print(f"  {command:<7} in sync      {run.wall * 1000:5.0f} ms {run.wall / floor_in.wall:.2f}x  "
-                      f"cpu {run.cpu * 1000:5.0f} ms  peak RSS {run.rss:.0f} MB")
-            print(f"  plan    10% changed  {ours_ch.wall * 1000:5.0f} ms {ours_ch.wall / floor_ch.wall:.2f}x  "
-                  f"cpu {ours_ch.cpu * 1000:5.0f} ms  changed / in-sync {ours_ch.wall / reads['plan'].wall:.2f}x")
-            print(f"  plan    50 ms latency {ours_slow.wall * 1000:5.0f} ms  (10% changed)  "
-                  f"vs no latency {ours_slow.wall / ours_ch.wall:.2f}x")
+                ours_slow = median_runs(plans, env, args.repeat, updates)
+            print(f"\n== N={n:,}  (floor: in sync {floor_in.wall * 1000:.0f} ms, 10% changed {floor_ch.wall * 1000:.0f} ms, "
+                  f"load average {os.getloadavg()[0]:.1f})")
+            for command, runs in reads.items():
+                print(_row(f"{command} in sync", runs, floor_in))
+            print(_row("plan 10% changed", ours_ch, floor_ch))
+            print(_row("plan 50 ms latency", ours_slow, floor_ch))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
 

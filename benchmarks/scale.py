@@ -263,11 +263,11 @@ def baseline_plan(root: Path, lockfile: Path) -> None:
 def phases(root: Path) -> None:
     """The CLI's plan, phase by phase, after the imports: where the in-process time goes."""
     started = time.perf_counter()
+    import agentops.cli.plan  # noqa: F401  (the modules `agentops plan` imports)
     from agentops.adapters.api import Api, make_client
-    from agentops.cli import reconcile  # noqa: F401  (the modules `agentops plan` imports)
-    from agentops.commands.reconcile import plan_and_live
     from agentops.engine.plan import Options
     from agentops.manifest import load_project
+    from agentops.plumbing.reconcile import plan_and_live
     from agentops.views.text import render_text
 
     times = {"import": time.perf_counter() - started}

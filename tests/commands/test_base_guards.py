@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentops.manifest.config import Config
+from agentops.manifest.config_schema import Config
 from agentops.manifest.guards import changes, guarded_by
 from tests.commands.test_plan_base_ref import git
 from tests.stack import Stack, manifest

@@ -9,6 +9,7 @@ import pytest
 
 from agentops.emulator import EmulatorServer
 from agentops.emulator.core import DEFAULT_WORKSPACE
+from agentops.engine.plan import FORMAT_VERSION
 from agentops.model import tags
 from tests.stack import STACK, Stack, manifest
 
@@ -143,9 +144,11 @@ def test_fleet_lists_and_never_writes_and_plan_json_carries_the_same(stack: Stac
     assert fleet["exposure"]["unbounded"] == {"before": 0, "after": 1}
     assert stack.emulator.write_count == writes
     planned = stack.plan_json()["fleet"]
+    alone = json.loads(stack.run("fleet", str(stack.root), "--format", "json").stdout)
+    # The fleet document is versioned like every other (the plan's section keeps its own `version`).
+    assert (planned.pop("version"), alone.pop("format_version")) == (1, FORMAT_VERSION)
     assert {k: v for k, v in planned.items() if k not in ("now", "days")} == {
-        k: v for k, v in json.loads(stack.run("fleet", str(stack.root), "--format", "json").stdout).items()
-        if k not in ("now", "days")
+        k: v for k, v in alone.items() if k not in ("now", "days")
     }
     # Applied, the same schedules are "before" too: nothing changes, so no schedule changes are listed.
     assert stack.apply().exit_code == 0

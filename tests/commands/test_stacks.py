@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agentops.commands.stacks import clashes
+from agentops.plumbing.stacks import clashes
 from tests.commands.test_plan_base_ref import git
 from tests.fake_github import FakeGitHub, github_env
 from tests.stack import STACK, Stack, manifest
@@ -42,7 +42,7 @@ def test_the_listing_names_every_clash_and_exits_1(stack: Stack, tmp_path: Path)
         "its own `stack:`, or they share one sticky comment and overwrite each other's plan"]
     assert clashes(stack.root, only=(STACK, "staging")) == []
     listing = subprocess.run([sys.executable, "-I", "-c",
-                              "import sys; from agentops.commands.stacks import main; sys.exit(main())"],
+                              "import sys; from agentops.plumbing.stacks import main; sys.exit(main())"],
                              cwd=stack.root, capture_output=True, text=True, timeout=60)
     assert listing.returncode == 1 and "(environment 'production')" in listing.stderr
     (stack.root / "team" / "copy" / "agentops.yaml").write_text("stack: team-b\n")

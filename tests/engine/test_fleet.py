@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 
-from agentops.engine.fleet import (
-    CAP,
-    Deployment,
-    Fires,
-    after_state,
-    build_fleet,
-    dst_effects,
-    next_fires,
-    transitions,
-)
+from agentops.engine.fleet.build import build_fleet
+from agentops.engine.fleet.dst import dst_effects, transitions
+from agentops.engine.fleet.fires import Fires, next_fires
+from agentops.engine.fleet.section import CAP
+from agentops.engine.fleet.state import Deployment, after_state
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
 from agentops.model import tags

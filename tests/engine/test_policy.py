@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agentops.engine.fleet import Count, Exposure, Fleet, Spend
+from agentops.engine.fleet.section import Count, Exposure, Fleet, Spend
 from agentops.engine.policy import judge
-from agentops.manifest.config import CountRule, ExposureRule, Policy
+from agentops.manifest.config_schema import CountRule, ExposureRule, Policy
 
 
 def _fleet(workspace: tuple[int, int] = (0, 0), stack: tuple[int, int] = (0, 0),

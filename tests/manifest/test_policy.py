@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from agentops.manifest.config import Policy, Rule, load_config
+from agentops.manifest.config import load_config
+from agentops.manifest.config_schema import Policy, Rule
 from agentops.manifest.loader import load_project
 from agentops.manifest.policy_checks import shortest_interval
 

@@ -9,9 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from agentops.commands.validate import manifest_schema
 from agentops.manifest import load_project
 from agentops.manifest.descriptions import DESCRIPTIONS
+from agentops.views.schemas import MANIFEST_KINDS as SCHEMA_KINDS
+from agentops.views.schemas import manifest_schema
 from tests.manifest.test_validate import REPO
 
 
@@ -26,18 +27,36 @@ def _properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any
             yield from _properties(item, f"{where}[{index}]")
 
 
-def test_every_field_has_a_description() -> None:
-    found = list(_properties(manifest_schema()))
-    assert len(found) > 60
+@pytest.mark.parametrize(("kind", "least"), [("deployment", 60), ("agent", 60), ("environment", 20)])
+def test_every_field_has_a_description(kind: str, least: int) -> None:
+    found = list(_properties(manifest_schema(kind)))
+    assert len(found) > least
     undescribed = [where for where, prop in found if not prop.get("description")]
     assert undescribed == []
 
 
 def test_no_description_is_stale() -> None:
-    schema = manifest_schema()
-    models = {"Manifest": schema, **schema["$defs"]}
+    models: dict[str, Any] = {}
+    for kind, model in SCHEMA_KINDS.items():
+        schema = manifest_schema(kind)
+        models.update({model.__name__: schema, **schema["$defs"]})
+    assert set(DESCRIPTIONS) == set(models)
     for model, fields in DESCRIPTIONS.items():
         assert set(fields) == set(models[model]["properties"]), model
+
+
+def test_an_editor_agrees_on_agents_environments_and_references() -> None:
+    agent = {"type": "agent", "name": "a", "model": {"id": "claude-opus-5", "effort": "high"},
+             "tools": [{"type": "agent_toolset_20260401", "configs": [{"name": "bash", "enabled": False}]}],
+             "multiagent": {"type": "coordinator", "agents": ["./b.md", {"name": "c"}, {"type": "self"}]}}
+    jsonschema.validate(agent, manifest_schema("agent"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**agent, "type": "environment"}, manifest_schema("agent"))
+    environment = {"name": "e", "config": {"type": "cloud", "networking": {"type": "limited", "allowed_hosts": ["x"]}}}
+    jsonschema.validate(environment, manifest_schema("environment"))
+    deployment = {"name": "d", "agent": "../agents/a.md", "environment": "../environments/e.yaml", "prompt": "Go."}
+    jsonschema.validate(deployment, manifest_schema())
+    jsonschema.validate({**deployment, "agent": "agent_011CZ"}, manifest_schema())
 
 
 def test_secret_fields_carry_the_reference_pattern() -> None:

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from agentops.cli import main
 from agentops.engine.desired import desired
+from agentops.engine.secrets import missing_secrets
 from agentops.manifest import load_project
 from agentops.manifest.schema import Manifest
-from agentops.manifest.secrets import missing_secrets
 from tests.manifest.conftest import Writer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def test_unset_secret_in_a_default_points_into_agentops_yaml(project: Writer, mo
                          "      url: https://github.com/o/r\n      authorization_token: ${REPO_TOKEN}\n",
         "deployments/a.yaml": MANIFEST.format(name="a") + "prompt: hi\n",
     })
-    [problem] = missing_secrets(load_project(root), {})
+    [problem] = missing_secrets(load_project(root).manifests, {})
     assert (problem.file, problem.line, problem.path) == ("agentops.yaml", 6, "resources[0].authorization_token")
 
 
@@ -170,7 +170,7 @@ def test_json_output_shape(project: Writer) -> None:
     code, out, _ = run("validate", str(root), "--format", "json")
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"valid", "manifests", "problems", "warnings", "notices"}
+    assert set(report) == {"format_version", "valid", "manifests", "kinds", "problems", "warnings", "notices"}
     assert report["valid"] is False and report["manifests"] == 0
     assert {"file", "line", "column", "path", "message", "hint", "excerpt"} == set(report["problems"][0])
     hints = [p["hint"] for p in report["problems"] if p["path"] == "promt"]
@@ -262,7 +262,7 @@ def test_schema_command(tmp_path: Path) -> None:
     target = tmp_path / "manifest.schema.json"
     assert run("schema", "--out", str(target))[0] == 0
     assert json.loads(target.read_text()) == schema
-    assert set(schema["properties"]) == set(Manifest.model_fields)
+    assert set(schema["properties"]) == {*Manifest.model_fields, "type"}
 
 
 def _closed_port() -> int:

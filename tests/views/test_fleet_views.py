@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from agentops.engine.fleet import build_fleet
+from agentops.engine.fleet.build import build_fleet
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
 from agentops.model import tags

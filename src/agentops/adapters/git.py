@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agentops.manifest.config import CONFIG_FILE
+from agentops.manifest.config_schema import CONFIG_FILE
 
 
 class BaseRefError(Exception):

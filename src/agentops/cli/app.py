@@ -19,8 +19,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from agentops import __version__
-from agentops.commands.failure import CHANGES, ERROR, INTERRUPTED, Failure
-from agentops.commands.target import Target
+from agentops.plumbing.failure import CHANGES, ERROR, INTERRUPTED, Failure
+from agentops.plumbing.target import Target
 from agentops.views.safe import value
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,13 +98,13 @@ def output_options(func: F) -> F:
 # Command name -> "module:function". Loading a command's module only when it runs keeps
 # `--help`, `validate` and `schema` from paying for the SDK import (over a second).
 COMMANDS = {
-    "apply": "agentops.cli.reconcile:apply",
+    "apply": "agentops.cli.plan:apply",
     "comment": "agentops.cli.comment:comment",
     "emulator": "agentops.cli.emulator:emulator",
     "fleet": "agentops.cli.fleet:fleet",
     "import": "agentops.cli.importer:import_",
     "init": "agentops.cli.init:init",
-    "plan": "agentops.cli.reconcile:plan",
+    "plan": "agentops.cli.plan:plan",
     "report": "agentops.cli.report:report",
     "run": "agentops.cli.run:run",
     "status": "agentops.cli.status:status",

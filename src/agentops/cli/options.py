@@ -11,7 +11,7 @@ import click
 from agentops.adapters.pacing import Rates
 from agentops.cli.completion import deployment_names
 from agentops.engine.plan import Flags
-from agentops.manifest.config import MAX_PER_MINUTE
+from agentops.manifest.config_schema import MAX_PER_MINUTE
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,6 +7,10 @@ from pathlib import Path
 import click
 
 from agentops.cli.app import GlobalOptions, env_option, output_options, stack_option
+from agentops.views.schemas import MANIFEST_KINDS
+from agentops.views.schemas import NAMES as SCHEMAS
+
+KINDS = tuple(MANIFEST_KINDS)
 
 
 @click.command("validate")
@@ -31,9 +35,13 @@ def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
 
 @click.command("schema")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--output", type=click.Choice(SCHEMAS), default="manifest", show_default=True,
+              help="Whose schema: a manifest, or a command's --format json output.")
+@click.option("--kind", type=click.Choice(KINDS), default="deployment", show_default=True,
+              help="With --output manifest: the kind of manifest.")
 @click.pass_context
-def schema(ctx: click.Context, out: Path | None) -> int:
-    """Print the JSON Schema of a manifest, for editors and language servers."""
+def schema(ctx: click.Context, out: Path | None, output: str, kind: str) -> int:
+    """Print the JSON Schema of a manifest (for editors and language servers) or of a command's JSON output."""
     from agentops.commands.validate import schema as run
 
-    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console())
+    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console(), output, kind)

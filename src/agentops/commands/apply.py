@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import OK, Failure
-from agentops.commands.target import Target
 from agentops.engine.plan import ActionKind, Flags, Plan
+from agentops.plumbing.failure import OK, Failure
+from agentops.plumbing.target import Target
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
@@ -26,19 +27,20 @@ def apply(
     # Any regular file is a saved plan, whatever its name; a folder is a project.
     if path.exists() and not path.is_dir():
         return _apply_saved(path, target, console, flags, auto_approve, parallelism, fmt, rates)
-    from agentops.commands import execute, reconcile
-    from agentops.commands.workspace import project_against_workspace
+    from agentops.plumbing import execute, reconcile
+    from agentops.plumbing.workspace import project_against_workspace
 
-    with project_against_workspace(path, target, console, fmt=fmt, rates=rates) as workspace:
+    shown = view(fmt)
+    with project_against_workspace(path, target, console, view=shown, rates=rates) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         result = reconcile.plan_and_live(project, api, flags, live=workspace.live).plan
-        reconcile.show_plan(result, fmt, console, echo=fmt == "text")
+        reconcile.show_plan(result, shown, console, applying=True)
         if result.errored:
             raise Failure("the plan has blocking problems; nothing was applied")
         if not result.has_changes:
             return OK
         confirm(result, auto_approve, console)
-        return execute.execute(result, api, parallelism, console, fmt)
+        return execute.execute(result, api, parallelism, console, shown)
 
 
 def _apply_saved(
@@ -47,10 +49,10 @@ def _apply_saved(
 ) -> int:
     """A saved plan is a claim: plan again from this checkout and the live workspace, with the flags
     the plan records, and write only if the fresh plan claims exactly what the saved one does."""
-    from agentops.commands import execute, reconcile
-    from agentops.commands.workspace import project_against_workspace, workspace_of
     from agentops.engine.planfile import differences
     from agentops.manifest.loader import find_root
+    from agentops.plumbing import execute, reconcile
+    from agentops.plumbing.workspace import project_against_workspace, workspace_of
 
     saved = reconcile.read_saved(path)
     beyond = saved.flags.granted_beyond(flags)
@@ -63,7 +65,8 @@ def _apply_saved(
         raise Failure(f"applying {path} plans again from the project in the current directory, and there is no "
                       "agentops.yaml here or above; run it from the checkout the plan was made from; "
                       "nothing was applied")
-    with project_against_workspace(root, target, console, fmt=fmt, rates=rates) as workspace:
+    shown = view(fmt)
+    with project_against_workspace(root, target, console, view=shown, rates=rates) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         reconcile.check_saved(saved, project.config.stack, workspace_of(project.config, target, project.env),
                               project.env)
@@ -76,11 +79,11 @@ def _apply_saved(
             raise Failure(f"the saved plan {path} is not what this checkout and the workspace plan now; run "
                           "`agentops plan` again; nothing was applied", tuple(moved))
         fresh = planned.plan
-        reconcile.show_plan(fresh, fmt, console, echo=fmt == "text")
+        reconcile.show_plan(fresh, shown, console, applying=True)
         if not fresh.has_changes:
             return OK
         confirm(fresh, auto_approve, console)
-        return execute.execute(fresh, api, parallelism, console, fmt)
+        return execute.execute(fresh, api, parallelism, console, shown)
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:

@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 from agentops.adapters.github import Comments, GitHubError, run_url, target_from_env
-from agentops.commands.failure import OK, Failure
-from agentops.commands.reconcile import base_config, plan_and_live, read_saved
-from agentops.commands.stacks import clashes
-from agentops.commands.target import Target
-from agentops.commands.workspace import project_against_workspace
 from agentops.engine.plan import Flags, Plan
 from agentops.engine.secrets import Redactor
+from agentops.plumbing.failure import OK, Failure
+from agentops.plumbing.reconcile import base_config, plan_and_live, read_saved
+from agentops.plumbing.stacks import clashes
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import project_against_workspace
 from agentops.views.markdown import COMMENT_LIMIT, marker, render_markdown
 from agentops.views.terminal import Console
 

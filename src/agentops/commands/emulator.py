@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from agentops.commands.failure import OK, Failure
 from agentops.emulator import EmulatorServer, Faults
+from agentops.plumbing.failure import OK, Failure
 from agentops.views.terminal import Console
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
-from agentops.commands.failure import OK, Failure
-from agentops.manifest.config import CONFIG_FILE, check_stack
+from agentops.manifest.config_schema import CONFIG_FILE, check_stack
+from agentops.plumbing.failure import OK, Failure
 from agentops.views.terminal import Console
 
 WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-drift.yml")

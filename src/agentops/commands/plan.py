@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.commands.failure import CHANGES, ERROR, OK, Failure
-from agentops.commands.target import Target
 from agentops.engine.plan import Flags
 from agentops.files import write_atomic
+from agentops.plumbing.failure import CHANGES, ERROR, OK, Failure
+from agentops.plumbing.target import Target
 from agentops.views.terminal import Console
 
 
@@ -25,21 +26,24 @@ def plan(
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
 ) -> int:
-    from agentops.commands import reconcile
-    from agentops.commands.workspace import project_against_workspace
+    from agentops.adapters.github import run_url
+    from agentops.plumbing import reconcile
+    from agentops.plumbing.workspace import project_against_workspace
     from agentops.views.json import render_saved
+    from agentops.views.output import view
 
     guards = reconcile.base_config(path, base_ref, target.stack) if base_ref is not None else None
-    with project_against_workspace(path, target, console, fmt=fmt, rates=rates, guards=guards) as workspace:
+    shown = view(fmt, run_url(os.environ))
+    with project_against_workspace(path, target, console, view=shown, rates=rates, guards=guards) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         planned = reconcile.plan_and_live(project, api, flags, base_ref=base_ref, live=workspace.live)
         runs = None
         if health:  # a runs listing: off by default, so a plan stays at its request floor
-            from agentops.commands.health import read_health
+            from agentops.plumbing.health import read_health
 
             runs = read_health(project, api, planned.live, planned.desired)
     result = planned.plan
-    reconcile.show_plan(result, fmt, console, health=runs)
+    reconcile.show_plan(result, shown, console, health=runs)
     if out is not None:
         try:
             write_atomic(out, console.redact(render_saved(result)))

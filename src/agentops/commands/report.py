@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from agentops.adapters.github import GitHubError, Issues, repo_from_env, run_url
-from agentops.commands.failure import CHANGES, OK, Failure
-from agentops.commands.health import read_health
-from agentops.commands.reconcile import plan_and_live
-from agentops.commands.target import Target
-from agentops.commands.workspace import project_against_workspace
 from agentops.engine.plan import Flags
+from agentops.plumbing.failure import CHANGES, OK, Failure
+from agentops.plumbing.health import read_health
+from agentops.plumbing.reconcile import plan_and_live
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import project_against_workspace
 from agentops.views.markdown import COMMENT_LIMIT
 from agentops.views.report import is_clean, render_closing, render_report, report_marker, report_title
 from agentops.views.terminal import Console, step_summary

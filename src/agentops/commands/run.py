@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from agentops.adapters.api import Api
-from agentops.commands.failure import INTERRUPTED, OK, Failure
-from agentops.commands.machine import json_errors
-from agentops.commands.target import Target
-from agentops.commands.workspace import connected
 from agentops.engine.health import fix_line
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
@@ -20,6 +15,11 @@ from agentops.manifest.config import load_config
 from agentops.manifest.loader import choose_environment, find_root
 from agentops.model import tags
 from agentops.model.errors import run_failure
+from agentops.plumbing.failure import INTERRUPTED, OK, Failure
+from agentops.plumbing.machine import json_errors
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import connected
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
@@ -107,8 +107,9 @@ def run(
 
     With `wait`, follow the run until it has a session or an error; Ctrl-C stops only the waiting.
     """
+    shown = view(fmt)
     console = console.redacting(Redactor(tuple(v for v in (os.environ.get("ANTHROPIC_API_KEY"),) if v)))
-    with json_errors(fmt, console):
+    with json_errors(shown, console):
         root = find_root(path.resolve())
         if root is None:
             raise Failure(f"no agentops.yaml in {path} or any parent folder; run `agentops init` first")
@@ -124,24 +125,13 @@ def run(
                 try:
                     result = follow(result, api.retrieve_run, target.sleep, timeout)
                 except StillRunning as stopped:
-                    if fmt == "json":  # a script still gets the run, marked as not settled
-                        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": False,
-                                                "settled": False, "stopped": stopped.why, "run": stopped.run},
-                                               indent=2, sort_keys=True, ensure_ascii=False))
-                    console.error(
-                        f"Stopped waiting ({stopped.why}): run {stopped.run.get('id')} of {name!r} goes on; "
-                        "see `agentops status` for its outcome."
-                    )
+                    shown.run_stopped(console, name, deployment.id, stopped.run, stopped.why)
                     return INTERRUPTED if stopped.why == "interrupted" else 1
     error = result.get("error")
     # Whatever the error's shape, the user gets its type, its message and a fix line.
     kind, message = run_failure(error)
     fix = fix_line(kind, message, deployment, None, unmanaged=f"the manifest of {name!r}") if error else None
-    if fmt == "json":
-        console.out(json.dumps({"name": name, "deployment_id": deployment.id, "errored": bool(error),
-                                "run": result, "fix": fix}, indent=2, sort_keys=True, ensure_ascii=False))
+    shown.run(console, name, deployment.id, result, fix)
     if error:
         raise Failure(console.redact(f"run {result.get('id')} of {name!r} failed: {kind}: {message}; fix: {fix}"))
-    if fmt != "json":
-        console.line(f"run {result.get('id')} of {name!r} ({deployment.id}) started session {result.get('session_id')}")
     return OK

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import sys
 from pathlib import Path
 
-from agentops.commands.failure import OK
-from agentops.commands.health import read_health
-from agentops.commands.reconcile import resolution
-from agentops.commands.target import Target
-from agentops.commands.workspace import project_against_workspace
 from agentops.engine.desired import desired_state
 from agentops.engine.status import rows
-from agentops.views.health import render_health_text
-from agentops.views.status import render_table
+from agentops.plumbing.failure import OK
+from agentops.plumbing.health import read_health
+from agentops.plumbing.reconcile import resolution
+from agentops.plumbing.target import Target
+from agentops.plumbing.workspace import project_against_workspace
+from agentops.views.output import view
 from agentops.views.terminal import Console
 
 
 def status(path: Path, target: Target, console: Console, fmt: str = "text") -> int:
-    with project_against_workspace(path, target, console, fmt=fmt) as workspace:
+    shown = view(fmt)
+    with project_against_workspace(path, target, console, view=shown) as workspace:
         project, api, console = workspace.project, workspace.api, workspace.console
         stack = project.config.stack
         names = resolution(api, (m.manifest for m in project.manifests))
@@ -30,14 +27,5 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
         live = workspace.live.result()
         health = read_health(project, api, live, wants)
     table = rows(wants, live, stack, project.env, health.last_runs())
-    if fmt == "json":
-        data = {"stack": stack, "env": project.env, "deployments": table, "health": health.to_dict()}
-        console.out(json.dumps(data, indent=2))
-    elif not table:
-        console.line(f"Stack {stack!r} has no manifests and no deployments.")
-    else:
-        # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
-        fit = sys.stdout.isatty() or "COLUMNS" in os.environ
-        console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
-        console.out(render_health_text(health), nl=False)
+    shown.status(console, stack, project.env, table, health)
     return OK

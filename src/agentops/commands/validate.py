@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-from agentops.commands.failure import ERROR, OK, Failure
+from agentops.engine.secrets import missing_secrets
 from agentops.files import write_atomic
-from agentops.manifest.descriptions import describe
-from agentops.manifest.loader import Project, load_every_environment, load_project
-from agentops.manifest.schema import Manifest
-from agentops.manifest.secrets import missing_secrets
-from agentops.model.problems import Problem
+from agentops.manifest.loader import load_every_environment, load_project
+from agentops.plumbing.failure import ERROR, OK, Failure
+from agentops.views.output import view
+from agentops.views.schemas import render_schema
 from agentops.views.terminal import Console
-
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def summary(project: Project, warnings: list[Problem]) -> str:
-    counts = [(warnings, "warning"), (project.notices, "notice")]
-    warned = "".join(f", {_plural(len(items), noun)}" for items, noun in counts if items)
-    if not project.problems:
-        return f"{_plural(len(project.manifests), 'manifest')} valid{warned}"
-    files = len({problem.file for problem in project.problems})
-    total = max(len(project.files), files)
-    return f"{_plural(len(project.problems), 'problem')} in {files} of {_plural(total, 'file')}{warned}"
 
 
 def validate(
@@ -38,34 +20,14 @@ def validate(
     first, *more = paths or (Path("."),)
     project = load_project(first, stack, more, env) if env else load_every_environment(first, stack, more)
     # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
-    warnings = sorted([*project.warnings, *missing_secrets(project, os.environ)])
-    if fmt == "json":
-        console.out(json.dumps({
-            "valid": not project.problems,
-            "manifests": len(project.manifests),
-            "problems": [problem.to_dict() for problem in project.problems],
-            "warnings": [warning.to_dict() for warning in warnings],
-            "notices": [notice.to_dict() for notice in project.notices],
-        }, indent=2))
-    else:
-        for problem in project.problems:
-            for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
-                console.error(line)
-        for warning in warnings:
-            console.error(f"warning: {warning}")
-        for notice in project.notices:
-            console.info(f"notice: {notice}")
-        console.out(summary(project, warnings))
+    warnings = sorted([*project.warnings, *missing_secrets(project.manifests, os.environ)])
+    view(fmt).validation(console, project, warnings)
     return ERROR if project.problems else OK
 
 
-def manifest_schema() -> dict[str, object]:
-    schema = describe(Manifest.model_json_schema(), "Manifest")
-    return {"$schema": SCHEMA_DIALECT, **schema, "title": "agentops deployment manifest"}
-
-
-def schema(out: Path | None, console: Console) -> int:
-    text = json.dumps(manifest_schema(), indent=2) + "\n"
+def schema(out: Path | None, console: Console, output: str = "manifest", kind: str = "deployment") -> int:
+    """A manifest's JSON Schema (of `kind`), or with `output` the one of that command's JSON output."""
+    text = render_schema(output, kind)
     if out is None:
         console.out(text, nl=False)
     else:

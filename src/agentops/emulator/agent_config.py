@@ -14,18 +14,13 @@ from typing import Any
 
 from agentops.emulator import agent_bodies, bodies
 from agentops.emulator.errors import bad_request
+from agentops.model import agent as agent_model
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 # "Always present; resolved to the per-model default at save time when not supplied": the docs
 # name no per-model values, so every model gets the same one here.
 DEFAULT_EFFORT = "high"
 SERVICE_ACCOUNT = {"type": "service_account"}
-# Permission policy of a toolset without default_config (Managed Agents docs, "Permission
-# policies": the agent toolset always_allow, MCP toolsets always_ask).
-_DEFAULT_POLICY = {"agent_toolset_20260401": "always_allow", "mcp_toolset": "always_ask"}
-MAX_MCP_SERVERS = 20
-MAX_TOOLS = 256
-MAX_ROSTER = 20
 _MAX_PROBLEMS = 5
 
 # Resolves a referenced agent id to its latest version; raises the API's 400 when the agent
@@ -112,7 +107,7 @@ def tool(value: dict[str, Any]) -> dict[str, Any]:
     given = value.get("default_config") or {}
     default = {
         "enabled": True if given.get("enabled") is None else given["enabled"],
-        "permission_policy": given.get("permission_policy") or {"type": _DEFAULT_POLICY[kind]},
+        "permission_policy": given.get("permission_policy") or {"type": agent_model.DEFAULT_PERMISSION[kind]},
     }
     configs = []
     for config in value.get("configs") or []:
@@ -161,8 +156,8 @@ class _Refs:
         self._version = version
 
     def resolve(self, entries: Any, path: str, *, minimum: int = 0) -> list[dict[str, Any]]:
-        if not isinstance(entries, list) or not minimum <= len(entries) <= MAX_ROSTER:
-            raise bad_request(f"{path}: expected a list of {minimum} to {MAX_ROSTER} agents")
+        if not isinstance(entries, list) or not minimum <= len(entries) <= agent_model.MAX_ROSTER:
+            raise bad_request(f"{path}: expected a list of {minimum} to {agent_model.MAX_ROSTER} agents")
         out: list[dict[str, Any]] = []
         for index, entry in enumerate(entries):
             out.append(self._one(entry, f"{path}[{index}]"))
@@ -239,46 +234,6 @@ def _merge(member: str, sent: Any, previous: Any, path: str, refs: _Refs) -> dic
 
 def check(agent: dict[str, Any]) -> None:
     """400 with every problem (up to five): the MCP server and tool limits, unique names."""
-    problems = list(_problems(agent))
+    problems = [f"{agent_model.dotted(loc)}: {message}" for loc, message in agent_model.rules(agent)]
     if problems:
         raise bad_request("; ".join(problems[:_MAX_PROBLEMS]))
-
-
-def _problems(agent: dict[str, Any]) -> Iterable[str]:
-    servers, tools = agent["mcp_servers"], agent["tools"]
-    if len(servers) > MAX_MCP_SERVERS:
-        yield f"mcp_servers: at most {MAX_MCP_SERVERS} MCP servers are allowed, got {len(servers)}"
-    # The docs count "256 tools across all toolsets"; a toolset's tools are only known when a
-    # session connects, so each entry of `tools` counts as one (the judgement offline checks share).
-    if len(tools) > MAX_TOOLS:
-        yield f"tools: at most {MAX_TOOLS} tools are allowed, got {len(tools)}"
-    yield from _duplicates("mcp_servers", [(index, server["name"]) for index, server in enumerate(servers)],
-                           "name", "MCP server name")
-    toolsets = [(index, item["mcp_server_name"]) for index, item in enumerate(tools) if item["type"] == "mcp_toolset"]
-    yield from _duplicates("tools", toolsets, "mcp_server_name", "an mcp_toolset for MCP server")
-    customs = [(index, item["name"]) for index, item in enumerate(tools) if item["type"] == "custom"]
-    yield from _duplicates("tools", customs, "name", "custom tool name")
-    agent_toolsets = [index for index, item in enumerate(tools) if item["type"] == "agent_toolset_20260401"]
-    for index in agent_toolsets[1:]:
-        yield f"tools[{index}]: at most one agent_toolset_20260401 is allowed"
-    for index, item in enumerate(tools):
-        if item["type"] != "custom":
-            names = [(position, config["name"]) for position, config in enumerate(item["configs"])]
-            yield from _duplicates(f"tools[{index}].configs", names, "name", "tool name")
-    server_names = {server["name"] for server in servers}
-    referenced = {name for _, name in toolsets}
-    for index, name in toolsets:
-        if name not in server_names:
-            yield f"tools[{index}].mcp_server_name: no MCP server named {name!r} in mcp_servers"
-    for index, server in enumerate(servers):
-        if server["name"] not in referenced:
-            yield (f"mcp_servers[{index}]: MCP server {server['name']!r} is not referenced by an "
-                   f"mcp_toolset in tools; unreferenced servers are rejected")
-
-
-def _duplicates(path: str, items: list[tuple[int, str]], field: str, what: str) -> Iterable[str]:
-    seen: set[str] = set()
-    for index, name in items:
-        if name in seen:
-            yield f"{path}[{index}].{field}: {what} {name!r} is not unique"
-        seen.add(name)

@@ -8,76 +8,36 @@ config type cannot change after creation.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from agentops.emulator import bodies, objects
 from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.errors import ApiError, bad_request
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
-from agentops.model import spec
-
-Name = Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
-Hosts = list[Annotated[str, StringConstraints(min_length=1)]]
-Packages = list[Annotated[str, StringConstraints(min_length=1)]]
+from agentops.model import environment, spec
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class Unrestricted(_Strict):
-    type: Literal["unrestricted"]
-
-
-class Limited(_Strict):
-    type: Literal["limited"]
-    allowed_hosts: Hosts | None = None
-    allow_mcp_servers: bool | None = None
-    allow_package_managers: bool | None = None
-
-
-class PackageLists(_Strict):
-    type: Literal["packages"] | None = None
-    apt: Packages | None = None
-    cargo: Packages | None = None
-    gem: Packages | None = None
-    go: Packages | None = None
-    npm: Packages | None = None
-    pip: Packages | None = None
-
-
-class Cloud(_Strict):
-    type: Literal["cloud"]
-    networking: Annotated[Unrestricted | Limited, Field(discriminator="type")] | None = None
-    packages: PackageLists | None = None
-
-
-class SelfHosted(_Strict):
-    type: Literal["self_hosted"]
-
-
-Config = Annotated[Cloud | SelfHosted, Field(discriminator="type")]
-# "API organizations support only 'organization'; 'account' is rejected."
-Scope = Literal["organization"]
-
-
 class CreateBody(_Strict):
-    name: Name
-    config: Config | None = None
+    name: environment.Name
+    config: environment.Config | None = None
     description: str | None = None
     metadata: spec.Metadata | None = None
-    scope: Scope | None = None
+    scope: environment.Scope | None = None
 
 
 class UpdateBody(_Strict):
-    name: Name | None = None
-    config: Config | None = None
+    name: environment.Name | None = None
+    config: environment.Config | None = None
     description: str | None = None
     metadata: Annotated[dict[spec.MetadataKey, spec.MetadataValue | None], Field(max_length=64)] | None = None
-    scope: Scope | None = None
+    scope: environment.Scope | None = None
 
 
 class CodedError(ApiError):

@@ -11,8 +11,9 @@ from typing import Any
 from agentops.emulator import agent_config
 from agentops.emulator.clock import rfc3339
 from agentops.emulator.store import AgentVersion, RegistryEntry
+from agentops.model import environment
 
-PACKAGE_MANAGERS = ("apt", "cargo", "gem", "go", "npm", "pip")
+PACKAGE_MANAGERS = environment.PACKAGE_MANAGERS
 
 
 def default_config() -> dict[str, Any]:

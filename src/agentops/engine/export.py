@@ -14,10 +14,10 @@ from typing import Any
 import yaml
 
 from agentops.engine.normalize import Context, expressible_value, normalize
-from agentops.manifest.config import merge_defaults
 from agentops.manifest.documents import strip_blank_lines
+from agentops.manifest.layers import merge_defaults
 from agentops.manifest.schema import Manifest
-from agentops.model import tags
+from agentops.model import spec, tags
 
 DEFAULT_TOKEN_VAR = "REPO_TOKEN"
 # Key order of a written manifest: identity first, then what it runs, then where and with what.
@@ -80,14 +80,9 @@ def _agent(agent: Any, pin_versions: bool) -> Any:
 
 def _prompt(events: list[dict[str, Any]]) -> str | None:
     """The text of a lone one-block user.message, when `prompt:` would load back to exactly it."""
-    if len(events) != 1 or events[0].get("type") != "user.message":
-        return None
-    content = events[0].get("content") or []
-    if len(content) != 1 or content[0].get("type") != "text":
-        return None
-    text = content[0].get("text")
+    text = spec.prompt_text(events)
     # The loader trims blank edge lines of a prompt; text that has them keeps the long form.
-    return text if isinstance(text, str) and text and strip_blank_lines(text) == text else None
+    return text if text and strip_blank_lines(text) == text else None
 
 
 def _subtract(data: dict[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:

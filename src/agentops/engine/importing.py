@@ -7,10 +7,12 @@ afterwards is the planner's own verdict.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from agentops.engine.desired import desired
 from agentops.engine.export import load_back, to_manifest
@@ -18,8 +20,9 @@ from agentops.engine.identity import Live
 from agentops.engine.plan import Options, build_plan
 from agentops.engine.resolve import Ref, Resolution
 from agentops.engine.status import drift_fields
-from agentops.manifest.config import Config, layer
-from agentops.model import tags
+from agentops.manifest.config_schema import Config
+from agentops.manifest.layers import layer
+from agentops.model import spec, tags
 
 MAX_FILE_STEM = 100
 
@@ -125,3 +128,99 @@ def plan_item(
         want = replace(want, body={**want.body, "metadata": metadata}, unset_secrets=())
     plan = build_plan([want], [after], Options(stack=stack, allow_empty=True, env=env))
     return manifest, patch, unset, drift_fields(plan, want.name)
+
+
+@dataclass
+class Decision:
+    """Everything an import will do, decided before anything is written: a refusal writes nothing."""
+
+    items: list[Item]
+    refused: list[str]
+    notes: list[str]
+
+
+def decide(
+    live: list[Live],
+    names: tuple[str, ...],
+    config: Config,
+    environ: Mapping[str, str],
+    declared: Mapping[str, str],
+    place: Callable[[str], Path],
+    *,
+    token_var: str,
+    pin_versions: bool,
+    fingerprint: bool = False,
+    env: str | None = None,
+    named: Mapping[tuple[str, str], str] | None = None,
+) -> Decision:
+    """Which deployments to import and how: `declared` maps the names manifests already declare to
+    their files (those only get tags); `place` names the file of a new manifest."""
+    stack = config.stack
+    chosen, refused, notes = select(live, names, stack)
+    managed = [d for d in chosen if d.stack == stack and d.tag_name in declared]
+    if managed:
+        notes.append(f"{len(managed)} deployment(s) already managed by a manifest were skipped")
+    items = []
+    for deployment in (d for d in chosen if d not in managed):
+        try:
+            manifest, patch, unset, drift = plan_item(
+                deployment, stack, config, environ, token_var=token_var, pin_versions=pin_versions,
+                fingerprint=fingerprint, env=env, names=named,
+            )
+        except ValidationError as exc:
+            refused.append(f"{deployment.name}: its settings do not load as a manifest: "
+                           f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}")
+            continue
+        if len({**deployment.metadata, **patch}) > spec.MAX_METADATA_PAIRS:
+            refused.append(f"{deployment.name}: {len(deployment.metadata)} metadata keys leave no room "
+                           f"for the {len(patch)} ownership tag(s) (limit {spec.MAX_METADATA_PAIRS})")
+            continue
+        name = manifest["name"]
+        items.append(Item(deployment, manifest, None if name in declared else place(name), patch, unset, drift))
+    return Decision(items, refused, notes)
+
+
+def _with_tokens(item: Item) -> bool:
+    return any(r.get("type") == "github_repository" for r in item.manifest.get("resources", []))
+
+
+def comments(item: Item, token_var: str) -> list[str]:
+    """The comment lines at the top of an imported manifest."""
+    lines = [f"Imported from deployment {item.live.id} by `agentops import`."]
+    if _with_tokens(item):
+        lines.append(f"Tokens are write-only and cannot be read back: export {token_var} before plan or apply.")
+    return lines
+
+
+def notes_after(items: list[Item], notes: list[str], token_var: str) -> list[str]:
+    """What the user should know after an import: skipped deployments and which tokens apply will resend."""
+    out = list(notes)
+    with_tokens = [i.manifest["name"] for i in items if _with_tokens(i)]
+    if with_tokens:
+        out.append(
+            f"{len(with_tokens)} manifest(s) reference ${{{token_var}}} for write-only repository "
+            f"tokens; export {token_var} before plan or apply"
+        )
+    resend = sorted({i.manifest["name"] for i in items if i.unset})
+    if resend:
+        out.append(
+            f"{token_var} is not set, so no secrets fingerprint was recorded: the first apply "
+            f"will resend the token to {', '.join(resend)} (one update each)"
+        )
+    unrecorded = sorted({i.manifest["name"] for i in items if not i.unset and tags.SECRETS not in i.tags}
+                        & set(with_tokens))
+    if unrecorded:
+        out.append(
+            f"no secrets fingerprint was recorded (pass --fingerprint-secrets to record one): the first "
+            f"apply will resend the token to {', '.join(unrecorded)} (one update each)"
+        )
+    return out
+
+
+def drift_warnings(items: list[Item]) -> list[str]:
+    return [
+        f"{item.manifest['name']}: plan will still show changes in {', '.join(item.drift)} "
+        "(agentops.yaml defaults the live deployment lacks)"
+        for item in items
+        if item.drift
+    ]

@@ -5,19 +5,18 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.diff import SECRET_PATH, Change, changes, patch
+from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.model import tags
 from agentops.model.errors import pause_error
-
-if TYPE_CHECKING:  # fleet.py reads plans: only the annotation goes this way
-    from agentops.engine.fleet import Fleet
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
 FORMAT_VERSION = 3
@@ -192,7 +191,7 @@ class Plan:
     targets: tuple[str, ...] = ()
     workspace_id: str | None = None
     base_ref: str | None = None  # the git ref changes were labelled against (`plan --base-ref`)
-    fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet.py)
+    fleet: Fleet | None = None  # schedule load and spend, before -> after (engine/fleet/)
     env: str | None = None
     # (kind, name, id) of every reference by name the plan resolved: a saved plan is applied
     # only while these names still resolve to the same ids.
@@ -241,6 +240,16 @@ class Plan:
         """What `action` counts as in the summary and the apply result: a deployment this plan creates
         (its name: the create and its later steps), else the action itself."""
         return action.name if action.deployment_id is None and action.name in self._created else id(action)
+
+    def settled(self, outcomes: Iterable[tuple[Action, bool]]) -> tuple[int, int]:
+        """(succeeded, failed) of the executed actions, counted as the summary counts: a created
+        deployment is one, and failed if any of its steps failed."""
+        units: dict[int | str, bool] = {}
+        for action, ok in outcomes:
+            key = self.unit(action)
+            units[key] = units.get(key, True) and ok
+        succeeded = sum(units.values())
+        return succeeded, len(units) - succeeded
 
     @functools.cached_property
     def _created(self) -> frozenset[str]:
@@ -460,6 +469,60 @@ def _resolved(desired: list[Desired]) -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted({(i.ref.kind, i.ref.name, i.id) for w in desired for i in w.named if i.id is not None}))
 
 
+def _conflicts(matching: Matching, options: Options) -> list[Blocker]:
+    """Live deployments with a manifest's name that this stack may not take over without --adopt."""
+    out = []
+    for want, other in matching.conflicts:
+        what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
+                if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
+        out.append(Blocker(f"{what}; pass --adopt to manage it (or rename the manifest)", want.name, want.file))
+    return out
+
+
+def _matched_actions(matching: Matching) -> tuple[list[Action], list[str]]:
+    """Every manifest's steps and every duplicate's archive; warnings about live fields no manifest can hold."""
+    actions: list[Action] = []
+    warnings: list[str] = []
+    for item in matching.matches:
+        actions.extend(_deployment_actions(item))
+        for kind in unknown_kinds(item.live.body) if item.live is not None else ():
+            warnings.append(f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared")
+    for extra, kept in matching.duplicates:
+        actions.append(_archive(extra, f"duplicate of {kept.id} (the oldest is kept)"))
+    return actions, warnings
+
+
+def _prune(orphans: list[Live], desired: list[Desired], options: Options) -> tuple[list[Action], list[str], list[Blocker]]:
+    """Archives of managed deployments no manifest claims, within the guards (--no-prune, a partial
+    load, an empty manifests folder, lifecycle.prevent_archive)."""
+    if not orphans:
+        return [], [], []
+    if not options.prune:
+        return [], [f"--no-prune: {len(orphans)} deployment(s) without a manifest kept"], []
+    if options.partial:
+        return [], [f"only part of the manifests folder was loaded: {len(orphans)} other deployment(s) kept"], []
+    if not desired and not options.allow_empty:
+        return [], [], [Blocker(
+            f"no manifests found: refusing to archive all {len(orphans)} deployment(s) of stack "
+            f"{options.stack!r} (pass --allow-empty if that is really wanted)"
+        )]
+    actions, warnings = [], []
+    for orphan in orphans:
+        if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
+            warnings.append(f"{orphan.tag_name}: no manifest, kept because of lifecycle.prevent_archive")
+        else:
+            actions.append(_archive(orphan, "no manifest claims it (prune)"))
+    return actions, warnings, []
+
+
+def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
+    archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
+    if options.max_archive is None or archives <= options.max_archive:
+        return []
+    return [Blocker(f"plan archives {archives} deployment(s), more than the limit of {options.max_archive} "
+                    "(--max-archive, or max_archive in agentops.yaml)")]
+
+
 def build_plan(
     desired: list[Desired],
     live: list[Live],
@@ -468,71 +531,27 @@ def build_plan(
     workspace_id: str | None = None,
 ) -> Plan:
     """Compare desired with live state and decide every action; pure and deterministic."""
-    problems = [*(blockers or []), *_name_blockers(desired), *_unset_secret_blockers(desired)]
-    warnings: list[str] = []
     matching = match(desired, live, options.stack, adopt=options.adopt, env=options.env)
-    for want, other in matching.conflicts:
-        what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
-                if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
-        problems.append(
-            Blocker(
-                f"{what}; pass --adopt to manage it (or rename the manifest)",
-                want.name,
-                want.file,
-            )
-        )
-
+    problems = [*(blockers or []), *_name_blockers(desired), *_unset_secret_blockers(desired),
+                *_conflicts(matching, options)]
+    warnings: list[str] = []
     elsewhere = _live_elsewhere(matching, live, options)
     if options.strict_names:
         problems.extend(Blocker(message, name) for name, message in elsewhere)
     else:
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
-        problems.extend(_unknown_stack(elsewhere, live, options))
-
-    actions: list[Action] = []
-    for item in matching.matches:
-        actions.extend(_deployment_actions(item))
-        for kind in unknown_kinds(item.live.body) if item.live is not None else ():
-            warnings.append(f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared")
-    for extra, kept in matching.duplicates:
-        actions.append(_archive(extra, f"duplicate of {kept.id} (the oldest is kept)"))
-
-    orphans = matching.orphans
-    if orphans and not options.prune:
-        warnings.append(f"--no-prune: {len(orphans)} deployment(s) without a manifest kept")
-    elif orphans and options.partial:
-        warnings.append(
-            f"only part of the manifests folder was loaded: {len(orphans)} other deployment(s) kept"
-        )
-    elif orphans and not desired and not options.allow_empty:
-        problems.append(
-            Blocker(
-                f"no manifests found: refusing to archive all {len(orphans)} deployment(s) of stack "
-                f"{options.stack!r} (pass --allow-empty if that is really wanted)"
-            )
-        )
-    else:
-        for orphan in orphans:
-            if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
-                warnings.append(f"{orphan.tag_name}: no manifest, kept because of lifecycle.prevent_archive")
-            else:
-                actions.append(_archive(orphan, "no manifest claims it (prune)"))
-
+    problems.extend(_unknown_stack(elsewhere, live, options))
+    actions, noted = _matched_actions(matching)
+    archives, kept, refused = _prune(matching.orphans, desired, options)
+    actions.extend(archives)
+    warnings.extend([*noted, *kept])
+    problems.extend(refused)
     if options.targets:
         wanted = set(options.targets)
         problems.extend(_unknown_targets(wanted, actions, desired))
         actions = [a for a in actions if a.name in wanted]
-        warnings.append(
-            "plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown"
-        )
-
-    archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
-    if options.max_archive is not None and archives > options.max_archive:
-        problems.append(
-            Blocker(f"plan archives {archives} deployment(s), more than the limit of {options.max_archive} "
-                    "(--max-archive, or max_archive in agentops.yaml)")
-        )
-
+        warnings.append("plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown")
+    problems.extend(_archive_cap(actions, options))
     # A stable sort: a deployment's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.kind.phase, a.name, a.deployment_id or ""))
     return Plan(

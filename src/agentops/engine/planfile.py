@@ -19,7 +19,7 @@ from deepdiff import DeepDiff
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from agentops.engine.diff import Change
-from agentops.engine.fleet import Fleet, fleet_from_dict
+from agentops.engine.fleet.section import Fleet, fleet_from_dict
 from agentops.engine.identity import Live
 from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Flags, Plan
 from agentops.model import spec, tags

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from agentops.engine.fleet import CAP, CAP_WARN, SPEND_DAYS, Count, Fleet, Violation, money
-from agentops.manifest.config import ExposureRule, Policy
+from agentops.engine.fleet.section import CAP, CAP_WARN, SPEND_DAYS, Count, Fleet, Violation, money
+from agentops.manifest.config_schema import ExposureRule, Policy
 
 CAP_RULE = "scheduled_cap"
 

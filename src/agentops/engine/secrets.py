@@ -1,4 +1,7 @@
-"""Everything about secrets in one place: references, fingerprint, resolution and redaction.
+"""Secret values at run time: which variables are unset, the fingerprint, resolution and redaction.
+
+The `${VAR}` syntax is defined in `model.secretref`; what a manifest may not hold (credential
+variables, literal tokens) is checked in `manifest.secrets`.
 
 Secret fields hold `${VAR}` references (syntax in `model.secretref`); values are read from the
 environment only to fingerprint them (so a rotation shows as a change) and, at the last
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops.manifest.loader import LoadedManifest
+from agentops.model.problems import Problem
 from agentops.model.secretref import SECRET_FIELDS, references, resource_refs, variable
 
 # Printed where a secret would be: never the value, never its length.
@@ -113,3 +117,16 @@ class Redactor:
         return cls.for_variables(
             (v for body in bodies for v in variables((body or {}).get("resources") or [])), environ
         )
+
+
+def missing_secrets(manifests: Iterable[LoadedManifest], environ: Mapping[str, str]) -> list[Problem]:
+    """One Problem per unset (or empty) variable per manifest, at its first reference; names the
+    variable, never a value."""
+    problems = []
+    for loaded in manifests:
+        for name, path in resource_refs(loaded.manifest.resources or []).items():
+            if not environ.get(name):
+                file, line, column = loaded.secrets_at.get(path, (loaded.file, loaded.line, 1))
+                problems.append(Problem(file, line, column, path, f"environment variable {name} is not set",
+                                        f"export {name} before plan or apply"))
+    return sorted(problems)

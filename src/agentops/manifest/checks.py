@@ -162,8 +162,9 @@ def _where(entry: Entry) -> str:
     return f"{entry.file}:{entry.line}"
 
 
-def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
-    """Names unique across files; previous_names never name another manifest or one claimed twice."""
+def cross_document_problems(entries: Sequence[Entry], kind: str = "deployment") -> list[Problem]:
+    """Names unique across files (among manifests of one `kind`); previous_names never name
+    another manifest or one claimed twice."""
     problems: list[Problem] = []
     by_name: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -173,7 +174,7 @@ def cross_document_problems(entries: Sequence[Entry]) -> list[Problem]:
             others = ", ".join(_where(other) for other in same if other is not entry)
             problems.append(entry.problem(
                 ("name",), f"duplicate name {name!r}, also used at {others}",
-                "names identify deployments and must be unique"))
+                f"names identify {kind}s and must be unique"))
     claims: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         for index, old in enumerate(entry.previous_names):

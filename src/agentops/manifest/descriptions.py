@@ -13,6 +13,19 @@ _DATA = "Base64-encoded data."
 _MEDIA_TYPE = 'MIME type of the data (e.g. "image/png", "application/pdf").'
 _URL = "URL to fetch."
 _TEXT = "The text content."
+_KIND = ("agentops: the kind of object this manifest declares. Optional: without it the kind comes from the "
+         "folder the file is in (agents/, environments/, deployments/), then a file name starting with the "
+         "kind (agent-x.md), else deployment.")
+_PREVIOUS = "agentops: names this {} had before; a rename in place, not archive + create."
+_ENVIRONMENTS = "agentops: the environments of agentops.yaml this {} exists in (default: all)."
+_OVERRIDES = "agentops: per environment of agentops.yaml, fields merged over this manifest (the override wins)."
+_LIFECYCLE = "agentops: guards on how apply treats this {}."
+_PREVENT = "Refuse to archive this {}, even when its manifest is removed (archives of it are permanent)."
+_IGNORE = "Fields (top-level names or metadata.<key>) whose live value agentops leaves alone."
+_POLICY = "Permission policy: always_allow runs the tool without asking, always_ask asks, auto lets Claude decide."
+_ENABLED = "Whether the tool is enabled. Overrides the default_config setting."
+_ROSTER_ENTRY = ("An agent ID string, {type: agent, id, version}, {name, version} resolved in the workspace, "
+                 "a relative path to an agent manifest of this repository, or {type: self}.")
 
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Manifest": {
@@ -47,6 +60,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "status": "agentops: whether the deployment should be active or paused (default active).",
         "lifecycle": "agentops: guards on how apply treats this deployment.",
         "previous_names": "agentops: names this deployment had before; a rename in place, not archive + create.",
+        "type": _KIND,
     },
     "Lifecycle": {
         "prevent_archive": "Refuse to archive this deployment, even when its manifest is removed.",
@@ -127,6 +141,132 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "MonetaryAmount": {
         "amount": "A whole number of currency units, as a string (e.g. \"25\").",
         "currency": "Currency code; USD.",
+    },
+    # --- agents ---
+    "AgentManifest": {
+        "type": _KIND,
+        "name": "Human-readable name for the agent (1-256 characters); agentops identifies the agent by it, so it "
+                "is unique across the agent manifests of a stack.",
+        "model": "Model identifier (e.g. claude-opus-5), or a model_config object {id, effort, inference_geo, "
+                 "speed}. An update replaces the whole object.",
+        "description": "Description of what the agent does.",
+        "system": "System prompt for the agent. Exclusive with system_file and a Markdown body.",
+        "system_file": "agentops shorthand: a file (relative to this manifest, inside the repository) whose text "
+                       "becomes system.",
+        "tools": "Tool configurations available to the agent: the agent toolset, MCP toolsets and custom tools. "
+                 "Maximum of 256 tools across all toolsets.",
+        "mcp_servers": "MCP servers this agent connects to. Maximum 20, names unique; every server must be "
+                       "referenced by an mcp_toolset in tools.",
+        "skills": "Skills available to the agent: {type: anthropic|custom, skill_id, version}.",
+        "multiagent": "Multiagent orchestration: multiagent_20261001 (advisor, subagents, workflows) or coordinator.",
+        "execution_identity": "Execution principal for runs of this agent; omitted means the service account.",
+        "metadata": "Arbitrary key-value metadata. Maximum 16 pairs, keys up to 64 chars, values up to 512 chars; "
+                    "agentops uses some pairs for its own agentops.* tags.",
+        "lifecycle": _LIFECYCLE.format("agent"),
+        "previous_names": _PREVIOUS.format("agent"),
+        "environments": _ENVIRONMENTS.format("agent"),
+        "overrides": _OVERRIDES,
+    },
+    "AgentLifecycle": {"prevent_archive": _PREVENT.format("agent"), "ignore_changes": _IGNORE},
+    "ModelConfig": {
+        "id": "The model that will power the agent.",
+        "effort": "How hard Claude works on each inference call: a level (low, medium, high, xhigh, max) or "
+                  "{type: level}. Omitted: the per-model default.",
+        "inference_geo": "Geographic region for model inference; unset falls through to the workspace default.",
+        "speed": "Inference speed mode: standard (default) or fast (premium pricing; not every model).",
+    },
+    "EffortObject": {"type": "The effort level."},
+    "AgentToolset": {
+        "type": _TYPE,
+        "configs": "Per-tool configuration overrides.",
+        "default_config": "Default configuration applied to all tools in this set (permission policy default: "
+                          "always_allow).",
+    },
+    "AgentToolConfig": {
+        "name": "The built-in tool: bash, edit, read, write, glob, grep, web_fetch or web_search.",
+        "type": "Equal to name when given.",
+        "enabled": _ENABLED,
+        "permission_policy": _POLICY,
+    },
+    "McpToolset": {
+        "type": _TYPE,
+        "mcp_server_name": "Name of the MCP server in mcp_servers. 1-255 characters.",
+        "configs": "Per-tool configuration overrides.",
+        "default_config": "Default configuration for all tools from this server (permission policy default: "
+                          "always_ask).",
+    },
+    "McpToolConfig": {"name": "Name of the MCP tool. 1-128 characters.", "enabled": _ENABLED,
+                      "permission_policy": _POLICY},
+    "DefaultConfig": {"enabled": "Whether tools are enabled by default (default true).",
+                      "permission_policy": _POLICY},
+    "PermissionPolicy": {"type": "always_allow, always_ask or auto."},
+    "CustomTool": {
+        "type": _TYPE,
+        "name": "Unique name for the tool: 1-128 letters, digits, underscores and hyphens.",
+        "description": "What the tool does, shown to the agent.",
+        "input_schema": "JSON Schema of the tool's input ({type: object, properties, required}).",
+    },
+    "McpServer": {"type": "Always \"url\".", "name": "Unique name, referenced by an mcp_toolset. 1-255 characters.",
+                  "url": "Endpoint URL of the MCP server."},
+    "Skill": {"type": "anthropic (an Anthropic skill) or custom (a skill you uploaded).",
+              "skill_id": "The skill's identifier (xlsx, or skill_... for a custom skill).",
+              "version": "Version to pin; latest when omitted."},
+    "ServiceAccount": {"type": "The service account principal (the default)."},
+    "AwsRole": {"type": _TYPE, "role_arn": "The IAM role's ARN. Maximum 2048 characters."},
+    "Coordinator": {"type": "A coordinator topology (multiagent_20261001 is recommended instead).",
+                    "agents": "Agents the coordinator may spawn: 1-20 distinct entries, at most one self. "
+                              + _ROSTER_ENTRY + " Or {type: advisor, model}."},
+    "Multiagent20261001": {
+        "type": _TYPE,
+        "advisor": "Whether the primary thread can consult an advisor model (default disabled).",
+        "subagents": "Whether the agent can spawn session threads (default enabled).",
+        "workflows": "Whether the agent can start workflow runs (default enabled).",
+    },
+    "AdvisorEnabled": {"type": _TYPE, "model": "The advisor's model id, permitted as an advisor for this agent's model."},
+    "AdvisorEntry": {"type": _TYPE, "model": "The advisor's model id, permitted as an advisor for this agent's model."},
+    "Disabled": {"type": "Disabled."},
+    "Switch": {"type": "enabled (default) or disabled."},
+    "TeamEnabled": {
+        "type": _TYPE,
+        "inline_agents": "Whether agents can be defined inline (default enabled); when disabled, "
+                         "predefined_agents must name at least one agent.",
+        "predefined_agents": "Saved agents it can use: at most 20 distinct entries. " + _ROSTER_ENTRY,
+    },
+    "SelfEntry": {"type": "The agent that owns this configuration."},
+    # --- environments ---
+    "EnvironmentManifest": {
+        "type": _KIND,
+        "name": "Human-readable name for the environment (1-256 characters); agentops identifies the environment "
+                "by it, so it is unique across the environment manifests of a stack.",
+        "description": "Description of the environment. A Markdown body is a shorthand for it.",
+        "config": "The container configuration: cloud (networking, packages) or self_hosted. The type cannot "
+                  "change after creation.",
+        "metadata": "User-provided metadata key-value pairs. Maximum 16 pairs; agentops uses some for its own "
+                    "agentops.* tags.",
+        "scope": "Visibility scope; API organizations support only organization.",
+        "lifecycle": _LIFECYCLE.format("environment"),
+        "previous_names": _PREVIOUS.format("environment"),
+        "environments": _ENVIRONMENTS.format("environment"),
+        "overrides": _OVERRIDES,
+    },
+    "EnvironmentLifecycle": {"prevent_archive": _PREVENT.format("environment"), "ignore_changes": _IGNORE},
+    "Cloud": {"type": _TYPE, "networking": "Network policy: unrestricted (the default) or limited.",
+              "packages": "Packages installed in the container. Under limited networking, requires "
+                          "networking.allow_package_managers: true."},
+    "SelfHosted": {"type": "Sessions run on infrastructure you operate."},
+    "Unrestricted": {"type": "Unrestricted network access."},
+    "Limited": {
+        "type": "Network access limited to what is listed.",
+        "allowed_hosts": "Domains the container can reach.",
+        "allow_mcp_servers": "Also permit the MCP server endpoints configured on the agent (default false).",
+        "allow_package_managers": "Also permit public package registries (default false); true when packages are "
+                                  "given.",
+    },
+    "PackageLists": {
+        "type": "Always \"packages\".",
+        **{manager: f"{label} packages to install (versions in the manager's syntax, e.g. pip's name==1.0)."
+           for manager, label in (("apt", "Ubuntu/Debian"), ("cargo", "Rust"), ("gem", "Ruby"), ("go", "Go"),
+                                  ("npm", "Node.js"), ("pip", "Python"))},
     },
 }
 

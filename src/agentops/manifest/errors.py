@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 from agentops.manifest.positions import Locator
 from agentops.model import spec
 from agentops.model.problems import Problem
+from agentops.model.words import plural
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -91,19 +92,15 @@ _TYPES = {
 }
 
 
-def _plural(count: Any, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     if kind in _TYPES:
         return _TYPES[kind]
     if kind == "too_short":
-        return f"expected at least {_plural(ctx.get('min_length'), 'item')}"
+        return f"expected at least {plural(ctx.get('min_length'), 'item')}"
     if kind == "too_long":
-        return f"expected at most {_plural(ctx.get('max_length'), 'item')}"
+        return f"expected at most {plural(ctx.get('max_length'), 'item')}"
     if kind == "string_too_short":
         minimum = ctx.get("min_length", 1)
         return "must not be empty" if minimum == 1 else f"expected at least {minimum} characters"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentops.manifest.config import Config, Policy
+from agentops.manifest.config_schema import Config, Policy
 
 
 def guarded_by(head: Config, base: Config) -> Config:

@@ -12,25 +12,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agentops.manifest import checks, policy_checks
+from agentops.manifest import checks, kinds, paths, policy_checks
 from agentops.manifest import guards as guarded
-from agentops.manifest.config import (
-    CONFIG_FILE,
-    Config,
-    LoadedConfig,
-    SecretsConfig,
-    layer,
-    load_config,
-    merge_defaults,
-)
+from agentops.manifest.agent_schema import AgentManifest
+from agentops.manifest.build import build_agent, build_environment, read_text_field
+from agentops.manifest.config import LoadedConfig, load_config
+from agentops.manifest.config_schema import CONFIG_FILE, Config, SecretsConfig
 from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
+from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.layers import layer, merge_defaults
 from agentops.manifest.positions import Locator, Tree
-from agentops.manifest.schema import AgentByName, Manifest
-from agentops.manifest.secrets import secret_uses
+from agentops.manifest.schema import AgentByName, AgentByPath, EnvironmentByPath, Manifest, is_path
 from agentops.manifest.variables import substitute
 from agentops.model import spec
 from agentops.model.problems import Problem
+from agentops.model.secretref import secret_uses
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,22 @@ class LoadedManifest:
 
 
 @dataclass(frozen=True)
+class LoadedAgent:
+    manifest: AgentManifest  # a Markdown body or system_file is in `system`; references by path carry names
+    file: str
+    line: int
+    # Each reference by path ("multiagent.agents[0]") -> "file:line" it was written at.
+    refs_at: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoadedEnvironment:
+    manifest: EnvironmentManifest  # a Markdown body is in `description`
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     config: Config
@@ -58,6 +71,13 @@ class Project:
     env: str | None = None  # the environment loaded for (None when agentops.yaml declares none)
     # What this revision's agentops.yaml changes about the guards in force (`guards` of start_load).
     guard_changes: list[str] = field(default_factory=list)
+    # The agents and (API) environments declared: `manifests` holds the deployments.
+    agents: list[LoadedAgent] = field(default_factory=list)
+    environments: list[LoadedEnvironment] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many manifests of each managed kind were loaded."""
+        return {"environment": len(self.environments), "agent": len(self.agents), "deployment": len(self.manifests)}
 
 
 def find_root(start: Path) -> Path | None:
@@ -71,9 +91,13 @@ def _config_entry(path: Path) -> bool:
     return os.path.lexists(path) and not path.is_dir()
 
 
+# `ant apply`'s lockfile: state, not a manifest (a repository written for it keeps one at its root).
+ANT_LOCKFILE = "claude-lock.json"
+
+
 def _quiet(name: str) -> bool:
-    """Names skipped by convention, without a notice: hidden, '_'-prefixed and READMEs."""
-    return name.startswith((".", "_")) or name.lower() == "readme.md"
+    """Names skipped by convention, without a notice: hidden, '_'-prefixed, READMEs and ant's lockfile."""
+    return name.startswith((".", "_")) or name.lower() == "readme.md" or name == ANT_LOCKFILE
 
 
 def is_manifest_name(path: Path) -> bool:
@@ -92,13 +116,18 @@ def discover(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
     found: list[Path] = []
     notices: list[Problem] = []
     for directory, subdirs, files in os.walk(folder):
+        if kinds.SKILL_FILE in files:
+            # A skill is a folder with SKILL.md and files of its own: the folder is one (skill) manifest.
+            subdirs[:] = []
+            files = [kinds.SKILL_FILE]
         subdirs[:] = [name for name in subdirs if not _quiet(name)]
         for name in subdirs:
             if os.path.islink(os.path.join(directory, name)):
                 notices.append(Problem((Path(directory) / name).relative_to(root).as_posix(), 1, 1, "",
                                        "skipped: a symlinked folder is not followed"))
         for name in files:
-            if _quiet(name):
+            # With `manifests: .` the walk passes agentops.yaml itself, which is no manifest.
+            if _quiet(name) or (name == CONFIG_FILE and Path(directory) == root):
                 continue
             path = Path(directory, name)
             if is_manifest_name(path):
@@ -130,24 +159,7 @@ def _prompt_text(data: dict[str, Any], base: Path, reader: Reader, locator: Loca
         return (text, []) if text else (None, [locator.problem(("prompt",), "must not be empty")])
     if not isinstance(prompt_file, str):
         return None, []
-    if not prompt_file:
-        return None, [locator.problem(("prompt_file",), "must not be empty")]
-    root = reader.root
-    target = Path(prompt_file)
-    target = target if target.is_absolute() else base / target
-    resolved = target.resolve()
-    if not _inside(resolved, root):
-        return None, [locator.problem(("prompt_file",), "resolves outside the repository",
-                                      "prompt files must live inside the repository root; '..' escapes, "
-                                      "absolute paths and symlinks leading out are refused")]
-    if not resolved.exists():
-        missing = resolved.relative_to(root).as_posix()
-        return None, [locator.problem(("prompt_file",), f"file not found: {missing}")]
-    content, problem = reader.text(resolved, resolved.relative_to(root).as_posix())
-    if content is None:
-        return None, [locator.problem(("prompt_file",), problem.message if problem else "cannot read file")]
-    content = strip_blank_lines(content)
-    return (content, []) if content else (None, [locator.problem(("prompt_file",), "the prompt file is empty")])
+    return read_text_field("prompt_file", prompt_file, base, reader, locator, "prompt")
 
 
 def _build(
@@ -176,6 +188,13 @@ def _build(
         event = spec.UserMessageEvent(type="user.message", content=[spec.TextBlock(type="text", text=text)])
         manifest = manifest.model_copy(update={"initial_events": [event]})
     return manifest, []
+
+
+def _environment_by_path(data: dict[str, Any]) -> dict[str, Any]:
+    """`environment_id: ../environments/x.yaml`, as `ant apply` writes it, read as `environment:`."""
+    if is_path(data.get("environment_id")) and "environment" not in data:
+        return {("environment" if key == "environment_id" else key): value for key, value in data.items()}
+    return data
 
 
 def _both_environment_spellings(data: dict[str, Any], locator: Locator) -> list[Problem]:
@@ -250,7 +269,7 @@ def load_every_environment(path: Path = Path("."), stack: str | None = None, mor
         problem if len(where) == len(names) else _in_environments(problem, where)
         for problem, where in counted.items()
     )
-    widest = max(loads.values(), key=lambda p: len(p.manifests))
+    widest = max(loads.values(), key=lambda p: sum(p.counts().values()))
     return replace(widest, problems=problems, env=None)
 
 
@@ -365,33 +384,37 @@ def start_load(
     def finish() -> Project:
         with _gc_paused():
             chunk = _load_chunk(targets, root, loaded, env)
-        found = [*chunk.problems, *checks.cross_document_problems(chunk.entries)]
+        found = [*chunk.problems, *(problem for kind, entries in chunk.entries.items()
+                                     for problem in checks.cross_document_problems(entries, kind))]
         if env is not None and annotate:
             found = [_in_environments(problem, [env]) for problem in found]
         files = [CONFIG_FILE, *chunk.files]
-        warnings = sorted({*checks.name_warnings(chunk.entries), *chunk.warnings})
-        prompts = _prompt_files(chunk.manifests, root)
+        warnings = sorted({*(warning for entries in chunk.entries.values() for warning in checks.name_warnings(entries)),
+                           *chunk.warnings})
+        prompts = _prompt_files(chunk, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted({*problems, *found}), partial, files, warnings,
-                       skipped, env, guard_changes)
+                       skipped, env, guard_changes, chunk.agents, chunk.environments)
 
     return Pending(root, loaded.config, finish, usable=not loaded.problems)
 
 
 def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
     out = {}
-    for index, field_name in secret_uses(manifest).values():
+    for index, field_name in secret_uses(manifest.resources or []).values():
         file, line, column, _ = locator.where(("resources", index, field_name))
         out[f"resources[{index}].{field_name}"] = (file, line, column)
     return out
 
 
-def _prompt_files(manifests: list[LoadedManifest], root: Path) -> set[str]:
-    """Files that manifests use as prompt_file: not manifests, but not skipped either."""
+def _prompt_files(chunk: _Chunk, root: Path) -> set[str]:
+    """Files that manifests use as prompt_file or system_file: not manifests, but not skipped either."""
     used = set()
-    for loaded in manifests:
-        if loaded.manifest.prompt_file:
-            path = ((root / loaded.file).parent / loaded.manifest.prompt_file).resolve()
+    named = [(loaded.file, loaded.manifest.prompt_file) for loaded in chunk.manifests]
+    named += [(loaded.file, loaded.manifest.system_file) for loaded in chunk.agents]
+    for file, text_file in named:
+        if text_file:
+            path = ((root / file).parent / text_file).resolve()
             if _inside(path, root):
                 used.add(path.relative_to(root).as_posix())
     return used
@@ -410,13 +433,26 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _PathRef:
+    """A reference by path found in a loaded manifest, to be resolved once every file is read."""
+
+    holder: tuple[str, int]  # (kind, index among the loaded manifests of that kind)
+    written: str
+    expected: kinds.Kind
+    at: tuple[str, int, int, str]  # file, line, column, field path
+
+
 @dataclass
 class _Chunk:
     problems: list[Problem] = field(default_factory=list)
-    entries: list[checks.Entry] = field(default_factory=list)
+    entries: dict[str, list[checks.Entry]] = field(default_factory=dict)  # per kind
     manifests: list[LoadedManifest] = field(default_factory=list)
+    agents: list[LoadedAgent] = field(default_factory=list)
+    environments: list[LoadedEnvironment] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # from `warn` policy rules
+    refs: list[_PathRef] = field(default_factory=list)
 
 
 # Manifest keys an override cannot change: identity, and where the manifest exists.
@@ -454,15 +490,20 @@ def _in_environment(data: dict[str, Any], env: str | None) -> bool:
     return env is None or not isinstance(listed, list) or env in listed
 
 
-def _layered(item: Document, loaded: LoadedConfig, env: str | None) -> tuple[dict[str, Any], Locator]:
-    """The document for `env`: config defaults < environment defaults < manifest < overrides.<env>."""
-    defaults = loaded.config.defaults
+def _layered(item: Document, loaded: LoadedConfig, env: str | None,
+             kind: kinds.Kind = kinds.DEFAULT) -> tuple[dict[str, Any], Locator]:
+    """The document for `env`: config defaults < environment defaults < manifest < overrides.<env>.
+
+    `defaults:` are deployment fields: other kinds take only their overrides.
+    """
+    deployment = kind == "deployment"
+    defaults = loaded.config.defaults if deployment else {}
     environment_tree = override_tree = None
     data = item.data
     if env is not None:
         settings = loaded.config.environments[env]
-        defaults = layer(defaults, settings.defaults)
-        environment_tree = loaded.environment_defaults.get(env)
+        defaults = layer(defaults, settings.defaults) if deployment else {}
+        environment_tree = loaded.environment_defaults.get(env) if deployment else None
         overrides = data.get("overrides")
         override = overrides.get(env) if isinstance(overrides, dict) else None
         if isinstance(override, dict):
@@ -470,14 +511,16 @@ def _layered(item: Document, loaded: LoadedConfig, env: str | None) -> tuple[dic
             tree, node = Locator(item.tree, item.data).find(("overrides", env))
             override_tree = Tree(tree.file, node, tree.line_offset, f"overrides.{env}")
     data = merge_defaults(defaults, data)
-    return data, Locator(item.tree, data, loaded.defaults, environment_tree, override_tree)
+    return data, Locator(item.tree, data, loaded.defaults if deployment else None, environment_tree, override_tree)
 
 
-def _refs_at(manifest: Manifest, locator: Locator) -> dict[str, str]:
+def _refs_at(manifest: Manifest, locator: Locator, environment_key: str = "environment") -> dict[str, str]:
     paths: dict[str, tuple[int | str, ...]] = {}
     if isinstance(manifest.agent, AgentByName):
-        paths["agent"] = ("agent", "name")
-    if manifest.environment is not None:
+        paths["agent"] = ("agent",) if isinstance(manifest.agent, AgentByPath) else ("agent", "name")
+    if isinstance(manifest.environment, EnvironmentByPath):
+        paths["environment"] = (environment_key,)
+    elif manifest.environment is not None:
         paths["environment"] = ("environment", "name")
     for index, _ in enumerate(manifest.vaults or []):
         paths[f"vaults[{index}]"] = ("vaults", index, "name")
@@ -499,7 +542,6 @@ def _relative(path: Path, root: Path, base: str) -> str:
 
 def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str | None = None) -> _Chunk:
     out = _Chunk()
-    allowed = frozenset(loaded.config.secrets.allow)
     names = sorted(loaded.config.environments)
     variables = loaded.config.environments[env].vars if env is not None else {}
     reader = Reader(root)
@@ -511,22 +553,114 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             if isinstance(item, Problem):
                 out.problems.append(item)
                 continue
+            kind = _kind_of(item, file, loaded.config.manifests, out)
+            if kind is None:
+                continue
+            if "type" in item.data:
+                item = replace(item, data={key: value for key, value in item.data.items() if key != "type"})
             out.problems.extend(_environment_problems(item.data, Locator(item.tree, item.data), names))
             if not _in_environment(item.data, env):
                 continue
-            data, locator = _layered(item, loaded, env)
+            data, locator = _layered(item, loaded, env, kind)
             substituted, unresolved = substitute(data, variables, env, locator)
             if substituted is not data:
                 data, locator = substituted, replace(locator, data=substituted)
-            manifest, more = _build(item, locator, target, reader, allowed, env is not None)
-            out.problems.extend([*unresolved, *more])
-            if manifest is not None and not unresolved:
-                out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),
-                                                    _refs_at(manifest, locator)))
-                blocking, warned = policy_checks.check(manifest, locator, loaded.config.policy_for(env))
-                out.problems.extend(blocking)
-                out.warnings.extend(warned)
+            _load_document(kind, item, data, locator, target, reader, loaded, env, unresolved, out)
             entry = checks.Entry.of(data, file, item.line, locator)
             if entry is not None:
-                out.entries.append(entry)
+                out.entries.setdefault(kind, []).append(entry)
+    _resolve_paths(out, paths.Targets(reader, root / loaded.config.manifests, env, variables))
     return out
+
+
+def _kind_of(item: Document, file: str, manifests: str, out: _Chunk) -> kinds.Kind | None:
+    """The document's kind, or None (and a problem) when it names none agentops manages."""
+    inferred = kinds.infer(item.data, file, manifests)
+    if isinstance(inferred, str):
+        out.problems.append(Locator(item.tree, item.data).problem(("type",), inferred))
+        return None
+    if inferred.kind in kinds.PENDING:
+        out.problems.append(Locator(item.tree, item.data).problem(
+            ("type",) if "type" in item.data else (), kinds.pending_message(inferred.kind),
+            f"the kind comes from its {inferred.how}"))
+        return None
+    return inferred.kind
+
+
+def _load_document(kind: kinds.Kind, item: Document, data: dict[str, Any], locator: Locator, target: Path,
+                   reader: Reader, loaded: LoadedConfig, env: str | None, unresolved: list[Problem],
+                   out: _Chunk) -> None:
+    """Build one document of `kind` and add it, its problems and its policy findings to `out`."""
+    file = locator.tree.file
+    policy = loaded.config.policy_for(env)
+    if kind == "agent":
+        agent, more = build_agent(item, locator, target, reader, env is not None)
+        out.problems.extend([*unresolved, *more])
+        if agent is not None and not unresolved:
+            _add_refs(out, ("agent", len(out.agents)), agent, locator)
+            out.agents.append(LoadedAgent(agent, file, item.line, {}))
+            _policy(out, *policy_checks.check_agent(agent, locator, policy))
+        return
+    if kind == "environment":
+        environment, more = build_environment(item, locator, env is not None)
+        out.problems.extend([*unresolved, *more])
+        if environment is not None and not unresolved:
+            out.environments.append(LoadedEnvironment(environment, file, item.line))
+            _policy(out, *policy_checks.check_environment(environment, locator, policy))
+        return
+    moved = _environment_by_path(data)
+    # Where an environment by path is written: under the key ant apply writes it as, if so.
+    key = "environment" if moved is data else "environment_id"
+    if moved is not data:
+        locator = replace(locator, data=moved)
+    manifest, more = _build(item, locator, target, reader, frozenset(loaded.config.secrets.allow), env is not None)
+    out.problems.extend([*unresolved, *more])
+    if manifest is not None and not unresolved:
+        _add_refs(out, ("deployment", len(out.manifests)), manifest, locator, key)
+        out.manifests.append(LoadedManifest(manifest, file, item.line, _secrets_at(manifest, locator),
+                                            _refs_at(manifest, locator, key)))
+        _policy(out, *policy_checks.check(manifest, locator, policy))
+
+
+def _policy(out: _Chunk, blocking: list[Problem], warned: list[Problem]) -> None:
+    out.problems.extend(blocking)
+    out.warnings.extend(warned)
+
+
+def _add_refs(out: _Chunk, holder: tuple[str, int], manifest: Any, locator: Locator,
+              environment_key: str = "environment") -> None:
+    for loc, ref in paths.path_refs(manifest):
+        at = (environment_key,) if loc == ("environment",) else loc
+        out.refs.append(_PathRef(holder, ref.path, paths.EXPECTED[type(ref)], locator.where(at)))
+
+
+def _resolve_paths(out: _Chunk, targets: paths.Targets) -> None:
+    """Give each reference by path its target's name; a manifest with a reference that does not
+    resolve is reported there and not loaded."""
+    names: dict[tuple[str, int], dict[str, str]] = {}
+    failed: set[tuple[str, int]] = set()
+    for ref in out.refs:
+        file, line, column, where = ref.at
+        name, why = targets.name_of(ref.written, (targets.reader.root / file).parent, ref.expected)
+        if name is None:
+            out.problems.append(Problem(file, line, column, where, why,
+                                        f"a path names a file relative to {file}, as ant apply writes it"))
+            failed.add(ref.holder)
+        else:
+            names.setdefault(ref.holder, {})[ref.written] = name
+    if not names and not failed:
+        return
+    out.manifests = _named_refs(out.manifests, "deployment", names, failed)
+    out.agents = _named_refs(out.agents, "agent", names, failed)
+
+
+def _named_refs(items: list[Any], kind: str, names: dict[tuple[str, int], dict[str, str]],
+                failed: set[tuple[str, int]]) -> list[Any]:
+    kept = []
+    for index, loaded in enumerate(items):
+        key = (kind, index)
+        if key in failed:
+            continue
+        kept.append(replace(loaded, manifest=paths.with_names(loaded.manifest, names[key])) if key in names
+                    else loaded)
+    return kept

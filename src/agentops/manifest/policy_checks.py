@@ -1,4 +1,5 @@
-"""The policy rules that need only a manifest, checked where it is loaded (so `validate` runs them).
+"""The policy rules that need only a manifest (a deployment, an agent or an environment), checked
+where it is loaded (so `validate` runs them).
 
 Each violation is a located Problem whose message names the rule, its level and the deployment,
 and whose hint says what would satisfy it. `error` rules become problems (nothing is planned),
@@ -10,13 +11,21 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from agentops.manifest.config import HoursRule, Policy, Rule
+from agentops.manifest.agent_schema import (
+    AdvisorEnabled,
+    AdvisorEntry,
+    AgentManifest,
+    Coordinator,
+    Multiagent20261001,
+)
+from agentops.manifest.config_schema import HoursRule, Policy, Rule
+from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.positions import Locator
 from agentops.manifest.schema import AgentByName, Manifest
-from agentops.model import cron, spec
+from agentops.model import agent, cron, environment, spec
 from agentops.model.problems import Problem
 
 PREFIX = "policy "  # every policy message starts so: plan shows the warn-level ones
@@ -137,10 +146,82 @@ def _violations(manifest: Manifest, locator: Locator, policy: Policy) -> Iterato
     yield from _schedule(manifest, locator, policy)
 
 
-def check(manifest: Manifest, locator: Locator, policy: Policy) -> tuple[list[Problem], list[Problem]]:
-    """(problems from `error` rules, warnings from `warn` rules) for one loaded manifest."""
+def _models(manifest: AgentManifest) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """(where, model id) for the agent's model and the advisor models it may consult."""
+    yield ("model",) if isinstance(manifest.model, str) else ("model", "id"), agent.model_id(manifest.model)
+    team = manifest.multiagent
+    if isinstance(team, Multiagent20261001) and isinstance(team.advisor, AdvisorEnabled):
+        yield ("multiagent", "advisor", "model"), team.advisor.model
+    if isinstance(team, Coordinator):
+        for index, entry in enumerate(team.agents):
+            if isinstance(entry, AdvisorEntry):
+                yield ("multiagent", "agents", index, "model"), entry.model
+
+
+def _agent_violations(manifest: AgentManifest, locator: Locator, policy: Policy) -> Iterator[tuple[Rule, Problem]]:
+    name = manifest.name
+    models = policy.allowed_models
+    if models is not None and models.level != "off":
+        for where, model in _models(manifest):
+            if model not in models.models:
+                yield models, locator.problem(
+                    where, _says("allowed_models", models.level, name, f"uses model {model!r}, which is not allowed"),
+                    "allowed: " + ", ".join(models.models))
+    forbidden = policy.forbid_always_allow
+    if forbidden is not None and forbidden.level != "off":
+        tools = [tool.model_dump(mode="json", exclude_none=True) for tool in manifest.tools or []]
+        for where, tool in agent.always_allowed(tools):
+            if tool in forbidden.tools:
+                yield forbidden, locator.problem(
+                    where, _says("forbid_always_allow", forbidden.level, name, f"lets {tool} run without asking "
+                                 "(always_allow)"),
+                    f"give {tool} permission_policy: {{type: always_ask}} in the toolset's configs (the agent "
+                    "toolset's default is always_allow), or disable it")
+    rule = policy.active("require_agent_description")
+    if rule is not None and not (manifest.description or "").strip():
+        yield rule, locator.problem(("description",), _says("require_agent_description", rule.level, name,
+                                                            "has no description"),
+                                    "add description: what the agent does and who owns it")
+
+
+def _environment_violations(manifest: EnvironmentManifest, locator: Locator,
+                            policy: Policy) -> Iterator[tuple[Rule, Problem]]:
+    rule = policy.environment_networking
+    if rule is None or rule.level == "off":
+        return
+    networking = manifest.networking()
+    if isinstance(networking, environment.Limited):
+        return
+    config = manifest.config
+    where: tuple[str, ...] = () if config is None else ("config",)
+    if isinstance(config, environment.Cloud) and config.networking is not None:
+        where = ("config", "networking")
+    # Fail closed: a self-hosted environment's network is not the API's to limit, so it cannot be shown limited.
+    what = "is self-hosted, so its networking cannot be limited" if networking is None else (
+        "has unrestricted networking" + ("" if where == ("config", "networking") else " (the default)"))
+    yield rule, locator.problem(where, _says("environment_networking", rule.level, manifest.name, what),
+                                "set config: {type: cloud, networking: {type: limited, allowed_hosts: [...]}}")
+
+
+def _split(violations: Iterable[tuple[Rule, Problem]]) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    for rule, problem in _violations(manifest, locator, policy):
+    for rule, problem in violations:
         (errors if rule.level == "error" else warnings).append(problem)
     return errors, warnings
+
+
+def check(manifest: Manifest, locator: Locator, policy: Policy) -> tuple[list[Problem], list[Problem]]:
+    """(problems from `error` rules, warnings from `warn` rules) for one loaded deployment."""
+    return _split(_violations(manifest, locator, policy))
+
+
+def check_agent(manifest: AgentManifest, locator: Locator, policy: Policy) -> tuple[list[Problem], list[Problem]]:
+    """The same for one loaded agent."""
+    return _split(_agent_violations(manifest, locator, policy))
+
+
+def check_environment(manifest: EnvironmentManifest, locator: Locator,
+                      policy: Policy) -> tuple[list[Problem], list[Problem]]:
+    """The same for one loaded environment."""
+    return _split(_environment_violations(manifest, locator, policy))

@@ -5,7 +5,15 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
 
 from agentops.model import spec, tags
 
@@ -23,22 +31,45 @@ IGNORABLE = (
 )
 
 
-def _ignorable(path: str) -> str:
-    if path.startswith("metadata.") and tags.is_reserved(path[len("metadata."):]):
-        raise ValueError(f"{tags.PREFIX}* tags are agentops's own ownership records and cannot be ignored")
-    if path in IGNORABLE or (path.startswith("metadata.") and len(path) > len("metadata.")):
-        return path
-    close = difflib.get_close_matches(path, IGNORABLE, n=1)
-    suggestion = f"; did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"expected a top-level field or 'metadata.<key>'{suggestion}")
+def ignorable(fields: tuple[str, ...]) -> Any:
+    """A field path type for `ignore_changes`: one of `fields` or `metadata.<key>`."""
 
+    def check(path: str) -> str:
+        if path.startswith("metadata.") and tags.is_reserved(path[len("metadata."):]):
+            raise ValueError(f"{tags.PREFIX}* tags are agentops's own ownership records and cannot be ignored")
+        if path in fields or (path.startswith("metadata.") and len(path) > len("metadata.")):
+            return path
+        close = difflib.get_close_matches(path, fields, n=1)
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"expected a top-level field or 'metadata.<key>'{suggestion}")
 
-IgnorablePath = Annotated[str, AfterValidator(_ignorable)]
+    return Annotated[str, AfterValidator(check)]
 
 
 class Lifecycle(spec.Strict):
     prevent_archive: bool = False
-    ignore_changes: list[IgnorablePath] = Field(default_factory=list)
+    ignore_changes: list[ignorable(IGNORABLE)] = Field(default_factory=list)  # type: ignore[valid-type]
+
+
+def lifecycle_field(model: type[spec.Strict]) -> Any:
+    """A `lifecycle` field of `model`: a factory, not a default instance, since pydantic deep-copies
+    a model default on every validation (a fifth of validating a plain manifest). The schema
+    still shows the default."""
+    return Field(default_factory=model, json_schema_extra={"default": model().model_dump()})
+
+
+# A relative path as `ant apply` writes references: to a file of this repository, from the file
+# that holds the reference. Anything else is an id.
+PATH_PREFIXES = ("./", "../")
+PATH_SCHEMA = {"type": "string", "pattern": "^\\.\\.?/"}
+
+
+def is_path(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(PATH_PREFIXES)
+
+
+def _as_path(value: Any) -> Any:
+    return {"path": value} if isinstance(value, str) else value
 
 
 class AgentByName(spec.Strict):
@@ -48,14 +79,46 @@ class AgentByName(spec.Strict):
     version: Annotated[int, Field(ge=1)] | None = None
 
 
+class AgentByPath(AgentByName):
+    """An agent manifest of this repository named by its path (`./agents/triage.md`); the loader
+    reads the agent's `name` from that file, so the planner resolves it like `{name: ...}`."""
+
+    path: spec.NonEmpty
+    name: str = ""
+
+
 class ByName(spec.Strict):
     """An environment (by `name`) or vault (by `display_name`) of the workspace. Resolved at plan time."""
 
     name: spec.NonEmpty
 
 
+class EnvironmentByPath(ByName):
+    """An environment manifest of this repository named by its path; the loader fills in `name`."""
+
+    path: spec.NonEmpty
+    name: str = ""
+
+
+# A path string validated as its reference model, shown to editors as the string it is written as.
+AgentPath = Annotated[AgentByPath, BeforeValidator(_as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")]
+EnvironmentPath = Annotated[EnvironmentByPath, BeforeValidator(_as_path), WithJsonSchema(PATH_SCHEMA)]
+
+
+def _environment_kind(value: Any) -> str:
+    return "tag:path" if is_path(value) or isinstance(value, EnvironmentByPath) else "tag:name"
+
+
+EnvironmentField = Annotated[
+    Annotated[EnvironmentPath, Tag("tag:path")] | Annotated[ByName, Tag("tag:name")],
+    Discriminator(_environment_kind),
+]
+
+
 def _agent_kind(value: Any) -> str:
     # Serialising calls this with the parsed model, validating with the raw value.
+    if is_path(value) or isinstance(value, AgentByPath):
+        return "tag:path"
     if isinstance(value, str):
         return "tag:id"
     if isinstance(value, AgentByName):
@@ -63,10 +126,13 @@ def _agent_kind(value: Any) -> str:
     return "tag:name" if isinstance(value, dict) and "name" in value and "id" not in value else "tag:ref"
 
 
+# An id is any other non-empty string: the schema says so, or a path would match two members.
+AgentId = Annotated[spec.NonEmpty, WithJsonSchema({"type": "string", "minLength": 1, "pattern": "^(?!\\.\\.?/)"})]
 AgentField = Annotated[
-    Annotated[spec.NonEmpty, Tag("tag:id")]
+    Annotated[AgentId, Tag("tag:id")]
     | Annotated[spec.AgentRef, Tag("tag:ref")]
-    | Annotated[AgentByName, Tag("tag:name")],
+    | Annotated[AgentByName, Tag("tag:name")]
+    | AgentPath,
     Discriminator(_agent_kind),
 ]
 EnvironmentList = Annotated[list[spec.NonEmpty], Field(min_length=1)]
@@ -79,7 +145,7 @@ class Manifest(spec.Strict):
     description: str | None = None
     agent: AgentField
     environment_id: spec.NonEmpty | None = None
-    environment: ByName | None = None
+    environment: EnvironmentField | None = None
     initial_events: spec.InitialEvents | None = None
     prompt: str | None = None
     prompt_file: str | None = None
@@ -90,9 +156,7 @@ class Manifest(spec.Strict):
     metadata: spec.Metadata | None = None
     budget: spec.Budget | None = None
     status: Literal["active", "paused"] = "active"
-    # A factory, not a Lifecycle() default: pydantic deep-copies a model default on every validation,
-    # a fifth of validating a plain manifest. The schema still shows the default.
-    lifecycle: Lifecycle = Field(default_factory=Lifecycle, json_schema_extra={"default": Lifecycle().model_dump()})
+    lifecycle: Lifecycle = lifecycle_field(Lifecycle)
     previous_names: list[spec.Name] = Field(default_factory=list)
     # Environments (of agentops.yaml) this deployment exists in; all of them when absent.
     environments: EnvironmentList | None = None

@@ -1,19 +1,13 @@
-"""Secret fields hold `${ENV_VAR}` references only; values come from the environment at apply time."""
+"""What a manifest may not hold: credentials of agentops or the runner in secret fields, and
+literal tokens (the checks, and masking of quoted source lines). Secret fields hold `${ENV_VAR}`
+references only; values come from the environment at apply time (engine/secrets.py)."""
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
-from agentops.manifest.schema import Manifest
-from agentops.model.problems import Problem
-from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
-
-if TYPE_CHECKING:
-    from agentops.manifest.loader import Project
-
+from agentops.model.secretref import SECRET_FIELDS
 
 # Variables that hold credentials of agentops itself, of the CI runner, of cloud accounts or of
 # package registries. A secret field sends its variable's value to the resource's `url`, so a
@@ -50,32 +44,3 @@ def credential_pattern(name: str) -> str | None:
     """The CREDENTIAL_VARIABLES pattern a variable name matches (case-insensitively), if any."""
     upper = name.upper()
     return next((pattern for pattern in CREDENTIAL_VARIABLES if fnmatch.fnmatchcase(upper, pattern)), None)
-
-
-def secret_uses(manifest: Manifest) -> dict[str, tuple[int, str]]:
-    """Variable name -> (resource index, secret field) of its first reference."""
-    uses: dict[str, tuple[int, str]] = {}
-    for index, resource in enumerate(manifest.resources or []):
-        for field in SECRET_FIELDS:
-            match = SECRET_REF.match(getattr(resource, field, None) or "")
-            if match:
-                uses.setdefault(match.group(1), (index, field))
-    return uses
-
-
-def secret_paths(manifest: Manifest) -> dict[str, str]:
-    """Variable name -> field path of its first reference (`resources[2].authorization_token`)."""
-    return {name: f"resources[{index}].{field}" for name, (index, field) in secret_uses(manifest).items()}
-
-
-def missing_secrets(project: Project, environ: Mapping[str, str]) -> list[Problem]:
-    """One Problem per unset (or empty) variable per manifest, at its first reference; names the
-    variable, never a value."""
-    problems = []
-    for loaded in project.manifests:
-        for name, path in secret_paths(loaded.manifest).items():
-            if not environ.get(name):
-                file, line, column = loaded.secrets_at.get(path, (loaded.file, loaded.line, 1))
-                problems.append(Problem(file, line, column, path, f"environment variable {name} is not set",
-                                        f"export {name} before plan or apply"))
-    return sorted(problems)

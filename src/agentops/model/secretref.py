@@ -17,15 +17,23 @@ def variable(value: object) -> str | None:
     return match.group(1) if match else None
 
 
-def resource_refs(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Variable name -> field path of its first reference, in resource order (each name once)."""
-    uses: dict[str, str] = {}
+def secret_uses(resources: Iterable[Any]) -> dict[str, tuple[int, str]]:
+    """Variable name -> (resource index, secret field) of its first reference, in resource order.
+
+    Resources may be API bodies (mappings) or a manifest's models (attributes)."""
+    uses: dict[str, tuple[int, str]] = {}
     for index, resource in enumerate(resources):
         for field in SECRET_FIELDS:
-            name = variable(resource.get(field))
+            value = resource.get(field) if isinstance(resource, Mapping) else getattr(resource, field, None)
+            name = variable(value)
             if name is not None:
-                uses.setdefault(name, f"resources[{index}].{field}")
+                uses.setdefault(name, (index, field))
     return uses
+
+
+def resource_refs(resources: Iterable[Any]) -> dict[str, str]:
+    """Variable name -> field path of its first reference (`resources[2].authorization_token`)."""
+    return {name: f"resources[{index}].{field}" for name, (index, field) in secret_uses(resources).items()}
 
 
 def references(resources: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -355,5 +355,20 @@ def _is_tag(part: str) -> bool:
     return part in _UNION_TAGS or "[" in part or part[:1].isupper() or part.startswith("tag:")
 
 
+# The multiagent members' tags end the location of an error their own validator raises.
 _UNION_TAGS = frozenset({"str", "int", "constrained-str", "function-after", "user.message",
-                         "user.define_outcome", "system.message"})
+                         "user.define_outcome", "system.message", "enabled", "disabled", "coordinator",
+                         "multiagent_20261001"})
+
+
+def prompt_text(events: Any) -> str | None:
+    """The text of the one `user.message` a `prompt:` makes (one text block), or None for other events."""
+    if not isinstance(events, list) or len(events) != 1 or not isinstance(events[0], dict):
+        return None
+    if events[0].get("type") != "user.message":
+        return None
+    content = events[0].get("content")
+    if not isinstance(content, list) or len(content) != 1 or not isinstance(content[0], dict):
+        return None
+    text = content[0].get("text")
+    return text if content[0].get("type") == "text" and isinstance(text, str) else None

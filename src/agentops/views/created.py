@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from agentops.engine.plan import Action
-from agentops.model import tags
+from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_FIELDS, variable
 from agentops.views import safe
 from agentops.views.times import next_fire_times
@@ -38,17 +38,6 @@ def key_text(key: Any) -> str:
     text = str(key)
     plain = _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML_WORDS
     return text if plain else scalar(text)
-
-
-def _prompt_text(events: list[Any]) -> str | None:
-    """The text of the one user.message a `prompt:` makes, or None for other initial events."""
-    if len(events) != 1 or not isinstance(events[0], dict) or events[0].get("type") != "user.message":
-        return None
-    content = events[0].get("content")
-    if not isinstance(content, list) or len(content) != 1 or not isinstance(content[0], dict):
-        return None
-    text = content[0].get("text")
-    return text if content[0].get("type") == "text" and isinstance(text, str) else None
 
 
 def _prompt_lines(text: str, verbose: bool) -> list[str]:
@@ -105,7 +94,7 @@ def create_lines(action: Action, now: datetime | None = None, verbose: bool = Fa
     later = (action.after or {}).get("schedule") if "schedule" not in body else None
     if later:
         body["schedule"] = {k: later[k] for k in ("expression", "timezone") if k in later}
-    prompt = _prompt_text(body.get("initial_events") or [])
+    prompt = spec.prompt_text(body.get("initial_events") or [])
     if prompt is not None:
         body.pop("initial_events")
         body["prompt"] = prompt  # never a body field of its own: the API has initial_events only

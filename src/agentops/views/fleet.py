@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from agentops.engine.fleet import CAP, SPEND_DAYS, Fleet, Schedule, Spend, money
+from agentops.engine.fleet.section import CAP, SPEND_DAYS, Fleet, Schedule, Spend, money
 from agentops.views import safe
 
 TEXT_TOP = 10

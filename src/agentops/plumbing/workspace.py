@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
-from agentops.commands.failure import Failure
-from agentops.commands.machine import checked, json_errors
-from agentops.commands.target import Target
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
-from agentops.manifest.config import CONFIG_FILE, ApiConfig, Config
+from agentops.manifest.config_schema import CONFIG_FILE, ApiConfig, Config
 from agentops.manifest.loader import Project, start_load
+from agentops.plumbing.failure import Failure
+from agentops.plumbing.machine import checked, json_errors
+from agentops.plumbing.target import Target
+from agentops.views.output import TextView
 from agentops.views.terminal import Console
 
 if TYPE_CHECKING:
@@ -139,19 +140,21 @@ def project_against_workspace(
     target: Target,
     console: Console,
     *,
-    fmt: str = "text",
+    view: TextView | None = None,
     rates: Rates = AS_CONFIGURED,
     secrets: tuple[str, ...] = (),
     guards: Config | None = None,
 ) -> Iterator[Workspace]:
-    """Load and check the project at `path` and connect to its workspace; `secrets` are more values to redact,
-    `guards` another revision's agentops.yaml whose guards are enforced (see manifest/guards.py).
+    """Load and check the project at `path` and connect to its workspace; `secrets` are more values to
+    redact; `view` is the command's output format (its failures are shown in it too); `guards` another
+    revision's agentops.yaml whose guards are enforced (see manifest/guards.py).
 
     The listing starts before the manifests load, so its round trips overlap them; nothing
     starts for --local (its emulator starts with the connection), when agentops.yaml has
     problems (or no environment is picked), or when no client can be made: the connection
     reports that, after any problem in the manifests. Only reads happen before the check.
     """
+    view = view or TextView()
     pending = start_load(path, target.stack, env=target.env, guards=guards)
     early: Api | None = None
     if not target.local and pending.usable:
@@ -165,10 +168,10 @@ def project_against_workspace(
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         ahead = pool.submit(early.list_deployments) if early is not None else None
-        project = checked(pending(), fmt, console)
+        project = checked(pending(), view, console)
         redact = Redactor((*Redactor.for_manifests(project.manifests, os.environ).values, *secrets))
         shown = console.redacting(redact)
-        with json_errors(fmt, shown), connected(project.root, project.config, target, redact, project.env, rates,
+        with json_errors(view, shown), connected(project.root, project.config, target, redact, project.env, rates,
                                                  early) as api:
             live = ahead or pool.submit(api.list_deployments)
             try:

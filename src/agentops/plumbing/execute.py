@@ -11,10 +11,10 @@ from types import FrameType
 
 from agentops.adapters.api import Api
 from agentops.adapters.executor import Executor, Result
-from agentops.commands.failure import INTERRUPTED, OK
 from agentops.engine.plan import Plan
-from agentops.views.json import render_results
+from agentops.plumbing.failure import INTERRUPTED, OK
 from agentops.views.markdown import render_apply_markdown
+from agentops.views.output import TextView
 from agentops.views.terminal import Console, step_summary
 
 
@@ -48,7 +48,7 @@ def _stop_on_signal(executor: Executor) -> Iterator[list[str]]:
             signal.signal(sig, old)
 
 
-def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str = "text") -> int:
+def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: TextView) -> int:
     """Apply every write of `plan`; report each result; the exit code says how it ended."""
     total = len(plan.writes)
     done = [0]
@@ -71,16 +71,7 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, fmt: str =
     failed = [r for r in results if not r.ok]
     started = {id(r.action) for r in results}
     skipped = [a for a in plan.writes if id(a) not in started]
-    if fmt == "json":
-        console.out(render_results(results, len(skipped), bool(caught)), nl=False)
-    else:
-        # Counted as the plan's summary counts: a paused create's three steps are one create.
-        units: dict[int | str, bool] = {}
-        for result in results:
-            key = plan.unit(result.action)
-            units[key] = units.get(key, True) and result.ok
-        ok = sum(units.values())
-        console.out(f"Apply complete: {ok} succeeded, {len(units) - ok} failed.")
+    view.results(console, plan, results, len(skipped), bool(caught))
     if caught:
         console.error(
             f"Interrupted ({caught[0]}): actions in flight were finished; "

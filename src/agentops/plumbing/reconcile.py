@@ -2,7 +2,7 @@
 
 load (manifest) -> desired (engine) -> [live read, reference check] -> plan (engine) -> view.
 Commands call these; nothing here parses arguments, exits or imports the SDK (reads come
-through the one `Api` of commands/workspace.py).
+through the one `Api` of plumbing/workspace.py).
 """
 
 from __future__ import annotations
@@ -17,25 +17,26 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.commands.failure import Failure
 from agentops.engine import drift, planfile, references, resolve, secrets
 from agentops.engine.desired import Desired, desired_state
-from agentops.engine.fleet import build_fleet
+from agentops.engine.fleet.build import build_fleet
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Flags, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
-from agentops.manifest.config import Config, load_config
+from agentops.manifest.config import load_config
+from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model import tags
-from agentops.views.health import render_health_text, with_health
-from agentops.views.json import render_json
-from agentops.views.markdown import COMMENT_LIMIT, SUMMARY_LIMIT, render_markdown
+from agentops.model.words import plural
+from agentops.plumbing.failure import Failure
+from agentops.views.health import with_health
+from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
+from agentops.views.output import TextView
 from agentops.views.terminal import Console, step_summary
-from agentops.views.text import render_text
 
 if TYPE_CHECKING:
     from agentops.adapters.api import Api
@@ -67,7 +68,7 @@ def plan_and_live(
     """Plan `project` against the workspace; with `base_ref`, each change is labelled as this change's or drift.
 
     The plan carries its fleet section; error-level fleet rules become blockers. `live` is a
-    listing of the workspace already under way (see commands/workspace.py).
+    listing of the workspace already under way (see plumbing/workspace.py).
     """
     env = os.environ if environ is None else environ
     options = replace(flags.options(project.config.stack, project.config.max_archive),
@@ -84,6 +85,12 @@ def plan_and_live(
                    guard_changes=tuple(project.guard_changes))
     if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
         plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
+    if project.agents or project.environments:  # checked offline; the planner does not write them yet
+        held = " and ".join(plural(len(items), noun) for items, noun in (
+            (project.agents, "agent manifest"), (project.environments, "environment manifest")) if items)
+        plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops plans and "
+                                       "applies deployments only so far; change agents and environments in the "
+                                       "console until it manages them"))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
@@ -135,18 +142,16 @@ def _base_desired(
         raise Failure(str(exc)) from None
 
 
-def show_plan(plan: Plan, fmt: str, console: Console, echo: bool = True, health: Health | None = None) -> None:
-    """The plan in the format chosen once (with run health after it when given), plus the step summary."""
+def show_plan(
+    plan: Plan, view: TextView, console: Console, health: Health | None = None, applying: bool = False
+) -> None:
+    """The plan in the command's view (with run health after it when given; as `apply` shows it when
+    `applying`), plus the step summary."""
     now = datetime.now(UTC)  # the views never read the clock: a create's next runs count from here
-    if not echo:
-        pass
-    elif fmt == "json":
-        console.out(render_json(plan, health), nl=False)
-    elif fmt == "markdown":
-        console.out(with_health(render_markdown(plan, COMMENT_LIMIT, run_url(os.environ), now), health), nl=False)
+    if applying:
+        view.applying(console, plan, now)
     else:
-        text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
-        console.out(text + (render_health_text(health) if health else ""), nl=False)
+        view.plan(console, plan, health, now)
     step_summary(lambda: with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health),
                  console.redact)
 

@@ -1,0 +1,104 @@
+"""JSON Schemas: of a manifest (for editors), and of every JSON document a command prints.
+
+`agentops schema` prints the manifest's; `agentops schema --output NAME` the one of a
+command's `--format json` output. The documents gain keys over time (their `format_version`
+changes when one changes meaning), so the schemas require what is there and allow more.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from agentops.engine.plan import FORMAT_VERSION, ActionKind
+from agentops.manifest.agent_schema import AgentManifest
+from agentops.manifest.descriptions import describe
+from agentops.manifest.environment_schema import EnvironmentManifest
+from agentops.manifest.schema import Manifest
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "object", "required": sorted(required), "properties": {**required, **(optional or {})}}
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer", "minimum": 0}
+_BOOL = {"type": "boolean"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_LIST = {"type": "array"}
+_VERSION = {"const": FORMAT_VERSION}
+_PROBLEM = _object({"file": _STR, "line": _INT, "column": _INT, "path": _STR, "message": _STR,
+                    "hint": _NULLABLE_STR, "excerpt": _NULLABLE_STR})
+_HEALTH = _object({"healthy": _BOOL, "failing": _INT, "auto_paused": _INT, "deployments": _LIST})
+_ACTION = _object({"name": _STR, "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR,
+                   "deployment_id": _NULLABLE_STR, "changes": _LIST})
+_FLEET = {"cap": {"type": "object"}, "runs": {"type": "object"}, "days": _INT, "now": _STR,
+          "busiest_minutes": _LIST, "dst": _LIST, "schedule_changes": _LIST, "exposure": {"type": "object"},
+          "violations": _LIST}
+
+OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "plan": ("`plan --format json`: the plan (and with --health, run health)", _object(
+        {"format_version": _VERSION, "stack": _STR, "applyable": _BOOL, "errored": _BOOL, "has_changes": _BOOL,
+         "counts": {"type": "object", "additionalProperties": _INT}, "summary": _STR, "warnings": _LIST,
+         "problems": _LIST, "actions": {"type": "array", "items": _ACTION},
+         "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
+                           "strict_names": _BOOL, "new_stack": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
+         "guard_changes": {"type": "array", "items": _STR}},
+        {"workspace_id": _NULLABLE_STR, "env": _NULLABLE_STR, "base_ref": _NULLABLE_STR, "resolved": {"type": "object"},
+         "fleet": _object({"version": {"const": 1}, **_FLEET}), "health": _HEALTH})),
+    "apply": ("`apply --format json`: one result per action run, and the totals", _object(
+        {"format_version": _VERSION, "succeeded": _INT, "failed": _INT, "not_started": _INT, "interrupted": _BOOL,
+         "results": {"type": "array", "items": _object({"name": _STR, "action": _STR, "ok": _BOOL, "message": _STR,
+                                                        "deployment_id": _NULLABLE_STR})}})),
+    "validate": ("`validate --format json`: every problem, warning and notice", _object(
+        {"format_version": _VERSION, "valid": _BOOL, "manifests": _INT, "problems": {"type": "array", "items": _PROBLEM},
+         "warnings": {"type": "array", "items": _PROBLEM}, "notices": {"type": "array", "items": _PROBLEM}})),
+    "status": ("`status --format json`: one row per manifest or deployment, and run health", _object(
+        {"format_version": _VERSION, "stack": _STR, "env": _NULLABLE_STR, "health": _HEALTH,
+         "deployments": {"type": "array", "items": _object({"name": _STR, "state": _STR})}})),
+    "fleet": ("`fleet --format json`: schedule load, DST effects and worst-case spend", _object(
+        {"format_version": _VERSION, **_FLEET})),
+    "run": ("`run --format json`: the run as the API returned it", _object(
+        {"format_version": _VERSION, "name": _STR, "deployment_id": _STR, "errored": _BOOL,
+         "run": {"type": "object"}, "fix": _NULLABLE_STR}, {"settled": _BOOL, "stopped": _STR})),
+    "import": ("`import --format json`: what was (or would be) written and tagged", _object(
+        {"format_version": _VERSION, "errored": _BOOL, "stack": _STR, "dry_run": _BOOL, "imported": _LIST,
+         "refused": _LIST, "notes": _LIST, "warnings": _LIST})),
+    "error": ("any command's `--format json` when it fails: the manifests' problems, or the error", {
+        "anyOf": [
+            _object({"format_version": _VERSION, "errored": {"const": True}, "applyable": {"const": False},
+                     "problems": {"type": "array", "items": _PROBLEM}}),
+            _object({"format_version": _VERSION, "errored": {"const": True}, "error": _STR,
+                     "details": {"type": "array", "items": _STR}}),
+        ]}),
+}
+NAMES = ("manifest", *OUTPUTS)
+
+
+# Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind.
+MANIFEST_KINDS: dict[str, type[BaseModel]] = {
+    "deployment": Manifest, "agent": AgentManifest, "environment": EnvironmentManifest}
+
+
+def manifest_schema(kind: str = "deployment") -> dict[str, Any]:
+    model = MANIFEST_KINDS[kind]
+    raw = model.model_json_schema()
+    raw["properties"]["type"] = {"const": kind}
+    schema = describe(raw, model.__name__)
+    return {"$schema": DIALECT, **schema, "title": f"agentops {kind} manifest"}
+
+
+def schema(name: str = "manifest", kind: str = "deployment") -> dict[str, Any]:
+    """The schema called `name`: "manifest" (of `kind`) or one of OUTPUTS."""
+    if name == "manifest":
+        return manifest_schema(kind)
+    title, body = OUTPUTS[name]
+    return {"$schema": DIALECT, "title": f"agentops {title}", **body}
+
+
+def render_schema(name: str = "manifest", kind: str = "deployment") -> str:
+    return json.dumps(schema(name, kind), indent=2) + "\n"
