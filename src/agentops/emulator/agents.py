@@ -34,6 +34,7 @@ class Agents:
         values = body.model_dump(mode="json")
         agent_id = bodies.new_id("agent_")
         with self._store.atomic():
+            self._pin_skills(workspace, values)
             fields = self._apply(workspace, agent_config.blank(agent_id), values, body.model_fields_set, agent_id, 1)
             self._registry.register(workspace, "agent", agent_id, 1, fields)
             entry = self._registry.get(workspace, "agent", agent_id)
@@ -52,6 +53,7 @@ class Agents:
                 # "the request fails if it does not match the server's current version"
                 raise ApiError(409, f"version: the update was made against version {body.version}, "
                                     f"but agent {agent_id!r} is at version {entry.versions}", "conflict_error")
+            self._pin_skills(workspace, values)
             current = agent_config.stored(agent_id, entry.fields)
             new = self._apply(workspace, current, values, keys, agent_id, entry.versions)
             if new == current:
@@ -67,6 +69,14 @@ class Agents:
             return self._referenceable(workspace, referenced, agent_id, path)
 
         return agent_config.apply(current, values, keys, lookup=lookup, agent_id=agent_id, version=version)
+
+    def _pin_skills(self, workspace: str, values: dict[str, Any]) -> None:
+        """Custom skills must exist (400 for a missing or deleted skill or version); one sent without a
+        version pins the skill's latest version, as the API stores "a resolved" skill."""
+        for index, skill in enumerate(values.get("skills") or []):
+            if skill["type"] == "custom":
+                skill["version"] = self._registry.skill_version(workspace, skill["skill_id"], skill.get("version"),
+                                                                f"skills[{index}]")
 
     def _referenceable(self, workspace: str, referenced: str, owner: str, path: str) -> int:
         """The latest version of an agent a multiagent roster may name: it "must exist, must not be

@@ -7,14 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentops.emulator.agents import Agents
+from agentops.emulator.credentials import Credentials
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
 from agentops.emulator.federation import Federation
+from agentops.emulator.memory_stores import MemoryStores
 from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Registry
 from agentops.emulator.runs import Runs
+from agentops.emulator.skills import Skills
 from agentops.emulator.store import Store
+from agentops.emulator.vaults import Vaults
 
 DEFAULT_WORKSPACE = "default"
 
@@ -76,6 +80,10 @@ class Core:
     environments: Environments
     deployments: Deployments
     runs: Runs
+    vaults: Vaults
+    credentials: Credentials
+    memory_stores: MemoryStores
+    skills: Skills
     faults: Faults
     limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)

@@ -146,7 +146,7 @@ class Deployments:
         validate(spec.UpdateBody, data)
         with self._store.atomic():
             found = self.live(workspace, deployment_id, "updated")
-            references = {key: data[key] for key in ("agent", "environment_id", "vault_ids")
+            references = {key: data[key] for key in ("agent", "environment_id", "vault_ids", "resources")
                           if data.get(key) is not None}
             self._registry.check_references(workspace, references)
             doc = copy.deepcopy(found.doc)

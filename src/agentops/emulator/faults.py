@@ -12,6 +12,9 @@ from typing import Any
 
 from agentops.emulator.errors import ERROR_CODE, RUN_ERROR_NAME, RUN_ERROR_TYPES
 
+# BetaManagedAgentsCredentialValidationStatus
+VALIDATION_VERDICTS = ("valid", "invalid", "unknown")
+
 
 @dataclass
 class Faults:
@@ -27,6 +30,9 @@ class Faults:
     API error (`error.details.error_code`, e.g. `approval_required`), the next `error_code_times`
     of them or every one when None; `authorization_check_unavailable` carries `retry_after`.
 
+    `credential_validation` maps a credential id (or `*`) to the verdict `mcp_oauth_validate` gives
+    it: `valid` (the default), `invalid` or `unknown`.
+
     `hostile_text` is appended to the text the emulator writes itself (every error's type and message, a failed run's message, run and
     session ids), as an API answer nobody vetted could carry it: for output-escaping tests.
     """
@@ -40,6 +46,7 @@ class Faults:
     writes_per_minute: float = 0.0
     reads_per_minute: float = 0.0
     run_errors: dict[str, str] = field(default_factory=dict)
+    credential_validation: dict[str, str] = field(default_factory=dict)
     error_code: str = ""
     error_code_method: str = "*"
     error_code_times: int | None = None
@@ -62,6 +69,12 @@ class Faults:
             raise ValueError(f"run_errors: expected {{deployment id or '*': error type}}; error types: "
                              f"{', '.join(sorted(RUN_ERROR_TYPES))}, or a new one named like them")
         self.run_errors = dict(self.run_errors)  # never shared with the caller's dict
+        if not isinstance(self.credential_validation, dict) or not all(
+            isinstance(key, str) and value in VALIDATION_VERDICTS for key, value in self.credential_validation.items()
+        ):
+            raise ValueError(f"credential_validation: expected {{credential id or '*': verdict}}; verdicts: "
+                             f"{', '.join(VALIDATION_VERDICTS)}")
+        self.credential_validation = dict(self.credential_validation)
         if not isinstance(self.error_code, str) or not (self.error_code == "" or ERROR_CODE.fullmatch(self.error_code)):
             raise ValueError(f"error_code must be a snake_case error code, got {self.error_code!r}")
         if self.error_code_method not in ("*", "GET", "POST"):

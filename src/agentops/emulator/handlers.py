@@ -14,14 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from agentops.emulator import betas
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, WriteRecord
 from agentops.emulator.errors import ApiError, bad_request, typed_error
 from agentops.emulator.federation import TOKEN_PATH
 from agentops.emulator.redaction import redact
+from agentops.emulator.responses import Binary
 from agentops.emulator.routes import Request, dispatch
 from agentops.model.errors import error_code
 
-BETA = "managed-agents-2026-04-01"
 MAX_BODY = 32 * 1024 * 1024  # the API's documented request size limit
 _DROPPED = 0  # the status recorded for a response the client never receives
 _DEPLOYMENT_PATH = re.compile(r"^/v1/deployments/([^/]+)")
@@ -149,7 +150,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._respond(exc.status, exc.body())
             return
         workspace = bound or self.headers.get("anthropic-workspace-id") or DEFAULT_WORKSPACE
-        req = Request(self.command, url.path, params, workspace, body)
+        req = Request(self.command, url.path, params, workspace, body, self.headers.get("content-type", ""))
         if not url.path.startswith("/v1/"):
             self._respond(*self._run(core, req))
             return
@@ -209,8 +210,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             if error_code(code).retry:  # the API says when to ask again
                 headers["retry-after"] = format(faults.retry_after, "g")
             return error.status, error.body()
-        if BETA not in [part.strip() for part in self.headers.get("anthropic-beta", "").split(",")]:
-            return 400, bad_request(f"the anthropic-beta header must include {BETA}").body()
+        refused = betas.refusal(req.path, self.headers.get("anthropic-beta", ""))
+        if refused is not None:
+            return 400, bad_request(refused).body()
         status, payload = self._run(core, req)
         if req.method == "POST" and faults.roll(faults.drop_rate):
             return _DROPPED, payload
@@ -231,10 +233,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         if status >= 400 and isinstance(payload, dict):
             # The API repeats the header's id in error bodies, so a logged body alone can be traced.
             payload = {**payload, "request_id": request_id}
-        data = json.dumps(payload).encode()
+        binary = isinstance(payload, Binary)
+        data = payload.content if binary else json.dumps(payload).encode()
         try:
             self.send_response(status)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", payload.content_type if binary else "application/json")
             self.send_header("content-length", str(len(data)))
             self.send_header("request-id", request_id)
             for name, value in (headers or {}).items():

@@ -1,29 +1,19 @@
-"""Agents, environments and vaults as the SDK sees them: response objects, and the vault body.
+"""Registry objects as the SDK sees them: agents, environments, vaults, memory stores and skills.
 
-Agent and environment bodies and their rules live in `agent_bodies`/`agent_config` and
-`environments`; this module only renders what the store holds.
+Bodies and update rules live in each kind's module (`agent_bodies`/`agent_config`, `environments`,
+`vaults`, `memory_stores`, `skills`); this module only renders what the store holds.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from typing import Any
 
 from agentops.emulator import agent_config
 from agentops.emulator.clock import rfc3339
 from agentops.emulator.store import AgentVersion, RegistryEntry
-from agentops.model import environment, spec
+from agentops.model import environment
 
 PACKAGE_MANAGERS = environment.PACKAGE_MANAGERS
-
-
-class VaultBody(BaseModel):
-    # Other vault fields are accepted and stored, not echoed (vaults are not modelled further).
-    model_config = ConfigDict(extra="allow")
-
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
-    metadata: spec.Metadata | None = None
 
 
 def default_config() -> dict[str, Any]:
@@ -33,8 +23,8 @@ def default_config() -> dict[str, Any]:
 
 
 def render(entry: RegistryEntry, snapshot: AgentVersion) -> dict[str, Any]:
-    """BetaManagedAgentsAgent (at the snapshot's version), BetaEnvironment or
-    BetaManagedAgentsVault; unnamed objects (registered by id only) are named after their id."""
+    """BetaManagedAgentsAgent (at the snapshot's version), BetaEnvironment, BetaManagedAgentsVault,
+    BetaManagedAgentsMemoryStore or Skill; unnamed objects (registered by id only) are named after their id."""
     given = snapshot.fields
     common: dict[str, Any] = {
         "id": entry.id,
@@ -46,6 +36,13 @@ def render(entry: RegistryEntry, snapshot: AgentVersion) -> dict[str, Any]:
     }
     if entry.kind == "vault":
         return {**common, "display_name": given.get("display_name") or entry.id}
+    if entry.kind == "memory_store":
+        return {**common, "name": given.get("name") or entry.id, "description": given.get("description") or ""}
+    if entry.kind == "skill":
+        # Skills have no metadata and are never archived (only deleted).
+        return {"id": entry.id, "type": "skill", "display_name": given["display_name"], "source": {"type": "custom"},
+                "latest_version_id": given["latest_version_id"], "created_at": common["created_at"],
+                "updated_at": common["updated_at"]}
     if entry.kind == "agent":
         return {**agent_config.stored(entry.id, given), **common, "version": snapshot.version}
     return {"scope": "organization", "config": default_config(), "description": None,

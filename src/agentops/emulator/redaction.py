@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-WRITE_ONLY = ("authorization_token",)
+from agentops.model.kinds import CREDENTIAL_SECRET_FIELDS
+
+# A resource's token, and every secret of a vault credential's `auth`.
+WRITE_ONLY = ("authorization_token", *CREDENTIAL_SECRET_FIELDS)
 MASK = "***"
 
 

@@ -1,4 +1,5 @@
-"""Agents, environments and vaults a deployment may reference, and the checks against them.
+"""Agents, environments, vaults, skills and memory stores a deployment (or an agent) may reference,
+and the checks against them.
 
 Default mode presumes any unregistered id exists (so the emulator works without setup);
 strict mode requires registration. A registered object that was archived (or an environment
@@ -7,16 +8,23 @@ that was deleted) is refused in both modes, because that state was set on purpos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
-from agentops.emulator import agent_config, bodies, objects, paging
+from agentops.emulator import agent_config, objects, paging
 from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.errors import bad_request, not_found
 from agentops.emulator.store import AgentVersion, ListQuery, RegistryEntry, Store
 
-Kind = Literal["agent", "environment", "vault"]
-KINDS: tuple[Kind, ...] = ("agent", "environment", "vault")
+Kind = Literal["agent", "environment", "vault", "memory_store", "skill"]
+KINDS: tuple[Kind, ...] = ("agent", "environment", "vault", "memory_store", "skill")
+# Kinds whose list, retrieve and archive are this module's alone (memory stores and skills have more).
+GENERIC: tuple[Kind, ...] = ("agent", "environment", "vault")
+# Kinds a seed may register by id: a skill needs uploaded files, so it is only made through the API.
+SEEDABLE: tuple[Kind, ...] = ("agent", "environment", "vault", "memory_store")
 MAX_LIMIT = 100
+# The API has no memory_store_not_found_error: a deleted store is a resource "whose kind was not reported".
+_NOT_FOUND = {"agent": "unknown_error", "memory_store": "session_resource_not_found_error"}
 
 
 class Registry:
@@ -47,6 +55,28 @@ class Registry:
         self.get(workspace, kind, entry_id)
         self._store.archive_entry(workspace, kind, entry_id, to_ms(self._clock()))
         return self.view(workspace, kind, entry_id)
+
+    def update(self, workspace: str, kind: Kind, entry_id: str,
+               change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Replace a stored object's fields with `change(fields)`: 404 when there is none, 400 when it is
+        archived (the SDK says so of memory stores; the emulator holds vaults to it too). An update that
+        changes nothing leaves updated_at alone."""
+        with self._store.atomic():
+            entry = self.get(workspace, kind, entry_id)
+            if entry.archived_ms is not None:
+                raise bad_request(f"{kind} {entry_id!r} is archived; an archived {kind} cannot be updated")
+            new = change(dict(entry.fields))
+            if new != entry.fields:
+                now_ms = max(to_ms(self._clock()), (entry.updated_ms or entry.created_ms) + 1)
+                self._store.update_entry(workspace, kind, entry_id, entry.versions, new, now_ms)
+            return self.view(workspace, kind, entry_id)
+
+    def delete(self, workspace: str, kind: Kind, entry_id: str) -> dict[str, str]:
+        """Delete (a tombstone: runs that still reference it fail); `{id, type: <kind>_deleted}`."""
+        with self._store.atomic():
+            self.get(workspace, kind, entry_id)
+            self._store.delete_entry(workspace, kind, entry_id, to_ms(self._clock()))
+        return {"id": entry_id, "type": f"{kind}_deleted"}
 
     def get(self, workspace: str, kind: Kind, entry_id: str) -> RegistryEntry:
         """A stored object, 404 when there is none (or it was deleted)."""
@@ -79,6 +109,25 @@ class Registry:
             self.check(workspace, "environment", body["environment_id"], "environment_id")
         for index, vault_id in enumerate(body.get("vault_ids") or []):
             self.check(workspace, "vault", vault_id, f"vault_ids[{index}]")
+        for index, resource in enumerate(body.get("resources") or []):
+            if resource.get("type") == "memory_store":
+                self.check(workspace, "memory_store", resource["memory_store_id"], f"resources[{index}].memory_store_id")
+
+    def skill_version(self, workspace: str, skill_id: str, version: str | None, path: str) -> str:
+        """The version an agent's custom skill entry pins: the one given, else the skill's latest (the
+        API stores "a resolved" skill); "latest" for a skill default mode presumes to exist. 400 for a
+        skill or version that is missing or deleted."""
+        entry = self._store.get_entry(workspace, "skill", skill_id)
+        if (entry is None and self.strict) or (entry is not None and entry.deleted_ms is not None):
+            raise bad_request(f"{path}: skill {skill_id!r} not found")
+        if entry is None:
+            return version or "latest"
+        if version is None or version == "latest":
+            return str(entry.fields["latest_version_id"])
+        found = self._store.get_skill_version(workspace, skill_id, version)
+        if found is None or found.deleted_ms is not None:
+            raise bad_request(f"{path}.version: skill {skill_id!r} has no version {version!r}")
+        return version
 
     def check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
         """The object `field` references; 400 when it may not be referenced."""
@@ -97,6 +146,8 @@ class Registry:
             ("agent", deployment["agent"]["id"]),
             ("environment", deployment["environment_id"]),
             *(("vault", vault_id) for vault_id in deployment.get("vault_ids") or []),
+            *(("memory_store", resource["memory_store_id"]) for resource in deployment.get("resources") or []
+              if resource.get("type") == "memory_store"),
         ]
         for kind, entry_id in checks:
             entry = self._store.get_entry(workspace, kind, entry_id)
@@ -105,8 +156,27 @@ class Registry:
                 return {"type": f"{kind}_archived_error", "message": f"{kind} {entry_id!r} is archived"}
             if (entry is None and self.strict) or deleted:
                 # Agents cannot be deleted in the API, so there is no agent_not_found_error.
-                error_type = "unknown_error" if kind == "agent" else f"{kind}_not_found_error"
+                error_type = _NOT_FOUND.get(kind, f"{kind}_not_found_error")
                 return {"type": error_type, "message": f"{kind} {entry_id!r} not found"}
+        return self._skill_error(workspace, deployment["agent"])
+
+    def _skill_error(self, workspace: str, agent: dict[str, Any]) -> dict[str, str] | None:
+        """`skill_not_found_error` when a custom skill of the pinned agent version, or the skill version
+        it pins, was deleted (anthropic skills are the API's own and always exist)."""
+        entry = self._store.get_entry(workspace, "agent", agent["id"])
+        if entry is None:
+            return None
+        for skill in self.snapshot(workspace, entry, min(agent["version"], entry.versions)).fields.get("skills") or []:
+            if skill.get("type") != "custom":
+                continue
+            found = self._store.get_entry(workspace, "skill", skill["skill_id"])
+            pinned = skill.get("version")
+            version = None if found is None or pinned in (None, "latest") else \
+                self._store.get_skill_version(workspace, skill["skill_id"], pinned)
+            if ((found is None and self.strict) or (found is not None and found.deleted_ms is not None)
+                    or (version is not None and version.deleted_ms is not None)):
+                return {"type": "skill_not_found_error",
+                        "message": f"skill {skill['skill_id']!r} of agent {agent['id']!r} not found"}
         return None
 
     def view(self, workspace: str, kind: Kind, entry_id: str, version: int | None = None) -> dict[str, Any]:
@@ -140,19 +210,12 @@ class Registry:
             out.append(later if later.version == version else AgentVersion(version, entry.created_ms, later.fields))
         return out
 
-    def create(self, workspace: str, data: Any) -> dict[str, Any]:
-        """`client.beta.vaults.create` (agents and environments have modules of their own)."""
-        body = bodies.validate(objects.VaultBody, data).model_dump(mode="json", exclude_none=True)
-        entry_id = bodies.new_id("vlt_")
-        self.register(workspace, "vault", entry_id, 1, body)
-        return self.view(workspace, "vault", entry_id)
-
-    def list(self, workspace: str, kind: Kind, params: dict[str, str]) -> dict[str, Any]:
-        """Registered objects, newest first, in cursor pages (only agents filter by created_at)."""
-        names = ("created_at[gte]", "created_at[lte]") if kind == "agent" else ()
+    def list(self, workspace: str, kind: Kind, params: dict[str, str], *, maximum: int = MAX_LIMIT) -> dict[str, Any]:
+        """Registered objects, newest first, in cursor pages (agents and memory stores filter by created_at)."""
+        names = ("created_at[gte]", "created_at[lte]") if kind in ("agent", "memory_store") else ()
         bounds = paging.instants(params, *names)
         query = ListQuery(
-            limit=paging.limit(params, MAX_LIMIT) + 1,  # the extra row only says "more pages"
+            limit=paging.limit(params, maximum) + 1,  # the extra row only says "more pages"
             after=paging.after(params),
             include_archived=paging.flag(params, "include_archived") or False,
             created_gte_us=bounds.get("created_at[gte]"),

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from agentops.emulator.core import Core
 from agentops.emulator.errors import ApiError, bad_request
 from agentops.emulator.redaction import redact
-from agentops.emulator.registry import KINDS, Kind
+from agentops.emulator.registry import GENERIC, SEEDABLE, Kind
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Request:
     params: dict[str, str]
     workspace: str
     body: bytes
+    content_type: str = ""
 
     def json(self) -> Any:
         if not self.body.strip():
@@ -71,7 +72,8 @@ def _depth(value: Any) -> int:
 
 Handler = Callable[[Core, Request, tuple[str, ...]], Any]
 _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
-_KIND_PLURALS = "|".join(f"{kind}s" for kind in KINDS)
+_KIND_PLURALS = "|".join(f"{kind}s" for kind in GENERIC)
+_SEEDABLE_PLURALS = "|".join(f"{kind}s" for kind in SEEDABLE)
 
 
 def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
@@ -164,7 +166,124 @@ def _environment_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
 
 @route("POST", "/v1/vaults")
 def _vault_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
-    return core.registry.create(req.workspace, req.json())
+    return core.vaults.create(req.workspace, req.json())
+
+
+@route("POST", f"/v1/vaults/{_ID}")
+def _vault_update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.vaults.update(req.workspace, ids[0], req.json())
+
+
+@route("DELETE", f"/v1/vaults/{_ID}")
+def _vault_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.vaults.delete(req.workspace, ids[0])
+
+
+@route("POST", f"/v1/vaults/{_ID}/credentials")
+def _credential_create(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.credentials.create(req.workspace, ids[0], req.json())
+
+
+@route("GET", f"/v1/vaults/{_ID}/credentials")
+def _credential_list(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.credentials.list(req.workspace, ids[0], req.params)
+
+
+@route("GET", f"/v1/vaults/{_ID}/credentials/{_ID}")
+def _credential_retrieve(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.credentials.retrieve(req.workspace, ids[0], ids[1])
+
+
+@route("POST", f"/v1/vaults/{_ID}/credentials/{_ID}")
+def _credential_update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.credentials.update(req.workspace, ids[0], ids[1], req.json())
+
+
+@route("DELETE", f"/v1/vaults/{_ID}/credentials/{_ID}")
+def _credential_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.credentials.delete(req.workspace, ids[0], ids[1])
+
+
+@route("POST", f"/v1/vaults/{_ID}/credentials/{_ID}/(archive|mcp_oauth_validate)")
+def _credential_action(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    if ids[2] == "archive":
+        return core.credentials.archive(req.workspace, ids[0], ids[1])
+    return core.credentials.validate(req.workspace, ids[0], ids[1])
+
+
+@route("POST", "/v1/memory_stores")
+def _memory_store_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.memory_stores.create(req.workspace, req.json())
+
+
+@route("GET", "/v1/memory_stores")
+def _memory_store_list(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.registry.list(req.workspace, "memory_store", req.params)
+
+
+@route("GET", f"/v1/memory_stores/{_ID}")
+def _memory_store_retrieve(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.registry.view(req.workspace, "memory_store", ids[0])
+
+
+@route("POST", f"/v1/memory_stores/{_ID}")
+def _memory_store_update(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.memory_stores.update(req.workspace, ids[0], req.json())
+
+
+@route("DELETE", f"/v1/memory_stores/{_ID}")
+def _memory_store_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.memory_stores.delete(req.workspace, ids[0])
+
+
+@route("POST", f"/(?:v1|_emulator)/memory_stores/{_ID}/archive")
+def _memory_store_archive(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.memory_stores.archive(req.workspace, ids[0])
+
+
+@route("POST", "/v1/skills")
+def _skill_create(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.skills.create(req.workspace, req.content_type, req.body)
+
+
+@route("GET", "/v1/skills")
+def _skill_list(core: Core, req: Request, _: tuple[str, ...]) -> Any:
+    return core.skills.list(req.workspace, req.params)
+
+
+@route("GET", f"/v1/skills/{_ID}")
+def _skill_retrieve(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.retrieve(req.workspace, ids[0])
+
+
+@route("DELETE", f"/v1/skills/{_ID}")
+def _skill_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.delete(req.workspace, ids[0])
+
+
+@route("POST", f"/v1/skills/{_ID}/versions")
+def _skill_version_create(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.create_version(req.workspace, ids[0], req.content_type, req.body)
+
+
+@route("GET", f"/v1/skills/{_ID}/versions")
+def _skill_versions(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.versions(req.workspace, ids[0], req.params)
+
+
+@route("GET", f"/v1/skills/{_ID}/versions/{_ID}")
+def _skill_version_retrieve(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.retrieve_version(req.workspace, ids[0], ids[1])
+
+
+@route("DELETE", f"/v1/skills/{_ID}/versions/{_ID}")
+def _skill_version_delete(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.delete_version(req.workspace, ids[0], ids[1])
+
+
+@route("GET", f"/v1/skills/{_ID}/versions/{_ID}/content")
+def _skill_version_content(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
+    return core.skills.content(req.workspace, ids[0], ids[1])
 
 
 @route("GET", f"/v1/({_KIND_PLURALS})")
@@ -224,7 +343,7 @@ def _writes(core: Core, req: Request, _: tuple[str, ...]) -> Any:
     return {"data": core.stats.written()}
 
 
-@route("POST", f"/_emulator/({_KIND_PLURALS})")
+@route("POST", f"/_emulator/({_SEEDABLE_PLURALS})")
 def _register(core: Core, req: Request, ids: tuple[str, ...]) -> Any:
     """Register an object with a chosen id; other keys (name, display_name, metadata) are its fields."""
     body = req.json()

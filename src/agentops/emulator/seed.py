@@ -1,7 +1,8 @@
 """Loading a registry seed: `{"agents": [{"id": ..., "versions": n, "archived": bool, "name": ...}], ...}`.
 
 Keys other than `id`, `versions`, `archived` and `workspace` are the object's fields: `name`
-(agents, environments), `display_name` (vaults), `description`, `metadata`, ...
+(agents, environments, memory stores), `display_name` (vaults), `description`, `metadata`, ...
+Skills are not seeded: a skill is its uploaded files, so it is made through the API.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import yaml
 
 from agentops.emulator.core import DEFAULT_WORKSPACE
 from agentops.emulator.errors import ApiError
-from agentops.emulator.registry import KINDS, Registry
+from agentops.emulator.registry import SEEDABLE, Registry
 from agentops.files import read_text_capped
 
 Seed = dict[str, Any] | str | Path
@@ -36,16 +37,17 @@ def load(seed: Seed) -> dict[str, Any]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())  # YAML errors span lines; errors here are one line
         raise ValueError(f"{path}: not a readable seed file ({reason})") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults lists")
+        raise ValueError(f"{path}: a seed must be a mapping of agents/environments/vaults/memory_stores lists")
     return data
 
 
 def apply(registry: Registry, seed: dict[str, Any]) -> None:
     """Register every seeded object that is not already known (a restart keeps later changes)."""
-    unknown = sorted(set(seed) - {f"{kind}s" for kind in KINDS})
+    expected = [f"{kind}s" for kind in SEEDABLE]
+    unknown = sorted(set(seed) - set(expected))
     if unknown:
-        raise ValueError(f"seed: unknown keys {unknown}; expected agents, environments, vaults")
-    for kind in KINDS:
+        raise ValueError(f"seed: unknown keys {unknown}; expected {', '.join(expected)}")
+    for kind in SEEDABLE:
         for index, item in enumerate(seed.get(f"{kind}s") or []):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 raise ValueError(f"seed: {kind}s[{index}] needs an 'id' string")

@@ -12,21 +12,25 @@ from agentops.emulator import seed as seeding
 from agentops.emulator.agents import Agents
 from agentops.emulator.clock import Clock, system_clock
 from agentops.emulator.core import DEFAULT_WORKSPACE, Core, RequestRecord, WriteRecord
+from agentops.emulator.credentials import Credentials
 from agentops.emulator.deployments import Deployments
 from agentops.emulator.environments import Environments
 from agentops.emulator.faults import Faults
 from agentops.emulator.federation import Federation
 from agentops.emulator.handlers import READ_TIMEOUT, HTTPServer
+from agentops.emulator.memory_stores import MemoryStores
 from agentops.emulator.ratelimit import RateLimiter
 from agentops.emulator.registry import Kind, Registry
 from agentops.emulator.runs import Runs
+from agentops.emulator.skills import Skills
 from agentops.emulator.store import Store
+from agentops.emulator.vaults import Vaults
 
 
 class EmulatorServer:
     """A local Deployments API on loopback; `start()` serves it from a background thread.
 
-    `seed` (a dict or a JSON/YAML file) registers agents, environments and vaults and turns on
+    `seed` (a dict or a JSON/YAML file) registers agents, environments, vaults and memory stores and turns on
     strict reference checks. `clock` replaces "now" (for deterministic schedule times).
     `read_timeout` (seconds) ends a connection that sends nothing for that long. `federation` (a dict
     or a JSON/YAML file, see emulator/federation.py) serves `POST /v1/oauth/token` and binds every
@@ -72,6 +76,8 @@ class EmulatorServer:
         runs = Runs(store, registry, deployments, self._clock, lambda: self.faults)
         self._core = Core(store, registry, Agents(store, registry, self._clock),
                           Environments(store, registry, self._clock), deployments, runs,
+                          Vaults(store, registry), Credentials(store, registry, self._clock, lambda: self.faults),
+                          MemoryStores(store, registry, self._clock), Skills(store, registry, self._clock),
                           self._initial_faults, RateLimiter(self._clock), federation=self._federation)
         self._httpd = HTTPServer(self._address, self._core, self._read_timeout)
         self._thread = threading.Thread(

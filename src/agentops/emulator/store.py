@@ -1,4 +1,5 @@
-"""SQLite persistence: deployments (as stored JSON documents), the registry and run records.
+"""SQLite persistence: deployments (as stored JSON documents), the registry, vault credentials,
+skill versions and run records.
 
 One connection guarded by a re-entrant lock: handlers run on many threads, and every
 endpoint is a read-modify-write that must be atomic (`Store.atomic`).
@@ -48,6 +49,28 @@ CREATE TABLE IF NOT EXISTS agent_versions (
     fields TEXT NOT NULL,
     PRIMARY KEY (workspace, agent_id, version)
 );
+CREATE TABLE IF NOT EXISTS credentials (
+    workspace TEXT NOT NULL,
+    id TEXT NOT NULL PRIMARY KEY,
+    vault_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    archived_ms INTEGER,
+    doc TEXT NOT NULL,
+    secrets TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS credentials_order ON credentials (workspace, vault_id, created_ms, id);
+CREATE TABLE IF NOT EXISTS skill_versions (
+    workspace TEXT NOT NULL,
+    skill_id TEXT NOT NULL,
+    id TEXT NOT NULL PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    deleted_ms INTEGER,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    files TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS skill_versions_order ON skill_versions (workspace, skill_id, created_ms, id);
 CREATE TABLE IF NOT EXISTS runs (
     workspace TEXT NOT NULL,
     id TEXT NOT NULL PRIMARY KEY,
@@ -97,6 +120,47 @@ class AgentVersion:
 
 
 @dataclass(frozen=True)
+class StoredCredential:
+    """A vault credential: `doc` is what responses show (no secret), `secrets` only ever stored."""
+
+    id: str
+    vault_id: str
+    created_ms: int
+    updated_ms: int
+    archived_ms: int | None
+    doc: dict[str, Any]
+    secrets: dict[str, str]
+
+
+_CREDENTIAL_COLUMNS = "id, vault_id, created_ms, updated_ms, archived_ms, doc, secrets"
+
+
+def _credential(row: tuple[Any, ...]) -> StoredCredential:
+    return StoredCredential(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), json.loads(row[6]))
+
+
+@dataclass(frozen=True)
+class SkillVersionRow:
+    """One uploaded version of a skill; `files` maps each path (under the skill's directory) to its
+    base64 content."""
+
+    id: str
+    skill_id: str
+    created_ms: int
+    deleted_ms: int | None
+    name: str
+    description: str
+    files: dict[str, str]
+
+
+_VERSION_COLUMNS = "id, skill_id, created_ms, deleted_ms, name, description, files"
+
+
+def _version(row: tuple[Any, ...]) -> SkillVersionRow:
+    return SkillVersionRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
+
+
+@dataclass(frozen=True)
 class ListQuery:
     limit: int
     after: tuple[int, str] | None = None
@@ -128,6 +192,8 @@ _PROBES = (
     "SELECT workspace, kind, id, versions, created_ms, archived_ms, fields, updated_ms, deleted_ms FROM registry",
     "SELECT workspace, agent_id, version, updated_ms, fields FROM agent_versions",
     "SELECT workspace, id, deployment_id, created_ms, doc FROM runs",
+    f"SELECT workspace, {_CREDENTIAL_COLUMNS} FROM credentials",
+    f"SELECT workspace, {_VERSION_COLUMNS} FROM skill_versions",
     "SELECT key, value FROM meta",
 )
 
@@ -310,6 +376,88 @@ class Store:
                 "UPDATE registry SET deleted_ms = ? WHERE workspace = ? AND kind = ? AND id = ?",
                 (now_ms, workspace, kind, entry_id),
             )
+
+    # --- vault credentials ------------------------------------------------------------------
+
+    def get_credential(self, workspace: str, vault_id: str, credential_id: str) -> StoredCredential | None:
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE workspace = ? AND vault_id = ? AND id = ?",
+                (workspace, vault_id, credential_id),
+            ).fetchone()
+        return None if row is None else _credential(row)
+
+    def put_credential(self, workspace: str, credential: StoredCredential) -> None:
+        with self._lock:
+            self._conn.execute(
+                f"INSERT OR REPLACE INTO credentials (workspace, {_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (workspace, credential.id, credential.vault_id, credential.created_ms, credential.updated_ms,
+                 credential.archived_ms, json.dumps(credential.doc), json.dumps(credential.secrets)),
+            )
+
+    def list_credentials(self, workspace: str, vault_id: str, query: ListQuery) -> list[StoredCredential]:
+        sql = [f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE workspace = ? AND vault_id = ?"]
+        if not query.include_archived:
+            sql.append("AND archived_ms IS NULL")
+        return [_credential(row) for row in self._page(sql, [workspace, vault_id], query.after, (), query.limit)]
+
+    def vault_credentials(self, workspace: str, vault_id: str) -> list[StoredCredential]:
+        """Every credential of a vault, archived ones too, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {_CREDENTIAL_COLUMNS} FROM credentials WHERE workspace = ? AND vault_id = ?"
+                " ORDER BY created_ms, id", (workspace, vault_id),
+            ).fetchall()
+        return [_credential(row) for row in rows]
+
+    def delete_credentials(self, workspace: str, vault_id: str, credential_id: str | None = None) -> None:
+        """Forget one credential (secrets included), or every credential of the vault."""
+        sql, args = "DELETE FROM credentials WHERE workspace = ? AND vault_id = ?", [workspace, vault_id]
+        if credential_id is not None:
+            sql += " AND id = ?"
+            args.append(credential_id)
+        with self._lock:
+            self._conn.execute(sql, args)
+
+    # --- skill versions ---------------------------------------------------------------------
+
+    def add_skill_version(self, workspace: str, version: SkillVersionRow) -> None:
+        with self._lock:
+            self._conn.execute(
+                f"INSERT INTO skill_versions (workspace, {_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (workspace, version.id, version.skill_id, version.created_ms, version.deleted_ms, version.name,
+                 version.description, json.dumps(version.files)),
+            )
+
+    def get_skill_version(self, workspace: str, skill_id: str, version_id: str) -> SkillVersionRow | None:
+        """A version, deleted ones included (a run must tell a deleted pin from an unknown one)."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM skill_versions WHERE workspace = ? AND skill_id = ? AND id = ?",
+                (workspace, skill_id, version_id),
+            ).fetchone()
+        return None if row is None else _version(row)
+
+    def latest_skill_version(self, workspace: str, skill_id: str) -> SkillVersionRow | None:
+        """The newest version not deleted."""
+        rows = self._page([f"SELECT {_VERSION_COLUMNS} FROM skill_versions WHERE workspace = ? AND skill_id = ?"
+                           " AND deleted_ms IS NULL"], [workspace, skill_id], None, (), 1)
+        return _version(rows[0]) if rows else None
+
+    def list_skill_versions(self, workspace: str, skill_id: str, query: ListQuery) -> list[SkillVersionRow]:
+        sql = [f"SELECT {_VERSION_COLUMNS} FROM skill_versions WHERE workspace = ? AND skill_id = ?"
+               " AND deleted_ms IS NULL"]
+        return [_version(row) for row in self._page(sql, [workspace, skill_id], query.after, (), query.limit)]
+
+    def delete_skill_versions(self, workspace: str, skill_id: str, version_id: str | None, now_ms: int) -> None:
+        """Mark one version (or every version of the skill) deleted; files are dropped, the row stays."""
+        sql = "UPDATE skill_versions SET deleted_ms = ?, files = '{}' WHERE workspace = ? AND skill_id = ?"
+        args: list[Any] = [now_ms, workspace, skill_id]
+        if version_id is not None:
+            sql += " AND id = ?"
+            args.append(version_id)
+        with self._lock:
+            self._conn.execute(sql + " AND deleted_ms IS NULL", args)
 
     # --- agent versions ---------------------------------------------------------------------
 

@@ -1,0 +1,69 @@
+"""`client.beta.vaults`: create, update and delete (retrieve, list and archive are the registry's).
+
+Judgement where the docs are silent: an update sending `display_name: null` keeps the name (a vault
+always has one); an archived vault cannot be updated or take new credentials; deleting a vault
+deletes its credentials, and deployments that still list it fail their runs with
+`vault_not_found_error`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from agentops.emulator import bodies
+from agentops.emulator.agent_bodies import MetadataPatch
+from agentops.emulator.registry import Registry
+from agentops.emulator.store import Store
+from agentops.model import spec
+from agentops.model.kinds import MAX_DISPLAY_NAME
+
+DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CreateBody(_Strict):
+    display_name: DisplayName
+    metadata: spec.Metadata | None = None
+
+
+class UpdateBody(_Strict):
+    display_name: DisplayName | None = None
+    metadata: MetadataPatch | None = None
+
+
+class Vaults:
+    def __init__(self, store: Store, registry: Registry) -> None:
+        self._store = store
+        self._registry = registry
+
+    def create(self, workspace: str, data: Any) -> dict[str, Any]:
+        body = bodies.validate(CreateBody, data)
+        vault_id = bodies.new_id("vlt_")
+        with self._store.atomic():
+            self._registry.register(workspace, "vault", vault_id, 1,
+                                    {"display_name": body.display_name, "metadata": body.metadata or {}})
+            return self._registry.view(workspace, "vault", vault_id)
+
+    def update(self, workspace: str, vault_id: str, data: Any) -> dict[str, Any]:
+        body = bodies.validate(UpdateBody, data)
+
+        def change(fields: dict[str, Any]) -> dict[str, Any]:
+            if body.display_name is not None:
+                fields["display_name"] = body.display_name
+            if body.metadata is not None:
+                fields["metadata"] = bodies.merge_metadata(fields.get("metadata") or {}, body.metadata)
+            return fields
+
+        return self._registry.update(workspace, "vault", vault_id, change)
+
+    def delete(self, workspace: str, vault_id: str) -> dict[str, str]:
+        """`BetaManagedAgentsDeletedVault`; the vault's credentials (and their secrets) go with it."""
+        with self._store.atomic():
+            deleted = self._registry.delete(workspace, "vault", vault_id)
+            self._store.delete_credentials(workspace, vault_id)
+        return deleted
