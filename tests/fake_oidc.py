@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.helpers import serve
+from tests.helpers import answer_json, serve
 
 ISSUER = "https://token.actions.githubusercontent.com"
 AUDIENCE = "https://api.anthropic.com"
@@ -113,12 +113,7 @@ def serve_oidc(fake: FakeOidc | None = None) -> Iterator[FakeOidc]:
                 self._answer(200, {"count": 1, "value": oidc.token(audience)})
 
         def _answer(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            answer_json(self, status, body)
 
     with serve(Handler) as url:
         oidc.url = url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -83,6 +84,16 @@ def raises_api_error(
     assert error["type"] == (error_type or _ERROR_TYPES[status]), error
     assert re.search(message, error["message"]), error
     assert (exc.request_id or "").startswith("req_")
+
+
+def answer_json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
+    """Answer a fake API's request with `body` as JSON."""
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -18,7 +17,7 @@ from agentops.emulator.federation import TOKEN_PREFIX
 from tests.fake_github import FakeGitHub, github_env
 from tests.fake_oidc import REQUEST_TOKEN, federation, serve_oidc
 from tests.harness import Repo, manifest
-from tests.helpers import make_client, make_deployment_body, serve
+from tests.helpers import answer_json, make_client, make_deployment_body, serve
 from tests.stack import TOKEN  # the token the fake GitHub accepts
 
 API_KEY = "sk-ant-hygiene-KEY-51b2e8"
@@ -32,12 +31,7 @@ class EchoHandler(BaseHTTPRequestHandler):
         """Quiet."""
 
     def _send(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, status, body)
 
     def do_GET(self) -> None:
         if self.path.startswith("/v1/deployments"):
