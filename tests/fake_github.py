@@ -19,6 +19,9 @@ LIST = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)/comments$")
 EDIT = re.compile(r"^/repos/([^/]+/[^/]+)/issues/comments/(\d+)$")
 ISSUES = re.compile(r"^/repos/([^/]+/[^/]+)/issues$")
 ISSUE = re.compile(r"^/repos/([^/]+/[^/]+)/issues/(\d+)$")
+COMMIT_PULLS = re.compile(r"^/repos/([^/]+/[^/]+)/commits/([0-9a-f]+)/pulls$")
+GIT_COMMIT = re.compile(r"^/repos/([^/]+/[^/]+)/git/commits/([0-9a-f]+)$")
+ARTIFACTS = re.compile(r"^/repos/([^/]+/[^/]+)/actions/(artifacts)$")
 
 
 ACTIONS_BOT = "github-actions[bot]"
@@ -43,6 +46,9 @@ class FakeGitHub:
     listing: Any = None  # when set, every comment listing answers this instead
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # by number; pull requests too
     link_base: str | None = None  # when set, `Link` headers name this base URL instead of the fake's own
+    pulls_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit -> its pull requests
+    trees: dict[str, str] = field(default_factory=dict)  # commit -> its tree
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def own_login(self) -> str:
@@ -105,12 +111,15 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, {"login": gh.login, "type": "User"})
             listing, editing = LIST.match(url.path), EDIT.match(url.path)
             issues, issue = ISSUES.match(url.path), ISSUE.match(url.path)
-            found = listing or editing or issues or issue
+            merges = COMMIT_PULLS.match(url.path) or GIT_COMMIT.match(url.path) or ARTIFACTS.match(url.path)
+            found = listing or editing or issues or issue or merges
             repo = found.group(1) if found else None
             if repo != REPO:
                 return self._send(404, {"message": "Not Found"})
             if method != "GET" and gh.read_only:
                 return self._send(403, {"message": "Resource not accessible by integration"})
+            if merges and method == "GET":
+                return self._merges(merges, parse_qs(url.query))
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length) or b"{}")
             if issues and method == "GET":
@@ -137,6 +146,17 @@ def _handler(gh: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                             comment["body"] = payload["body"]
                             return self._send(200, comment)
             return self._send(404, {"message": "Not Found"})
+
+        def _merges(self, found: re.Match[str], query: dict[str, list[str]]) -> None:
+            if found.re is COMMIT_PULLS:
+                return self._send(200, gh.pulls_of.get(found.group(2), []))
+            if found.re is GIT_COMMIT:
+                tree = gh.trees.get(found.group(2))
+                if tree is None:
+                    return self._send(404, {"message": "Not Found"})
+                return self._send(200, {"sha": found.group(2), "tree": {"sha": tree}})
+            named = [a for a in gh.artifacts if a["name"] == query.get("name", [""])[0]]
+            return self._send(200, {"total_count": len(named), "artifacts": named})
 
         def _list(self, number: int, query: dict[str, list[str]]) -> None:
             self._page(gh.comments.get(number, []), f"/repos/{REPO}/issues/{number}/comments", query)

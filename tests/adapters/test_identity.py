@@ -106,3 +106,15 @@ def test_provide_names_the_file_to_the_sdk_and_respects_the_users_own(oidc: Fake
     own = {**oidc.job_env(), identity.TOKEN_FILE: "/somewhere/token"}
     identity.provide(own)
     assert own[identity.TOKEN_FILE] == "/somewhere/token" and len(oidc.issued) == 1
+
+
+def test_an_undefined_github_variable_reaches_the_sdk_as_no_variable(oidc: FakeOidc, tmp_path: Path) -> None:
+    """`${{ vars.ANTHROPIC_SERVICE_ACCOUNT_ID }}` of an undefined variable is empty: never sent as ""."""
+    environ = {**oidc.job_env(), "RUNNER_TEMP": str(tmp_path), **FEDERATED,
+               "ANTHROPIC_SERVICE_ACCOUNT_ID": "", "ANTHROPIC_WORKSPACE_ID": ""}
+    try:
+        identity.provide(environ)
+        assert "ANTHROPIC_SERVICE_ACCOUNT_ID" not in environ and "ANTHROPIC_WORKSPACE_ID" not in environ
+        assert environ["ANTHROPIC_FEDERATION_RULE_ID"] == "fdrl_x"
+    finally:
+        identity.close(environ)

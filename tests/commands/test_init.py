@@ -97,28 +97,16 @@ def test_init_needs_a_stack_without_a_terminal(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-# This repository installs agentops from its own checkout (and skips its fixtures and templates
-# when it looks for stacks); a new stack repository uses the action pinned to a commit.
-SELF_INSTALL = "uses: ./ # this repository's own action, at the checked-out commit\n"
-SELF_ONLY = re.compile(r"^ *exclude: .*# this repository's .*\n", re.M)
+# A new stack repository uses the action pinned to a commit (this repository's own copies, `./`,
+# are checked against the templates in tests/workflows). The apply workflow only calls promote.
 PIN = "acme/agentops@0123456789abcdef0123456789abcdef01234567"
-WORKFLOWS = [rel for rel in FILES if rel.startswith(".github/")]
+WORKFLOWS = [rel for rel in FILES if rel.startswith(".github/") and not rel.endswith("agentops-apply.yml")]
 
 
 def install_step(workflow: Path) -> dict[str, Any]:
     data = yaml.safe_load(workflow.read_text())
     steps = [step for job in data["jobs"].values() for step in job.get("steps", [])]
     return next(step for step in steps if step.get("name") == "Install agentops")
-
-
-def test_packaged_workflows_match_the_repository(tmp_path: Path) -> None:
-    """The templates are this repository's own workflows (but for the install step); no drifting apart."""
-    assert init(str(tmp_path), "--stack", "payments", "--action", PIN).exit_code == 0
-    for name in WORKFLOWS:
-        ours = (REPO / name).read_text()
-        assert SELF_INSTALL in ours, name
-        expected = SELF_ONLY.sub("", ours).replace(SELF_INSTALL, f"uses: {PIN}\n")
-        assert (tmp_path / name).read_text() == expected, name
 
 
 def test_init_pins_the_workflows_to_the_given_commit(tmp_path: Path) -> None:
@@ -247,3 +235,60 @@ def test_bad_workspaces_are_refused_and_nothing_written(tmp_path: Path, args: tu
     result = init(str(tmp_path), "--stack", "payments", *args)
     assert result.exit_code == 1 and message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=60)
+
+
+def _apply_branches(root: Path) -> list[str]:
+    branches: list[str] = yaml.safe_load((root / ".github/workflows/agentops-apply.yml").read_text())[True]["push"][
+        "branches"]
+    return branches
+
+
+def test_the_apply_branch_is_the_default_branch_found_or_given(tmp_path: Path) -> None:
+    checked_out = tmp_path / "trunk"
+    _git(tmp_path, "init", "-q", "-b", "trunk", str(checked_out))
+    result = init(str(checked_out), "--stack", "payments", "--action", PIN)
+    assert result.exit_code == 0, result.output
+    assert _apply_branches(checked_out) == ["trunk"]
+    assert "runs on pushes to trunk (the branch checked out" in result.stdout
+    # A clone: origin's HEAD wins over the branch checked out.
+    clone = tmp_path / "clone"
+    _git(tmp_path, "init", "-q", "-b", "work", str(clone))
+    _git(clone, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
+    assert init(str(clone), "--stack", "payments", "--action", PIN).exit_code == 0
+    assert _apply_branches(clone) == ["master"]
+    given = init(str(clone), "--stack", "payments", "--action", PIN, "--force", "--branch", "release/2")
+    assert given.exit_code == 0 and "runs on pushes to release/2 (--branch" in given.stdout
+    assert _apply_branches(clone) == ["release/2"]
+    plain = tmp_path / "plain"
+    assert init(str(plain), "--stack", "payments", "--action", PIN).exit_code == 0
+    assert _apply_branches(plain) == ["main"]
+
+
+def test_a_branch_that_is_no_literal_filter_is_refused(tmp_path: Path) -> None:
+    for branch in ("feature/*", "a b", "-x", "x..y"):
+        result = init(str(tmp_path / "r"), "--stack", "payments", "--action", PIN, "--branch", branch)
+        assert result.exit_code == 1 and "cannot be written as a literal workflow branch filter" in result.stderr
+        assert not (tmp_path / "r").exists()
+
+
+def test_keyless_by_default_and_the_api_key_on_request(tmp_path: Path) -> None:
+    keyless, keyed = tmp_path / "keyless", tmp_path / "keyed"
+    assert init(str(keyless), "--stack", "p", "--action", PIN, "--environments", "staging,production").exit_code == 0
+    result = init(str(keyed), "--stack", "p", "--action", PIN, "--environments", "staging,production",
+                  "--auth", "api-key")
+    assert result.exit_code == 0, result.output
+    for name in ("plan", "promote", "drift"):
+        text = (keyless / f".github/workflows/agentops-{name}.yml").read_text()
+        assert "ANTHROPIC_API_KEY" not in text and "id-token: write" in text
+        assert "ANTHROPIC_FEDERATION_RULE_ID: ${{ vars.ANTHROPIC_FEDERATION_RULE_ID }}" in text
+        text = (keyed / f".github/workflows/agentops-{name}.yml").read_text()
+        assert "ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}" in text
+        assert "id-token" not in text and "FEDERATION" not in text
+        # Either way the job runs in the GitHub environment whose credential it uses.
+        assert "environment: ${{" in text

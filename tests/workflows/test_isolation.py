@@ -23,7 +23,8 @@ def _action_steps() -> dict[str, str]:
 def test_every_python_the_action_starts_is_isolated_from_the_checkout() -> None:
     calls = [line.strip() for script in _action_steps().values() for line in script.splitlines()
              if re.match(r"\s*python3?\s", line)]
-    assert len(calls) == 3, calls  # pip install, the stack-name clash check and the environments finder
+    # pip install (the lock, then agentops), the stack-name clash check and the environments finder
+    assert len(calls) == 4, calls
     assert all(re.match(r"python3? -I\s", call) for call in calls), calls
 
 
@@ -42,7 +43,7 @@ def test_a_yaml_module_in_the_checkout_never_runs(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert not planted.exists()
-    assert 'first=[{"stack":".","env":"staging"}]' in output.read_text()
+    assert 'chains=[{"stack":".","envs":["staging"]}]' in output.read_text()
 
 
 @pytest.fixture(scope="module")

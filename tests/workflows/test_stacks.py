@@ -65,7 +65,7 @@ def discover(root: Path, since: str = "", exclude: str = "") -> tuple[dict[str, 
     more = subprocess.run(["bash", "-c", environments["run"]], cwd=root, env=env, capture_output=True, text=True)
     assert more.returncode == 0, more.stderr
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
-    assert sorted(outputs) == ["first", "rest", "stacks", "targets"]
+    assert sorted(outputs) == ["chains", "stacks", "targets"]
     return {key: json.loads(value) for key, value in outputs.items()}, result.stdout + more.stdout
 
 
@@ -129,11 +129,13 @@ def test_each_stack_is_planned_in_each_environment_first_one_first(repo: tuple[P
     }, "environments")
     outputs, _ = discover(root, exclude="tests/\nsrc/agentops/templates/")
     assert not (root / "pwned").exists()
-    targets = outputs["targets"]
-    assert {"stack": "stacks/custom", "env": "staging"} in outputs["first"]
-    assert outputs["rest"] == [{"stack": "stacks/custom", "env": "production"}]
-    assert {"stack": "stacks/$(touch pwned)", "env": "ok"} in outputs["first"]  # the bad name is left out
+    targets, chains = outputs["targets"], outputs["chains"]
+    # Each stack's environments in promotion order: the apply chains them per stack.
+    assert {"stack": "stacks/custom", "envs": ["staging", "production"]} in chains
+    assert {"stack": "stacks/$(touch pwned)", "envs": ["ok"]} in chains  # the bad name is left out
     # A stack whose config is unreadable (validate reports it) or declares no environments: env "".
-    assert {"stack": "-dash", "env": ""} in outputs["first"] and {"stack": "stacks/with space", "env": ""} in targets
-    assert targets == outputs["first"] + outputs["rest"]
+    assert {"stack": "-dash", "envs": [""]} in chains and {"stack": "stacks/with space", "env": ""} in targets
+    # Plans: every first environment ahead of every later one.
+    assert targets[-1] == {"stack": "stacks/custom", "env": "production"}
+    assert len(targets) == sum(len(chain["envs"]) for chain in chains)
     assert sorted({t["stack"] for t in targets}) == sorted(outputs["stacks"])

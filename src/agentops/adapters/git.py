@@ -70,6 +70,24 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def default_branch(start: Path) -> tuple[str, str]:
+    """The branch merges land on in the repository holding `start`, and how it was found:
+    origin's HEAD, else the branch checked out, else `main`."""
+    if not start.is_dir():
+        return "main", "no repository here yet"
+    for args, prefix, how in (
+        (("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"), "refs/remotes/origin/", "origin's default branch"),
+        (("symbolic-ref", "--quiet", "HEAD"), "refs/heads/", "the branch checked out"),
+    ):
+        try:
+            ref = _git(start, *args).decode(errors="replace").strip()
+        except BaseRefError:
+            continue
+        if ref.startswith(prefix) and ref[len(prefix):]:
+            return ref[len(prefix):], how
+    return "main", "no git repository with a branch here"
+
+
 def config_files(start: Path) -> tuple[Path, list[str]]:
     """The top of the repository holding `start` and every agentops.yaml git tracks in it, relative
     to the top (`start` and nothing found, outside a repository)."""

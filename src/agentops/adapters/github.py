@@ -38,6 +38,8 @@ _ISSUE_HINTS = {
     404: "check GITHUB_REPOSITORY and that the token can see the repository",
 }
 
+_MERGE_HINTS = {**_HINTS, 403: "the workflow needs `permissions: actions: read` and `contents: read`"}
+
 
 class GitHubError(Exception):
     """A GitHub API call failed; the message is safe to print (it never holds the token)."""
@@ -71,17 +73,37 @@ def run_url(environ: Mapping[str, str]) -> str | None:
     return f"{server}/{repository}/actions/runs/{run_id}"
 
 
-def _event_number(environ: Mapping[str, str]) -> int | None:
+def _event_pull(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The event file's `pull_request` object ({} outside a pull_request event)."""
     path = environ.get("GITHUB_EVENT_PATH")
     if not path:
-        return None
+        return {}
     try:
         event = json.loads(read_text_capped(path, EVENT_LIMIT))
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise GitHubError(f"cannot read the Actions event file {path}: {reason}") from None
-    number = (event.get("pull_request") or {}).get("number") if isinstance(event, dict) else None
+    pull = event.get("pull_request") if isinstance(event, dict) else None
+    return pull if isinstance(pull, dict) else {}
+
+
+def _event_number(environ: Mapping[str, str]) -> int | None:
+    number = _event_pull(environ).get("number")
     return number if isinstance(number, int) else None
+
+
+def head_commit(environ: Mapping[str, str]) -> str | None:
+    """The commit a comment speaks for: the pull request's head (GITHUB_SHA is the merge commit
+    GitHub made for the run), else GITHUB_SHA."""
+    head = _event_pull(environ).get("head")
+    sha = head.get("sha") if isinstance(head, dict) else None
+    return sha if isinstance(sha, str) and sha else environ.get("GITHUB_SHA") or None
+
+
+def commit_url(environ: Mapping[str, str], sha: str) -> str | None:
+    """The commit's page (None outside Actions)."""
+    server, repository = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
+    return f"{server}/{repository}/commit/{sha}" if server and repository else None
 
 
 def repo_from_env(environ: Mapping[str, str]) -> Repo:
@@ -286,3 +308,28 @@ class Issues(_Client):
         """Say why in a comment, then close the issue as completed."""
         self.comment(number, body)
         return self.edit(number, state="closed", state_reason="completed")
+
+
+class Merges(_Client):
+    """What the apply on a merge asks: which pull request made a commit, a commit's tree, and the
+    plans saved as artifacts."""
+
+    hints = _MERGE_HINTS
+
+    def pulls_of(self, sha: str) -> list[dict[str, Any]]:
+        """The pull requests GitHub associates with commit `sha`."""
+        found = self._call("GET", f"/repos/{self.repo.repository}/commits/{sha}/pulls").json()
+        return [pull for pull in found if isinstance(pull, dict)] if isinstance(found, list) else []
+
+    def tree_of(self, sha: str) -> str | None:
+        """The tree of commit `sha`."""
+        tree = self._call("GET", f"/repos/{self.repo.repository}/git/commits/{sha}").json().get("tree")
+        found = tree.get("sha") if isinstance(tree, dict) else None
+        return found if isinstance(found, str) else None
+
+    def artifacts(self, name: str) -> list[dict[str, Any]]:
+        """The repository's unexpired artifacts called `name` (the first 100)."""
+        path = f"/repos/{self.repo.repository}/actions/artifacts"
+        listed = self._call("GET", path, params={"name": name, "per_page": 100}).json()
+        items = listed.get("artifacts") if isinstance(listed, dict) else None
+        return [a for a in items or [] if isinstance(a, dict) and not a.get("expired")]

@@ -210,6 +210,11 @@ def provide(environ: MutableMapping[str, str] | None = None) -> None:
     job's, fetched now into a private file that ANTHROPIC_IDENTITY_TOKEN_FILE names."""
     global _keeper
     env = os.environ if environ is None else environ
+    # A workflow's `${{ vars.NAME }}` of an undefined variable is empty: the SDK would send that
+    # as a value (`"service_account_id": ""`), so an empty one is no variable at all.
+    for name in FEDERATION:
+        if name in env and not env[name]:
+            del env[name]
     with _guard:
         ours = _keeper is not None and env.get(TOKEN_FILE) == str(_keeper.path)
         if not ours and (env.get(TOKEN) or env.get(TOKEN_FILE)):

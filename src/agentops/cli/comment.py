@@ -16,6 +16,12 @@ from agentops.cli.options import base_ref_option, plan_flags, plan_options
 @click.option(
     "--plan", "plan_file", type=click.Path(path_type=Path), help="Post this saved plan instead of planning."
 )
+@click.option(
+    "--stale-because",
+    metavar="FILE|-",
+    help="Validation failed: mark this stack's comment as not current, quoting the problems in FILE "
+    "(- for stdin), instead of planning. No API call.",
+)
 @click.option("--pr", type=click.IntRange(min=1), help="Pull request number (default: from the Actions event).")
 @click.option(
     "--author",
@@ -37,6 +43,7 @@ def comment(
     pr: int | None,
     author: str | None,
     base_ref: str | None,
+    stale_because: str | None,
     **flags: Any,
 ) -> int:
     """Post the plan to a pull request, editing this stack's earlier comment in place."""
@@ -44,5 +51,5 @@ def comment(
 
     return run(
         path, opts.target, opts.console(), plan_flags(flags),
-        plan_file=plan_file, pr=pr, author=author, base_ref=base_ref,
+        plan_file=plan_file, pr=pr, author=author, base_ref=base_ref, stale_because=stale_because,
     )

@@ -9,11 +9,14 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata, resources
 from pathlib import Path
 
+from agentops.adapters.git import default_branch
 from agentops.manifest.config_schema import CONFIG_FILE, check_stack
 from agentops.plumbing.failure import OK, Failure
 from agentops.views.terminal import Console
 
-WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-drift.yml")
+WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-promote.yml", "agentops-drift.yml")
+# One job of agentops-promote.yml, repeated per environment.
+STAGE = "agentops-stage.yml.part"
 # Where each packaged template goes, relative to the new repository's root.
 FILES = {
     CONFIG_FILE: "agentops.yaml",
@@ -32,6 +35,34 @@ ACTION_PIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9._-
 # Angle brackets are never in a GitHub name: a workflow left with this cannot run anything.
 PLACEHOLDER = "<OWNER>/<REPO>@<40-hex-commit-sha>"
 _GITHUB_REPO = re.compile(r"(?:git\+)?https://github\.com/([^/@]+/[^/@]+?)(?:\.git)?/?")
+# A branch name as a literal `on.push.branches` filter: no glob character (`*?[]!+`), no space,
+# nothing YAML or git would read otherwise.
+BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}")
+
+KEYLESS, API_KEY = "keyless", "api-key"
+AUTHS = (KEYLESS, API_KEY)
+# What each way of authenticating puts into the workflows: the job permission, the variables of
+# the step that talks to the API, and how the header comments name the credential.
+_ID_TOKEN = {
+    KEYLESS: ["id-token: write # the job's OIDC token, exchanged for a short-lived workspace token"],
+    API_KEY: [],
+}
+_AUTH_ENV = {
+    # GitHub variables of the job's GitHub environment: identifiers, not secrets. One that is not
+    # defined expands to empty, which agentops treats as unset. No ANTHROPIC_API_KEY at all: even
+    # an empty one would take precedence over federation (agentops refuses it).
+    KEYLESS: [
+        f"{name}: ${{{{ vars.{name} }}}}"
+        for name in ("ANTHROPIC_FEDERATION_RULE_ID", "ANTHROPIC_ORGANIZATION_ID",
+                     "ANTHROPIC_SERVICE_ACCOUNT_ID", "ANTHROPIC_WORKSPACE_ID")
+    ],
+    API_KEY: ["ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }} # the GitHub environment's secret"],
+}
+_AUTH_WHERE = {
+    KEYLESS: "keyless: its variables ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID name\n"
+             "# the federation rule whose subject is repo:OWNER/REPO:environment:NAME",
+    API_KEY: "with that environment's ANTHROPIC_API_KEY secret",
+}
 
 # Asks the person at the terminal `question` (with a default answer); None when there is none.
 Ask = Callable[[str, str], str]
@@ -172,6 +203,49 @@ def _environments_block(names: Sequence[str], workspaces: Mapping[str, str]) -> 
     )
 
 
+def _lines(text: str, placeholder: str, lines: Sequence[str]) -> str:
+    """Each line that holds only `placeholder` replaced by `lines` at its indentation (none: dropped)."""
+    pattern = re.compile(rf"^([ \t]*){re.escape(placeholder)}[ \t]*\n", re.M)
+    return pattern.sub(lambda m: "".join(f"{m.group(1)}{line}\n" for line in lines), text)
+
+
+def _stages(count: int) -> str:
+    """The jobs of agentops-promote.yml: one per environment, each needing the one before."""
+    part = template(STAGE)
+    jobs = []
+    for index in range(count):
+        needs = f"    needs: env-{index}\n" if index else ""
+        # Index 0 always runs ([""] for a stack without environments); a later one only when the
+        # stack declares that many (toJSON: a name is never compared loosely with null).
+        condition = f"    if: toJSON(fromJSON(inputs.environments)[{index}]) != 'null'\n" if index else ""
+        environment = f"fromJSON(inputs.environments)[{index}]" + (" || 'production'" if index == 0 else "")
+        job = (part.replace("{needs}", needs + condition).replace("{job}", f"env-{index + 1}")
+               .replace("{index}", str(index)).replace("{environment}", environment))
+        jobs.append(job)
+    return "\n".join(jobs).rstrip("\n")
+
+
+def render_workflow(name: str, *, action: str, auth: str, branch: str, stages: int) -> str:
+    """One workflow of WORKFLOWS as `init` writes it."""
+    text = template(name)
+    if "{stages}" in text:
+        text = text.replace("{stages}", _stages(stages))
+    text = _lines(text, "{id-token}", _ID_TOKEN[auth])
+    text = _lines(text, "{auth}", _AUTH_ENV[auth])
+    return (text.replace("{auth-where}", _AUTH_WHERE[auth]).replace("{stage-count}", str(stages))
+            .replace("{branch}", json.dumps(branch)).replace("{action}", action))
+
+
+def _branch(path: Path, given: str | None) -> tuple[str, str]:
+    """The branch the apply workflow runs on, and how it was chosen."""
+    branch, how = (given, "--branch") if given is not None else default_branch(path)
+    if not BRANCH.fullmatch(branch) or ".." in branch:
+        fix = "pass --branch NAME" if given is None else "a branch name has no glob character or space"
+        raise Failure(f"the default branch {branch!r} ({how}) cannot be written as a literal workflow "
+                      f"branch filter; {fix}")
+    return branch, how
+
+
 def init(
     path: Path,
     console: Console,
@@ -182,6 +256,8 @@ def init(
     environments: str | None,
     ask: Ask | None,
     workspaces: Sequence[str] = (),
+    auth: str = KEYLESS,
+    branch: str | None = None,
 ) -> int:
     """Write the files; nothing when one exists already (unless `force`) or an input is bad."""
     if os.path.lexists(path) and not path.is_dir():
@@ -198,15 +274,21 @@ def init(
         raise Failure(f"--environments: {exc}") from None
     if workspaces and not names:
         raise Failure("--workspace needs --environments: it names each environment's workspace")
+    if auth not in AUTHS:
+        raise Failure(f"--auth {auth!r}: one of {', '.join(AUTHS)}")
+    applied_on, how = _branch(path, branch)
     name = _stack(path, stack, ask, console)
     chosen = _workspaces(names, workspaces, ask, console)
     uses, source = _action(action, ask, console)
-    values = {"{stack}": name, "{action}": uses, "{environments}": _environments_block(names, chosen)}
+    values = {"{stack}": name, "{environments}": _environments_block(names, chosen)}
     for rel, default in FILES.items():
         target = path / rel
-        text = template(ENVIRONMENT_TEMPLATES.get(rel, default) if names else default)
-        for key, value in values.items():
-            text = text.replace(key, value)
+        if default in WORKFLOWS:
+            text = render_workflow(default, action=uses, auth=auth, branch=applied_on, stages=max(len(names), 1))
+        else:
+            text = template(ENVIRONMENT_TEMPLATES.get(rel, default) if names else default)
+            for key, value in values.items():
+                text = text.replace(key, value)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -221,6 +303,11 @@ def init(
         )
     else:
         console.out(f"The workflows install agentops from {uses} ({source}).")
+    console.out(f"The apply workflow runs on pushes to {applied_on} ({how}; --branch to change it).")
+    if auth == KEYLESS:
+        console.out("The workflows authenticate keyless: in each GitHub environment, set the variables "
+                    "ANTHROPIC_FEDERATION_RULE_ID and ANTHROPIC_ORGANIZATION_ID of a federation rule whose "
+                    "subject is repo:OWNER/REPO:environment:NAME (see deployments/README.md).")
     first = f" --env {names[0]}" if names else ""
     console.out(
         f"Stack {name!r} is ready. Next: edit {path / 'deployments/example.yaml'}, then "
@@ -229,7 +316,8 @@ def init(
     )
     if names:
         console.out(
-            f"The apply workflow applies {names[0]} on merge, then each other environment through the "
-            "GitHub environment of the same name: add required reviewers there (Settings > Environments)."
+            f"The apply workflow applies {names[0]} on merge, then each other environment of a stack once the "
+            "one before succeeded for that stack, each through the GitHub environment of the same name: add "
+            "required reviewers there (Settings > Environments)."
         )
     return OK
