@@ -17,6 +17,7 @@ from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.model import tags
 from agentops.model.errors import pause_error
+from agentops.model.words import plural
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
 FORMAT_VERSION = 3
@@ -199,6 +200,9 @@ class Plan:
     flags: Flags = Flags()
     # What the change under review does to agentops.yaml's guards (`plan --base-ref`); the base's are enforced.
     guard_changes: tuple[str, ...] = ()
+    # (deployment id, why) of every deployment without a manifest that this plan keeps rather than
+    # archives: `status` says so from here, never from a guess of its own.
+    kept: tuple[tuple[str, str], ...] = ()
 
     def resolved_dict(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -492,34 +496,43 @@ def _matched_actions(matching: Matching) -> tuple[list[Action], list[str]]:
     return actions, warnings
 
 
-def _prune(orphans: list[Live], desired: list[Desired], options: Options) -> tuple[list[Action], list[str], list[Blocker]]:
+def _prune(
+    orphans: list[Live], desired: list[Desired], options: Options
+) -> tuple[list[Action], list[str], list[Blocker], list[tuple[str, str]]]:
     """Archives of managed deployments no manifest claims, within the guards (--no-prune, a partial
-    load, an empty manifests folder, lifecycle.prevent_archive)."""
+    load, an empty manifests folder, lifecycle.prevent_archive); the kept ones with why."""
     if not orphans:
-        return [], [], []
+        return [], [], [], []
+    count = plural(len(orphans), "deployment")
     if not options.prune:
-        return [], [f"--no-prune: {len(orphans)} deployment(s) without a manifest kept"], []
+        return [], [f"--no-prune: {count} without a manifest kept"], [], _all_kept(orphans, "--no-prune")
     if options.partial:
-        return [], [f"only part of the manifests folder was loaded: {len(orphans)} other deployment(s) kept"], []
+        why = "only part of the manifests folder was loaded"
+        return [], [f"{why}: {plural(len(orphans), 'other deployment')} kept"], [], _all_kept(orphans, why)
     if not desired and not options.allow_empty:
         return [], [], [Blocker(
-            f"no manifests found: refusing to archive all {len(orphans)} deployment(s) of stack "
+            f"no manifests found: refusing to archive all {count} of stack "
             f"{options.stack!r} (pass --allow-empty if that is really wanted)"
-        )]
-    actions, warnings = [], []
+        )], _all_kept(orphans, "no manifests found; --allow-empty archives it")
+    actions, warnings, kept = [], [], []
     for orphan in orphans:
         if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
             warnings.append(f"{orphan.tag_name}: no manifest, kept because of lifecycle.prevent_archive")
+            kept.append((orphan.id, "prevent_archive"))
         else:
             actions.append(_archive(orphan, "no manifest claims it (prune)"))
-    return actions, warnings, []
+    return actions, warnings, [], kept
+
+
+def _all_kept(orphans: list[Live], why: str) -> list[tuple[str, str]]:
+    return [(orphan.id, why) for orphan in orphans]
 
 
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
         return []
-    return [Blocker(f"plan archives {archives} deployment(s), more than the limit of {options.max_archive} "
+    return [Blocker(f"plan archives {plural(archives, 'deployment')}, more than the limit of {options.max_archive} "
                     "(--max-archive, or max_archive in agentops.yaml)")]
 
 
@@ -542,9 +555,9 @@ def build_plan(
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
     problems.extend(_unknown_stack(elsewhere, live, options))
     actions, noted = _matched_actions(matching)
-    archives, kept, refused = _prune(matching.orphans, desired, options)
+    archives, kept_warnings, refused, kept = _prune(matching.orphans, desired, options)
     actions.extend(archives)
-    warnings.extend([*noted, *kept])
+    warnings.extend([*noted, *kept_warnings])
     problems.extend(refused)
     if options.targets:
         wanted = set(options.targets)
@@ -563,6 +576,7 @@ def build_plan(
         workspace_id=workspace_id,
         env=options.env,
         resolved=_resolved(desired),
+        kept=tuple(kept),
     )
 
 
