@@ -16,7 +16,7 @@ from tests.stack import Stack, live_by_name, manifest
 
 NAMES = ("keep", "old-1", "old-2", "old-3")
 PROMPT = b"Type 3 (or yes) to apply: "
-STOPS = "This plan archives 3 deployment(s); archived deployments stop for good"
+STOPS = "This plan archives 3 deployments; archived deployments stop for good"
 
 
 def _with_three_to_archive(stack: Stack) -> None:

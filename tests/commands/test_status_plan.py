@@ -93,4 +93,4 @@ def test_status_says_another_manifest_blocks_the_apply(stack: Stack, client: ant
     assert not stack.plan_json()["applyable"]
     rows = {name: row for (name, _), row in _status(stack).items()}
     assert rows["stray"]["verdict"].startswith("not managed yet: agentops import stray")
-    assert rows["steady"]["verdict"] == "drifted: initial_events; apply is blocked: by the problems of stray"
+    assert rows["steady"]["verdict"] == "drifted: prompt; apply is blocked: by the problems of stray"

@@ -80,7 +80,7 @@ def test_status_ignores_the_fingerprint_when_the_token_is_unset(stack: Stack) ->
     rotated = json.loads(
         stack.run("status", str(stack.root), "--format", "json", env={"REPO_TOKEN": "rotated-token"}).stdout
     )
-    assert rotated["deployments"][0]["drift"] == ["resources"]
+    assert rotated["deployments"][0]["drift"] == ["secrets"]  # as the plan's reason names it
 
 
 def test_run_prints_run_and_session(stack: Stack) -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from agentops.engine.desired import Desired
-from agentops.engine.diff import SECRET_PATH, Change, changes, patch
+from agentops.engine.diff import Change, changes, patch
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
+from agentops.engine.terms import in_manifest_terms, topic
 from agentops.model import tags
 from agentops.model.errors import pause_error
 from agentops.model.words import plural
@@ -294,18 +294,14 @@ def describe_pause(reason: Any) -> str:
     if not isinstance(reason, dict):
         return "paused"
     if reason.get("type") == "manual":
-        return "paused by hand"
+        # A pause by hand and one by an earlier `status: paused` look the same to the API.
+        return "paused through the API (by hand or by an earlier status: paused; the API does not say which)"
     return f"paused ({reason.get('type')})"
 
 
 def _topics(found: list[Change]) -> list[str]:
-    """The top-level fields a list of changes touches, secrets named as such, in order."""
-    topics: list[str] = []
-    for change in found:
-        topic = "secrets" if change.path == SECRET_PATH else re.split(r"[.\[]", change.path, maxsplit=1)[0]
-        if topic not in topics:
-            topics.append(topic)
-    return topics
+    """The top-level keys a list of changes touches, in the manifest's terms, in order."""
+    return list(dict.fromkeys(topic(change) for change in found))
 
 
 def context(want: Desired) -> Context:
@@ -355,7 +351,7 @@ def _deployment_actions(item: Match) -> list[Action]:
     # fields that are equal to the manifest's (and then `before` equals `after`).
     in_sync = not item.adopt and same_shape(live.body, ctx, want.body, after)
     before = after if in_sync else normalize(live.body, ctx)
-    found = [] if in_sync else changes(before, after)
+    found = [] if in_sync else in_manifest_terms(changes(before, after), want.keys, want.body)
     common: dict[str, Any] = {
         "deployment_id": live.id,
         "updated_at": live.updated_at,
@@ -528,6 +524,25 @@ def _all_kept(orphans: list[Live], why: str) -> list[tuple[str, str]]:
     return [(orphan.id, why) for orphan in orphans]
 
 
+def _rename_hints(desired: list[Desired], actions: list[Action], orphans: list[Live]) -> list[str]:
+    """A create and an archive that look like one deployment renamed without `previous_names`:
+    the same prompt and schedule, or close names."""
+    archived = {a.deployment_id for a in actions if a.kind is ActionKind.ARCHIVE}
+    gone = [o for o in orphans if o.id in archived]
+    created = {a.name for a in actions if a.kind is ActionKind.CREATE}
+    hints = []
+    for want in (w for w in desired if w.name in created):
+        for old in gone:
+            old_name = old.tag_name or old.name
+            alike = all(normalize(old.body, context(want)).get(k) == normalize(want.body, context(want)).get(k)
+                        for k in ("initial_events", "schedule", "agent", "environment_id"))
+            close = difflib.SequenceMatcher(None, want.name, old_name).ratio() >= 0.8
+            if alike or close:
+                hints.append(f"{want.name}: created while {old_name} ({old.id}) is archived; if it is a rename, "
+                             f"add previous_names: [{old_name}] to its manifest to keep the deployment and its runs")
+    return hints
+
+
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
@@ -557,7 +572,7 @@ def build_plan(
     actions, noted = _matched_actions(matching)
     archives, kept_warnings, refused, kept = _prune(matching.orphans, desired, options)
     actions.extend(archives)
-    warnings.extend([*noted, *kept_warnings])
+    warnings.extend([*noted, *kept_warnings, *_rename_hints(desired, actions, matching.orphans)])
     problems.extend(refused)
     if options.targets:
         wanted = set(options.targets)

@@ -39,6 +39,7 @@ class _Strict(BaseModel):
 
 class _Change(_Strict):
     path: str
+    field: str | None = None
     before: Any = None
     after: Any = None
     origin: Literal["change", "drift"] | None = None
@@ -154,7 +155,7 @@ def _action(item: _Action) -> Action:
         reason=item.reason,
         deployment_id=item.deployment_id,
         updated_at=item.updated_at,
-        changes=tuple(Change(c.path, c.before, c.after, c.origin) for c in item.changes),
+        changes=tuple(Change(c.path, c.before, c.after, c.origin, c.field if c.field != c.path else None) for c in item.changes),
         body=item.body,
         patch=item.patch,
         before=item.before,

@@ -12,6 +12,7 @@ from typing import Any
 from agentops.engine.desired import Desired
 from agentops.engine.identity import Live, match
 from agentops.engine.plan import ActionKind, Plan
+from agentops.engine.terms import topic
 from agentops.model.errors import pause_error
 
 
@@ -62,7 +63,7 @@ def drift_fields(plan: Plan, name: str) -> list[str]:
     for action in plan.actions:
         if action.name != name or action.kind in (ActionKind.NOOP, ActionKind.ARCHIVE, ActionKind.CREATE):
             continue
-        fields = sorted({change.path.split(".")[0].split("[")[0] for change in action.changes})
+        fields = sorted({topic(change) for change in action.changes})
         found.extend(fields if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT) else ["status"])
     return sorted(set(found))
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from agentops.manifest.loader import Project
+from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
 from agentops.views.output import TextView
 from agentops.views.terminal import Console
@@ -23,7 +24,7 @@ def checked(project: Project, view: TextView, console: Console) -> Project:
         # What the change does to agentops.yaml's guards may be why the manifests now fail them.
         guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
         raise Failure(
-            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
+            f"{plural(len(project.problems), 'problem')} in the manifests; nothing was planned",
             (*guards, *(str(problem) for problem in project.problems)),
         )
     return project

@@ -118,10 +118,10 @@ class TextView:
         for warning in warnings:
             console.error(f"warning: {warning}")
         if dry_run:
-            console.line(f"Dry run: {len(records)} deployment(s) would be imported into stack {stack!r}; "
+            console.line(f"Dry run: {plural(len(records), 'deployment')} would be imported into stack {stack!r}; "
                              "nothing was written and no deployment was changed.")
         else:
-            console.line(f"Imported {len(records)} deployment(s) into stack {stack!r}. "
+            console.line(f"Imported {plural(len(records), 'deployment')} into stack {stack!r}. "
                              "Run `agentops plan` next: it should show no changes.")
 
 
