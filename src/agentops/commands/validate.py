@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentops.engine.secrets import missing_secrets
+from agentops.engine.secrets import missing_secrets, unkeyed
 from agentops.files import write_atomic
 from agentops.manifest.loader import load_every_environment, load_project
 from agentops.plumbing.failure import ERROR, OK, Failure
@@ -20,7 +20,9 @@ def validate(
     first, *more = paths or (Path("."),)
     project = load_project(first, stack, more, env) if env else load_every_environment(first, stack, more)
     # Unset variables only warn here: validate also runs where no secrets are given (forks, pre-commit).
-    warnings = sorted([*project.warnings, *missing_secrets(project.manifests, os.environ)])
+    # The unkeyed fingerprint is said here, once, not in every plan and PR comment.
+    warnings = sorted([*project.warnings, *missing_secrets(project.manifests, os.environ),
+                       *unkeyed(project.manifests, os.environ)])
     view(fmt).validation(console, project, warnings)
     return ERROR if project.problems else OK
 

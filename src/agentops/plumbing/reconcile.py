@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.engine import drift, planfile, references, resolve, secrets
+from agentops.engine import drift, planfile, references, resolve
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet.build import build_fleet
 from agentops.engine.health import Health
@@ -30,7 +30,6 @@ from agentops.manifest.config import load_config
 from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
-from agentops.model import tags
 from agentops.plumbing.failure import Failure
 from agentops.views.health import with_health
 from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
@@ -82,8 +81,6 @@ def plan_and_live(
         deployments = listing.result()
     plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags,
                    guard_changes=tuple(project.guard_changes))
-    if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
-        plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:

@@ -62,6 +62,11 @@ class TextView:
         """A failure: the one error line says it (cli/app.py)."""
 
     def plan(self, console: Console, plan: Plan, health: Health | None, now: datetime) -> None:
+        if console.quiet:  # -q: the summary line and what blocks it, nothing else
+            for blocker in plan.blockers:
+                console.error(f"error: {blocker}")
+            console.line(plan.summary())
+            return
         text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
         console.out(text + (render_health_text(health) if health else ""), nl=False)
 
@@ -78,10 +83,12 @@ class TextView:
         for problem in project.problems:
             for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
                 console.error(line)
-        for warning in warnings:
+        for warning in () if console.quiet else warnings:  # -q: problems and the summary line only
             console.error(f"warning: {warning}")
         for notice in project.notices:
             console.info(f"notice: {notice}")
+        for loaded in project.manifests if console.verbose else ():  # -v: each manifest that passed
+            console.info(f"valid: {loaded.file}:{loaded.line}: {loaded.manifest.name}")
         console.out(validation_summary(project, warnings))
 
     def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
