@@ -71,6 +71,11 @@ class Desired:
     keys: Mapping[str, str] = field(default_factory=dict)
 
     @property
+    def where(self) -> str:
+        """`file:line` of the manifest, where a problem of its own points."""
+        return f"{self.file}:{self.line}"
+
+    @property
     def resolved(self) -> bool:
         return all(item.id is not None for item in self.named)
 

@@ -17,7 +17,7 @@ from agentops.engine.normalize import Context, normalize, same_shape, unknown_ki
 from agentops.engine.terms import in_manifest_terms, topic
 from agentops.model import tags
 from agentops.model.errors import pause_error
-from agentops.model.words import plural
+from agentops.model.words import did_you_mean, plural
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
 FORMAT_VERSION = 3
@@ -111,15 +111,17 @@ class Blocker:
 
     message: str
     name: str | None = None
-    file: str | None = None
+    file: str | None = None  # "file:line" of the manifest (or of the field) the problem is in
+    hint: str | None = None  # what to do about it
 
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
         who = f"{self.name}: " if self.name else ""
-        return f"{where}{who}{self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{who}{self.message}{hint}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "file": self.file, "message": self.message}
+        return {"name": self.name, "file": self.file, "message": self.message, "hint": self.hint}
 
 
 @dataclass(frozen=True)
@@ -438,9 +440,8 @@ def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desi
     known = {a.name for a in actions} | {w.name for w in desired}
     found = []
     for name in sorted(wanted - known):
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack{hint}"))
+        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack",
+                             hint=did_you_mean(name, known)))
     return found
 
 
@@ -449,7 +450,7 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
         Blocker(
             f"environment variable {name} is not set (export it before plan or apply)",
             want.name,
-            want.secrets_at.get(name, f"{want.file}:{want.line}"),
+            want.secrets_at.get(name, want.where),
         )
         for want in desired
         for name in want.unset_secrets
@@ -475,7 +476,7 @@ def _conflicts(matching: Matching, options: Options) -> list[Blocker]:
     for want, other in matching.conflicts:
         what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
                 if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
-        out.append(Blocker(f"{what}; pass --adopt to manage it (or rename the manifest)", want.name, want.file))
+        out.append(Blocker(what, want.name, want.where, "pass --adopt to manage it (or rename the manifest)"))
     return out
 
 
@@ -565,7 +566,8 @@ def build_plan(
     warnings: list[str] = []
     elsewhere = _live_elsewhere(matching, live, options)
     if options.strict_names:
-        problems.extend(Blocker(message, name) for name, message in elsewhere)
+        where = {want.name: want.where for want in desired}
+        problems.extend(Blocker(message, name, where.get(name)) for name, message in elsewhere)
     else:
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
     problems.extend(_unknown_stack(elsewhere, live, options))

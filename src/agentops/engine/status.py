@@ -73,7 +73,8 @@ def verdict(plan: Plan, row: dict[str, Any]) -> str:
     if row["state"] == "untagged":
         return f"not managed yet: agentops import {shlex.quote(row['name'])} (or plan --adopt)"
     if row["blockers"]:
-        return "; ".join(f"blocked: {b['message']} ({b['file']})" for b in row["blockers"])
+        return "; ".join(f"blocked: {b['message']} ({b['file']})" + (f"; {b['hint']}" if b["hint"] else "")
+                         for b in row["blockers"])
     if row["deployment_id"] is None:
         steps = [a for a in plan.actions if a.name == row["name"] and a.deployment_id is None]
     else:

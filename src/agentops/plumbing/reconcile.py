@@ -85,15 +85,15 @@ def plan_and_live(
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
         plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
-    return Planned(_with_fleet(plan, project, deployments, fleet_days), deployments, wants)
+    where = {want.name: want.where for want in wants}
+    return Planned(_with_fleet(plan, project, deployments, fleet_days, where), deployments, wants)
 
 
-def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
+def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where: Mapping[str, str]) -> Plan:
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
     fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
                   plan.env)
-    files = {action.name: action.file for action in plan.actions}
-    errors = [Blocker(v.sentence(), v.name, files.get(v.name or "")) for v in fleet.violations if v.level == "error"]
+    errors = [Blocker(v.sentence(), v.name, where.get(v.name or "")) for v in fleet.violations if v.level == "error"]
     warned = [str(v) for v in fleet.violations if v.level != "error"]
     offline = [str(w) for w in project.warnings if w.message.startswith(policy_checks.PREFIX)]
     return replace(plan, fleet=fleet, blockers=(*plan.blockers, *errors),

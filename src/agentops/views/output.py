@@ -19,6 +19,7 @@ from typing import Any
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.health import Health
 from agentops.engine.plan import Plan
+from agentops.manifest.config_schema import CONFIG_FILE
 from agentops.manifest.loader import Project
 from agentops.model.problems import Problem
 from agentops.model.words import plural
@@ -37,9 +38,13 @@ def validation_summary(project: Project, warnings: Sequence[Problem]) -> str:
     warned = "".join(f", {plural(len(items), noun)}" for items, noun in counts if items)
     if not project.problems:
         return f"{plural(len(project.manifests), 'manifest')} valid{warned}"
-    files = len({problem.file for problem in project.problems})
-    total = max(len(project.files), files)
-    return f"{plural(len(project.problems), 'problem')} in {files} of {plural(total, 'file')}{warned}"
+    # agentops.yaml is named, not counted among the manifest files.
+    bad = {problem.file for problem in project.problems}
+    manifests = len(bad - {CONFIG_FILE})
+    total = max(len([f for f in project.files if f != CONFIG_FILE]), manifests)
+    where = [f"{manifests} of {plural(total, 'manifest file')}"] if manifests else []
+    where += [CONFIG_FILE] if CONFIG_FILE in bad else []
+    return f"{plural(len(project.problems), 'problem')} in {' and '.join(where)}{warned}"
 
 
 def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
