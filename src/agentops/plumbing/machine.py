@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from agentops.manifest.loader import Project
 from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
+from agentops.views.annotations import for_validation
 from agentops.views.output import TextView
-from agentops.views.terminal import Console
+from agentops.views.terminal import Console, annotate
 from agentops.views.text import GUARDS_CHANGED
 
 
@@ -21,6 +22,7 @@ def checked(project: Project, view: TextView, console: Console) -> Project:
     problem is first printed with its own keys."""
     if project.problems:
         view.problems(console, project.problems)
+        annotate(console, for_validation(project.problems, ()))
         # What the change does to agentops.yaml's guards may be why the manifests now fail them.
         guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
         raise Failure(

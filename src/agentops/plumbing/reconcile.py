@@ -31,10 +31,11 @@ from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.plumbing.failure import Failure
+from agentops.views.annotations import for_plan
 from agentops.views.health import with_health
 from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
 from agentops.views.output import TextView
-from agentops.views.terminal import Console, step_summary
+from agentops.views.terminal import Console, annotate, step_summary
 
 if TYPE_CHECKING:
     from agentops.adapters.api import Api
@@ -142,6 +143,7 @@ def show_plan(
         view.applying(console, plan, now)
     else:
         view.plan(console, plan, health, now)
+        annotate(console, for_plan(plan))
     step_summary(lambda: with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health),
                  console.redact)
 

@@ -26,7 +26,7 @@ from agentops.model.words import plural
 from agentops.views import json
 from agentops.views.fleet import render_fleet_text
 from agentops.views.health import render_health_text, with_health
-from agentops.views.markdown import COMMENT_LIMIT, render_markdown
+from agentops.views.markdown import COMMENT_LIMIT, escape, render_markdown
 from agentops.views.status import render_table
 from agentops.views.terminal import Console
 from agentops.views.text import render_text
@@ -45,6 +45,14 @@ def validation_summary(project: Project, warnings: Sequence[Problem]) -> str:
     where = [f"{manifests} of {plural(total, 'manifest file')}"] if manifests else []
     where += [CONFIG_FILE] if CONFIG_FILE in bad else []
     return f"{plural(len(project.problems), 'problem')} in {' and '.join(where)}{warned}"
+
+
+def validation_markdown(project: Project, warnings: Sequence[Problem]) -> str:
+    """The CI step summary of `validate`: the summary line, then each problem and warning."""
+    lines = [f"### agentops validate: {escape(validation_summary(project, warnings))}", ""]
+    lines += [f"- ✗ {escape(str(problem))}" for problem in project.problems]
+    lines += [f"- ⚠ {escape(str(warning))}" for warning in warnings]
+    return "\n".join(lines) + "\n"
 
 
 def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
