@@ -46,6 +46,7 @@ def github() -> Iterator[FakeGitHub]:
 def outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests may themselves run in GitHub Actions: its variables must not leak in."""
     for name in (
+        "GITHUB_ACTIONS",
         "GITHUB_STEP_SUMMARY",
         "GITHUB_EVENT_PATH",
         "GITHUB_SERVER_URL",

@@ -16,7 +16,7 @@ from tests.stack import Stack, live_by_name, manifest
 
 NAMES = ("keep", "old-1", "old-2", "old-3")
 PROMPT = b"Type 3 (or yes) to apply: "
-STOPS = "This plan archives 3 deployment(s); archived deployments stop for good"
+STOPS = "This plan archives 3 deployments; archived deployments stop for good"
 
 
 def _with_three_to_archive(stack: Stack) -> None:
@@ -85,7 +85,7 @@ def test_max_archive_in_agentops_yaml_is_honoured(stack: Stack) -> None:
     config.write_text(config.read_text() + "max_archive: 2\n")
     result = stack.apply()
     assert result.exit_code == 1
-    assert "plan archives 3 deployment(s), more than the limit of 2" in result.output
+    assert "plan archives 3 deployments, more than the limit of 2" in result.output
     assert set(live_by_name(stack.emulator)) == set(NAMES)
 
     config.write_text(config.read_text().replace("max_archive: 2", "max_archive: 3"))

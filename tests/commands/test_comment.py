@@ -247,5 +247,5 @@ def test_secret_values_never_reach_the_comment(stack: Stack, github: FakeGitHub)
     result = stack.run("comment", str(stack.root), "--pr", str(PR), env=env)
     assert result.exit_code == 0, result.output
     body = github.bodies(PR)[0]
-    assert "resources[*].authorization_token" in body  # the rotation shows, the value does not
+    assert "authorization_token: ${REPO_PAT}" in body  # the rotation shows, the value does not
     assert "ghp_rotated_value_88" not in body and "ghp_rotated_value_88" not in result.output

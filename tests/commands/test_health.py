@@ -25,7 +25,7 @@ def test_status_reports_failing_and_auto_paused_deployments_with_their_fix(stack
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "Health: 1 failing, 2 auto-paused, 1 healthy." in text
-    assert "nightly: auto-paused: vault_archived_error; 1 of 1 run(s) failed" in text
+    assert "nightly: auto-paused: vault_archived_error; 1 of 1 run failed" in text
     assert (
         "fix: vault vlt_011doomed is archived: restore it or remove it from vault_ids in "
         f"deployments/nightly.yaml:{line_of(nightly, '- vlt_011doomed')}; then agentops apply unpauses it"
@@ -34,7 +34,7 @@ def test_status_reports_failing_and_auto_paused_deployments_with_their_fix(stack
         "fix: environment env_011gone is archived: restore it or set environment_id to an active one in "
         f"deployments/envy.yaml:{line_of(envy, 'environment_id:')}"
     ) in text
-    assert "flaky: failing; 2 of 2 run(s) failed" in text and "session creation was rate limited" in text
+    assert "flaky: failing; 2 of 2 runs failed" in text and "session creation was rate limited" in text
     assert "fine:" not in text  # healthy deployments are only counted
     assert _runs_listings(stack) == 1  # one listing for the whole stack, not one per deployment
     assert stack.emulator.write_count() == 0

@@ -231,7 +231,7 @@ def test_another_stacks_deployment_is_refused_by_name_and_skipped_by_all(
     everything = stack.run("import", "--all", "--out", str(stack.root / "deployments"))
     assert everything.exit_code == 0, everything.output
     assert list(_files(stack.root)) == ["job-04.yaml"]
-    assert "1 deployment(s) owned by other stacks were left alone" in everything.stdout
+    assert "1 deployment owned by other stacks left alone" in everything.stdout
     assert live_by_name(stack.emulator)["job-01"]["metadata"][tags.STACK] == "team-b"
 
 
@@ -269,7 +269,7 @@ def test_existing_files_are_never_overwritten_and_managed_ones_skipped(
     stack.emulator.reset_counts()
     again = stack.run("import", "--all", "--out", str(stack.root / "deployments"))
     assert again.exit_code == 0, again.output
-    assert "1 deployment(s) already managed by a manifest were skipped" in again.stdout
+    assert "1 deployment already managed by a manifest skipped" in again.stdout
     assert stack.emulator.write_count() == 0
     assert sorted(_files(stack.root)) == ["job-01-2.yaml", "job-01.yaml"]
 
@@ -305,7 +305,7 @@ def test_import_format_json_says_what_was_imported_and_noted(stack: Stack, clien
     assert record["name"] == "job-02" and record["deployment_id"] == deployment_id and record["wrote_file"]
     assert record["file"].endswith("deployments/job-02.yaml")
     assert record["tags"] == [tags.STACK, tags.NAME]
-    assert any("owned by other stacks were left alone" in note for note in data["notes"])
+    assert any("owned by other stacks left alone" in note for note in data["notes"])
     assert any("will resend the token to job-02" in note for note in data["notes"])
     assert live_by_name(stack.emulator)["job-02"]["metadata"][tags.STACK] == STACK
 

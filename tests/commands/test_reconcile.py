@@ -187,10 +187,13 @@ def test_token_rotation_is_an_update_and_never_printed(stack: Stack, tmp_path: P
     rotated = "ghp_ROTATED_value_9999"
     saved = tmp_path / "plan.json"
     plan = stack.run("plan", str(stack.root), "--out", str(saved), env={"REPO_TOKEN": rotated})
-    assert "resources[*].authorization_token" in plan.stdout
+    # Named as the manifest writes it; the API path stays in the JSON.
+    assert "resources[0].authorization_token: ${REPO_TOKEN}: " in plan.stdout
     json_plan = stack.run("plan", str(stack.root), "--format", "json", env={"REPO_TOKEN": rotated})
     (action,) = [a for a in json.loads(json_plan.stdout)["actions"] if a["action"] == "update"]
     assert set(action["patch"]) == {"metadata", "resources"}
+    assert [(c["path"], c["field"]) for c in action["changes"]] == [
+        ("resources[*].authorization_token", "resources[0].authorization_token: ${REPO_TOKEN}")]
     applied = stack.run("apply", str(saved), "--auto-approve", env={"REPO_TOKEN": rotated})
     assert applied.exit_code == 0, applied.output
     assert stack.emulator.raw_deployments()[0]["resources"][0]["authorization_token"] == rotated

@@ -126,8 +126,13 @@ def test_an_unknown_stack_whose_names_other_stacks_run_blocks_an_unattended_appl
 def test_the_fingerprint_is_keyed_when_a_key_is_given(stack: Stack) -> None:
     repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}
     stack.write(manifest("job", resources=[repo]))
-    unkeyed = stack.run("plan", str(stack.root))
-    assert "fingerprint is unkeyed" in unkeyed.output
+    # Said once, by validate, at the secret's line; not in every plan (nor every PR comment).
+    unkeyed = stack.run("validate", str(stack.root))
+    assert unkeyed.output.count("fingerprint is unkeyed") == 1
+    assert "deployments/job.yaml:" in unkeyed.output and "AGENTOPS_FINGERPRINT_KEY" in unkeyed.output
+    assert "unkeyed" not in stack.run("plan", str(stack.root)).output
+    assert "unkeyed" not in stack.run("validate", str(stack.root),
+                                      env={"AGENTOPS_FINGERPRINT_KEY": "k" * 20}).output
     key = "fp-key-0123456789abcdef"
     keyed = stack.run("apply", str(stack.root), "--auto-approve", env={"AGENTOPS_FINGERPRINT_KEY": key})
     assert keyed.exit_code == 0 and "unkeyed" not in keyed.output and key not in keyed.output

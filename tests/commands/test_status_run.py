@@ -44,7 +44,9 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     lines = {line.split()[0]: line for line in text.stdout.splitlines()[1:]}
     assert "auto-paused: vault_archived_error" in lines["nightly"]
     assert "0 6 * * 1-5 (Europe/Berlin)" in lines["nightly"]
-    assert "drifted: status" in lines["nightly"]
+    # Plan refuses to unpause it onto an archived vault: status says the plan's verdict, not "drifted".
+    assert "blocked: vault vlt_011doomed is archived" in lines["nightly"]
+    assert "apply is blocked: by the problems of nightly" in lines["drifty"]
     assert "drifted: description" in lines["drifty"]
     assert "in sync" in lines["steady"] and "30 7 * * * (Asia/Tokyo)" in lines["steady"]
     assert "no manifest" in lines["leftover"]
@@ -56,7 +58,7 @@ def test_status_shows_auto_pause_reason_drift_and_unmatched(
     assert nightly["status"] == "paused"
     assert nightly["paused_reason"] == {"type": "error", "error": {"type": "vault_archived_error"}}
     assert nightly["last_run"] is not None and nightly["next_run"] is None  # paused: no next run
-    assert nightly["schedule"] == SCHEDULE
+    assert nightly["schedule"] == SCHEDULE and nightly["drift"] == ["status"]
     assert rows["drifty"]["drifted"] is True and rows["drifty"]["drift"] == ["description"]
     assert rows["steady"]["drifted"] is False and rows["steady"]["last_run"] is None
     assert rows["leftover"]["state"] == "no_manifest" and rows["brand-new"]["state"] == "not_deployed"
@@ -78,7 +80,7 @@ def test_status_ignores_the_fingerprint_when_the_token_is_unset(stack: Stack) ->
     rotated = json.loads(
         stack.run("status", str(stack.root), "--format", "json", env={"REPO_TOKEN": "rotated-token"}).stdout
     )
-    assert rotated["deployments"][0]["drift"] == ["resources"]
+    assert rotated["deployments"][0]["drift"] == ["secrets"]  # as the plan's reason names it
 
 
 def test_run_prints_run_and_session(stack: Stack) -> None:

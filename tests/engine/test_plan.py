@@ -211,7 +211,7 @@ def test_untagged_same_name_blocks_until_adopt() -> None:
     stranger = live_from(m, stack=None)
     plan = plan_for([m], [stranger])
     assert plan.errored and not plan.writes
-    assert "--adopt" in plan.blockers[0].message
+    assert "--adopt" in (plan.blockers[0].hint or "") and "--adopt" in str(plan.blockers[0])
     adopted = plan_for([m], [stranger], adopt=True)
     (action,) = adopted.writes
     assert action.kind == "adopt" and action.deployment_id == stranger.id

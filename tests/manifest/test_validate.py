@@ -32,6 +32,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPO_TOKEN", TOKEN)
+    monkeypatch.setenv("AGENTOPS_FINGERPRINT_KEY", "a-random-key-0123456789")
     code, out, err = run("validate", str(REPO))
     assert (code, err) == (0, ""), err
     assert out.strip() == "5 manifests valid"
@@ -39,6 +40,7 @@ def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REPO_TOKEN", raising=False)
+    monkeypatch.setenv("AGENTOPS_FINGERPRINT_KEY", "a-random-key-0123456789")
     code, out, err = run("validate", str(REPO))
     assert code == 0
     assert out.strip() == "5 manifests valid, 1 warning"
@@ -52,6 +54,15 @@ def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: 
     assert report["valid"] is True
     assert [(w["file"], w["line"], w["path"]) for w in report["warnings"]] == [
         ("deployments/nightly-triage.yaml", line, "resources[0].authorization_token")]
+
+
+def test_the_unkeyed_fingerprint_is_one_warning_at_the_first_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPO_TOKEN", TOKEN)
+    monkeypatch.delenv("AGENTOPS_FINGERPRINT_KEY", raising=False)
+    code, out, err = run("validate", str(REPO))
+    assert (code, out.strip()) == (0, "5 manifests valid, 1 warning")
+    assert err.count("fingerprint is unkeyed") == 1 and "set AGENTOPS_FINGERPRINT_KEY" in err
+    assert err.startswith("warning: deployments/nightly-triage.yaml:")
 
 
 def test_unset_secret_in_a_default_points_into_agentops_yaml(project: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,7 +202,7 @@ def test_all_problems_of_all_files_sorted(project: Writer) -> None:
     assert [line.split(":")[0] for line in lines] == [
         "agentops.yaml", "deployments/a.yaml", "deployments/a.yaml", "deployments/m/b.yaml", "deployments/z.yaml",
     ]
-    assert out.strip() == "5 problems in 4 of 5 files"
+    assert out.strip() == "5 problems in 3 of 4 manifest files and agentops.yaml"
     problems = load_project(root).problems
     assert problems == sorted(problems, key=lambda p: (p.file, p.line, p.column))
 

@@ -56,13 +56,13 @@ def test_text_create_shows_every_field_and_next_runs() -> None:
     assert '"Weekly report for the team"' in shown
     assert 'owner: "data-team"' in shown and "agentops.stack" not in shown
     assert 'url: "https://github.com/acme/reports"' in shown
-    assert 'authorization_token_variable: "REPO_TOKEN"' in shown
+    assert 'authorization_token: "${REPO_TOKEN}"' in shown
     assert ENV["REPO_TOKEN"] not in text
     assert '"vlt_011abc"' in shown
     # Mondays at 09:00 in Paris (CET in winter), three of them, counted from NOW.
     assert "# next runs: Mon 2026-11-30 09:00 CET; Mon 2026-12-07 09:00 CET; Mon 2026-12-14 09:00 CET" in shown
     # The prompt: its first lines and a count; the whole of it only with verbose.
-    assert "# prompt: 8 line(s), first 5 shown (-v shows all)" in shown
+    assert "# prompt: 8 lines, first 5 shown (-v shows all)" in shown
     assert "Step 5: do the thing." in shown and "Step 6" not in shown
     whole = "\n".join(create_block(render_text(plan_of(full_manifest()), verbose=True, now=NOW)))
     assert "Step 8: do the thing." in whole and "first 5 shown" not in whole
@@ -70,7 +70,7 @@ def test_text_create_shows_every_field_and_next_runs() -> None:
     parsed = yaml.safe_load(whole)
     assert parsed["prompt"] == PROMPT
     assert parsed["schedule"] == {"type": "cron", "expression": "0 9 * * 1", "timezone": "Europe/Paris"}
-    assert parsed["resources"][0]["authorization_token_variable"] == "REPO_TOKEN"
+    assert parsed["resources"][0]["authorization_token"] == "${REPO_TOKEN}"
 
 
 def test_without_now_no_next_runs_and_paused_create_never_claims_runs() -> None:
@@ -138,8 +138,8 @@ def test_plan_shows_the_create_end_to_end(stack: Stack) -> None:
     result = stack.run("plan", str(stack.root))
     assert result.exit_code == 0, result.output
     assert TOKEN not in result.output
-    assert 'authorization_token_variable: "REPO_TOKEN"' in result.stdout
-    assert "# prompt: 2 line(s)" in result.stdout
+    assert 'authorization_token: "${REPO_TOKEN}"' in result.stdout
+    assert "# prompt: 2 lines" in result.stdout
     runs = re.search(r"# next runs: (.*)", result.stdout)
     assert runs is not None
     times = runs.group(1).split("; ")

@@ -79,7 +79,7 @@ def test_layout_summary_first_banners_and_a_details_block_per_deployment() -> No
     lines = text.splitlines()
     assert lines[0] == "<!-- agentops:stack=core -->"
     assert lines[3] == f"**{head.summary()}**"
-    assert "> [!WARNING]" in text and "archives 1 deployment(s)" in text
+    assert "> [!WARNING]" in text and "archives 1 deployment**" in text
     assert "> [!CAUTION]" in text and "agent agent&#95;9 does not exist &#60;img src=x&#62;" in text
     # One block per deployment (a create and its pause share one); the prompt's </details> is in a fence.
     assert text.count("<details><summary>") == lines.count("</details>") == 5
@@ -156,7 +156,7 @@ def test_names_are_cut_last_and_counted() -> None:
     )
     text = render_markdown(long_names)
     assert len(text) < COMMENT_LIMIT
-    cut = int(re.search(r"; (\d+) name\(s\) were left out", text).group(1))  # type: ignore[union-attr]
+    cut = int(re.search(r"; (\d+) names? left out", text).group(1))  # type: ignore[union-attr]
     assert 0 < cut < 3000
     assert f"… and {cut} more" in text
 

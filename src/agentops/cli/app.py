@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from agentops import __version__
+from agentops.model.words import did_you_mean
 from agentops.plumbing.failure import CHANGES, ERROR, INTERRUPTED, Failure
 from agentops.plumbing.target import Target
 from agentops.views.safe import value
@@ -157,9 +158,27 @@ def _leave(code: int, process: bool) -> NoReturn:
     os._exit(code)
 
 
+def _no_such_option(exc: click.NoSuchOption) -> click.UsageError:
+    """Click's error, with the suggestion by edit distance over every option of the command."""
+    command = exc.ctx.command if exc.ctx is not None else None
+    names = [name for param in (command.params if command else []) if isinstance(param, click.Option)
+             for name in (*param.opts, *param.secondary_opts)]
+    near = did_you_mean(exc.option_name, names)
+    return click.UsageError(f"No such option {exc.option_name!r}" + (f"; {near}" if near else "."), exc.ctx)
+
+
 class AgentopsGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS and super().get_command(ctx, name) is None:
+            near = did_you_mean(name, self.list_commands(ctx))
+            ctx.fail(f"No such command {name!r}" + (f"; {near}" if near else f". Commands: {', '.join(COMMANDS)}"))
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
@@ -193,6 +212,9 @@ class AgentopsGroup(click.Group):
             code = super().main(args, prog_name, standalone_mode=False, obj=opts, **extra)
         except Failure as exc:
             _leave(_report(exc), process)
+        except click.NoSuchOption as exc:
+            _no_such_option(exc).show()
+            _leave(ERROR, process)
         except click.exceptions.Abort:
             click.echo("Aborted.", err=True)
             _leave(INTERRUPTED, process)

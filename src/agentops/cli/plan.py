@@ -17,7 +17,8 @@ from agentops.cli.options import base_ref_option, pacing_options, pacing_rates, 
     "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
     help="Output format.",
 )
-@click.option("--out", type=click.Path(path_type=Path), help="Save the plan for `agentops apply FILE`.")
+@click.option("--out", "-out", type=click.Path(path_type=Path),  # -out: Terraform's spelling
+              help="Save the plan for `agentops apply FILE`.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
 @click.option("--health", is_flag=True,
               help="Also show run health: failing and auto-paused deployments with their fix (one more request).")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.engine.plan import ActionKind, Flags, Plan
+from agentops.model.words import plural
 from agentops.plumbing.failure import OK, Failure
 from agentops.plumbing.target import Target
 from agentops.views.output import view
@@ -58,7 +59,7 @@ def _apply_saved(
     beyond = saved.flags.granted_beyond(flags)
     if beyond:
         raise Failure(f"the saved plan {path} was made with {' '.join(beyond)}; a saved plan grants nothing by "
-                      "itself, so give apply the same flag(s); nothing was applied")
+                      "itself, so give apply the same flags; nothing was applied")
     # Never the folder beside the plan file: whoever wrote the file could have put an agentops.yaml there.
     root = find_root(Path.cwd())
     if root is None:
@@ -95,7 +96,7 @@ def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
     archives = plan.tally()[ActionKind.ARCHIVE]
     if archives:
         answer = console.ask(
-            f"This plan archives {archives} deployment(s). Archiving is permanent: an archived deployment "
+            f"This plan archives {plural(archives, 'deployment')}. Archiving is permanent: an archived deployment "
             f"never runs again and cannot be restored. Type {archives} (or yes) to apply"
         )
         if answer.strip().lower() not in (str(archives), "yes"):

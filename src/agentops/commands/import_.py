@@ -21,6 +21,7 @@ from agentops.manifest.config import load_config
 from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import choose_environment, find_root, load_project
 from agentops.model.secretref import SECRET_REF
+from agentops.model.words import plural
 from agentops.plumbing.failure import OK, Failure
 from agentops.plumbing.machine import json_errors
 from agentops.plumbing.target import Target
@@ -92,7 +93,7 @@ def import_(
             )
             if decision.refused:
                 raise Failure(
-                    f"{len(decision.refused)} deployment(s) refused; nothing was imported",
+                    f"{plural(len(decision.refused), 'deployment')} refused; nothing was imported",
                     tuple(f"refused: {line}" for line in decision.refused),
                     {"imported": [], "refused": decision.refused, "notes": decision.notes},
                 )

@@ -67,6 +67,13 @@ class Desired:
     secrets_at: Mapping[str, str] = field(default_factory=dict)
     # References by name: the body holds their ids; an unresolved one blocks the plan.
     named: tuple[Named, ...] = ()
+    # API top-level field -> the manifest key it is written with (`initial_events` -> `prompt`).
+    keys: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """`file:line` of the manifest, where a problem of its own points."""
+        return f"{self.file}:{self.line}"
 
     @property
     def resolved(self) -> bool:
@@ -90,6 +97,24 @@ def _secret_lines(paths: Mapping[str, str], file: str, line: int,
         at_file, at_line, _ = secrets_at.get(path, (file, line, 1))
         out[name] = f"{at_file}:{at_line}"
     return out
+
+
+def manifest_keys(manifest: Manifest, file: str) -> dict[str, str]:
+    """API top-level field -> the key this manifest writes it with, where the two differ."""
+    keys: dict[str, str] = {}
+    if manifest.prompt is not None:
+        keys["initial_events"] = "prompt"
+    elif manifest.prompt_file is not None:
+        keys["initial_events"] = "prompt_file"
+    elif file.endswith(".md"):
+        keys["initial_events"] = "Markdown body"
+    if manifest.environment is not None:
+        keys["environment_id"] = "environment"
+    if manifest.vaults and not manifest.vault_ids:
+        keys["vault_ids"] = "vaults"
+    if isinstance(manifest.agent, AgentByName):
+        keys["agent"] = "agent.name"
+    return keys
 
 
 def desired(
@@ -151,6 +176,7 @@ def desired(
         unset_secrets=unset,
         secrets_at=_secret_lines(paths, file, line, secrets_at or {}),
         named=tuple(named.values()),
+        keys=manifest_keys(manifest, file),
     )
 
 

@@ -28,9 +28,17 @@ class Change:
     before: Any
     after: Any
     origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
+    # The manifest key the user wrote (`prompt`, `environment`); None where it is the API path.
+    field: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How a person reads the change: in the manifest's terms."""
+        return self.field or self.path
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "before": self.before, "after": self.after, "origin": self.origin}
+        return {"path": self.path, "field": self.shown, "before": self.before, "after": self.after,
+                "origin": self.origin}
 
 
 def _render_path(parts: list[Any]) -> str:

@@ -23,6 +23,7 @@ from agentops.engine.status import drift_fields
 from agentops.manifest.config_schema import Config
 from agentops.manifest.layers import layer
 from agentops.model import spec, tags
+from agentops.model.words import plural
 
 MAX_FILE_STEM = 100
 
@@ -67,7 +68,7 @@ def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[L
         chosen = sorted((d for d in live if d.stack in (None, stack)), key=lambda d: d.age_key)
         others = len(live) - len(chosen)
         if others:
-            notes.append(f"{others} deployment(s) owned by other stacks were left alone")
+            notes.append(f"{plural(others, 'deployment')} owned by other stacks left alone")
     seen: dict[str, list[Live]] = {}
     for item in chosen:
         seen.setdefault(item.tag_name if item.stack == stack and item.tag_name else item.name, []).append(
@@ -159,7 +160,7 @@ def decide(
     chosen, refused, notes = select(live, names, stack)
     managed = [d for d in chosen if d.stack == stack and d.tag_name in declared]
     if managed:
-        notes.append(f"{len(managed)} deployment(s) already managed by a manifest were skipped")
+        notes.append(f"{plural(len(managed), 'deployment')} already managed by a manifest skipped")
     items = []
     for deployment in (d for d in chosen if d not in managed):
         try:
@@ -169,11 +170,11 @@ def decide(
             )
         except ValidationError as exc:
             refused.append(f"{deployment.name}: its settings do not load as a manifest: "
-                           f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}")
+                           f"{plural(exc.error_count(), 'problem')}, first: {exc.errors()[0]['msg']}")
             continue
         if len({**deployment.metadata, **patch}) > spec.MAX_METADATA_PAIRS:
             refused.append(f"{deployment.name}: {len(deployment.metadata)} metadata keys leave no room "
-                           f"for the {len(patch)} ownership tag(s) (limit {spec.MAX_METADATA_PAIRS})")
+                           f"for the {plural(len(patch), 'ownership tag')} (limit {spec.MAX_METADATA_PAIRS})")
             continue
         name = manifest["name"]
         items.append(Item(deployment, manifest, None if name in declared else place(name), patch, unset, drift))
@@ -198,7 +199,7 @@ def notes_after(items: list[Item], notes: list[str], token_var: str) -> list[str
     with_tokens = [i.manifest["name"] for i in items if _with_tokens(i)]
     if with_tokens:
         out.append(
-            f"{len(with_tokens)} manifest(s) reference ${{{token_var}}} for write-only repository "
+            f"{plural(len(with_tokens), 'manifest')} reference ${{{token_var}}} for write-only repository "
             f"tokens; export {token_var} before plan or apply"
         )
     resend = sorted({i.manifest["name"] for i in items if i.unset})

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from agentops.engine.desired import Desired
-from agentops.engine.diff import SECRET_PATH, Change, changes, patch
+from agentops.engine.diff import Change, changes, patch
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
+from agentops.engine.terms import in_manifest_terms, topic
 from agentops.model import tags
 from agentops.model.errors import pause_error
+from agentops.model.words import did_you_mean, plural
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
 FORMAT_VERSION = 3
@@ -110,15 +111,17 @@ class Blocker:
 
     message: str
     name: str | None = None
-    file: str | None = None
+    file: str | None = None  # "file:line" of the manifest (or of the field) the problem is in
+    hint: str | None = None  # what to do about it
 
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
         who = f"{self.name}: " if self.name else ""
-        return f"{where}{who}{self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{who}{self.message}{hint}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "file": self.file, "message": self.message}
+        return {"name": self.name, "file": self.file, "message": self.message, "hint": self.hint}
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,9 @@ class Plan:
     flags: Flags = Flags()
     # What the change under review does to agentops.yaml's guards (`plan --base-ref`); the base's are enforced.
     guard_changes: tuple[str, ...] = ()
+    # (deployment id, why) of every deployment without a manifest that this plan keeps rather than
+    # archives: `status` says so from here, never from a guess of its own.
+    kept: tuple[tuple[str, str], ...] = ()
 
     def resolved_dict(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -290,18 +296,14 @@ def describe_pause(reason: Any) -> str:
     if not isinstance(reason, dict):
         return "paused"
     if reason.get("type") == "manual":
-        return "paused by hand"
+        # A pause by hand and one by an earlier `status: paused` look the same to the API.
+        return "paused through the API (by hand or by an earlier status: paused; the API does not say which)"
     return f"paused ({reason.get('type')})"
 
 
 def _topics(found: list[Change]) -> list[str]:
-    """The top-level fields a list of changes touches, secrets named as such, in order."""
-    topics: list[str] = []
-    for change in found:
-        topic = "secrets" if change.path == SECRET_PATH else re.split(r"[.\[]", change.path, maxsplit=1)[0]
-        if topic not in topics:
-            topics.append(topic)
-    return topics
+    """The top-level keys a list of changes touches, in the manifest's terms, in order."""
+    return list(dict.fromkeys(topic(change) for change in found))
 
 
 def context(want: Desired) -> Context:
@@ -351,7 +353,7 @@ def _deployment_actions(item: Match) -> list[Action]:
     # fields that are equal to the manifest's (and then `before` equals `after`).
     in_sync = not item.adopt and same_shape(live.body, ctx, want.body, after)
     before = after if in_sync else normalize(live.body, ctx)
-    found = [] if in_sync else changes(before, after)
+    found = [] if in_sync else in_manifest_terms(changes(before, after), want.keys, want.body)
     common: dict[str, Any] = {
         "deployment_id": live.id,
         "updated_at": live.updated_at,
@@ -438,9 +440,8 @@ def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desi
     known = {a.name for a in actions} | {w.name for w in desired}
     found = []
     for name in sorted(wanted - known):
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack{hint}"))
+        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack",
+                             hint=did_you_mean(name, known)))
     return found
 
 
@@ -449,7 +450,7 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
         Blocker(
             f"environment variable {name} is not set (export it before plan or apply)",
             want.name,
-            want.secrets_at.get(name, f"{want.file}:{want.line}"),
+            want.secrets_at.get(name, want.where),
         )
         for want in desired
         for name in want.unset_secrets
@@ -475,7 +476,7 @@ def _conflicts(matching: Matching, options: Options) -> list[Blocker]:
     for want, other in matching.conflicts:
         what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
                 if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
-        out.append(Blocker(f"{what}; pass --adopt to manage it (or rename the manifest)", want.name, want.file))
+        out.append(Blocker(what, want.name, want.where, "pass --adopt to manage it (or rename the manifest)"))
     return out
 
 
@@ -492,34 +493,62 @@ def _matched_actions(matching: Matching) -> tuple[list[Action], list[str]]:
     return actions, warnings
 
 
-def _prune(orphans: list[Live], desired: list[Desired], options: Options) -> tuple[list[Action], list[str], list[Blocker]]:
+def _prune(
+    orphans: list[Live], desired: list[Desired], options: Options
+) -> tuple[list[Action], list[str], list[Blocker], list[tuple[str, str]]]:
     """Archives of managed deployments no manifest claims, within the guards (--no-prune, a partial
-    load, an empty manifests folder, lifecycle.prevent_archive)."""
+    load, an empty manifests folder, lifecycle.prevent_archive); the kept ones with why."""
     if not orphans:
-        return [], [], []
+        return [], [], [], []
+    count = plural(len(orphans), "deployment")
     if not options.prune:
-        return [], [f"--no-prune: {len(orphans)} deployment(s) without a manifest kept"], []
+        return [], [f"--no-prune: {count} without a manifest kept"], [], _all_kept(orphans, "--no-prune")
     if options.partial:
-        return [], [f"only part of the manifests folder was loaded: {len(orphans)} other deployment(s) kept"], []
+        why = "only part of the manifests folder was loaded"
+        return [], [f"{why}: {plural(len(orphans), 'other deployment')} kept"], [], _all_kept(orphans, why)
     if not desired and not options.allow_empty:
         return [], [], [Blocker(
-            f"no manifests found: refusing to archive all {len(orphans)} deployment(s) of stack "
+            f"no manifests found: refusing to archive all {count} of stack "
             f"{options.stack!r} (pass --allow-empty if that is really wanted)"
-        )]
-    actions, warnings = [], []
+        )], _all_kept(orphans, "no manifests found; --allow-empty archives it")
+    actions, warnings, kept = [], [], []
     for orphan in orphans:
         if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
             warnings.append(f"{orphan.tag_name}: no manifest, kept because of lifecycle.prevent_archive")
+            kept.append((orphan.id, "prevent_archive"))
         else:
             actions.append(_archive(orphan, "no manifest claims it (prune)"))
-    return actions, warnings, []
+    return actions, warnings, [], kept
+
+
+def _all_kept(orphans: list[Live], why: str) -> list[tuple[str, str]]:
+    return [(orphan.id, why) for orphan in orphans]
+
+
+def _rename_hints(desired: list[Desired], actions: list[Action], orphans: list[Live]) -> list[str]:
+    """A create and an archive that look like one deployment renamed without `previous_names`:
+    the same prompt and schedule, or close names."""
+    archived = {a.deployment_id for a in actions if a.kind is ActionKind.ARCHIVE}
+    gone = [o for o in orphans if o.id in archived]
+    created = {a.name for a in actions if a.kind is ActionKind.CREATE}
+    hints = []
+    for want in (w for w in desired if w.name in created):
+        for old in gone:
+            old_name = old.tag_name or old.name
+            alike = all(normalize(old.body, context(want)).get(k) == normalize(want.body, context(want)).get(k)
+                        for k in ("initial_events", "schedule", "agent", "environment_id"))
+            close = difflib.SequenceMatcher(None, want.name, old_name).ratio() >= 0.8
+            if alike or close:
+                hints.append(f"{want.name}: created while {old_name} ({old.id}) is archived; if it is a rename, "
+                             f"add previous_names: [{old_name}] to its manifest to keep the deployment and its runs")
+    return hints
 
 
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
         return []
-    return [Blocker(f"plan archives {archives} deployment(s), more than the limit of {options.max_archive} "
+    return [Blocker(f"plan archives {plural(archives, 'deployment')}, more than the limit of {options.max_archive} "
                     "(--max-archive, or max_archive in agentops.yaml)")]
 
 
@@ -537,14 +566,15 @@ def build_plan(
     warnings: list[str] = []
     elsewhere = _live_elsewhere(matching, live, options)
     if options.strict_names:
-        problems.extend(Blocker(message, name) for name, message in elsewhere)
+        where = {want.name: want.where for want in desired}
+        problems.extend(Blocker(message, name, where.get(name)) for name, message in elsewhere)
     else:
         warnings.extend(f"{name}: {message}" for name, message in elsewhere)
     problems.extend(_unknown_stack(elsewhere, live, options))
     actions, noted = _matched_actions(matching)
-    archives, kept, refused = _prune(matching.orphans, desired, options)
+    archives, kept_warnings, refused, kept = _prune(matching.orphans, desired, options)
     actions.extend(archives)
-    warnings.extend([*noted, *kept])
+    warnings.extend([*noted, *kept_warnings, *_rename_hints(desired, actions, matching.orphans)])
     problems.extend(refused)
     if options.targets:
         wanted = set(options.targets)
@@ -563,6 +593,7 @@ def build_plan(
         workspace_id=workspace_id,
         env=options.env,
         resolved=_resolved(desired),
+        kept=tuple(kept),
     )
 
 

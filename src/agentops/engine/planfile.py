@@ -39,6 +39,7 @@ class _Strict(BaseModel):
 
 class _Change(_Strict):
     path: str
+    field: str | None = None
     before: Any = None
     after: Any = None
     origin: Literal["change", "drift"] | None = None
@@ -65,6 +66,7 @@ class _Problem(_Strict):
     message: str
     name: str | None = None
     file: str | None = None
+    hint: str | None = None
 
 
 class _Flags(_Strict):
@@ -154,7 +156,7 @@ def _action(item: _Action) -> Action:
         reason=item.reason,
         deployment_id=item.deployment_id,
         updated_at=item.updated_at,
-        changes=tuple(Change(c.path, c.before, c.after, c.origin) for c in item.changes),
+        changes=tuple(Change(c.path, c.before, c.after, c.origin, c.field if c.field != c.path else None) for c in item.changes),
         body=item.body,
         patch=item.patch,
         before=item.before,
@@ -202,7 +204,7 @@ def load(text: str) -> tuple[Plan, str]:
         stack=saved.stack,
         workspace_id=saved.workspace_id,
         actions=tuple(_action(a) for a in saved.actions),
-        blockers=tuple(Blocker(p.message, p.name, p.file) for p in saved.problems),
+        blockers=tuple(Blocker(p.message, p.name, p.file, p.hint) for p in saved.problems),
         warnings=tuple(saved.warnings),
         targets=tuple(saved.targets),
         base_ref=saved.base_ref,

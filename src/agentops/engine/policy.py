@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from agentops.engine.fleet.section import CAP, CAP_WARN, SPEND_DAYS, Count, Fleet, Violation, money
 from agentops.manifest.config_schema import ExposureRule, Policy
+from agentops.model.words import plural
 
 CAP_RULE = "scheduled_cap"
 
@@ -41,12 +42,12 @@ def _exposure(rule: ExposureRule, fleet: Fleet, who: str) -> Iterator[Violation]
             continue
         if row.after is None:
             yield Violation("max_monthly_exposure", rule.level,
-                            f"has no budget: {row.runs_after} runs in {SPEND_DAYS} days with unbounded spend",
+                            f"has no budget: {plural(row.runs_after, 'run')} in {SPEND_DAYS} days with unbounded spend",
                             f"add a budget so that runs x max_list_cost stays within {shown}", row.name)
         elif row.after > limit:
             yield Violation("max_monthly_exposure", rule.level,
                             f"can spend up to {money(row.after, rule.currency)} in {SPEND_DAYS} days "
-                            f"({row.runs_after} runs x max_list_cost), more than {shown}",
+                            f"({plural(row.runs_after, 'run')} x max_list_cost), more than {shown}",
                             f"lower budget.max_list_cost to at most {limit // max(row.runs_after, 1)} cents "
                             "or run less often", row.name)
     total = fleet.exposure.totals.get(rule.currency)

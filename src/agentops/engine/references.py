@@ -33,7 +33,7 @@ def referenced(desired: list[Desired]) -> dict[Key, list[Desired]]:
 def blockers(users: Mapping[Key, list[Desired]], found: Mapping[Key, Found]) -> list[Blocker]:
     """A blocker per manifest for each id that is missing or archived, in a stable order."""
     out = [
-        Blocker(f"{kind} {ref} {found[(kind, ref)]} (referenced by the manifest)", want.name, want.file)
+        Blocker(f"{kind} {ref} {found[(kind, ref)]} (referenced by the manifest)", want.name, want.where)
         for (kind, ref), wants in users.items()
         if found.get((kind, ref), Found.OK) is not Found.OK
         for want in wants

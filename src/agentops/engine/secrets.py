@@ -26,9 +26,12 @@ MASK = "***"
 FINGERPRINT_KEY = "AGENTOPS_FINGERPRINT_KEY"
 ALWAYS_SECRET = ("ANTHROPIC_API_KEY", FINGERPRINT_KEY)
 UNKEYED_WARNING = (
-    f"the secrets fingerprint is unkeyed: anyone who can read the deployments' metadata can test "
-    f"guesses of a short token against it; set {FINGERPRINT_KEY} (a random secret kept with the API key) "
-    "to key it (the first apply with a key resends each token once)"
+    "the secrets fingerprint is unkeyed: anyone who can read the deployments' metadata can test "
+    "guesses of a short token against it"
+)
+UNKEYED_HINT = (
+    f"set {FINGERPRINT_KEY} (a random secret kept with the API key) where plan and apply run; "
+    "the first apply with a key resends each token once"
 )
 
 
@@ -117,6 +120,18 @@ class Redactor:
         return cls.for_variables(
             (v for body in bodies for v in variables((body or {}).get("resources") or [])), environ
         )
+
+
+def unkeyed(manifests: Iterable[LoadedManifest], environ: Mapping[str, str]) -> list[Problem]:
+    """One warning, at the project's first secret reference, when secrets are in use and
+    FINGERPRINT_KEY is not set (none otherwise): said once, where the manifests are checked."""
+    if environ.get(FINGERPRINT_KEY):
+        return []
+    for loaded in manifests:
+        for path in resource_refs(loaded.manifest.resources or []).values():
+            file, line, column = loaded.secrets_at.get(path, (loaded.file, loaded.line, 1))
+            return [Problem(file, line, column, path, UNKEYED_WARNING, UNKEYED_HINT)]
+    return []
 
 
 def missing_secrets(manifests: Iterable[LoadedManifest], environ: Mapping[str, str]) -> list[Problem]:

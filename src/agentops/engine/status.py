@@ -5,12 +5,14 @@ Drift is the planner's verdict (`plan.build_plan`), so status and plan never dis
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.identity import Live, match
-from agentops.engine.plan import ActionKind, Options, Plan, build_plan
+from agentops.engine.plan import ActionKind, Plan
+from agentops.engine.terms import topic
 from agentops.model.errors import pause_error
 
 
@@ -61,26 +63,62 @@ def drift_fields(plan: Plan, name: str) -> list[str]:
     for action in plan.actions:
         if action.name != name or action.kind in (ActionKind.NOOP, ActionKind.ARCHIVE, ActionKind.CREATE):
             continue
-        fields = sorted({change.path.split(".")[0].split("[")[0] for change in action.changes})
+        fields = sorted({topic(change) for change in action.changes})
         found.extend(fields if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT) else ["status"])
     return sorted(set(found))
 
 
+def verdict(plan: Plan, row: dict[str, Any]) -> str:
+    """What `apply` would do to this row, in words, read from the plan alone."""
+    if row["state"] == "untagged":
+        return f"not managed yet: agentops import {shlex.quote(row['name'])} (or plan --adopt)"
+    if row["blockers"]:
+        return "; ".join(f"blocked: {b['message']} ({b['file']})" + (f"; {b['hint']}" if b["hint"] else "")
+                         for b in row["blockers"])
+    if row["deployment_id"] is None:
+        steps = [a for a in plan.actions if a.name == row["name"] and a.deployment_id is None]
+    else:
+        steps = [a for a in plan.actions if a.deployment_id == row["deployment_id"]]
+    kinds = {a.kind for a in steps}
+    kept = dict(plan.kept)
+    if ActionKind.CREATE in kinds:
+        said = "no deployment (apply creates it" + (" paused)" if ActionKind.PAUSE in kinds else ")")
+    elif ActionKind.ARCHIVE in kinds:
+        said = ("duplicate" if row["state"] == "duplicate" else "no manifest") + " (apply archives it)"
+    elif row["deployment_id"] in kept:
+        said = f"no manifest, kept ({kept[row['deployment_id']]})"
+    elif kinds - {ActionKind.NOOP}:
+        said = "drifted: " + ", ".join(row["drift"] or ["status"])
+    elif kinds:
+        said = "in sync"
+    else:
+        said = "not in this plan"
+    # Any blocker stops every write of the plan: a plan-wide one (too many archives, an empty
+    # folder) is said in full, another manifest's by its name.
+    if plan.blockers and kinds - {ActionKind.NOOP}:
+        stopped = [b.message for b in plan.blockers if b.name is None]
+        stopped.append(_by_name(sorted({b.name for b in plan.blockers if b.name is not None})))
+        said += "; apply is blocked: " + "; ".join(part for part in stopped if part)
+    return said
+
+
+def _by_name(names: list[str]) -> str:
+    return f"by the problems of {', '.join(names)}" if names else ""
+
+
 def rows(
+    plan: Plan,
     wants: list[Desired],
     live: list[Live],
-    stack: str,
-    env: str | None = None,
     last_runs: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per manifest or managed deployment of the stack (in the project's environment), sorted by name.
+    """One row per manifest or managed deployment of the plan's stack (in its environment), sorted by name.
 
-    `last_runs` (deployment id -> when its newest run started, from the API's runs) is the last
-    run: it counts runs started by hand too; the schedule's `last_run_at` is the fallback."""
-    # An unset token variable leaves the fingerprint out of the comparison (see normalize), so
-    # status and plan agree: it is a problem of the manifest's, not drift.
-    plan = build_plan(wants, live, Options(stack=stack, allow_empty=True, env=env))
-    matching = match(wants, live, stack, env=env)
+    Every verdict is the plan's (`plan` is what `agentops plan` makes of `wants` and `live`), so
+    status and plan never disagree. `last_runs` (deployment id -> when its newest run started,
+    from the API's runs) is the last run: it counts runs started by hand too; the schedule's
+    `last_run_at` is the fallback."""
+    matching = match(wants, live, plan.stack, env=plan.env)
     out = []
     for item in matching.matches:
         if item.live is None:
@@ -114,4 +152,5 @@ def rows(
     for row in out:
         row["last_run"] = (last_runs or {}).get(row["deployment_id"] or "", row["last_run"])
         row["blockers"] = [b.to_dict() for b in plan.blockers if b.name == row["name"]] if row["file"] else []
+        row["verdict"] = verdict(plan, row)
     return sorted(out, key=lambda r: (r["name"], r["deployment_id"] or ""))

@@ -24,10 +24,11 @@ from agentops.manifest.config_schema import (
     inside_root,
 )
 from agentops.manifest.documents import parse_yaml, read_text
-from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import DEFAULTABLE, Manifest
 from agentops.model.problems import Problem
+from agentops.model.words import did_you_mean
 
 # Rules whose value is only a level, and what the parameters of the others look like.
 _BARE = frozenset(name for name, info in Policy.model_fields.items() if info.annotation == Rule | None)

@@ -139,7 +139,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                          "so the cap fires at or before the actual charge.",
     },
     "MonetaryAmount": {
-        "amount": "A whole number of currency units, as a string (e.g. \"25\").",
+        "amount": "A whole number of cents (the currency's minor unit), as a string: \"2500\" is USD 25.00.",
         "currency": "Currency code; USD.",
     },
     # --- agents ---

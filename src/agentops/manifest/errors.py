@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 import types
-from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
@@ -18,12 +17,7 @@ from pydantic_core import ErrorDetails
 from agentops.manifest.positions import Locator
 from agentops.model import spec
 from agentops.model.problems import Problem
-from agentops.model.words import plural
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+from agentops.model.words import did_you_mean, plural
 
 
 def _unwrap(tp: Any) -> Any:
@@ -159,6 +153,28 @@ def elsewhere(key: str, model: type[BaseModel], parent: str) -> str | None:
     return f"did you mean `{best}`?" if "." in best else f"did you mean the top-level key `{best}`?"
 
 
+def _at(data: Any, loc: tuple[int | str, ...]) -> Any:
+    """The raw value at a validation error's location (None where there is none)."""
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _tag_hint(error: ErrorDetails, loc: tuple[int | str, ...], data: Any) -> str | None:
+    """`did you mean 'user.message'?` for a misspelt `type:` (the known tags are pydantic's; the
+    written one is only compared, never shown)."""
+    ctx = error.get("ctx") or {}
+    item = _at(data, loc)
+    written = item.get(str(ctx.get("discriminator", "type")).strip("'")) if isinstance(item, dict) else None
+    tags = re.findall(r"'([^']+)'", str(ctx.get("expected_tags", "")))
+    return did_you_mean(written, tags) if isinstance(written, str) else None
+
+
 def validation_problems(exc: ValidationError, locator: Locator, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
@@ -167,9 +183,12 @@ def validation_problems(exc: ValidationError, locator: Locator, model: type[Base
         on_key = bool(loc) and loc[-1] == "[key]"
         loc = loc[:-1] if on_key else loc
         unknown = error["type"] == "extra_forbidden"
-        hint = None
+        hint = _tag_hint(error, loc, locator.data) if error["type"] == "union_tag_invalid" else None
         if unknown and loc:
             parent = re.sub(r"\[\d+\]", "[]", spec.field_path(loc[:-1], locator.data))
             hint = did_you_mean(str(loc[-1]), allowed_keys(model, loc[:-1])) or elsewhere(str(loc[-1]), model, parent)
-        problems.append(locator.problem(loc, message(error), hint, key=unknown or on_key))
+        said, _, near = message(error).partition("; did you mean ")
+        # A validator's own suggestion ("...; did you mean 'x'?") is the hint, not part of the message.
+        hint = hint or (f"did you mean {near}" if near else None)
+        problems.append(locator.problem(loc, said, hint, key=unknown or on_key))
     return problems

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from agentops.manifest.errors import did_you_mean
+from agentops.model.words import did_you_mean
 
 Kind = Literal["deployment", "agent", "environment", "vault", "skill", "memory_store"]
 # Kinds agentops manages, in the order writes create them; the others are known but not yet managed.

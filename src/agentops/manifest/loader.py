@@ -20,7 +20,7 @@ from agentops.manifest.config import LoadedConfig, load_config
 from agentops.manifest.config_schema import CONFIG_FILE, Config, SecretsConfig
 from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
 from agentops.manifest.environment_schema import EnvironmentManifest
-from agentops.manifest.errors import did_you_mean, validation_problems
+from agentops.manifest.errors import validation_problems
 from agentops.manifest.layers import layer, merge_defaults
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import AgentByName, AgentByPath, EnvironmentByPath, Manifest, is_path
@@ -28,6 +28,7 @@ from agentops.manifest.variables import substitute
 from agentops.model import spec
 from agentops.model.problems import Problem
 from agentops.model.secretref import secret_uses
+from agentops.model.words import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from agentops.manifest.positions import Locator
 from agentops.manifest.schema import AgentByName, Manifest
 from agentops.model import agent, cron, environment, spec
 from agentops.model.problems import Problem
+from agentops.model.words import plural
 
 PREFIX = "policy "  # every policy message starts so: plan shows the warn-level ones
 _DAY = 24 * 60
@@ -100,8 +101,8 @@ def _schedule(manifest: Manifest, locator: Locator, policy: Policy) -> Iterator[
             yield interval, locator.problem(
                 where,
                 _says("min_interval_minutes", interval.level, manifest.name,
-                      f"can fire {shortest} minute(s) apart, less than {interval.minutes}"),
-                f"space the fires at least {interval.minutes} minutes apart",
+                      f"can fire {plural(shortest, 'minute')} apart, less than {interval.minutes}"),
+                f"space the fires at least {plural(interval.minutes, 'minute')} apart",
             )
 
 

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from agentops.manifest.errors import did_you_mean
 from agentops.manifest.positions import Locator
 from agentops.model.problems import Problem
 from agentops.model.secretref import SECRET_FIELDS
+from agentops.model.words import did_you_mean
 
 VARIABLE = re.compile(r"\$\{var\.([A-Za-z_][A-Za-z0-9_]*)\}")
 Value = str | int | float | bool

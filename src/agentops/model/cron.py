@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from agentops.model.words import did_you_mean
+
 _FIELDS = (
     ("minute", 0, 59),
     ("hour", 0, 23),
@@ -134,7 +136,8 @@ def check_timezone(name: str) -> ZoneInfo:
     zones = _zones()
     if not isinstance(name, str) or zones.get(name.lower()) != name:
         right = zones.get(name.lower()) if isinstance(name, str) else None
-        advice = f"; did you mean {right!r}?" if right else " (e.g. 'UTC', 'Europe/Berlin')"
+        near = did_you_mean(name, zones.values()) if isinstance(name, str) and not right else None
+        advice = f"; did you mean {right!r}?" if right else f"; {near}" if near else " (e.g. 'UTC', 'Europe/Berlin')"
         raise CronError(f"{name!r} is not an IANA timezone{advice}")
     try:
         return ZoneInfo(name)

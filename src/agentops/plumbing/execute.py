@@ -12,6 +12,7 @@ from types import FrameType
 from agentops.adapters.api import Api
 from agentops.adapters.executor import Executor, Result
 from agentops.engine.plan import Plan
+from agentops.model.words import plural
 from agentops.plumbing.failure import INTERRUPTED, OK
 from agentops.views.markdown import render_apply_markdown
 from agentops.views.output import TextView
@@ -75,7 +76,7 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: Text
     if caught:
         console.error(
             f"Interrupted ({caught[0]}): actions in flight were finished; "
-            f"{len(skipped)} action(s) were not started. Run `agentops apply` again to finish."
+            f"{plural(len(skipped), 'action')} not started. Run `agentops apply` again to finish."
         )
         for action in skipped:
             console.error(f"  not started: {action.kind.value} {action.name}")

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from agentops.manifest.loader import Project
+from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
+from agentops.views.annotations import for_validation
 from agentops.views.output import TextView
-from agentops.views.terminal import Console
+from agentops.views.terminal import Console, annotate
 from agentops.views.text import GUARDS_CHANGED
 
 
@@ -20,10 +22,11 @@ def checked(project: Project, view: TextView, console: Console) -> Project:
     problem is first printed with its own keys."""
     if project.problems:
         view.problems(console, project.problems)
+        annotate(console, for_validation(project.problems, ()))
         # What the change does to agentops.yaml's guards may be why the manifests now fail them.
         guards = [f"{GUARDS_CHANGED}; the base's are enforced: {change}" for change in project.guard_changes]
         raise Failure(
-            f"{len(project.problems)} problem(s) in the manifests; nothing was planned",
+            f"{plural(len(project.problems), 'problem')} in the manifests; nothing was planned",
             (*guards, *(str(problem) for problem in project.problems)),
         )
     return project

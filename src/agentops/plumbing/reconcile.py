@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
-from agentops.engine import drift, planfile, references, resolve, secrets
+from agentops.engine import drift, planfile, references, resolve
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet.build import build_fleet
 from agentops.engine.health import Health
@@ -30,13 +30,13 @@ from agentops.manifest.config import load_config
 from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
-from agentops.model import tags
 from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
+from agentops.views.annotations import for_plan
 from agentops.views.health import with_health
 from agentops.views.markdown import SUMMARY_LIMIT, render_markdown
 from agentops.views.output import TextView
-from agentops.views.terminal import Console, step_summary
+from agentops.views.terminal import Console, annotate, step_summary
 
 if TYPE_CHECKING:
     from agentops.adapters.api import Api
@@ -83,8 +83,6 @@ def plan_and_live(
         deployments = listing.result()
     plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags,
                    guard_changes=tuple(project.guard_changes))
-    if not env.get(secrets.FINGERPRINT_KEY) and any(tags.SECRETS in w.body["metadata"] for w in wants):
-        plan = replace(plan, warnings=(*plan.warnings, secrets.UNKEYED_WARNING))
     if project.agents or project.environments:  # checked offline; the planner does not write them yet
         held = " and ".join(plural(len(items), noun) for items, noun in (
             (project.agents, "agent manifest"), (project.environments, "environment manifest")) if items)
@@ -95,15 +93,15 @@ def plan_and_live(
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
         plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
-    return Planned(_with_fleet(plan, project, deployments, fleet_days), deployments, wants)
+    where = {want.name: want.where for want in wants}
+    return Planned(_with_fleet(plan, project, deployments, fleet_days, where), deployments, wants)
 
 
-def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int) -> Plan:
+def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where: Mapping[str, str]) -> Plan:
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
     fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
                   plan.env)
-    files = {action.name: action.file for action in plan.actions}
-    errors = [Blocker(v.sentence(), v.name, files.get(v.name or "")) for v in fleet.violations if v.level == "error"]
+    errors = [Blocker(v.sentence(), v.name, where.get(v.name or "")) for v in fleet.violations if v.level == "error"]
     warned = [str(v) for v in fleet.violations if v.level != "error"]
     offline = [str(w) for w in project.warnings if w.message.startswith(policy_checks.PREFIX)]
     return replace(plan, fleet=fleet, blockers=(*plan.blockers, *errors),
@@ -152,6 +150,7 @@ def show_plan(
         view.applying(console, plan, now)
     else:
         view.plan(console, plan, health, now)
+        annotate(console, for_plan(plan))
     step_summary(lambda: with_health(render_markdown(plan, SUMMARY_LIMIT, run_url(os.environ), now), health),
                  console.redact)
 

@@ -15,7 +15,9 @@ from typing import Any
 from agentops.engine.plan import Action
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_FIELDS, variable
+from agentops.model.words import plural
 from agentops.views import safe
+from agentops.views.money import budget_value
 from agentops.views.times import next_fire_times
 
 # A prompt longer than this shows its first lines and a count; -v/--verbose shows it whole.
@@ -43,7 +45,7 @@ def key_text(key: Any) -> str:
 def _prompt_lines(text: str, verbose: bool) -> list[str]:
     lines = text.splitlines() or [""]
     shown = lines if verbose else lines[:PROMPT_LINES]
-    note = f"{len(lines)} line(s)" + ("" if len(shown) == len(lines) else f", first {len(shown)} shown (-v shows all)")
+    note = plural(len(lines), "line") + ("" if len(shown) == len(lines) else f", first {len(shown)} shown (-v shows all)")
     return [f"# prompt: {note}", "prompt: |-", *(f"  {safe.value(line)}" for line in shown)]
 
 
@@ -72,7 +74,8 @@ def _resource(resource: dict[str, Any]) -> dict[str, Any]:
     shown = {key: item for key, item in resource.items() if key not in SECRET_FIELDS}
     for key in SECRET_FIELDS:
         if key in resource:
-            shown[f"{key}_variable"] = variable(resource[key]) or "(not a ${VAR} reference)"
+            name = variable(resource[key])
+            shown[key] = f"${{{name}}}" if name else "(not a ${VAR} reference)"
     return shown
 
 
@@ -114,4 +117,7 @@ def create_lines(action: Action, now: datetime | None = None, verbose: bool = Fa
                 out.append("# next runs: " + "; ".join(runs))
         else:
             out.extend(_field(key, body[key]))
+            cost = budget_value(key, body[key]) if key == "budget" else None
+            if cost:
+                out.append(f"# budget: at most {cost} (amount is in cents)")
     return out

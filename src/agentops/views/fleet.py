@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from agentops.engine.fleet.section import CAP, SPEND_DAYS, Fleet, Schedule, Spend, money
+from agentops.model.words import plural
 from agentops.views import safe
 
 TEXT_TOP = 10
@@ -47,9 +48,9 @@ def summary(fleet: Fleet) -> list[str]:
         f"unbounded (no budget): {_count(exposure.unbounded.before, exposure.unbounded.after)}",
     ]
     if fleet.dst:
-        lines.append(f"DST in the next 12 months: {len(fleet.dst)} schedule effect(s)")
+        lines.append(f"DST in the next 12 months: {plural(len(fleet.dst), 'schedule effect')}")
     if fleet.unreadable:
-        lines.append(f"{fleet.unreadable} live schedule(s) could not be read and are not counted in runs")
+        lines.append(f"{plural(fleet.unreadable, 'live schedule')} could not be read and are not counted in runs")
     return lines
 
 
@@ -75,8 +76,8 @@ def _spend(row: Spend) -> str:
         if runs is None:
             return "not running"
         if cost is None:
-            return f"unbounded ({runs} runs, no budget)"
-        return f"{money(cost, row.currency or 'USD')} ({runs} runs)"
+            return f"unbounded ({plural(runs, 'run')}, no budget)"
+        return f"{money(cost, row.currency or 'USD')} ({plural(runs, 'run')})"
 
     after = side(row.runs_after, row.after)
     before = side(row.runs_before, row.before)
@@ -89,9 +90,9 @@ def entries(fleet: Fleet, top: int) -> list[str]:
     if fleet.busiest:
         out.append("Busiest minutes (UTC):")
         for busy in fleet.busiest[:top]:
-            again = f" (and {busy.times - 1} more minute(s) with the same group)" if busy.times > 1 else ""
+            again = f" (and {busy.times - 1} more {'minute' if busy.times == 2 else 'minutes'} with the same group)" if busy.times > 1 else ""
             at = busy.at.replace("T", " ").rstrip("Z")
-            out.append(f"  {at}{again}: {busy.runs} runs: {_names(busy.names, busy.more)}")
+            out.append(f"  {at}{again}: {plural(busy.runs, 'run')}: {_names(busy.names, busy.more)}")
         out.extend(_more(fleet.busiest, top))
     if fleet.dst:
         out.append("DST effects (a skipped local time does not fire, a doubled one fires twice):")

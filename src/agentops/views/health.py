@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agentops.engine.health import AUTO_PAUSED, DeploymentHealth, Health
+from agentops.model.words import plural
 from agentops.views import safe
 from agentops.views.markdown import code_span, escape
 from agentops.views.times import human
@@ -15,7 +16,7 @@ def _state(item: DeploymentHealth) -> str:
 
 
 def _runs(item: DeploymentHealth) -> str:
-    return f"{item.failed} of {item.runs} run(s) failed since {human(item.since)}"
+    return f"{item.failed} of {plural(item.runs, 'run')} failed since {human(item.since)}"
 
 
 def _last_error(item: DeploymentHealth) -> str | None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import SUMMARY_KINDS, Action, ActionKind, Plan
+from agentops.model.words import plural
 from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import markdown_lines
@@ -75,11 +76,11 @@ def _change_lines(change: Change) -> list[str]:
     if is_long_text(before) or is_long_text(after):
         return [
             "",
-            f"{code_span(change.path)}:",
+            f"{code_span(change.shown)}:",
             "",
             *fenced(text_diff(before or "", after or ""), "diff"),
         ]
-    return [f"- {code_span(change.path)}: {code_span(value_text(before))} → {code_span(value_text(after))}"]
+    return [f"- {code_span(change.shown)}: {code_span(value_text(before, change.path))} → {code_span(value_text(after, change.path))}"]
 
 
 def _group(actions: Iterable[Action]) -> list[list[Action]]:
@@ -184,7 +185,7 @@ def _notice(level: int, names_cut: int, limit: int, full_plan_url: str | None) -
     if level >= NAMES:
         cut.append("each deployment is listed by name only")
     if names_cut:
-        cut.append(f"{names_cut} name(s) were left out")
+        cut.append(f"{plural(names_cut, 'name')} left out")
     return _alert(
         "NOTE",
         [
@@ -226,7 +227,7 @@ def _plan_markdown(
         out.extend(
             _alert(
                 "WARNING",
-                [f"This plan **archives {archives} deployment(s)**; archived deployments stop for good."],
+                [f"This plan **archives {plural(archives, 'deployment')}**; archived deployments stop for good."],
             )
         )
     out.extend(_problems(plan, keep_problems))

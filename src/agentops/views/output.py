@@ -19,13 +19,14 @@ from typing import Any
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.health import Health
 from agentops.engine.plan import Plan
+from agentops.manifest.config_schema import CONFIG_FILE
 from agentops.manifest.loader import Project
 from agentops.model.problems import Problem
 from agentops.model.words import plural
 from agentops.views import json
 from agentops.views.fleet import render_fleet_text
 from agentops.views.health import render_health_text, with_health
-from agentops.views.markdown import COMMENT_LIMIT, render_markdown
+from agentops.views.markdown import COMMENT_LIMIT, escape, render_markdown
 from agentops.views.status import render_table
 from agentops.views.terminal import Console
 from agentops.views.text import render_text
@@ -42,9 +43,21 @@ def validation_summary(project: Project, warnings: Sequence[Problem]) -> str:
         kinds = f" ({', '.join(plural(n, kind) for kind, n in per_kind.items() if n)})" if (
             total > len(project.manifests)) else ""
         return f"{plural(total, 'manifest')} valid{kinds}{warned}"
-    files = len({problem.file for problem in project.problems})
-    total = max(len(project.files), files)
-    return f"{plural(len(project.problems), 'problem')} in {files} of {plural(total, 'file')}{warned}"
+    # agentops.yaml is named, not counted among the manifest files.
+    bad = {problem.file for problem in project.problems}
+    manifests = len(bad - {CONFIG_FILE})
+    total = max(len([f for f in project.files if f != CONFIG_FILE]), manifests)
+    where = [f"{manifests} of {plural(total, 'manifest file')}"] if manifests else []
+    where += [CONFIG_FILE] if CONFIG_FILE in bad else []
+    return f"{plural(len(project.problems), 'problem')} in {' and '.join(where)}{warned}"
+
+
+def validation_markdown(project: Project, warnings: Sequence[Problem]) -> str:
+    """The CI step summary of `validate`: the summary line, then each problem and warning."""
+    lines = [f"### agentops validate: {escape(validation_summary(project, warnings))}", ""]
+    lines += [f"- ✗ {escape(str(problem))}" for problem in project.problems]
+    lines += [f"- ⚠ {escape(str(warning))}" for warning in warnings]
+    return "\n".join(lines) + "\n"
 
 
 def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
@@ -67,6 +80,11 @@ class TextView:
         """A failure: the one error line says it (cli/app.py)."""
 
     def plan(self, console: Console, plan: Plan, health: Health | None, now: datetime) -> None:
+        if console.quiet:  # -q: the summary line and what blocks it, nothing else
+            for blocker in plan.blockers:
+                console.error(f"error: {blocker}")
+            console.line(plan.summary())
+            return
         text = render_text(plan, color=console.color, verbose=console.verbose, now=now)
         console.out(text + (render_health_text(health) if health else ""), nl=False)
 
@@ -83,10 +101,12 @@ class TextView:
         for problem in project.problems:
             for line in problem.with_excerpt().split("\n"):  # the Console prints one line per call
                 console.error(line)
-        for warning in warnings:
+        for warning in () if console.quiet else warnings:  # -q: problems and the summary line only
             console.error(f"warning: {warning}")
         for notice in project.notices:
             console.info(f"notice: {notice}")
+        for loaded in project.manifests if console.verbose else ():  # -v: each manifest that passed
+            console.info(f"valid: {loaded.file}:{loaded.line}: {loaded.manifest.name}")
         console.out(validation_summary(project, warnings))
 
     def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
@@ -123,10 +143,10 @@ class TextView:
         for warning in warnings:
             console.error(f"warning: {warning}")
         if dry_run:
-            console.line(f"Dry run: {len(records)} deployment(s) would be imported into stack {stack!r}; "
+            console.line(f"Dry run: {plural(len(records), 'deployment')} would be imported into stack {stack!r}; "
                              "nothing was written and no deployment was changed.")
         else:
-            console.line(f"Imported {len(records)} deployment(s) into stack {stack!r}. "
+            console.line(f"Imported {plural(len(records), 'deployment')} into stack {stack!r}. "
                              "Run `agentops plan` next: it should show no changes.")
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from agentops.engine.health import Health
 from agentops.engine.plan import Plan
+from agentops.model.words import plural
 from agentops.views import safe
 from agentops.views.health import health_markdown
 from agentops.views.markdown import COMMENT_LIMIT, code_span, marker, render_markdown
@@ -37,7 +38,7 @@ def report_title(plan: Plan, health: Health) -> str:
     if plan.errored:
         parts.append("plan blocked")
     elif plan.has_changes:
-        parts.append(f"{len(plan.writes)} change(s) to apply")
+        parts.append(f"{plural(len(plan.writes), 'change')} to apply")
     for state, label in (("failing", "failing"), ("auto_paused", "auto-paused")):
         if health.count(state):
             parts.append(f"{health.count(state)} {label}")

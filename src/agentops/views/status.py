@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from agentops.views.safe import value
@@ -15,20 +14,6 @@ MIN_WIDTH = 8
 ELLIPSIS = "…"
 
 
-def _drift_text(row: dict[str, Any]) -> str:
-    if row["state"] == "not_deployed":
-        return "no deployment (apply creates it)"
-    if row["state"] == "no_manifest":
-        return "no manifest (apply archives it)"
-    if row["state"] == "untagged":
-        return f"not managed yet: agentops import {shlex.quote(row['name'])} (or plan --adopt)"
-    if row["state"] == "duplicate":
-        return "duplicate (apply archives it)"
-    if row["blockers"]:
-        return "; ".join(f"blocked: {b['message']} ({b['file']})" for b in row["blockers"])
-    return "drifted: " + ", ".join(row["drift"]) if row["drifted"] else "in sync"
-
-
 def _cells(row: dict[str, Any]) -> tuple[str, ...]:
     schedule = row["schedule"]
     when = f"{schedule['expression']} ({schedule['timezone']})" if schedule else "-"
@@ -39,7 +24,7 @@ def _cells(row: dict[str, Any]) -> tuple[str, ...]:
         when,
         human(row["next_run"], zone),
         human(row["last_run"], zone),
-        _drift_text(row),
+        row["verdict"],
     ))
 
 

@@ -60,6 +60,10 @@ class Console:
         """One line of error or warning (stderr): an API's message can never start a line of its own."""
         click.echo(value(self.redact(text)), err=True, color=self.color)
 
+    def annotate(self, command: str) -> None:
+        """A GitHub workflow command views/annotations.py built (its parts already escaped), on stderr."""
+        click.echo(self.redact(command), err=True)
+
     def ask(self, question: str) -> str:
         return str(click.prompt(value(question), default="", show_default=False, err=True))
 
@@ -78,6 +82,13 @@ class Console:
 
 # Past this many actions a terminal gets a progress bar instead of one line per success.
 BAR_THRESHOLD = 20
+
+
+def annotate(console: Console, commands: list[str], environ: Mapping[str, str] | None = None) -> None:
+    """Under GitHub Actions, each annotation (views/annotations.py) as a workflow command; elsewhere nothing."""
+    if (os.environ if environ is None else environ).get("GITHUB_ACTIONS") == "true":
+        for command in commands:
+            console.annotate(command)
 
 
 def step_summary(

@@ -13,15 +13,18 @@ import click
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import ActionKind, Plan
+from agentops.model.words import plural
 from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import text_lines
+from agentops.views.money import budget_value
 
 LONG_TEXT = 60
 
 
-def value_text(value: Any) -> str:
-    return safe.value(json.dumps(value, ensure_ascii=False, sort_keys=True))
+def value_text(value: Any, path: str = "") -> str:
+    """A value as JSON; a budget's amount (at API `path`) as money with its unit."""
+    return safe.value(budget_value(path, value) or json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def is_long_text(value: Any) -> bool:
@@ -49,11 +52,11 @@ def change_lines(change: Change, note: str = "", paint: Callable[[str, str], str
     if is_long_text(before) or is_long_text(after):
         diff = text_diff(before or "", after or "")
         colour = {"-": "red", "+": "green"}
-        return [f"{safe.value(change.path)}:{note}",
+        return [f"{safe.value(change.shown)}:{note}",
                 *("    " + paint(line, colour[line[0]]) if line[:1] in colour and line[:3] not in ("---", "+++")
                   else "    " + line for line in diff)]
-    old, new = paint(value_text(before), "red"), paint(value_text(after), "green")
-    return [f"{safe.value(change.path)}: {old} -> {new}{note}"]
+    old, new = paint(value_text(before, change.path), "red"), paint(value_text(after, change.path), "green")
+    return [f"{safe.value(change.shown)}: {old} -> {new}{note}"]
 
 
 def headline(plan: Plan) -> str:
@@ -117,7 +120,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.extend(style(f"  ✗ {safe.value(b)}", fg="red") for b in plan.blockers)
     archives = plan.tally()[ActionKind.ARCHIVE]
     if archives:
-        out.extend(["", style(f"This plan archives {archives} deployment(s); archived deployments stop for good "
+        out.extend(["", style(f"This plan archives {plural(archives, 'deployment')}; archived deployments stop for good "
                               "(an archive cannot be undone).", fg="red", bold=True)])
     out.extend(["", style(plan.summary(), bold=True)])
     return "\n".join(out) + "\n"
