@@ -36,6 +36,18 @@ def validate(model: type[M], data: Any) -> M:
         raise bad_request("; ".join(parts)) from None
 
 
+def patch_fields(fields: dict[str, Any], body: BaseModel, names: tuple[str, ...]) -> dict[str, Any]:
+    """`fields` updated by an update body: each of `names` it gives (null keeps), and its metadata patch."""
+    for name in names:
+        value = getattr(body, name)
+        if value is not None:
+            fields[name] = value
+    metadata = getattr(body, "metadata", None)
+    if metadata is not None:
+        fields["metadata"] = merge_metadata(fields.get("metadata") or {}, metadata)
+    return fields
+
+
 def merge_metadata(current: dict[str, str], patch: dict[str, str | None], *,
                    empty_deletes: bool = False) -> dict[str, str]:
     """A metadata patch: a string upserts its key, null (and "" where `empty_deletes`) deletes it."""

@@ -60,16 +60,8 @@ class MemoryStores:
     def update(self, workspace: str, store_id: str, data: Any) -> dict[str, Any]:
         body = bodies.validate(UpdateBody, data)
 
-        def change(fields: dict[str, Any]) -> dict[str, Any]:
-            if body.name is not None:
-                fields["name"] = body.name
-            if body.description is not None:
-                fields["description"] = body.description
-            if body.metadata is not None:
-                fields["metadata"] = bodies.merge_metadata(fields.get("metadata") or {}, body.metadata)
-            return fields
-
-        return self._registry.update(workspace, "memory_store", store_id, change)
+        return self._registry.update(workspace, "memory_store", store_id,
+                                     lambda fields: bodies.patch_fields(fields, body, ("name", "description")))
 
     def archive(self, workspace: str, store_id: str) -> dict[str, Any]:
         with self._store.atomic():

@@ -52,14 +52,8 @@ class Vaults:
     def update(self, workspace: str, vault_id: str, data: Any) -> dict[str, Any]:
         body = bodies.validate(UpdateBody, data)
 
-        def change(fields: dict[str, Any]) -> dict[str, Any]:
-            if body.display_name is not None:
-                fields["display_name"] = body.display_name
-            if body.metadata is not None:
-                fields["metadata"] = bodies.merge_metadata(fields.get("metadata") or {}, body.metadata)
-            return fields
-
-        return self._registry.update(workspace, "vault", vault_id, change)
+        return self._registry.update(workspace, "vault", vault_id,
+                                     lambda fields: bodies.patch_fields(fields, body, ("display_name",)))
 
     def delete(self, workspace: str, vault_id: str) -> dict[str, str]:
         """`BetaManagedAgentsDeletedVault`; the vault's credentials (and their secrets) go with it."""
