@@ -292,3 +292,23 @@ def test_keyless_by_default_and_the_api_key_on_request(tmp_path: Path) -> None:
         assert "id-token" not in text and "FEDERATION" not in text
         # Either way the job runs in the GitHub environment whose credential it uses.
         assert "environment: ${{" in text
+
+
+@pytest.mark.parametrize("environments", [(), ("--environments", "staging,production")])
+def test_init_seeds_the_local_loop_so_plan_and_apply_work_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environments: tuple[str, ...]
+) -> None:
+    """The seed names what the example references (ids, or names with --environments), so the
+    local loop runs right after init without an API key."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert init(str(tmp_path), "--stack", "payments", *environments).exit_code == 0
+    assert yaml.safe_load((tmp_path / "agentops.yaml").read_text())["local"] == {"seed": "local-seed.yaml"}
+    assert "# " in (tmp_path / "local-seed.yaml").read_text()  # commented: it says what to put there
+    monkeypatch.chdir(tmp_path)
+    env = ["--env", "staging"] if environments else []
+    planned = CliRunner().invoke(main, ["--local", *env, "plan"])
+    assert planned.exit_code == 0, planned.output
+    assert "Plan: 1 to create" in planned.stdout
+    applied = CliRunner().invoke(main, ["--local", *env, "apply", "--auto-approve"])
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 1 succeeded" in applied.stdout

@@ -104,3 +104,28 @@ def test_registry_control_paths(client: anthropic.Anthropic) -> None:
         post_json(client, "/_emulator/agents/agent_nope/archive")
     with pytest.raises(anthropic.BadRequestError):
         post_json(client, "/_emulator/agents", {"versions": 1})
+
+
+@pytest.mark.parametrize(("override", "field"), [
+    ({"agent": "agent_REPLACE_WITH_YOUR_AGENT_ID"}, "agent"),
+    ({"agent": {"type": "agent", "id": "your-agent-id", "version": 1}}, "agent"),
+    ({"environment_id": "env_replace_me"}, "environment_id"),
+    ({"vault_ids": ["vlt_1", "<YOUR_VAULT>"]}, "vault_ids[1]"),
+])
+def test_default_mode_refuses_placeholder_ids_and_says_how_to_seed(
+    client: anthropic.Anthropic, override: dict[str, object], field: str
+) -> None:
+    """An id left from a template is no object anyone has: without a seed it is refused, not presumed."""
+    for write in (lambda: client.beta.deployments.create(**make_deployment_body(**override)),
+                  lambda: client.beta.deployments.update(
+                      client.beta.deployments.create(**make_deployment_body()).id, **override)):  # type: ignore[arg-type]
+        with pytest.raises(anthropic.BadRequestError) as info:
+            write()
+        assert info.value.status_code == 400
+        error = api_error(info.value)
+        assert error["type"] == "invalid_request_error"
+        assert error["message"].startswith(f"{field}: ")
+        assert "is a placeholder" in error["message"]
+        assert "local: {seed: FILE}" in error["message"] and "--seed FILE" in error["message"]
+    # Ids that merely contain the letters are still presumed to exist.
+    assert client.beta.deployments.create(**make_deployment_body(agent="agent_01Yourk", environment_id="env_9REPLACEx"))

@@ -230,6 +230,8 @@ class Api:
     pacer: Pacer = field(default_factory=lambda: Pacer(0, 0))
     # The environment acted on: a create's recovery only finds deployments tagged with it.
     env: str | None = None
+    # The embedded emulator of `--local`: its objects are the seed's, so a missing name is the seed's to add.
+    local: bool = False
     seen: Seen = field(default_factory=Seen, compare=False, repr=False)
 
     @property

@@ -1,4 +1,5 @@
-"""`agentops init`: a new stack repository: agentops.yaml, an example manifest and the CI workflows."""
+"""`agentops init`: a new stack repository: agentops.yaml, an example manifest, a seed for `--local`
+and the CI workflows."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from agentops.views.terminal import Console
 WORKFLOWS = ("agentops-plan.yml", "agentops-apply.yml", "agentops-promote.yml", "agentops-drift.yml")
 # One job of agentops-promote.yml, repeated per environment.
 STAGE = "agentops-stage.yml.part"
+LOCAL_SEED = "local-seed.yaml"
 # Where each packaged template goes, relative to the new repository's root.
 FILES = {
     CONFIG_FILE: "agentops.yaml",
     "deployments/example.yaml": "example.yaml",
+    # The agent and environment the example references, for `agentops --local plan` (agentops.yaml names it).
+    LOCAL_SEED: LOCAL_SEED,
     **{f".github/workflows/{name}": name for name in WORKFLOWS},
 }
 # With --environments: the same files, agentops.yaml and the example in their environment-aware
@@ -311,7 +315,8 @@ def init(
     first = f" --env {names[0]}" if names else ""
     console.out(
         f"Stack {name!r} is ready. Next: edit {path / 'deployments/example.yaml'}, then "
-        f"`agentops validate` and `agentops{first} plan`; or bring existing deployments in with "
+        f"`agentops validate` and `agentops{first} plan` (or `agentops --local{first} plan`, offline against "
+        f"{LOCAL_SEED}); or bring existing deployments in with "
         f"`agentops{first} import --all`."
     )
     if names:

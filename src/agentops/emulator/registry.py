@@ -8,6 +8,7 @@ that was deleted) is refused in both modes, because that state was set on purpos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -23,6 +24,11 @@ GENERIC: tuple[Kind, ...] = ("agent", "environment", "vault")
 # Kinds a seed may register by id: a skill needs uploaded files, so it is only made through the API.
 SEEDABLE: tuple[Kind, ...] = ("agent", "environment", "vault", "memory_store")
 MAX_LIMIT = 100
+# An id no one would give a real object: what a template asks to be replaced (`agent_REPLACE_WITH_YOUR_AGENT_ID`,
+# `<your-agent-id>`). Only as a word's start, so a random id's letters never read as one.
+PLACEHOLDER = re.compile("(?:^|[^a-z0-9])(?:replace|your)", re.IGNORECASE)
+# The field a seeded object is named by (vaults have a display name); skills are never seeded.
+SEED_NAME: dict[Kind, str] = {"agent": "name", "environment": "name", "vault": "display_name", "memory_store": "name"}
 # The API has no memory_store_not_found_error: a deleted store is a resource "whose kind was not reported".
 _NOT_FOUND = {"agent": "unknown_error", "memory_store": "session_resource_not_found_error"}
 
@@ -132,6 +138,13 @@ class Registry:
     def check(self, workspace: str, kind: Kind, entry_id: str, field: str) -> RegistryEntry | None:
         """The object `field` references; 400 when it may not be referenced."""
         entry = self._store.get_entry(workspace, kind, entry_id)
+        if entry is None and not self.strict and PLACEHOLDER.search(entry_id):
+            # Default mode presumes an unknown id exists; one left from a template surely does not.
+            raise bad_request(
+                f"{field}: {kind} {entry_id!r} is a placeholder, not a real {kind} id; replace it with one, or "
+                f"seed the emulator with it (`agentops emulator --seed FILE`, or `local: {{seed: FILE}}` in "
+                f"agentops.yaml for --local), a file like `{kind}s: [{{id: {entry_id}, {SEED_NAME[kind]}: NAME}}]`"
+            )
         if (entry is None and self.strict) or (entry is not None and entry.deleted_ms is not None):
             raise bad_request(f"{field}: {kind} {entry_id!r} not found; "
                               f"the {kind} must exist and not be archived")

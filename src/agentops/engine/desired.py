@@ -41,6 +41,7 @@ class Named:
     where: str  # "file:line" of the name
     id: str | None
     problem: str | None = None
+    hint: str | None = None  # what to do about the problem
 
     @property
     def value(self) -> str:
@@ -85,7 +86,8 @@ def _named(manifest: Manifest, file: str, line: int, resolution: Resolution,
     out = {}
     for key, ref in refs_of(manifest):
         problem = None if ref in resolution.ids else resolution.problems.get(ref, f"{ref.kind} name not looked up")
-        out[key] = Named(ref, refs_at.get(key, f"{file}:{line}"), resolution.ids.get(ref), problem)
+        out[key] = Named(ref, refs_at.get(key, f"{file}:{line}"), resolution.ids.get(ref), problem,
+                         resolution.hints.get(ref))
     return out
 
 

@@ -459,7 +459,7 @@ def _unset_secret_blockers(desired: list[Desired]) -> list[Blocker]:
 
 def _name_blockers(desired: list[Desired]) -> list[Blocker]:
     return [
-        Blocker(f"{item.problem} (referenced by name)", want.name, item.where)
+        Blocker(f"{item.problem} (referenced by name)", want.name, item.where, item.hint)
         for want in desired
         for item in want.named
         if item.problem

@@ -7,7 +7,7 @@ archived objects included so "only archived" can be told from "missing"); this m
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,8 @@ class Resolution:
 
     ids: Mapping[Ref, str] = field(default_factory=dict)
     problems: Mapping[Ref, str] = field(default_factory=dict)
+    # What to do about a name no object has (the caller knows where names come from, e.g. a seed).
+    hints: Mapping[Ref, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, dict[str, str]]:
         """The JSON plan's `resolved`: kind -> name -> id."""
@@ -78,17 +80,23 @@ def _verdict(ref: Ref, objects: Sequence[Mapping[str, Any]]) -> tuple[str | None
     return None, f"no {ref.kind} named {ref.name!r} in the workspace{hint}"
 
 
-def resolve(refs: Iterable[Ref], listings: Mapping[str, Sequence[Mapping[str, Any]]]) -> Resolution:
-    """Names to ids: exactly one live object of that name, else a problem (missing, ambiguous, archived)."""
+def resolve(refs: Iterable[Ref], listings: Mapping[str, Sequence[Mapping[str, Any]]],
+            missing_hint: Callable[[Ref], str] | None = None) -> Resolution:
+    """Names to ids: exactly one live object of that name, else a problem (missing, ambiguous, archived);
+    `missing_hint` says what to do about a name no object has at all."""
     ids: dict[Ref, str] = {}
     problems: dict[Ref, str] = {}
+    hints: dict[Ref, str] = {}
     for ref in sorted(set(refs)):
-        found, problem = _verdict(ref, listings.get(ref.kind, ()))
+        objects = listings.get(ref.kind, ())
+        found, problem = _verdict(ref, objects)
         if found is not None:
             ids[ref] = found
-        else:
-            problems[ref] = problem or "unresolved"
-    return Resolution(ids, problems)
+            continue
+        problems[ref] = problem or "unresolved"
+        if missing_hint is not None and not any(item.get(NAME_FIELD[ref.kind]) == ref.name for item in objects):
+            hints[ref] = missing_hint(ref)
+    return Resolution(ids, problems, hints)
 
 
 def unique_names(listings: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[tuple[str, str], str]:

@@ -27,7 +27,7 @@ from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
 from agentops.manifest.config import load_config
-from agentops.manifest.config_schema import Config
+from agentops.manifest.config_schema import CONFIG_FILE, Config
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model.words import plural
@@ -42,10 +42,21 @@ if TYPE_CHECKING:
     from agentops.adapters.api import Api
 
 
-def resolution(api: Api, manifests: Iterable[Manifest]) -> Resolution:
-    """Names resolved with one listing per kind that some manifest names (none when nothing is named)."""
+def resolution(api: Api, manifests: Iterable[Manifest], seed: str | None = None) -> Resolution:
+    """Names resolved with one listing per kind that some manifest names (none when nothing is named);
+    under --local, a missing name is explained by `seed` (agentops.yaml's local.seed)."""
     refs = resolve.named(manifests)
-    return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {})
+    hint = (lambda ref: seed_hint(ref, seed)) if api.local else None
+    return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {}, hint)
+
+
+def seed_hint(ref: resolve.Ref, seed: str | None) -> str:
+    """How --local gets an object named `ref`: the emulator's seed lists it (a line of that file's format)."""
+    line = f"{ref.kind}s: [{{id: {ref.kind}_local_1, {resolve.NAME_FIELD[ref.kind]}: {ref.name}}}]"
+    if seed is None:
+        return (f"--local resolves names from an emulator seed: name one in {CONFIG_FILE} as "
+                f"`local: {{seed: local-seed.yaml}}` and list the {ref.kind} in it: `{line}`")
+    return f"--local resolves names from {seed} ({CONFIG_FILE} local.seed): list the {ref.kind} there: `{line}`"
 
 
 class Planned(NamedTuple):
@@ -76,7 +87,7 @@ def plan_and_live(
     # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         listing = live or pool.submit(api.list_deployments)
-        names = resolution(api, (m.manifest for m in project.manifests))
+        names = resolution(api, (m.manifest for m in project.manifests), project.config.local.seed)
         wants = desired_state(project.manifests, options.stack, env, project.env, names)
         users = references.referenced(wants)
         blockers = references.blockers(users, api.look_up(users))

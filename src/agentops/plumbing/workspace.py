@@ -59,7 +59,8 @@ def make_api(target: Target, workspace_id: str | None, pacer: Pacer, env: str | 
     """The one place an `Api` is made: the SDK client bound to a workspace (ClientSetupError: no client)."""
     from agentops.adapters.api import Api, make_client
 
-    return Api(make_client(base_url, api_key), workspace_id, sleep=target.sleep, pacer=pacer, env=env)
+    return Api(make_client(base_url, api_key), workspace_id, sleep=target.sleep, pacer=pacer, env=env,
+               local=target.local)
 
 
 def _local_seed(root: Path, config: Config | None) -> Path | None:
