@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
@@ -62,3 +63,33 @@ def test_an_editor_agrees_with_the_loader(config: dict[str, Any], valid: bool, t
     editor = jsonschema.Draft202012Validator(config_schema()).is_valid(config)
     assert editor == valid
     assert (run("validate", str(tmp_path))[0] == 0) == valid
+
+
+def _key_paths(node: dict[str, Any], defs: dict[str, Any], where: str, seen: set[str]) -> Iterator[str]:
+    """Every key path under `node` (`environments.<name>.vars`); a model met again (an
+    environment's policy) is named once, by its path, not walked again."""
+    for option in node.get("anyOf", []):
+        yield from _key_paths(option, defs, where, seen)
+    ref = node.get("$ref", "").removeprefix("#/$defs/")
+    if ref:
+        if ref in seen:
+            return
+        seen.add(ref)
+        node = defs[ref]
+    if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"].get("$ref"):
+        yield from _key_paths(node["additionalProperties"], defs, f"{where}.<name>", seen)
+    for name, prop in node.get("properties", {}).items():
+        path = f"{where}.{name}".lstrip(".")
+        # Every rule's `level` is documented once, as policy.<rule>.level.
+        yield "policy.<rule>.level" if name == "level" else path
+        yield from _key_paths(prop, defs, path, seen)
+
+
+def test_every_config_key_is_in_the_reference() -> None:
+    schema = config_schema()
+    paths = set(_key_paths(schema, schema["$defs"], "", set()))
+    assert {"stack", "secrets.allow", "policy.allowed_hours.from", "api.reads_per_minute", "local.seed",
+            "environments.<name>.vars", "environments.<name>.policy"} <= paths
+    reference = (REPO / "docs" / "config.md").read_text()
+    assert sorted(path for path in paths if f"`{path}`" not in reference) == []
+    assert "docs/config.md" in (REPO / "README.md").read_text()
