@@ -36,12 +36,16 @@ def validate(opts: GlobalOptions, /, paths: tuple[Path, ...], fmt: str) -> int:
 @click.command("schema")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
 @click.option("--output", type=click.Choice(SCHEMAS), default="manifest", show_default=True,
-              help="Whose schema: a manifest, or a command's --format json output.")
+              help="Whose schema: a manifest, agentops.yaml (config), or a command's --format json output.")
+@click.option("--config", "config", is_flag=True, help="Print agentops.yaml's schema (same as --output config).")
 @click.option("--kind", type=click.Choice(KINDS), default="deployment", show_default=True,
               help="With --output manifest: the kind of manifest.")
 @click.pass_context
-def schema(ctx: click.Context, out: Path | None, output: str, kind: str) -> int:
-    """Print the JSON Schema of a manifest (for editors and language servers) or of a command's JSON output."""
+def schema(ctx: click.Context, out: Path | None, output: str, kind: str, config: bool) -> int:
+    """Print the JSON Schema of a manifest (for editors and language servers), of agentops.yaml
+    (--config; its reference is docs/config.md) or of a command's JSON output."""
     from agentops.commands.validate import schema as run
 
-    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console(), output, kind)
+    if config and output not in ("manifest", "config"):
+        raise click.UsageError(f"--config and --output {output} name two schemas; give one")
+    return run(out, (ctx.find_object(GlobalOptions) or GlobalOptions()).console(), "config" if config else output, kind)

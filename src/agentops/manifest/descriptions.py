@@ -271,13 +271,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
 }
 
 
-def describe(schema: dict[str, Any], title: str) -> dict[str, Any]:
-    """`schema` (a pydantic JSON Schema of `title`) with every field described and secret fields
-    constrained to `${VAR}` references."""
+def describe(
+    schema: dict[str, Any], title: str, descriptions: dict[str, dict[str, str]] = DESCRIPTIONS
+) -> dict[str, Any]:
+    """`schema` (a pydantic JSON Schema of `title`) with every field described from `descriptions`
+    and secret fields constrained to `${VAR}` references."""
     models = {title: schema, **schema.get("$defs", {})}
     for model, definition in models.items():
         for field, prop in definition.get("properties", {}).items():
-            prop["description"] = DESCRIPTIONS[model][field]
+            prop["description"] = descriptions[model][field]
             if field in SECRET_FIELDS:
                 prop["pattern"] = SECRET_REF.pattern
     return schema

@@ -1,6 +1,7 @@
 """JSON Schemas: of a manifest (for editors), and of every JSON document a command prints.
 
-`agentops schema` prints the manifest's; `agentops schema --output NAME` the one of a
+`agentops schema` prints the manifest's, `agentops schema --config` agentops.yaml's, and
+`agentops schema --output NAME` the one of a
 command's `--format json` output. The documents gain keys over time (their `format_version`
 changes when one changes meaning), so the schemas require what is there and allow more.
 """
@@ -14,6 +15,8 @@ from pydantic import BaseModel
 
 from agentops.engine.plan import FORMAT_VERSION, ActionKind
 from agentops.manifest.agent_schema import AgentManifest
+from agentops.manifest.config_descriptions import CONFIG_DESCRIPTIONS
+from agentops.manifest.config_schema import LEVELS, Config
 from agentops.manifest.descriptions import describe
 from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.schema import Manifest
@@ -76,7 +79,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
                      "details": {"type": "array", "items": _STR}}),
         ]}),
 }
-NAMES = ("manifest", *OUTPUTS)
+NAMES = ("manifest", "config", *OUTPUTS)
 
 
 # Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind.
@@ -92,10 +95,22 @@ def manifest_schema(kind: str = "deployment") -> dict[str, Any]:
     return {"$schema": DIALECT, **schema, "title": f"agentops {kind} manifest"}
 
 
+def config_schema() -> dict[str, Any]:
+    """agentops.yaml's schema, every key described."""
+    schema = describe(Config.model_json_schema(), Config.__name__, CONFIG_DESCRIPTIONS)
+    # A rule without parameters is written as its level alone (`require_budget: error`, check_policy).
+    for rule in schema["$defs"]["Policy"]["properties"].values():
+        if {"$ref": "#/$defs/Rule"} in rule["anyOf"]:
+            rule["anyOf"].insert(0, {"enum": list(LEVELS)})
+    return {"$schema": DIALECT, **schema, "title": "agentops.yaml"}
+
+
 def schema(name: str = "manifest", kind: str = "deployment") -> dict[str, Any]:
-    """The schema called `name`: "manifest" (of `kind`) or one of OUTPUTS."""
+    """The schema called `name`: "manifest" (of `kind`), "config" (agentops.yaml) or one of OUTPUTS."""
     if name == "manifest":
         return manifest_schema(kind)
+    if name == "config":
+        return config_schema()
     title, body = OUTPUTS[name]
     return {"$schema": DIALECT, "title": f"agentops {title}", **body}
 
