@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def sdk(clock: ManualClock) -> Iterator[anthropic.Anthropic]:
     with EmulatorServer(clock=clock) as server, make_client(server.url) as client:
         yield client

@@ -19,11 +19,6 @@ HOURLY = {"type": "cron", "expression": "0 * * * *", "timezone": "UTC"}
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def emulated(clock: ManualClock) -> Iterator[tuple[EmulatorServer, anthropic.Anthropic]]:
     with EmulatorServer(clock=clock) as server, make_client(server.url) as client:
         yield server, client

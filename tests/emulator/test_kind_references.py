@@ -40,11 +40,6 @@ def build(sdk: anthropic.Anthropic) -> Stack:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def strict(clock: ManualClock) -> Iterator[tuple[EmulatorServer, Stack]]:
     seed = {"environments": [{"id": "env_1"}]}
     with EmulatorServer(seed=seed, clock=clock) as server, make_client(server.url) as sdk:

@@ -15,11 +15,6 @@ from tests.helpers import make_client, raises_api_error
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def clocked(clock: ManualClock) -> Iterator[anthropic.Anthropic]:
     with EmulatorServer(clock=clock) as server, make_client(server.url) as sdk:
         yield sdk

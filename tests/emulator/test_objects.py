@@ -22,11 +22,6 @@ SEED = {
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def seeded(clock: ManualClock) -> Iterator[tuple[EmulatorServer, anthropic.Anthropic]]:
     with EmulatorServer(seed=SEED, clock=clock) as server, make_client(server.url) as sdk:
         clock.advance(1)  # objects created through the SDK are newer than the seed

@@ -14,11 +14,6 @@ from tests.helpers import api_error, get_json, make_client, make_deployment_body
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def limited(clock: ManualClock) -> Iterator[tuple[EmulatorServer, anthropic.Anthropic]]:
     faults = Faults(writes_per_minute=60, reads_per_minute=120)
     with EmulatorServer(clock=clock, faults=faults) as server, make_client(server.url) as sdk:

@@ -20,11 +20,6 @@ START = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def clocked(clock: ManualClock) -> Iterator[tuple[EmulatorServer, anthropic.Anthropic]]:
     with EmulatorServer(clock=clock) as server, make_client(server.url) as sdk:
         yield server, sdk

@@ -42,11 +42,6 @@ ENV_VAR = {"type": "environment_variable", "secret_name": "GITHUB_TOKEN", "secre
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def served(clock: ManualClock) -> Iterator[tuple[EmulatorServer, anthropic.Anthropic]]:
     with EmulatorServer(clock=clock) as server, make_client(server.url) as sdk:
         yield server, sdk
