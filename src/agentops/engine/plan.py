@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +17,7 @@ from agentops.engine.normalize import Context, normalize, same_shape, unknown_ki
 from agentops.engine.terms import in_manifest_terms, topic
 from agentops.model import tags
 from agentops.model.errors import pause_error
+from agentops.model.problems import Where
 from agentops.model.words import did_you_mean, plural
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
@@ -111,17 +112,25 @@ class Blocker:
 
     message: str
     name: str | None = None
-    file: str | None = None  # "file:line" of the manifest (or of the field) the problem is in
+    file: str | None = None  # "file:line" in this checkout the problem is in (a manifest's, agentops.yaml's)
     hint: str | None = None  # what to do about it
+    source: str | None = None  # without a file: the flag, the workspace or the other revision it comes from
+
+    @classmethod
+    def at(cls, where: Where, message: str, hint: str | None = None) -> Blocker:
+        """A blocker that is no manifest's, caused by the setting written (or given) at `where`."""
+        return cls(message, None, where.file, hint, where.source)
 
     def __str__(self) -> str:
-        where = f"{self.file}: " if self.file else ""
+        place = self.file or self.source
+        where = f"{place}: " if place else ""
         who = f"{self.name}: " if self.name else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{who}{self.message}{hint}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "file": self.file, "message": self.message, "hint": self.hint}
+        return {"name": self.name, "file": self.file, "source": self.source, "message": self.message,
+                "hint": self.hint}
 
 
 @dataclass(frozen=True)
@@ -143,8 +152,12 @@ class Flags:
     # saved plan's claim to them counts only when apply is given them too.
     GRANTING = ("adopt", "max_archive", "allow_empty", "new_stack")
 
-    def options(self, stack: str, max_archive: int | None) -> Options:
-        """The planner's options for `stack`, `max_archive` being agentops.yaml's."""
+    def options(self, stack: str, max_archive: int | None, settings: Mapping[str, Where] | None = None) -> Options:
+        """The planner's options for `stack`, `max_archive` being agentops.yaml's (written at
+        `settings["max_archive"]`, unless --max-archive overrides it)."""
+        written = dict(settings or {})
+        if self.max_archive is not None:
+            written["max_archive"] = Where(source="--max-archive")
         return Options(
             stack=stack,
             adopt=self.adopt,
@@ -155,6 +168,7 @@ class Flags:
             strict_names=self.strict_names,
             new_stack=self.new_stack,
             unattended=self.unattended,
+            settings=written,
         )
 
     def granted_beyond(self, given: Flags) -> list[str]:
@@ -183,6 +197,9 @@ class Options:
     unattended: bool = False
     new_stack: bool = False
     env: str | None = None  # the environment planned for, when agentops.yaml declares them
+    # Where the settings a plan-wide blocker comes from are written or given: "max_archive" and
+    # "stack" -> a line of agentops.yaml, a flag or the base revision; "folder": the manifests folder.
+    settings: Mapping[str, Where] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -429,9 +446,10 @@ def _unknown_stack(elsewhere: list[tuple[str, str]], live: list[Live], options: 
         return []
     names = sorted(name for name, _ in elsewhere)
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    return [Blocker(
+    return [Blocker.at(
+        options.settings.get("stack", Where()),
         f"no live deployment belongs to stack {options.stack!r}, but other stacks already run {shown}: "
-        "is --stack right? Pass --new-stack if this is a new stack meant to run them again"
+        "is the stack right? Pass --new-stack if this is a new stack meant to run them again"
     )]
 
 
@@ -440,8 +458,8 @@ def _unknown_targets(wanted: set[str], actions: list[Action], desired: list[Desi
     known = {a.name for a in actions} | {w.name for w in desired}
     found = []
     for name in sorted(wanted - known):
-        found.append(Blocker(f"--target {name!r} matches no manifest or deployment of this stack",
-                             hint=did_you_mean(name, known)))
+        found.append(Blocker.at(Where(source="--target"), f"--target {name!r} matches no manifest or deployment "
+                                "of this stack", did_you_mean(name, known)))
     return found
 
 
@@ -507,7 +525,8 @@ def _prune(
         why = "only part of the manifests folder was loaded"
         return [], [f"{why}: {plural(len(orphans), 'other deployment')} kept"], [], _all_kept(orphans, why)
     if not desired and not options.allow_empty:
-        return [], [], [Blocker(
+        return [], [], [Blocker.at(
+            options.settings.get("folder", Where()),
             f"no manifests found: refusing to archive all {count} of stack "
             f"{options.stack!r} (pass --allow-empty if that is really wanted)"
         )], _all_kept(orphans, "no manifests found; --allow-empty archives it")
@@ -548,8 +567,9 @@ def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
         return []
-    return [Blocker(f"plan archives {plural(archives, 'deployment')}, more than the limit of {options.max_archive} "
-                    "(--max-archive, or max_archive in agentops.yaml)")]
+    return [Blocker.at(options.settings.get("max_archive", Where()),
+                       f"plan archives {plural(archives, 'deployment')}, more than the limit of {options.max_archive} "
+                       "(--max-archive, or max_archive in agentops.yaml)")]
 
 
 def build_plan(

@@ -67,6 +67,7 @@ class _Problem(_Strict):
     name: str | None = None
     file: str | None = None
     hint: str | None = None
+    source: str | None = None
 
 
 class _Flags(_Strict):
@@ -204,7 +205,7 @@ def load(text: str) -> tuple[Plan, str]:
         stack=saved.stack,
         workspace_id=saved.workspace_id,
         actions=tuple(_action(a) for a in saved.actions),
-        blockers=tuple(Blocker(p.message, p.name, p.file, p.hint) for p in saved.problems),
+        blockers=tuple(Blocker(p.message, p.name, p.file, p.hint, p.source) for p in saved.problems),
         warnings=tuple(saved.warnings),
         targets=tuple(saved.targets),
         base_ref=saved.base_ref,

@@ -41,3 +41,13 @@ class Problem:
             "hint": self.hint,
             "excerpt": self.excerpt,
         }
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a setting is written, or what a blocker comes from: a place in this checkout (`file`:
+    "path:line", or a folder "path/"), else what stands in for one (`source`): a command-line flag
+    ("--target"), the workspace, or a line of another revision ("main:agentops.yaml:4", git's REV:PATH)."""
+
+    file: str | None = None
+    source: str | None = None

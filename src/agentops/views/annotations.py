@@ -50,12 +50,14 @@ def _split(where: str | None) -> tuple[str | None, int | None]:
 
 
 def for_plan(plan: Plan) -> list[str]:
-    """An error per blocker (at its manifest's line when it has one), a warning per plan warning."""
+    """An error per blocker (at its line in the checkout when it has one, else saying its source: a
+    flag, the workspace, a line of the base revision), a warning per plan warning."""
     out = []
     for blocker in plan.blockers:
         file, line = _split(blocker.file)
+        source = f"{blocker.source}: " if blocker.source and not blocker.file else ""
         who = f"{blocker.name}: " if blocker.name else ""
         hint = f" ({blocker.hint})" if blocker.hint else ""
-        out.append(annotation("error", f"{who}{blocker.message}{hint}", file, line))
+        out.append(annotation("error", f"{source}{who}{blocker.message}{hint}", file, line))
     out.extend(annotation("warning", warning) for warning in plan.warnings)
     return out

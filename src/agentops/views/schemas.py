@@ -36,6 +36,10 @@ _LIST = {"type": "array"}
 _VERSION = {"const": FORMAT_VERSION}
 _PROBLEM = _object({"file": _STR, "line": _INT, "column": _INT, "path": _STR, "message": _STR,
                     "hint": _NULLABLE_STR, "excerpt": _NULLABLE_STR})
+# A plan's blocking problem: `file` is "path:line" in the checkout (or a folder "path/"), else null
+# and `source` says where it comes from instead: a flag ("--target"), "workspace", or "REF:agentops.yaml:LINE".
+_BLOCKER = _object({"name": _NULLABLE_STR, "file": _NULLABLE_STR, "source": _NULLABLE_STR, "message": _STR,
+                    "hint": _NULLABLE_STR})
 _HEALTH = _object({"healthy": _BOOL, "failing": _INT, "auto_paused": _INT, "deployments": _LIST})
 _ACTION = _object({"name": _STR, "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR,
                    "deployment_id": _NULLABLE_STR, "changes": _LIST})
@@ -47,7 +51,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "plan": ("`plan --format json`: the plan (and with --health, run health)", _object(
         {"format_version": _VERSION, "stack": _STR, "applyable": _BOOL, "errored": _BOOL, "has_changes": _BOOL,
          "counts": {"type": "object", "additionalProperties": _INT}, "summary": _STR, "warnings": _LIST,
-         "problems": _LIST, "actions": {"type": "array", "items": _ACTION},
+         "problems": {"type": "array", "items": _BLOCKER}, "actions": {"type": "array", "items": _ACTION},
          "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
                            "strict_names": _BOOL, "new_stack": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
          "guard_changes": {"type": "array", "items": _STR}},
