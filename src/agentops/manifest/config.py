@@ -27,7 +27,7 @@ from agentops.manifest.documents import parse_yaml, read_text
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import DEFAULTABLE, Manifest
-from agentops.model.problems import Problem
+from agentops.model.problems import Problem, Where
 from agentops.model.words import did_you_mean
 
 # Rules whose value is only a level, and what the parameters of the others look like.
@@ -121,6 +121,8 @@ class LoadedConfig:
     environment_defaults: dict[str, Tree] = field(default_factory=dict)
     # Where `environments:` is written (or the file's start), for problems about choosing one.
     environments_at: tuple[int, int] = (1, 1)
+    # Where each setting is written (see `_settings`), for blockers a setting causes.
+    settings: dict[str, Where] = field(default_factory=dict)
 
 
 def _fallback(raw: Mapping[str, Any], stack: str | None) -> Config:
@@ -195,7 +197,30 @@ def load_config(root: Path, stack: str | None = None) -> LoadedConfig:
     config = config.model_copy(update={"defaults": defaults, "environments": environments, "policy": policy})
     where = locator.problem(("environments",), "", key=True) if "environments" in data else None
     return LoadedConfig(config, defaults_tree, problems, environment_trees,
-                        (where.line, where.column) if where else (1, 1))
+                        (where.line, where.column) if where else (1, 1), _settings(locator, data, stack is not None))
+
+
+def _settings(locator: Locator, data: Mapping[str, Any], stack_flag: bool) -> dict[str, Where]:
+    """Where each top-level key and each policy rule is written, by dotted path ("max_archive",
+    "policy.max_scheduled", "environments.prod.policy.max_scheduled"): its key's line; the stack
+    is --stack's when that flag gave it."""
+    paths: list[tuple[str, ...]] = [(str(key),) for key in data]
+    paths += [("policy", str(rule)) for rule in _keys(data.get("policy"))]
+    environments = data.get("environments")
+    for env, settings in environments.items() if isinstance(environments, dict) else ():
+        if isinstance(settings, dict):
+            paths += [("environments", str(env), "policy", str(rule)) for rule in _keys(settings.get("policy"))]
+    found = {}
+    for path in paths:
+        tree, node = locator.find(path, key=True)
+        found[".".join(path)] = Where(f"{tree.file}:{tree.position(node)[0]}")
+    if stack_flag:
+        found["stack"] = Where(source="--stack")
+    return found
+
+
+def _keys(mapping: Any) -> list[Any]:
+    return list(mapping) if isinstance(mapping, dict) else []
 
 
 def _without_policies(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,14 @@ until the change is merged, and the plan says what the pull request changes abou
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from agentops.manifest.config_schema import Config, Policy
+from agentops.model.problems import Where
+
+# The top-level keys of agentops.yaml that are guards (each environment's `policy` is one too).
+GUARDS = ("policy", "max_archive", "secrets")
 
 
 def guarded_by(head: Config, base: Config) -> Config:
@@ -25,6 +30,24 @@ def guarded_by(head: Config, base: Config) -> Config:
         "secrets": base.secrets,
         "environments": environments,
     })
+
+
+def _is_guard(path: str) -> bool:
+    parts = path.split(".")
+    return parts[0] in GUARDS or (parts[0] == "environments" and parts[2:3] == ["policy"])
+
+
+def at_revision(settings: Mapping[str, Where], ref: str) -> dict[str, Where]:
+    """Where the settings of `ref`'s agentops.yaml are written, as lines of that revision
+    ("REF:agentops.yaml:LINE", git's REV:PATH), not of the checkout."""
+    return {path: Where(source=f"{ref}:{where.file}") if where.file else where for path, where in settings.items()}
+
+
+def settings_in_force(head: Mapping[str, Where], base: Mapping[str, Where]) -> dict[str, Where]:
+    """Where each setting in force is written: the guards where the base has them (`guarded_by`),
+    the rest where the checkout has them."""
+    return {**{path: where for path, where in head.items() if not _is_guard(path)},
+            **{path: where for path, where in base.items() if _is_guard(path)}}
 
 
 def _rule(policy: Policy, name: str) -> str:

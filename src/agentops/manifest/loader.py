@@ -26,7 +26,7 @@ from agentops.manifest.positions import Locator, Tree
 from agentops.manifest.schema import AgentByName, AgentByPath, EnvironmentByPath, Manifest, is_path
 from agentops.manifest.variables import substitute
 from agentops.model import spec
-from agentops.model.problems import Problem
+from agentops.model.problems import Problem, Where
 from agentops.model.secretref import secret_uses
 from agentops.model.words import did_you_mean
 
@@ -75,6 +75,9 @@ class Project:
     # The agents and (API) environments declared: `manifests` holds the deployments.
     agents: list[LoadedAgent] = field(default_factory=list)
     environments: list[LoadedEnvironment] = field(default_factory=list)
+    # Where each agentops.yaml setting in force is written (manifest/config.py `_settings`; the
+    # guards at the base revision under `guards`).
+    settings: dict[str, Where] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """How many manifests of each managed kind were loaded."""
@@ -337,7 +340,7 @@ def start_load(
     *,
     annotate: bool = True,
     every: bool = False,
-    guards: Config | None = None,
+    guards: LoadedConfig | None = None,
 ) -> Pending:
     """Read agentops.yaml and find the manifest files; the returned Pending loads them when called.
 
@@ -360,8 +363,9 @@ def start_load(
     problems.extend(loaded.problems)
     guard_changes: list[str] = []
     if guards is not None:
-        guard_changes = guarded.changes(loaded.config, guards, env)
-        loaded = replace(loaded, config=guarded.guarded_by(loaded.config, guards))
+        guard_changes = guarded.changes(loaded.config, guards.config, env)
+        loaded = replace(loaded, config=guarded.guarded_by(loaded.config, guards.config),
+                         settings=guarded.settings_in_force(loaded.settings, guards.settings))
     chosen = choose_environment(loaded, env, every)
     if chosen or (every and env is None and loaded.config.environments):
         unchosen = Project(root, loaded.config, [], sorted({*problems, *chosen}), True, [CONFIG_FILE])
@@ -395,7 +399,7 @@ def start_load(
         prompts = _prompt_files(chunk, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted({*problems, *found}), partial, files, warnings,
-                       skipped, env, guard_changes, chunk.agents, chunk.environments)
+                       skipped, env, guard_changes, chunk.agents, chunk.environments, loaded.settings)
 
     return Pending(root, loaded.config, finish, usable=not loaded.problems)
 

@@ -20,16 +20,19 @@ from agentops.adapters.github import run_url
 from agentops.engine import drift, planfile, references, resolve
 from agentops.engine.desired import Desired, desired_state
 from agentops.engine.fleet.build import build_fleet
+from agentops.engine.fleet.section import Violation
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Flags, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
-from agentops.manifest.config import load_config
-from agentops.manifest.config_schema import CONFIG_FILE, Config
+from agentops.manifest.config import LoadedConfig, load_config
+from agentops.manifest.config_schema import CONFIG_FILE
+from agentops.manifest.guards import at_revision
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
+from agentops.model.problems import Where
 from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
 from agentops.views.annotations import for_plan
@@ -82,7 +85,8 @@ def plan_and_live(
     listing of the workspace already under way (see plumbing/workspace.py).
     """
     env = os.environ if environ is None else environ
-    options = replace(flags.options(project.config.stack, project.config.max_archive),
+    settings = {**project.settings, "folder": Where(f"{project.config.manifests}/")}
+    options = replace(flags.options(project.config.stack, project.config.max_archive, settings),
                       partial=project.partial, env=project.env)
     # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -112,16 +116,27 @@ def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
     fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
                   plan.env)
-    errors = [Blocker(v.sentence(), v.name, where.get(v.name or "")) for v in fleet.violations if v.level == "error"]
+    errors = [Blocker(v.sentence(), v.name, where.get(v.name)) if v.name is not None
+              else Blocker.at(_cause(v, project), v.sentence()) for v in fleet.violations if v.level == "error"]
     warned = [str(v) for v in fleet.violations if v.level != "error"]
     offline = [str(w) for w in project.warnings if w.message.startswith(policy_checks.PREFIX)]
     return replace(plan, fleet=fleet, blockers=(*plan.blockers, *errors),
                    warnings=(*plan.warnings, *offline, *warned))
 
 
-def base_config(path: Path, ref: str, stack: str | None) -> Config | None:
+def _cause(violation: Violation, project: Project) -> Where:
+    """Where a fleet rule over a total comes from: the organization's cap from the workspace's count,
+    a policy rule from its line in agentops.yaml (the environment's own rule first)."""
+    if not violation.policy:
+        return Where(source="workspace")
+    rule = f"policy.{violation.rule}"
+    return project.settings.get(f"environments.{project.env}.{rule}") or project.settings.get(rule, Where())
+
+
+def base_config(path: Path, ref: str, stack: str | None) -> LoadedConfig | None:
     """agentops.yaml as it is at `ref` (a pull request's base), whose guards a plan of the change
-    enforces; None where the stack is new there or its agentops.yaml cannot be read."""
+    enforces, its settings located at that revision; None where the stack is new there or its
+    agentops.yaml cannot be read."""
     root = find_root(path.resolve() if path.exists() else Path.cwd())
     if root is None:
         return None
@@ -130,7 +145,7 @@ def base_config(path: Path, ref: str, stack: str | None) -> Config | None:
             if folder is None:
                 return None
             loaded = load_config(folder, stack)
-            return None if loaded.problems else loaded.config
+            return None if loaded.problems else replace(loaded, settings=at_revision(loaded.settings, ref))
     except BaseRefError as exc:
         raise Failure(str(exc)) from None
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from agentops.adapters.pacing import AS_CONFIGURED, Pacer, Rates
 from agentops.engine.identity import Live
 from agentops.engine.secrets import Redactor
+from agentops.manifest.config import LoadedConfig
 from agentops.manifest.config_schema import CONFIG_FILE, ApiConfig, Config
 from agentops.manifest.loader import Project, start_load
 from agentops.plumbing.failure import Failure
@@ -144,7 +145,7 @@ def project_against_workspace(
     view: TextView | None = None,
     rates: Rates = AS_CONFIGURED,
     secrets: tuple[str, ...] = (),
-    guards: Config | None = None,
+    guards: LoadedConfig | None = None,
 ) -> Iterator[Workspace]:
     """Load and check the project at `path` and connect to its workspace; `secrets` are more values to
     redact; `view` is the command's output format (its failures are shown in it too); `guards` another
