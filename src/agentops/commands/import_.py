@@ -228,8 +228,8 @@ def _lock_notes(lock: Lockfile | None, wanted: tuple[str, ...]) -> list[str]:
     count = sum(1 for entry in lock.entries if entry.kind not in wanted)
     if not count:
         return []
-    return [f"{plural(count, 'lockfile entry')} left alone ({', '.join(left)}): "
-            f"agentops imports {', '.join(wanted)} here"]
+    entries = "lockfile entry" if count == 1 else "lockfile entries"
+    return [f"{count} {entries} left alone ({', '.join(left)}): agentops imports {', '.join(wanted)} here"]
 
 
 def _declared(root: Path, config: Config, target: Target) -> dict[str, dict[str, str]]:
