@@ -28,7 +28,7 @@ from agentops.views import json
 from agentops.views.fleet import render_fleet_text
 from agentops.views.health import render_health_text, with_health
 from agentops.views.markdown import COMMENT_LIMIT, escape, render_markdown
-from agentops.views.status import render_table
+from agentops.views.status import render_agent_lines, render_table
 from agentops.views.terminal import Console
 from agentops.views.text import render_text
 
@@ -123,13 +123,16 @@ class TextView:
             console.info(f"valid: {loaded.file}:{loaded.line}: {loaded.manifest.name}")
         console.out(validation_summary(project, warnings))
 
-    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
+    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health,
+               agents: Sequence[dict[str, Any]] = ()) -> None:
         if not table:
             console.line(f"Stack {stack!r} has no manifests and no deployments.")
             return
         # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
         fit = sys.stdout.isatty() or "COLUMNS" in os.environ
         console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
+        if agents:
+            console.out(render_agent_lines(list(agents)), nl=False)
         console.out(render_health_text(health), nl=False)
 
     def fleet(self, console: Console, fleet: Fleet) -> None:
@@ -195,8 +198,9 @@ class JsonView(TextView):
         console.out(json.render_validation(project.problems, warnings, project.notices, project.counts()),
                          nl=False)
 
-    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
-        console.out(json.render_status(stack, env, table, health), nl=False)
+    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health,
+               agents: Sequence[dict[str, Any]] = ()) -> None:
+        console.out(json.render_status(stack, env, table, health, agents), nl=False)
 
     def fleet(self, console: Console, fleet: Fleet) -> None:
         console.out(json.render_fleet(fleet), nl=False)
