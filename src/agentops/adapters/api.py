@@ -457,3 +457,11 @@ class Api:
         wanted = sorted(keys)
         with ThreadPoolExecutor(max_workers=LOOKUP_PARALLELISM) as pool:
             return dict(zip(wanted, pool.map(look, wanted), strict=True))
+
+    def update_object(self, kind: str, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """One update of an agent or environment (import's ownership tags); tried once, as every write."""
+        methods: dict[str, Callable[..., Any]] = {
+            "agent": self.client.beta.agents.with_raw_response.update,
+            "environment": self.client.beta.environments.with_raw_response.update,
+        }
+        return self._call(methods[kind], object_id, **body)

@@ -33,6 +33,11 @@ from agentops.engine.export import DEFAULT_TOKEN_VAR
     is_flag=True,
     help="Record the secrets fingerprint from the token variables set now (only if they hold the live tokens).",
 )
+@click.option("--kinds", metavar="KIND[,KIND]...",
+              help="What to import: agent, environment, deployment (comma-separated). Default: deployment; "
+                   "with --from-ant, all three.")
+@click.option("--from-ant", "from_ant", type=click.Path(dir_okay=False, path_type=Path), metavar="LOCKFILE",
+              help="Import exactly the objects an `ant apply` lockfile (claude-lock.json) names.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format: json prints one object with what was imported, refused and noted.")
 @global_options
@@ -49,13 +54,15 @@ def import_(
     token_var: str,
     fingerprint_secrets: bool,
     ids: bool,
+    kinds: str | None,
+    from_ant: Path | None,
     fmt: str,
 ) -> int:
-    """Write manifests for live deployments and tag them as owned by this stack."""
+    """Write manifests for live deployments (agents, environments) and tag them as owned by this stack."""
     from agentops.commands.import_ import import_ as run
 
     return run(
         names, opts.target, opts.console(), import_all=import_all, out=out, dry_run=dry_run,
         pin_versions=pin_versions, token_var=token_var, fingerprint_secrets=fingerprint_secrets, ids=ids,
-        fmt=fmt,
+        fmt=fmt, kinds=kinds, from_ant=from_ant,
     )

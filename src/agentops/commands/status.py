@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agentops.engine.plan import Flags
-from agentops.engine.status import rows
+from agentops.engine.status import agent_versions, rows
 from agentops.plumbing.failure import OK
 from agentops.plumbing.health import read_health
 from agentops.plumbing.reconcile import plan_and_live
@@ -22,6 +22,9 @@ def status(path: Path, target: Target, console: Console, fmt: str = "text") -> i
         # The plan `agentops plan` would make, with no flags: every verdict of status is its.
         planned = plan_and_live(project, api, Flags(), live=workspace.live)
         health = read_health(project, api, planned.live, planned.desired)
+        # One listing: each agent's newest version, against the versions the deployments are pinned to.
+        agents = api.listings(["agent"])["agent"] if planned.live else []
     table = rows(planned.plan, planned.desired, planned.live, health.last_runs())
-    shown.status(console, project.config.stack, project.env, table, health)
+    versions = agent_versions(agents, planned.live, project.config.stack, project.env)
+    shown.status(console, project.config.stack, project.env, table, health, versions)
     return OK

@@ -17,10 +17,8 @@ from agentops.emulator.errors import bad_request
 from agentops.model import agent as agent_model
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
-# "Always present; resolved to the per-model default at save time when not supplied": the docs
-# name no per-model values, so every model gets the same one here.
-DEFAULT_EFFORT = "high"
-SERVICE_ACCOUNT = {"type": "service_account"}
+DEFAULT_EFFORT = agent_model.DEFAULT_EFFORT
+SERVICE_ACCOUNT = {"type": agent_model.SERVICE_ACCOUNT}
 _MAX_PROBLEMS = 5
 
 # Resolves a referenced agent id to its latest version; raises the API's 400 when the agent
@@ -96,7 +94,7 @@ def model(value: str | dict[str, Any], previous: dict[str, Any] | None = None) -
     elif isinstance(effort, str):
         effort = {"type": effort}  # "Accepts a bare level string or {type: ...}"
     return {"id": config["id"], "effort": effort, "inference_geo": config.get("inference_geo"),
-            "speed": config.get("speed") or "standard"}
+            "speed": config.get("speed") or agent_model.DEFAULT_SPEED}
 
 
 def tool(value: dict[str, Any]) -> dict[str, Any]:

@@ -46,8 +46,10 @@ def file_stem(name: str) -> str:
     return stem[:MAX_FILE_STEM].rstrip("-._") or "deployment"
 
 
-def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[Live], list[str], list[str]]:
-    """(deployments to import, refusals, notes): every named one, or (no names) all not owned elsewhere."""
+def select(live: list[Live], names: tuple[str, ...], stack: str,
+           noun: str = "deployment") -> tuple[list[Live], list[str], list[str]]:
+    """(objects to import, refusals, notes): every named one, or (no names) all not owned elsewhere.
+    `live` holds the deployments, agents or environments (`noun`) of the workspace."""
     chosen: list[Live] = []
     refused: list[str] = []
     notes: list[str] = []
@@ -58,7 +60,7 @@ def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[L
         )
         mine = [d for d in found if d.stack in (None, stack)]
         if not found:
-            refused.append(f"{name}: no live deployment has this name")
+            refused.append(f"{name}: no live {noun} has this name")
         elif not mine:
             owners = ", ".join(sorted({f"{d.id} (stack {d.stack!r})" for d in found}))
             refused.append(f"{name}: owned by another stack: {owners}; agentops never takes it over")
@@ -68,7 +70,33 @@ def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[L
         chosen = sorted((d for d in live if d.stack in (None, stack)), key=lambda d: d.age_key)
         others = len(live) - len(chosen)
         if others:
-            notes.append(f"{plural(others, 'deployment')} owned by other stacks left alone")
+            notes.append(f"{plural(others, noun)} owned by other stacks left alone")
+    return unique(chosen, stack, refused, notes, noun)
+
+
+def by_ids(live: list[Live], ids: Mapping[str, str], stack: str,
+           noun: str = "deployment") -> tuple[list[Live], list[str], list[str]]:
+    """(objects to import, refusals, notes) for exactly the ids given (id -> where it was named,
+    e.g. a lockfile's entry): each must be live, and not owned by another stack."""
+    found = {item.id: item for item in live}
+    chosen: list[Live] = []
+    refused: list[str] = []
+    for object_id, where in sorted(ids.items(), key=lambda pair: pair[1]):
+        item = found.get(object_id)
+        if item is None or item.body.get("archived_at"):
+            state = "is archived" if item is not None else "does not exist in this workspace"
+            refused.append(f"{where}: {noun} {object_id} {state}")
+        elif item.stack not in (None, stack):
+            refused.append(f"{where}: {noun} {object_id} is owned by stack {item.stack!r}; "
+                           "agentops never takes it over")
+        else:
+            chosen.append(item)
+    return unique(chosen, stack, refused, [], noun)
+
+
+def unique(chosen: list[Live], stack: str, refused: list[str], notes: list[str],
+           noun: str) -> tuple[list[Live], list[str], list[str]]:
+    """The chosen objects whose name (their tag's, once owned) no other chosen one has; a refusal per shared name."""
     seen: dict[str, list[Live]] = {}
     for item in chosen:
         seen.setdefault(item.tag_name if item.stack == stack and item.tag_name else item.name, []).append(
@@ -78,10 +106,10 @@ def select(live: list[Live], names: tuple[str, ...], stack: str) -> tuple[list[L
         if len(group) > 1:
             ids = ", ".join(d.id for d in group)
             refused.append(
-                f"{name}: {len(group)} deployments share this name ({ids}); rename all but one first"
+                f"{name}: {len(group)} {noun}s share this name ({ids}); rename all but one first"
             )
-    unique = [group[0] for group in seen.values() if len(group) == 1]
-    return sorted(unique, key=lambda d: d.age_key), refused, notes
+    kept = [group[0] for group in seen.values() if len(group) == 1]
+    return sorted(kept, key=lambda d: d.age_key), refused, notes
 
 
 def plan_item(
@@ -153,11 +181,13 @@ def decide(
     fingerprint: bool = False,
     env: str | None = None,
     named: Mapping[tuple[str, str], str] | None = None,
+    ids: Mapping[str, str] | None = None,
 ) -> Decision:
     """Which deployments to import and how: `declared` maps the names manifests already declare to
-    their files (those only get tags); `place` names the file of a new manifest."""
+    their files (those only get tags); `place` names the file of a new manifest. With `ids` (id ->
+    where it was named), exactly those deployments are imported, and `names` is not used."""
     stack = config.stack
-    chosen, refused, notes = select(live, names, stack)
+    chosen, refused, notes = select(live, names, stack) if ids is None else by_ids(live, ids, stack)
     managed = [d for d in chosen if d.stack == stack and d.tag_name in declared]
     if managed:
         notes.append(f"{plural(len(managed), 'deployment')} already managed by a manifest skipped")

@@ -6,7 +6,7 @@ Drift is the planner's verdict (`plan.build_plan`), so status and plan never dis
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agentops.engine.desired import Desired
@@ -154,3 +154,48 @@ def rows(
         row["blockers"] = [b.to_dict() for b in plan.blockers if b.name == row["name"]] if row["file"] else []
         row["verdict"] = verdict(plan, row)
     return sorted(out, key=lambda r: (r["name"], r["deployment_id"] or ""))
+
+
+def _agent_ref(live: Live) -> tuple[str, int | None] | None:
+    """(agent id, version) a live deployment runs: the API answers `{type, id, version}`."""
+    agent = live.body.get("agent")
+    if isinstance(agent, str):
+        return agent, None
+    if isinstance(agent, Mapping) and isinstance(agent.get("id"), str):
+        version = agent.get("version")
+        return agent["id"], version if isinstance(version, int) else None
+    return None
+
+
+def agent_versions(agents: Sequence[Mapping[str, Any]], live: Sequence[Live], stack: str,
+                   env: str | None) -> list[dict[str, Any]]:
+    """One row per agent the stack's deployments run (and per agent the stack owns): its newest
+    version from the agents listing, and how many of the stack's deployments are on each version,
+    newest first; those on an older one are behind (a following deployment is re-pinned only by
+    an apply that changes its agent)."""
+    listed = {str(item["id"]): item for item in agents if "id" in item}
+    pinned: dict[str, dict[int | None, list[str]]] = {}
+    for deployment in live:
+        ref = _agent_ref(deployment) if deployment.owned_by(stack, env) else None
+        if ref is not None:
+            pinned.setdefault(ref[0], {}).setdefault(ref[1], []).append(deployment.tag_name or deployment.name)
+    owned = [agent_id for agent_id, item in listed.items()
+             if Live.from_json(item).owned_by(stack, env) and not item.get("archived_at")]
+    out = []
+    for agent_id in sorted({*pinned, *owned}):
+        item = listed.get(agent_id, {})
+        newest = item.get("version") if isinstance(item.get("version"), int) else None
+        on = pinned.get(agent_id, {})
+        behind = {version for version in on if newest is not None and version is not None and version < newest}
+        versions = [{"version": version, "deployments": sorted(names), "behind": version in behind}
+                    for version, names in sorted(on.items(), key=lambda pair: -(pair[0] or 0))]
+        out.append({
+            "name": str(item.get("name") or agent_id),
+            "agent_id": agent_id,
+            "version": newest,
+            "found": bool(item),
+            "archived": bool(item.get("archived_at")),
+            "versions": versions,
+            "behind": sum(len(on[version]) for version in behind),
+        })
+    return sorted(out, key=lambda row: (row["name"], row["agent_id"]))

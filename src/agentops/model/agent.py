@@ -21,6 +21,12 @@ AGENT_TOOLSET = "agent_toolset_20260401"
 # Permission policy of a toolset without default_config (Managed Agents docs, "Permission
 # policies": the agent toolset always_allow, MCP toolsets always_ask).
 DEFAULT_PERMISSION = {AGENT_TOOLSET: "always_allow", "mcp_toolset": "always_ask"}
+# What the API fills in for a model given as a bare id: effort is "resolved to the per-model
+# default at save time"; the docs name no per-model values, so one default stands for all.
+DEFAULT_EFFORT = "high"
+DEFAULT_SPEED = "standard"
+# An agent sent without an execution identity runs as the workspace's service account.
+SERVICE_ACCOUNT = "service_account"
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
 ServerName = Annotated[str, StringConstraints(min_length=1, max_length=255)]

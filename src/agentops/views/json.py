@@ -95,9 +95,12 @@ def render_validation(
     })
 
 
-def render_status(stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> str:
-    """`status --format json`: one row per manifest or deployment, and the stack's run health."""
-    return document({"stack": stack, "env": env, "deployments": table, "health": health.to_dict()})
+def render_status(stack: str, env: str | None, table: list[dict[str, Any]], health: Health,
+                  agents: Sequence[Mapping[str, Any]] = ()) -> str:
+    """`status --format json`: one row per manifest or deployment, each agent's newest version and the
+    deployments on each of its versions, and the stack's run health."""
+    return document({"stack": stack, "env": env, "deployments": table, "agents": list(agents),
+                     "health": health.to_dict()})
 
 
 def render_fleet(fleet: Fleet) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from agentops.views import json
 from agentops.views.fleet import render_fleet_text
 from agentops.views.health import render_health_text, with_health
 from agentops.views.markdown import COMMENT_LIMIT, escape, render_markdown
-from agentops.views.status import render_table
+from agentops.views.status import render_agent_lines, render_table
 from agentops.views.terminal import Console
 from agentops.views.text import render_text
 
@@ -64,7 +65,20 @@ def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
     would = "would " if dry_run else ""
     steps = [f"{would}write {record['file']}" if record["wrote_file"] else f"manifest already in {record['file']}"]
     steps.append(f"{would}tag " + ", ".join(record["tags"]) if record["tags"] else "already tagged")
-    return f"{record['name']} ({record['deployment_id']}): " + "; ".join(steps)
+    if record.get("system_file"):
+        steps.insert(1, f"{would}write its system prompt to {record['system_file']}")
+    if record.get("version") is not None and record["tags"]:
+        steps.append(f"now at version {record['version']}")  # the API versions every change of an agent
+    kind = record.get("kind", "deployment")
+    label = record["name"] if kind == "deployment" else f"{kind} {record['name']}"
+    return f"{label} ({record.get('deployment_id') or record['id']}): " + "; ".join(steps)
+
+
+def _counted(records: Sequence[Mapping[str, Any]]) -> str:
+    """"1 agent, 3 deployments": how many of each kind were imported (or "0 deployments")."""
+    counts = Counter(record.get("kind", "deployment") for record in records)
+    return ", ".join(plural(counts[kind], kind) for kind in ("environment", "agent", "deployment")
+                     if counts[kind]) or plural(0, "deployment")
 
 
 class TextView:
@@ -109,13 +123,16 @@ class TextView:
             console.info(f"valid: {loaded.file}:{loaded.line}: {loaded.manifest.name}")
         console.out(validation_summary(project, warnings))
 
-    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
+    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health,
+               agents: Sequence[dict[str, Any]] = ()) -> None:
         if not table:
             console.line(f"Stack {stack!r} has no manifests and no deployments.")
             return
         # A terminal (or COLUMNS) sets the width; piped output keeps whole cells for grep and scripts.
         fit = sys.stdout.isatty() or "COLUMNS" in os.environ
         console.out(render_table(table, shutil.get_terminal_size().columns if fit else None), nl=False)
+        if agents:
+            console.out(render_agent_lines(list(agents)), nl=False)
         console.out(render_health_text(health), nl=False)
 
     def fleet(self, console: Console, fleet: Fleet) -> None:
@@ -143,10 +160,10 @@ class TextView:
         for warning in warnings:
             console.error(f"warning: {warning}")
         if dry_run:
-            console.line(f"Dry run: {plural(len(records), 'deployment')} would be imported into stack {stack!r}; "
-                             "nothing was written and no deployment was changed.")
+            console.line(f"Dry run: {_counted(records)} would be imported into stack {stack!r}; "
+                             "nothing was written and nothing was changed.")
         else:
-            console.line(f"Imported {plural(len(records), 'deployment')} into stack {stack!r}. "
+            console.line(f"Imported {_counted(records)} into stack {stack!r}. "
                              "Run `agentops plan` next: it should show no changes.")
 
 
@@ -181,8 +198,9 @@ class JsonView(TextView):
         console.out(json.render_validation(project.problems, warnings, project.notices, project.counts()),
                          nl=False)
 
-    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health) -> None:
-        console.out(json.render_status(stack, env, table, health), nl=False)
+    def status(self, console: Console, stack: str, env: str | None, table: list[dict[str, Any]], health: Health,
+               agents: Sequence[dict[str, Any]] = ()) -> None:
+        console.out(json.render_status(stack, env, table, health, agents), nl=False)
 
     def fleet(self, console: Console, fleet: Fleet) -> None:
         console.out(json.render_fleet(fleet), nl=False)

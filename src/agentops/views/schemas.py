@@ -43,6 +43,12 @@ _BLOCKER = _object({"name": _NULLABLE_STR, "file": _NULLABLE_STR, "source": _NUL
 _HEALTH = _object({"healthy": _BOOL, "failing": _INT, "auto_paused": _INT, "deployments": _LIST})
 _ACTION = _object({"name": _STR, "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR,
                    "deployment_id": _NULLABLE_STR, "changes": _LIST})
+# An agent's newest version and the stack's deployments on each of its versions (`behind`: on an older one).
+_AGENT_VERSIONS = _object({"name": _STR, "agent_id": _STR, "version": {"type": ["integer", "null"]}, "found": _BOOL,
+                           "archived": _BOOL, "behind": _INT,
+                           "versions": {"type": "array", "items": _object(
+                               {"version": {"type": ["integer", "null"]}, "deployments": {"type": "array", "items": _STR},
+                                "behind": _BOOL})}})
 _FLEET = {"cap": {"type": "object"}, "runs": {"type": "object"}, "days": _INT, "now": _STR,
           "busiest_minutes": _LIST, "dst": _LIST, "schedule_changes": _LIST, "exposure": {"type": "object"},
           "violations": _LIST}
@@ -64,9 +70,10 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "validate": ("`validate --format json`: every problem, warning and notice", _object(
         {"format_version": _VERSION, "valid": _BOOL, "manifests": _INT, "problems": {"type": "array", "items": _PROBLEM},
          "warnings": {"type": "array", "items": _PROBLEM}, "notices": {"type": "array", "items": _PROBLEM}})),
-    "status": ("`status --format json`: one row per manifest or deployment, and run health", _object(
-        {"format_version": _VERSION, "stack": _STR, "env": _NULLABLE_STR, "health": _HEALTH,
-         "deployments": {"type": "array", "items": _object({"name": _STR, "state": _STR})}})),
+    "status": ("`status --format json`: one row per manifest or deployment, the agents' versions, and run health",
+               _object({"format_version": _VERSION, "stack": _STR, "env": _NULLABLE_STR, "health": _HEALTH,
+                        "deployments": {"type": "array", "items": _object({"name": _STR, "state": _STR})}},
+                       {"agents": {"type": "array", "items": _AGENT_VERSIONS}})),
     "fleet": ("`fleet --format json`: schedule load, DST effects and worst-case spend", _object(
         {"format_version": _VERSION, **_FLEET})),
     "run": ("`run --format json`: the run as the API returned it", _object(

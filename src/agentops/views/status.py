@@ -56,3 +56,21 @@ def render_table(table: list[dict[str, Any]], width: int | None = None) -> str:
         for line in lines
     )
     return text + "\n"
+
+
+def _on(version: dict[str, Any], first: bool) -> str:
+    count = len(version["deployments"])
+    label = f"v{version['version']}" if version["version"] is not None else "the latest version"
+    return (f"{count} deployment{'' if count == 1 else 's'} on {label}" if first else f"{count} on {label}") + (
+        " (behind)" if version["behind"] else "")
+
+
+def render_agent_lines(agents: list[dict[str, Any]]) -> str:
+    """One line per agent: `agent triage-bot v5: 3 deployments on v5, 1 on v4 (behind)`."""
+    lines = []
+    for row in agents:
+        newest = f" v{row['version']}" if row["version"] is not None else ""
+        state = " (archived)" if row["archived"] else "" if row["found"] else " (not found)"
+        pinned = ", ".join(_on(version, index == 0) for index, version in enumerate(row["versions"]))
+        lines.append(value(f"agent {row['name']}{newest}{state}: {pinned or 'no deployments'}"))
+    return "".join(f"{line}\n" for line in lines)
