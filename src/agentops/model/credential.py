@@ -7,7 +7,8 @@ Secret fields are plain strings here: the emulator receives the secrets themselv
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -61,16 +62,16 @@ class StaticBearer(spec.Strict):
     mcp_server_url: Url
 
 
-class Unrestricted(spec.Strict):
+class CredentialUnrestricted(spec.Strict):
     type: Literal["unrestricted"]
 
 
-class Limited(spec.Strict):
+class CredentialLimited(spec.Strict):
     type: Literal["limited"]
     allowed_hosts: Annotated[list[Host], Field(min_length=1, max_length=MAX_ALLOWED_HOSTS)]
 
 
-Networking = Annotated[Unrestricted | Limited, Field(discriminator="type")]
+Networking = Annotated[CredentialUnrestricted | CredentialLimited, Field(discriminator="type")]
 
 
 class InjectionLocation(spec.Strict):
@@ -87,3 +88,23 @@ class EnvironmentVariable(spec.Strict):
 
 
 Auth = Annotated[McpOAuth | StaticBearer | EnvironmentVariable, Field(discriminator="type")]
+
+
+# Where a credential's write-only values sit in its `auth`, by auth type (model.kinds.CREDENTIAL_SECRET_FIELDS).
+SECRET_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "mcp_oauth": (("access_token",), ("refresh", "refresh_token"), ("refresh", "token_endpoint_auth", "client_secret")),
+    "static_bearer": (("token",),),
+    "environment_variable": (("secret_value",),),
+}
+
+
+def secrets(auth: Mapping[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """(path inside `auth`, value) of each secret field an auth mapping holds, in a fixed order."""
+    found = []
+    for path in SECRET_PATHS.get(str(auth.get("type")), ()):
+        value: Any = auth
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is not None:
+            found.append((path, value))
+    return found
