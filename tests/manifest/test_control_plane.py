@@ -300,3 +300,12 @@ def test_plan_says_the_new_kinds_are_checked_but_not_applied(stack: Stack) -> No
     assert any(warning.startswith("1 vault manifest, 1 skill checked but not applied")
                for warning in planned["warnings"])
     assert [a["name"] for a in planned["actions"]] == ["job"]
+
+
+def test_a_path_in_vault_ids_is_pointed_to_vaults(project: Writer) -> None:
+    root = project({"deployments/vaults/v.yaml": "display_name: v\n", "deployments/job.yaml": DEPLOYMENT.format(
+        name="job") + "vault_ids: [vlt_1, ./vaults/v.yaml]\n"})
+    code, report, _ = _validate(root)
+    assert code == 1
+    assert [(p["line"], p["path"], "vaults:" in p["message"])
+            for p in report["problems"]] == [(5, "vault_ids[1]", True)]  # type: ignore[attr-defined]

@@ -208,6 +208,17 @@ AgentField = Annotated[
 EnvironmentList = Annotated[list[spec.NonEmpty], Field(min_length=1)]
 
 
+def _an_id(value: str) -> str:
+    if is_path(value):
+        raise ValueError("is a relative path, and vault_ids takes ids; write the vault under vaults:, which takes "
+                         "paths and names")
+    return value
+
+
+# The API's vault ids; a path written here (as `ant apply` users do) is pointed to `vaults:`.
+VaultIds = Annotated[list[Annotated[spec.NonEmpty, AfterValidator(_an_id)]], Field(max_length=spec.MAX_VAULTS)]
+
+
 class Manifest(spec.Strict):
     """One deployment. `prompt`, `prompt_file` and a Markdown body are shorthands for `initial_events`."""
 
@@ -221,7 +232,7 @@ class Manifest(spec.Strict):
     prompt_file: str | None = None
     schedule: spec.Schedule | None = None
     resources: Annotated[list[Resource], Field(max_length=spec.MAX_RESOURCES)] | None = None
-    vault_ids: spec.VaultIds | None = None
+    vault_ids: VaultIds | None = None
     vaults: Annotated[list[VaultField], Field(max_length=spec.MAX_VAULTS)] | None = None
     metadata: spec.Metadata | None = None
     budget: spec.Budget | None = None
