@@ -73,7 +73,7 @@ def render() -> str:
     schema = manifest_schema("deployment")
     lines = [BEGIN, "", "## Field reference", "",
              "Every field of a deployment manifest, as `agentops schema` describes it (the schema of "
-             "agents and environments: `agentops schema --kind agent|environment`).", ""]
+             "the other kinds: `agentops schema --kind agent|environment|vault|skill|memory_store`).", ""]
     lines += _table("Manifest", schema)
     for name, model in sorted(schema["$defs"].items()):
         if "properties" in model:

@@ -65,7 +65,7 @@ def test_each_kind_loads_in_its_own_list(project: Writer) -> None:
     assert environments["prod"].description == "Our runners."
     assert set(environments) == {"prod", "typed"}
     assert [item.manifest.name for item in loaded.manifests] == ["triage"]
-    assert loaded.counts() == {"environment": 2, "agent": 2, "deployment": 1}
+    assert loaded.counts() == {"environment": 2, "vault": 0, "skill": 0, "memory_store": 0, "agent": 2, "deployment": 1}
     assert loaded.notices == []  # the system file is used, not skipped
 
 
@@ -178,7 +178,8 @@ def test_validate_json_counts_each_kind(project: Writer) -> None:
     root = project({"deployments/agents/a.yaml": AGENT.format(name="a"), "deployments/d.yaml": DEPLOYMENT.format(name="d")})
     result = CliRunner().invoke(main, ["validate", str(root), "--format", "json"])
     report = json.loads(result.stdout)
-    assert (report["manifests"], report["kinds"]) == (2, {"environment": 0, "agent": 1, "deployment": 1})
+    assert (report["manifests"], report["kinds"]) == (2, {"environment": 0, "vault": 0, "skill": 0, "memory_store": 0,
+                                                          "agent": 1, "deployment": 1})
 
 
 def test_schema_command_prints_each_kind() -> None:

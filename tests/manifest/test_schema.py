@@ -27,7 +27,8 @@ def _properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any
             yield from _properties(item, f"{where}[{index}]")
 
 
-@pytest.mark.parametrize(("kind", "least"), [("deployment", 60), ("agent", 60), ("environment", 20)])
+@pytest.mark.parametrize(("kind", "least"), [("deployment", 60), ("agent", 60), ("environment", 20), ("vault", 30),
+                                             ("memory_store", 8), ("skill", 2)])
 def test_every_field_has_a_description(kind: str, least: int) -> None:
     found = list(_properties(manifest_schema(kind)))
     assert len(found) > least
@@ -39,7 +40,7 @@ def test_no_description_is_stale() -> None:
     models: dict[str, Any] = {}
     for kind, model in SCHEMA_KINDS.items():
         schema = manifest_schema(kind)
-        models.update({model.__name__: schema, **schema["$defs"]})
+        models.update({model.__name__: schema, **schema.get("$defs", {})})
     assert set(DESCRIPTIONS) == set(models)
     for model, fields in DESCRIPTIONS.items():
         assert set(fields) == set(models[model]["properties"]), model

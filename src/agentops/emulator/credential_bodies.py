@@ -1,4 +1,5 @@
-"""Request bodies of `client.beta.vaults.credentials` create and update, as the SDK's params define them.
+"""Request bodies of `client.beta.vaults.credentials` create and update, as the SDK's params define them
+(the create body's `auth` is `model.credential`'s, which manifests share).
 
 Secret fields are plain strings here; `credentials` splits them off before anything is stored or shown.
 """
@@ -7,91 +8,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from agentops.emulator.agent_bodies import MetadataPatch
 from agentops.model import spec
-from agentops.model.kinds import MAX_ALLOWED_HOSTS, MAX_DISPLAY_NAME
-
-Secret = Annotated[str, StringConstraints(min_length=1)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-# The SDK gives no URL limit; 2048 is the usual bound (judgement).
-Url = Annotated[str, StringConstraints(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
-# "a bare hostname, an IPv4 address, or a `*.` wildcard. URLs, ports, paths, and IPv6 addresses aren't accepted."
-Host = Annotated[str, StringConstraints(pattern=r"^(\*\.)?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$", max_length=253)]
-# Judgement: a POSIX environment variable name.
-EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=256)]
-DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME)]
+from agentops.model.credential import Auth, InjectionLocation, Networking, Secret
+from agentops.model.kinds import DisplayName
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class TokenAuthNone(_Strict):
-    type: Literal["none"]
-
-
-class TokenAuthBasic(_Strict):
-    type: Literal["client_secret_basic"]
-    client_secret: Secret
-
-
-class TokenAuthPost(_Strict):
-    type: Literal["client_secret_post"]
-    client_secret: Secret
-
-
-class RefreshCreate(_Strict):
-    client_id: Text
-    refresh_token: Secret
-    token_endpoint: Url
-    token_endpoint_auth: Annotated[TokenAuthNone | TokenAuthBasic | TokenAuthPost, Field(discriminator="type")]
-    resource: str | None = None
-    scope: str | None = None
-
-
-class McpOAuthCreate(_Strict):
-    type: Literal["mcp_oauth"]
-    access_token: Secret
-    mcp_server_url: Url
-    expires_at: str | None = None
-    refresh: RefreshCreate | None = None
-
-
-class StaticBearerCreate(_Strict):
-    type: Literal["static_bearer"]
-    token: Secret
-    mcp_server_url: Url
-
-
-class Unrestricted(_Strict):
-    type: Literal["unrestricted"]
-
-
-class Limited(_Strict):
-    type: Literal["limited"]
-    allowed_hosts: Annotated[list[Host], Field(min_length=1, max_length=MAX_ALLOWED_HOSTS)]
-
-
-Networking = Annotated[Unrestricted | Limited, Field(discriminator="type")]
-
-
-class InjectionLocation(_Strict):
-    body: bool | None = None
-    header: bool | None = None
-
-
-class EnvironmentVariableCreate(_Strict):
-    type: Literal["environment_variable"]
-    secret_name: EnvName
-    secret_value: Secret
-    networking: Networking
-    injection_location: InjectionLocation | None = None
-
-
 class CreateBody(_Strict):
-    auth: Annotated[McpOAuthCreate | StaticBearerCreate | EnvironmentVariableCreate, Field(discriminator="type")]
+    auth: Auth
     display_name: DisplayName | None = None
     metadata: spec.Metadata | None = None
 

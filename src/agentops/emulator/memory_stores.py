@@ -10,9 +10,9 @@ Deleting a store makes the runs of deployments that still mount it fail with
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
 from agentops.emulator import bodies
 from agentops.emulator.agent_bodies import MetadataPatch
@@ -20,11 +20,8 @@ from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
 from agentops.model import spec
-from agentops.model.kinds import MAX_DISPLAY_NAME, MAX_MEMORY_STORE_DESCRIPTION
-
-# "without control characters"
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Description = Annotated[str, StringConstraints(max_length=MAX_MEMORY_STORE_DESCRIPTION)]
+from agentops.model.kinds import MemoryStoreDescription as Description
+from agentops.model.kinds import MemoryStoreName as Name
 
 
 class _Strict(BaseModel):

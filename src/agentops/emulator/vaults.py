@@ -8,18 +8,16 @@ deletes its credentials, and deployments that still list it fail their runs with
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
 from agentops.emulator import bodies
 from agentops.emulator.agent_bodies import MetadataPatch
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
 from agentops.model import spec
-from agentops.model.kinds import MAX_DISPLAY_NAME
-
-DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME)]
+from agentops.model.kinds import DisplayName
 
 
 class _Strict(BaseModel):

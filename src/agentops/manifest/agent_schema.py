@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
 
 from agentops.manifest.schema import (
+    PATH_SCHEMA,
     AgentByName,
     AgentByPath,
     AgentId,
     AgentPath,
     EnvironmentList,
+    SkillByName,
+    SkillByPath,
+    as_path,
     ignorable,
     is_path,
     lifecycle_field,
@@ -28,15 +40,20 @@ class AgentLifecycle(spec.Strict):
     ignore_changes: list[ignorable(IGNORABLE)] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
-def _skill(value: Any) -> Any:
-    """A skill by name or path would need skills as a managed kind: say so instead of a shape error."""
-    if is_path(value) or (isinstance(value, dict) and "name" in value and "skill_id" not in value):
-        raise ValueError("a skill by name or path needs skills managed by agentops, which they are not yet; "
-                         "write {type: custom, skill_id: skill_...} or {type: anthropic, skill_id: xlsx}")
-    return value
+def _skill_kind(value: Any) -> str:
+    if is_path(value) or isinstance(value, SkillByPath):
+        return "tag:path"
+    if isinstance(value, SkillByName) or (isinstance(value, dict) and "name" in value and "skill_id" not in value):
+        return "tag:name"
+    return "tag:ref"
 
 
-Skill = Annotated[agent.Skill, BeforeValidator(_skill)]
+# The API's {type, skill_id, version}, a skill by the name in its SKILL.md, or the path of a skill folder.
+Skill = Annotated[
+    Annotated[agent.Skill, Tag("tag:ref")] | Annotated[SkillByName, Tag("tag:name")]
+    | Annotated[SkillByPath, BeforeValidator(as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")],
+    Discriminator(_skill_kind),
+]
 
 
 class SelfEntry(spec.Strict):

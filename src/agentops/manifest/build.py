@@ -1,8 +1,10 @@
-"""One agent or environment document (defaults, overrides and variables already applied) to its
-validated manifest, with every problem at once: shapes, the API's rules across fields, shorthands."""
+"""One agent, environment, vault or memory store document (defaults, overrides and variables already
+applied) to its validated manifest, with every problem at once: shapes, the API's rules across fields,
+shorthands."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,9 @@ from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.documents import Document, Reader, strip_blank_lines
 from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.errors import validation_problems
+from agentops.manifest.memory_store_schema import MemoryStoreManifest
 from agentops.manifest.positions import Locator
+from agentops.manifest.vault_schema import VaultManifest
 from agentops.model import agent, environment
 from agentops.model.problems import Problem
 
@@ -100,3 +104,30 @@ def build_environment(doc: Document, locator: Locator,
     if problems:
         return None, problems
     return (manifest.model_copy(update={"description": doc.body}) if doc.body else manifest), []
+
+
+def build_vault(doc: Document, locator: Locator, allowed: frozenset[str],
+                env: bool = False) -> tuple[VaultManifest | None, list[Problem]]:
+    """The vault with its credentials; every secret a `${VAR}`, and no Markdown body (a vault has no prose field)."""
+    data = locator.data
+    problems = [*checks.metadata_problems(data, locator, env), *checks.credential_problems(data, locator, allowed)]
+    if doc.body:
+        problems.append(locator.problem((), "a vault has no description, so its Markdown body would be lost",
+                                        "remove the text after the front matter, or write the vault as YAML"))
+    manifest, more = _validated(VaultManifest, locator)
+    if manifest is None:
+        return None, [*problems, *more]
+    return (None, problems) if problems else (manifest, [])
+
+
+def build_memory_store(doc: Document, locator: Locator,
+                       env: bool = False) -> tuple[MemoryStoreManifest | None, list[Problem]]:
+    """The memory store; a Markdown body becomes `description` (checked against its limit like one)."""
+    problems = [*_one_source(locator.data, doc.body, ("description",), locator),
+                *checks.metadata_problems(locator.data, locator, env)]
+    if doc.body and "description" not in locator.data:
+        locator = replace(locator, data={**locator.data, "description": doc.body})
+    manifest, more = _validated(MemoryStoreManifest, locator)
+    if manifest is None:
+        return None, [*problems, *more]
+    return (None, problems) if problems else (manifest, [])

@@ -13,7 +13,7 @@ from typing import Any
 
 from agentops.manifest.positions import Locator
 from agentops.manifest.secrets import TOKEN_LIKE, credential_pattern
-from agentops.model import spec, tags
+from agentops.model import credential, spec, tags
 from agentops.model.problems import Problem
 from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
 
@@ -40,26 +40,33 @@ def source_problems(data: dict[str, Any], body: str | None, locator: Locator) ->
 
 
 def metadata_problems(data: dict[str, Any], locator: Locator, env: bool = False) -> list[Problem]:
-    metadata = data.get("metadata")
-    if not isinstance(metadata, dict):
+    """A manifest's metadata leaves agentops's keys and the slots its tags take free."""
+    if not isinstance(data.get("metadata"), dict):
         return []
-    problems = [
-        locator.problem(("metadata", key), f"keys starting with {tags.PREFIX!r} are reserved for agentops",
-                        "rename the key", key=True)
-        for key in metadata
-        if isinstance(key, str) and tags.is_reserved(key)
-    ]
     resources = data.get("resources")
     has_secrets = isinstance(resources, list) and any(
         isinstance(item, dict) and item.get("type") == "github_repository" for item in resources
     )
     lifecycle = data.get("lifecycle")
     prevent = isinstance(lifecycle, dict) and lifecycle.get("prevent_archive") is True
-    reserved = tags.reserved_count(has_secrets, prevent, env)
+    return _metadata_slots(data, locator, (), tags.reserved_count(has_secrets, prevent, env))
+
+
+def _metadata_slots(holder: dict[str, Any], locator: Locator, at: tuple[int | str, ...],
+                    reserved: int) -> list[Problem]:
+    metadata = holder.get("metadata")
+    if not isinstance(metadata, dict):
+        return []
+    problems = [
+        locator.problem((*at, "metadata", key), f"keys starting with {tags.PREFIX!r} are reserved for agentops",
+                        "rename the key", key=True)
+        for key in metadata
+        if isinstance(key, str) and tags.is_reserved(key)
+    ]
     # More than 16 user keys is already reported by the type check.
     if len(metadata) <= spec.MAX_METADATA_PAIRS < len(metadata) + reserved:
         problems.append(locator.problem(
-            ("metadata",),
+            (*at, "metadata"),
             f"{len(metadata)} keys plus {reserved} reserved by agentops exceed the limit of "
             f"{spec.MAX_METADATA_PAIRS}",
             f"agentops stores its own tags in {reserved} of the {spec.MAX_METADATA_PAIRS} metadata slots; "
@@ -68,45 +75,89 @@ def metadata_problems(data: dict[str, Any], locator: Locator, env: bool = False)
     return problems
 
 
+def _reference_problem(value: object, loc: tuple[int | str, ...], locator: Locator, allowed: frozenset[str],
+                       example: str, receiver: str) -> Problem | None:
+    """A secret field's value must be exactly `${VAR}`, naming no credential of agentops, CI or a cloud
+    (unless allowed); the message never repeats the value. Not a string, or empty: the type check's."""
+    if not isinstance(value, str) or not value:
+        return None
+    match = SECRET_REF.match(value)
+    if not match:
+        return locator.problem(loc, f"must be an environment variable reference like ${{{example}}}, not a literal "
+                                    "value", "put the secret in an environment variable; never commit it")
+    name = match.group(1)
+    pattern = credential_pattern(name)
+    if pattern is None or name in allowed:
+        return None
+    return locator.problem(
+        loc, f"${{{name}}} names a credential variable ({pattern}); its value would be sent to {receiver}",
+        f"use a variable that holds only this secret, or allow this one in agentops.yaml: secrets: {{allow: [{name}]}}")
+
+
+def _url_problem(url: object, loc: tuple[int | str, ...], locator: Locator, instead: str) -> Problem | None:
+    reason = url_credentials(url) if isinstance(url, str) else None
+    if reason is None:
+        return None
+    return locator.problem(loc, f"the URL carries credentials ({reason})", f"remove them from the URL; {instead}")
+
+
 def secret_problems(data: dict[str, Any], locator: Locator, allowed: frozenset[str]) -> list[Problem]:
-    """A secret field must be exactly `${VAR}` naming no credential of agentops, CI or a cloud
-    (unless allowed), and a resource URL carries no credentials; messages never repeat a value."""
+    """Secret fields of a deployment's resources hold `${VAR}` references, and a resource URL no credentials."""
     resources = data.get("resources")
     if not isinstance(resources, list):
         return []
-    problems = []
+    found: list[Problem | None] = []
     for index, item in enumerate(resources):
         if not isinstance(item, dict):
             continue
-        for field in SECRET_FIELDS:
-            value = item.get(field)
-            if not isinstance(value, str) or not value:
+        found.extend(_reference_problem(item.get(field), ("resources", index, field), locator, allowed, "REPO_TOKEN",
+                                        "the resource's url") for field in SECRET_FIELDS)
+        found.append(_url_problem(item.get("url"), ("resources", index, "url"), locator,
+                                  "give the token as authorization_token: ${VAR}"))
+    return [problem for problem in found if problem is not None]
+
+
+def credential_problems(data: dict[str, Any], locator: Locator, allowed: frozenset[str],
+                        env: bool = False) -> list[Problem]:
+    """A vault's credentials: secrets only as `${VAR}`, no credentials in URLs, agentops's metadata
+    slots free, and one credential per display name, MCP server and environment variable."""
+    credentials = data.get("credentials")
+    found: list[Problem | None] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(credentials if isinstance(credentials, list) else []):
+        if not isinstance(item, dict):
+            continue
+        at: tuple[int | str, ...] = ("credentials", index)
+        auth = _mapping(item.get("auth"))
+        found.extend(_reference_problem(value, (*at, "auth", *path), locator, allowed, "GITHUB_MCP_TOKEN",
+                                        "the credential's server or hosts") for path, value in credential.secrets(auth))
+        refresh = _mapping(auth.get("refresh"))
+        found.append(_url_problem(auth.get("mcp_server_url"), (*at, "auth", "mcp_server_url"), locator,
+                                  "the credential's secret fields carry them"))
+        found.append(_url_problem(refresh.get("token_endpoint"), (*at, "auth", "refresh", "token_endpoint"), locator,
+                                  "the credential's secret fields carry them"))
+        found.extend(_metadata_slots(item, locator, at, tags.CREDENTIAL_RESERVED))
+        for key, loc in (("display_name", ("display_name",)), ("mcp_server_url", ("auth", "mcp_server_url")),
+                         ("secret_name", ("auth", "secret_name"))):
+            value = item.get(key) if key == "display_name" else auth.get(key)
+            if not isinstance(value, str):
                 continue
-            match = SECRET_REF.match(value)
-            if not match:
-                problems.append(locator.problem(
-                    ("resources", index, field),
-                    "must be an environment variable reference like ${REPO_TOKEN}, not a literal value",
-                    "put the token in an environment variable; never commit it",
-                ))
-                continue
-            name = match.group(1)
-            pattern = credential_pattern(name)
-            if pattern is not None and name not in allowed:
-                problems.append(locator.problem(
-                    ("resources", index, field),
-                    f"${{{name}}} names a credential variable ({pattern}); its value would be sent "
-                    "to the resource's url",
-                    f"use a variable that holds only the repository token, or allow this one in "
-                    f"agentops.yaml: secrets: {{allow: [{name}]}}",
-                ))
-        url = item.get("url")
-        reason = url_credentials(url) if isinstance(url, str) else None
-        if reason is not None:
-            problems.append(locator.problem(
-                ("resources", index, "url"), f"the URL carries credentials ({reason})",
-                "remove them from the URL; give the token as authorization_token: ${VAR}"))
-    return problems
+            first = seen.setdefault((key, value), index)
+            if first != index:
+                found.append(locator.problem((*at, *loc), f"credentials[{first}] has the same {key}",
+                                             _UNIQUE[key]))
+    return [problem for problem in found if problem is not None]
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+_UNIQUE = {
+    "display_name": "a credential is known by its display_name inside its vault; give each its own",
+    "mcp_server_url": "a vault holds one active credential per MCP server",
+    "secret_name": "two credentials would set one environment variable",
+}
 
 
 # Query parameters whose value is a credential by name.
@@ -146,13 +197,15 @@ class Entry:
     anchors: dict[tuple[int | str, ...], tuple[str, int, int, str]]
 
     @classmethod
-    def of(cls, data: dict[str, Any], file: str, line: int, locator: Locator) -> Entry | None:
-        name, previous = data.get("name"), data.get("previous_names")
+    def of(cls, data: dict[str, Any], file: str, line: int, locator: Locator, key: str = "name") -> Entry | None:
+        """The entry of a document named by its `key` field (a vault's is `display_name`)."""
+        name, previous = data.get(key), data.get("previous_names")
         if not isinstance(name, str):
             return None
         olds = [old if isinstance(old, str) else "" for old in previous] if isinstance(previous, list) else []
-        locs: list[tuple[int | str, ...]] = [("name",), *(("previous_names", index) for index in range(len(olds)))]
-        return cls(name, olds, file, line, {loc: locator.where(loc) for loc in locs})
+        anchors: dict[tuple[int | str, ...], tuple[str, int, int, str]] = {("name",): locator.where((key,))}
+        anchors.update({loc: locator.where(loc) for loc in (("previous_names", index) for index in range(len(olds)))})
+        return cls(name, olds, file, line, anchors)
 
     def problem(self, loc: tuple[int | str, ...], message: str, hint: str | None = None) -> Problem:
         return Problem(*self.anchors[loc], message, hint)

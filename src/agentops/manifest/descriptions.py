@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentops.model.secretref import SECRET_FIELDS, SECRET_REF
+from agentops.model.secretref import SECRET_REF, WRITE_ONLY_FIELDS
 
 _TYPE = "The kind of this item; selects which other fields apply."
 _FILE_ID = "ID of a previously uploaded file."
@@ -14,8 +14,8 @@ _MEDIA_TYPE = 'MIME type of the data (e.g. "image/png", "application/pdf").'
 _URL = "URL to fetch."
 _TEXT = "The text content."
 _KIND = ("agentops: the kind of object this manifest declares. Optional: without it the kind comes from the "
-         "folder the file is in (agents/, environments/, deployments/), then a file name starting with the "
-         "kind (agent-x.md), else deployment.")
+         "folder the file is in (agents/, environments/, vaults/, memory_stores/, deployments/), then a file name "
+         "starting with the kind (agent-x.md), else deployment. A folder holding SKILL.md is a skill.")
 _PREVIOUS = "agentops: names this {} had before; a rename in place, not archive + create."
 _ENVIRONMENTS = "agentops: the environments of agentops.yaml this {} exists in (default: all)."
 _OVERRIDES = "agentops: per environment of agentops.yaml, fields merged over this manifest (the override wins)."
@@ -39,7 +39,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                           "from this deployment. Exclusive with environment.",
         "environment": "agentops: the environment by name, resolved in the workspace at plan time. Exclusive "
                        "with environment_id.",
-        "vaults": "agentops: vaults by display name, resolved in the workspace at plan time; added to vault_ids.",
+        "vaults": "agentops: vaults by display name ({name}) or by the relative path of their manifest, resolved in "
+                  "the workspace at plan time; added to vault_ids.",
         "environments": "agentops: the environments of agentops.yaml this deployment exists in (default: all).",
         "overrides": "agentops: per environment of agentops.yaml, fields merged over this manifest (the "
                      "override wins).",
@@ -157,7 +158,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                  "Maximum of 256 tools across all toolsets.",
         "mcp_servers": "MCP servers this agent connects to. Maximum 20, names unique; every server must be "
                        "referenced by an mcp_toolset in tools.",
-        "skills": "Skills available to the agent: {type: anthropic|custom, skill_id, version}.",
+        "skills": "Skills available to the agent: {type: anthropic|custom, skill_id, version}, {name, version} (a "
+                  "skill by the name in its SKILL.md), or the relative path of a skill folder of this repository.",
         "multiagent": "Multiagent orchestration: multiagent_20261001 (advisor, subagents, workflows) or coordinator.",
         "execution_identity": "Execution principal for runs of this agent; omitted means the service account.",
         "metadata": "Arbitrary key-value metadata. Maximum 16 pairs, keys up to 64 chars, values up to 512 chars; "
@@ -268,6 +270,106 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
            for manager, label in (("apt", "Ubuntu/Debian"), ("cargo", "Rust"), ("gem", "Ruby"), ("go", "Go"),
                                   ("npm", "Node.js"), ("pip", "Python"))},
     },
+    # --- vaults ---
+    "VaultManifest": {
+        "type": _KIND,
+        "display_name": "Human-readable name for the vault (1-255 characters); agentops identifies the vault by it, so "
+                        "it is unique across the vault manifests of a stack, and deployments reference it by it.",
+        "metadata": "Arbitrary key-value metadata. Maximum 16 pairs, keys up to 64 chars, values up to 512 chars; "
+                    "agentops uses some pairs for its own agentops.* tags.",
+        "credentials": "agentops: the credentials the vault holds, at most 20, each known by its display_name. "
+                       "A live credential not listed here is archived.",
+        "lifecycle": _LIFECYCLE.format("vault"),
+        "previous_names": _PREVIOUS.format("vault"),
+        "environments": _ENVIRONMENTS.format("vault"),
+        "overrides": _OVERRIDES,
+    },
+    "VaultLifecycle": {"prevent_archive": _PREVENT.format("vault"), "ignore_changes": _IGNORE},
+    "Credential": {
+        "display_name": "Human-readable name for the credential (1-255 characters); agentops identifies the "
+                        "credential inside its vault by it.",
+        "auth": "Authentication configuration: mcp_oauth, static_bearer or environment_variable. The type cannot "
+                "change; a change of an immutable field creates a new credential before the old one is archived.",
+        "metadata": "Arbitrary key-value metadata. Maximum 16 pairs, keys up to 64 chars, values up to 512 chars; "
+                    "agentops keeps the fingerprint of the credential's secrets in one agentops.* pair.",
+    },
+    "McpOAuth": {
+        "type": _TYPE,
+        "access_token": "The OAuth access token to send to the MCP server: a ${VAR} reference to an environment "
+                        "variable, never the token itself.",
+        "mcp_server_url": "URL of the MCP server this credential authenticates against. Immutable.",
+        "expires_at": "When access_token expires, in RFC 3339. Must be in the future.",
+        "refresh": "Refresh token configuration, if the credential supports token refresh.",
+    },
+    "Refresh": {
+        "client_id": "The OAuth client ID to use when refreshing the access token. Immutable.",
+        "refresh_token": "The OAuth refresh token the API uses to get a new access token: a ${VAR} reference.",
+        "token_endpoint": "Token endpoint URL used to refresh the access token. Immutable.",
+        "token_endpoint_auth": "How the token endpoint authenticates the client: none, client_secret_basic or "
+                               "client_secret_post.",
+        "resource": "OAuth resource indicator. Immutable.",
+        "scope": "OAuth scope for the refresh request.",
+    },
+    "TokenAuthNone": {"type": "A public client: no client authentication."},
+    "TokenAuthBasic": {"type": _TYPE, "client_secret": "The OAuth client secret, sent with HTTP Basic auth: a "
+                                                       "${VAR} reference."},
+    "TokenAuthPost": {"type": _TYPE, "client_secret": "The OAuth client secret, sent in the request body: a "
+                                                      "${VAR} reference."},
+    "StaticBearer": {
+        "type": _TYPE,
+        "token": "The static bearer token to send to the MCP server (an API key or personal access token): a "
+                 "${VAR} reference.",
+        "mcp_server_url": "URL of the MCP server this credential authenticates against. Immutable.",
+    },
+    "EnvironmentVariable": {
+        "type": _TYPE,
+        "secret_name": "Name of the environment variable. Immutable.",
+        "secret_value": "The secret to substitute into the agent's outbound requests: a ${VAR} reference. "
+                        "Write-only, never returned.",
+        "networking": "Outbound hosts the secret value is substituted on.",
+        "injection_location": "Where in the outbound request the secret value may be substituted.",
+    },
+    "CredentialUnrestricted": {"type": "Substitute the secret on requests to any host."},
+    "CredentialLimited": {
+        "type": "Substitute the secret only on requests to the listed hosts.",
+        "allowed_hosts": "Up to 16 bare hostnames, IPv4 addresses or *. wildcards (no URLs, ports, paths or IPv6).",
+    },
+    "InjectionLocation": {"body": "Substitute when the placeholder appears in the request body.",
+                          "header": "Substitute when the placeholder appears in a request header value."},
+    # --- memory stores ---
+    "MemoryStoreManifest": {
+        "type": _KIND,
+        "name": "Name of the memory store (1-255 characters, no control characters); agentops identifies the store "
+                "by it, so it is unique across the memory store manifests of a stack.",
+        "description": "What the store contains, up to 1,024 characters; included in the agent's system prompt when "
+                       "the store is attached. A Markdown body is a shorthand for it.",
+        "metadata": "Key-value pairs for your own use (the agent does not see them). Maximum 16 pairs; agentops uses "
+                    "some for its own agentops.* tags.",
+        "lifecycle": _LIFECYCLE.format("memory store"),
+        "previous_names": _PREVIOUS.format("memory store"),
+        "environments": _ENVIRONMENTS.format("memory store"),
+        "overrides": _OVERRIDES,
+    },
+    "MemoryStoreLifecycle": {"prevent_archive": _PREVENT.format("memory store"), "ignore_changes": _IGNORE},
+    "MemoryStoreByName": {
+        "type": _TYPE,
+        "memory_store": "agentops: the memory store by {name} (resolved in the workspace at plan time) or by the "
+                        "relative path of its manifest; in place of memory_store_id.",
+        "access": "Access mode for the attached memory store.",
+        "instructions": "Per-attachment guidance for the agent on how to use this store. Max 4096 chars.",
+    },
+    # --- skills ---
+    "SkillManifest": {
+        "type": "Optional: a folder holding SKILL.md is always a skill.",
+        "name": "The skill's immutable name: lowercase letters, digits and single hyphens, at most 64 characters, "
+                "without 'anthropic' or 'claude'. Without it the folder's name is used. agentops identifies the skill "
+                "by it, and agents reference it by it.",
+        "description": "What the skill does and when to use it (1-1024 characters, no XML tags).",
+    },
+    "SkillByName": {
+        "name": "The skill's name (the name in its SKILL.md): this stack's skill, else the workspace's.",
+        "version": "A version id to pin; without it the agent follows the latest version.",
+    },
 }
 
 
@@ -280,6 +382,6 @@ def describe(
     for model, definition in models.items():
         for field, prop in definition.get("properties", {}).items():
             prop["description"] = descriptions[model][field]
-            if field in SECRET_FIELDS:
+            if field in WRITE_ONLY_FIELDS:
                 prop["pattern"] = SECRET_REF.pattern
     return schema

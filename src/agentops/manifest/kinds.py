@@ -16,21 +16,22 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
+from agentops.model.kinds import SKILL_FILE
 from agentops.model.words import did_you_mean
 
 Kind = Literal["deployment", "agent", "environment", "vault", "skill", "memory_store"]
-# Kinds agentops manages, in the order writes create them; the others are known but not yet managed.
-MANAGED: tuple[Kind, ...] = ("environment", "agent", "deployment")
-PENDING: tuple[Kind, ...] = ("vault", "skill", "memory_store")
+# Every kind, in the order writes create them (archives and deletes run in reverse).
+ORDER: tuple[Kind, ...] = ("environment", "vault", "skill", "memory_store", "agent", "deployment")
 KINDS: tuple[Kind, ...] = ("deployment", "agent", "environment", "vault", "skill", "memory_store")
 DEFAULT: Kind = "deployment"
+# The field a kind's manifests are named (and referenced) by; a skill's is SKILL.md's `name`.
+NAME_KEY: dict[str, str] = {"vault": "display_name"}
 NAMED: dict[str, Kind] = {kind: kind for kind in KINDS}
 FOLDERS: dict[str, Kind] = {f"{kind}s": kind for kind in KINDS}
 # `ant apply` documents `environment_staging.md`; agentops's own docs write `agent-triage.md`.
 _SEPARATORS = ("_", "-", ".")
 # The kinds a file name is tried against, longest first (so `memory_store_x` is no `memory_...`).
 _BY_LENGTH = sorted(KINDS, key=len, reverse=True)
-SKILL_FILE = "SKILL.md"
 # Keys only a deployment has: what outweighs a file name (see infer).
 DEPLOYMENT_ONLY = frozenset({"agent", "environment_id", "environment", "initial_events", "prompt", "prompt_file",
                              "schedule"})
@@ -74,6 +75,11 @@ def _normal(folder: str) -> str:
 def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | str:
     """The kind of one document, or why its `type:` names none (a message for `type`)."""
     given = data.get("type")
+    if file.rpartition("/")[2] == SKILL_FILE:
+        # A folder holding SKILL.md is a skill wherever it is; the file is uploaded as written.
+        if given not in (None, "skill"):
+            return f"{SKILL_FILE} always declares a skill (its folder is the skill)"
+        return Inferred("skill", f"file {SKILL_FILE}")
     if given is None:
         found = from_path(file, manifests)
         if found.how.startswith("file name") and DEPLOYMENT_ONLY & data.keys():
@@ -86,9 +92,3 @@ def infer(data: dict[str, Any], file: str, manifests: str = "") -> Inferred | st
         return Inferred(kind, f"type: {kind}")
     close = did_you_mean(str(given), KINDS) if isinstance(given, str) else None
     return f"unknown kind; expected one of: {', '.join(KINDS)}" + (f" ({close})" if close else "")
-
-
-def pending_message(kind: Kind) -> str:
-    label = kind.replace("_", " ")
-    return (f"{label}s are not managed by agentops yet; this file is read as a {label} "
-            f"(agentops manages {', '.join(f'{k}s' for k in MANAGED)})")

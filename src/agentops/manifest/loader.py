@@ -15,17 +15,35 @@ from pydantic import ValidationError
 from agentops.manifest import checks, kinds, paths, policy_checks
 from agentops.manifest import guards as guarded
 from agentops.manifest.agent_schema import AgentManifest
-from agentops.manifest.build import build_agent, build_environment, read_text_field
+from agentops.manifest.build import (
+    build_agent,
+    build_environment,
+    build_memory_store,
+    build_vault,
+    read_text_field,
+)
 from agentops.manifest.config import LoadedConfig, load_config
 from agentops.manifest.config_schema import CONFIG_FILE, Config, SecretsConfig
 from agentops.manifest.documents import SUFFIXES, Document, Reader, strip_blank_lines
 from agentops.manifest.environment_schema import EnvironmentManifest
 from agentops.manifest.errors import validation_problems
 from agentops.manifest.layers import layer, merge_defaults
+from agentops.manifest.memory_store_schema import MemoryStoreManifest
 from agentops.manifest.positions import Locator, Tree
-from agentops.manifest.schema import AgentByName, AgentByPath, EnvironmentByPath, Manifest, is_path
+from agentops.manifest.schema import (
+    AgentByName,
+    AgentByPath,
+    EnvironmentByPath,
+    Manifest,
+    MemoryStoreByName,
+    SkillByName,
+    is_path,
+)
+from agentops.manifest.skill import LoadedSkill, build_skill
 from agentops.manifest.variables import substitute
-from agentops.model import spec
+from agentops.manifest.vault_schema import VaultManifest
+from agentops.model import credential, spec
+from agentops.model.kinds import SKILL_FILE
 from agentops.model.problems import Problem, Where
 from agentops.model.secretref import secret_uses
 from agentops.model.words import did_you_mean
@@ -39,7 +57,8 @@ class LoadedManifest:
     # Field path of each secret reference -> (file, line, column) it was written at (a default
     # from agentops.yaml points there), so problems about a secret point at the secret.
     secrets_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    # Each reference by name ("agent", "environment", "vaults[0]") -> "file:line" it was written at.
+    # Each reference by name or path ("agent", "environment", "vaults[0]", "resources[2].memory_store") ->
+    # "file:line" it was written at.
     refs_at: dict[str, str] = field(default_factory=dict)
 
 
@@ -48,13 +67,30 @@ class LoadedAgent:
     manifest: AgentManifest  # a Markdown body or system_file is in `system`; references by path carry names
     file: str
     line: int
-    # Each reference by path ("multiagent.agents[0]") -> "file:line" it was written at.
+    # Each skill named by name or path ("skills[0]") -> "file:line" it was written at.
     refs_at: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class LoadedEnvironment:
     manifest: EnvironmentManifest  # a Markdown body is in `description`
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LoadedVault:
+    manifest: VaultManifest  # its credentials' secrets are `${VAR}` references
+    file: str
+    line: int
+    # Field path of each secret reference ("credentials[0].auth.token") -> (file, line, column) it was
+    # written at, so problems about a secret (an unset variable) point at the secret.
+    secrets_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoadedMemoryStore:
+    manifest: MemoryStoreManifest  # a Markdown body is in `description`
     file: str
     line: int
 
@@ -72,16 +108,22 @@ class Project:
     env: str | None = None  # the environment loaded for (None when agentops.yaml declares none)
     # What this revision's agentops.yaml changes about the guards in force (`guards` of start_load).
     guard_changes: list[str] = field(default_factory=list)
-    # The agents and (API) environments declared: `manifests` holds the deployments.
+    # The other kinds declared: `manifests` holds the deployments.
     agents: list[LoadedAgent] = field(default_factory=list)
     environments: list[LoadedEnvironment] = field(default_factory=list)
+    vaults: list[LoadedVault] = field(default_factory=list)
+    skills: list[LoadedSkill] = field(default_factory=list)
+    memory_stores: list[LoadedMemoryStore] = field(default_factory=list)
     # Where each agentops.yaml setting in force is written (manifest/config.py `_settings`; the
     # guards at the base revision under `guards`).
     settings: dict[str, Where] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """How many manifests of each managed kind were loaded."""
-        return {"environment": len(self.environments), "agent": len(self.agents), "deployment": len(self.manifests)}
+        """How many manifests of each kind were loaded, in the order writes create them."""
+        loaded: dict[str, list[Any]] = {
+            "environment": self.environments, "vault": self.vaults, "skill": self.skills,
+            "memory_store": self.memory_stores, "agent": self.agents, "deployment": self.manifests}
+        return {kind: len(loaded[kind]) for kind in kinds.ORDER}
 
 
 def find_root(start: Path) -> Path | None:
@@ -120,10 +162,10 @@ def discover(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
     found: list[Path] = []
     notices: list[Problem] = []
     for directory, subdirs, files in os.walk(folder):
-        if kinds.SKILL_FILE in files:
+        if SKILL_FILE in files:
             # A skill is a folder with SKILL.md and files of its own: the folder is one (skill) manifest.
             subdirs[:] = []
-            files = [kinds.SKILL_FILE]
+            files = [SKILL_FILE]
         subdirs[:] = [name for name in subdirs if not _quiet(name)]
         for name in subdirs:
             if os.path.islink(os.path.join(directory, name)):
@@ -399,7 +441,8 @@ def start_load(
         prompts = _prompt_files(chunk, root)
         skipped = sorted({notice for notice in notices if notice.file not in prompts})
         return Project(root, loaded.config, chunk.manifests, sorted({*problems, *found}), partial, files, warnings,
-                       skipped, env, guard_changes, chunk.agents, chunk.environments, loaded.settings)
+                       skipped, env, guard_changes, chunk.agents, chunk.environments, chunk.vaults, chunk.skills,
+                       chunk.memory_stores, loaded.settings)
 
     return Pending(root, loaded.config, finish, usable=not loaded.problems)
 
@@ -409,6 +452,15 @@ def _secrets_at(manifest: Manifest, locator: Locator) -> dict[str, tuple[str, in
     for index, field_name in secret_uses(manifest.resources or []).values():
         file, line, column, _ = locator.where(("resources", index, field_name))
         out[f"resources[{index}].{field_name}"] = (file, line, column)
+    return out
+
+
+def _vault_secrets_at(vault: VaultManifest, locator: Locator) -> dict[str, tuple[str, int, int]]:
+    out = {}
+    for index, item in enumerate(vault.credentials):
+        for path, _ in credential.secrets(item.auth.model_dump()):
+            file, line, column, where = locator.where(("credentials", index, "auth", *path))
+            out[where] = (file, line, column)
     return out
 
 
@@ -455,6 +507,9 @@ class _Chunk:
     manifests: list[LoadedManifest] = field(default_factory=list)
     agents: list[LoadedAgent] = field(default_factory=list)
     environments: list[LoadedEnvironment] = field(default_factory=list)
+    vaults: list[LoadedVault] = field(default_factory=list)
+    skills: list[LoadedSkill] = field(default_factory=list)
+    memory_stores: list[LoadedMemoryStore] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # from `warn` policy rules
     refs: list[_PathRef] = field(default_factory=list)
@@ -529,6 +584,19 @@ def _refs_at(manifest: Manifest, locator: Locator, environment_key: str = "envir
         paths["environment"] = ("environment", "name")
     for index, _ in enumerate(manifest.vaults or []):
         paths[f"vaults[{index}]"] = ("vaults", index, "name")
+    for index, resource in enumerate(manifest.resources or []):
+        if isinstance(resource, MemoryStoreByName):
+            paths[f"resources[{index}].memory_store"] = ("resources", index, "memory_store", "name")
+    return _written_at(paths, locator)
+
+
+def _agent_refs_at(agent: AgentManifest, locator: Locator) -> dict[str, str]:
+    """Each skill the agent names by name or path ("skills[0]") -> "file:line" it was written at."""
+    return _written_at({f"skills[{index}]": ("skills", index) for index, skill in enumerate(agent.skills or [])
+                        if isinstance(skill, SkillByName)}, locator)
+
+
+def _written_at(paths: dict[str, tuple[int | str, ...]], locator: Locator) -> dict[str, str]:
     out = {}
     for key, loc in paths.items():
         file, line, _, _ = locator.where(loc)
@@ -561,6 +629,9 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             kind = _kind_of(item, file, loaded.config.manifests, out)
             if kind is None:
                 continue
+            if kind == "skill":  # uploaded as written: no environments, overrides or variables
+                _load_skill(item, target, root, out)
+                continue
             if "type" in item.data:
                 item = replace(item, data={key: value for key, value in item.data.items() if key != "type"})
             out.problems.extend(_environment_problems(item.data, Locator(item.tree, item.data), names))
@@ -571,7 +642,7 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
             if substituted is not data:
                 data, locator = substituted, replace(locator, data=substituted)
             _load_document(kind, item, data, locator, target, reader, loaded, env, unresolved, out)
-            entry = checks.Entry.of(data, file, item.line, locator)
+            entry = checks.Entry.of(data, file, item.line, locator, kinds.NAME_KEY.get(kind, "name"))
             if entry is not None:
                 out.entries.setdefault(kind, []).append(entry)
     _resolve_paths(out, paths.Targets(reader, root / loaded.config.manifests, env, variables))
@@ -579,17 +650,29 @@ def _load_chunk(targets: list[Path], root: Path, loaded: LoadedConfig, env: str 
 
 
 def _kind_of(item: Document, file: str, manifests: str, out: _Chunk) -> kinds.Kind | None:
-    """The document's kind, or None (and a problem) when it names none agentops manages."""
+    """The document's kind, or None (and a problem) when it names none."""
     inferred = kinds.infer(item.data, file, manifests)
     if isinstance(inferred, str):
         out.problems.append(Locator(item.tree, item.data).problem(("type",), inferred))
         return None
-    if inferred.kind in kinds.PENDING:
+    if inferred.kind == "skill" and not file.endswith(f"/{SKILL_FILE}") and file != SKILL_FILE:
         out.problems.append(Locator(item.tree, item.data).problem(
-            ("type",) if "type" in item.data else (), kinds.pending_message(inferred.kind),
-            f"the kind comes from its {inferred.how}"))
+            ("type",) if "type" in item.data else (), f"a skill is a folder holding {SKILL_FILE}, not a file of "
+            "its own", f"the kind comes from its {inferred.how}; put the skill in a folder with its {SKILL_FILE}"))
         return None
     return inferred.kind
+
+
+def _load_skill(item: Document, target: Path, root: Path, out: _Chunk) -> None:
+    locator = Locator(item.tree, item.data)
+    skill, problems = build_skill(item, locator, target, root)
+    out.problems.extend(problems)
+    name = skill.name if skill is not None else item.data.get("name", target.parent.name)
+    entry = checks.Entry.of({"name": name}, item.tree.file, item.line, locator)
+    if entry is not None:
+        out.entries.setdefault("skill", []).append(entry)
+    if skill is not None:
+        out.skills.append(skill)
 
 
 def _load_document(kind: kinds.Kind, item: Document, data: dict[str, Any], locator: Locator, target: Path,
@@ -603,7 +686,7 @@ def _load_document(kind: kinds.Kind, item: Document, data: dict[str, Any], locat
         out.problems.extend([*unresolved, *more])
         if agent is not None and not unresolved:
             _add_refs(out, ("agent", len(out.agents)), agent, locator)
-            out.agents.append(LoadedAgent(agent, file, item.line, {}))
+            out.agents.append(LoadedAgent(agent, file, item.line, _agent_refs_at(agent, locator)))
             _policy(out, *policy_checks.check_agent(agent, locator, policy))
         return
     if kind == "environment":
@@ -612,6 +695,18 @@ def _load_document(kind: kinds.Kind, item: Document, data: dict[str, Any], locat
         if environment is not None and not unresolved:
             out.environments.append(LoadedEnvironment(environment, file, item.line))
             _policy(out, *policy_checks.check_environment(environment, locator, policy))
+        return
+    if kind == "vault":
+        vault, more = build_vault(item, locator, frozenset(loaded.config.secrets.allow), env is not None)
+        out.problems.extend([*unresolved, *more])
+        if vault is not None and not unresolved:
+            out.vaults.append(LoadedVault(vault, file, item.line, _vault_secrets_at(vault, locator)))
+        return
+    if kind == "memory_store":
+        store, more = build_memory_store(item, locator, env is not None)
+        out.problems.extend([*unresolved, *more])
+        if store is not None and not unresolved:
+            out.memory_stores.append(LoadedMemoryStore(store, file, item.line))
         return
     moved = _environment_by_path(data)
     # Where an environment by path is written: under the key ant apply writes it as, if so.

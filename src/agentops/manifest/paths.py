@@ -20,8 +20,18 @@ from agentops.manifest import kinds
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.documents import SUFFIXES, Document, Reader
 from agentops.manifest.positions import Locator
-from agentops.manifest.schema import AgentByPath, EnvironmentByPath, Manifest
+from agentops.manifest.schema import (
+    AgentByPath,
+    EnvironmentByPath,
+    Manifest,
+    MemoryStoreByName,
+    MemoryStoreByPath,
+    SkillByPath,
+    VaultByPath,
+)
 from agentops.manifest.variables import Value, substitute
+from agentops.model.kinds import SKILL_FILE
+from agentops.model.words import did_you_mean
 
 _T = TypeVar("_T")
 
@@ -60,7 +70,12 @@ class Targets:
             where = self.folder.relative_to(root).as_posix()
             return None, f"{shown} is outside the manifests folder {where}/, which holds all a stack manages"
         if not resolved.exists():
-            return None, f"file not found: {shown}"
+            return None, f"file not found: {shown}" + _near(resolved)
+        if resolved.is_dir() and expected == "skill":
+            if not (resolved / SKILL_FILE).is_file():
+                return None, f"{shown} holds no {SKILL_FILE}, so it is no skill"
+            resolved, shown = resolved / SKILL_FILE, f"{shown.rstrip('/')}/{SKILL_FILE}"
+            real = resolved.resolve()
         if resolved.is_dir():
             return None, f"{shown} is a folder; a reference names a manifest file"
         if resolved.suffix.lower() not in SUFFIXES:
@@ -91,31 +106,54 @@ class Targets:
         listed = doc.data.get("environments")
         if self.env is not None and isinstance(listed, list) and self.env not in listed:
             return Declared(trouble=f"{shown} does not exist in environment {self.env} (see its environments:)")
-        name = doc.data.get("name")
+        if inferred.kind == "skill":  # named by SKILL.md, else by its folder, and never substituted
+            name = doc.data.get("name", path.parent.name)
+            return Declared(inferred.kind, name if isinstance(name, str) else None)
+        name = doc.data.get(kinds.NAME_KEY.get(inferred.kind, "name"))
         if isinstance(name, str) and "${var." in name:
             name = substitute({"name": name}, self.variables, self.env, Locator(doc.tree, doc.data))[0]["name"]
         return Declared(inferred.kind, name if isinstance(name, str) else None)
 
 
-Ref = AgentByPath | EnvironmentByPath
-EXPECTED: dict[type[BaseModel], kinds.Kind] = {AgentByPath: "agent", EnvironmentByPath: "environment"}
+Ref = AgentByPath | EnvironmentByPath | VaultByPath | MemoryStoreByPath | SkillByPath
+EXPECTED: dict[type[BaseModel], kinds.Kind] = {
+    AgentByPath: "agent", EnvironmentByPath: "environment", VaultByPath: "vault", MemoryStoreByPath: "memory_store",
+    SkillByPath: "skill"}
+
+
+def _near(missing: Path) -> str:
+    """"; did you mean 'x.yaml'?" for a missing file whose folder holds a name close to it."""
+    try:
+        siblings = os.listdir(missing.parent)
+    except OSError:
+        return ""
+    close = did_you_mean(missing.name, siblings)
+    return f"; {close}" if close else ""
 
 
 def path_refs(manifest: Manifest | AgentManifest) -> list[tuple[tuple[int | str, ...], Ref]]:
     """(where, reference) for every reference by path in a validated deployment or agent."""
-    if isinstance(manifest, AgentManifest):
-        return [(loc, entry) for loc, entry in manifest.references() if isinstance(entry, AgentByPath)]
     found: list[tuple[tuple[int | str, ...], Ref]] = []
+    if isinstance(manifest, AgentManifest):
+        found.extend((loc, entry) for loc, entry in manifest.references() if isinstance(entry, AgentByPath))
+        found.extend((("skills", index), skill) for index, skill in enumerate(manifest.skills or [])
+                     if isinstance(skill, SkillByPath))
+        return found
     if isinstance(manifest.agent, AgentByPath):
         found.append((("agent",), manifest.agent))
     if isinstance(manifest.environment, EnvironmentByPath):
         found.append((("environment",), manifest.environment))
+    found.extend((("vaults", index), vault) for index, vault in enumerate(manifest.vaults or [])
+                 if isinstance(vault, VaultByPath))
+    found.extend((("resources", index, "memory_store"), resource.memory_store)
+                 for index, resource in enumerate(manifest.resources or [])
+                 if isinstance(resource, MemoryStoreByName) and isinstance(resource.memory_store, MemoryStoreByPath))
     return found
 
 
 def with_names(value: _T, names: Mapping[str, str]) -> _T:
     """`value` with each reference by path given the name its path resolved to (`names`: path -> name)."""
-    if isinstance(value, AgentByPath | EnvironmentByPath):
+    if isinstance(value, Ref):
         return value.model_copy(update={"name": names[value.path]})  # type: ignore[return-value]
     if isinstance(value, BaseModel):
         changed = {}

@@ -10,6 +10,7 @@ from pydantic import (
     BeforeValidator,
     Discriminator,
     Field,
+    StringConstraints,
     Tag,
     WithJsonSchema,
     model_validator,
@@ -68,7 +69,7 @@ def is_path(value: object) -> bool:
     return isinstance(value, str) and value.startswith(PATH_PREFIXES)
 
 
-def _as_path(value: Any) -> Any:
+def as_path(value: Any) -> Any:
     return {"path": value} if isinstance(value, str) else value
 
 
@@ -100,18 +101,87 @@ class EnvironmentByPath(ByName):
     name: str = ""
 
 
+class VaultByPath(ByName):
+    """A vault manifest of this repository named by its path; the loader fills in `name` (its display_name)."""
+
+    path: spec.NonEmpty
+    name: str = ""
+
+
+class MemoryStoreByPath(ByName):
+    """A memory store manifest of this repository named by its path; the loader fills in `name`."""
+
+    path: spec.NonEmpty
+    name: str = ""
+
+
+class SkillByName(spec.Strict):
+    """A skill by the `name` in its SKILL.md (this repository's, else the workspace's), following its
+    latest version, or pinned to `version` (a version id). Resolved at plan time."""
+
+    name: spec.NonEmpty
+    version: spec.NonEmpty | None = None
+
+
+class SkillByPath(SkillByName):
+    """A skill folder of this repository (`./skills/triage/`, or its SKILL.md) named by its path; the
+    loader fills in `name` from its SKILL.md."""
+
+    path: spec.NonEmpty
+    name: str = ""
+
+
 # A path string validated as its reference model, shown to editors as the string it is written as.
-AgentPath = Annotated[AgentByPath, BeforeValidator(_as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")]
-EnvironmentPath = Annotated[EnvironmentByPath, BeforeValidator(_as_path), WithJsonSchema(PATH_SCHEMA)]
+AgentPath = Annotated[AgentByPath, BeforeValidator(as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")]
+EnvironmentPath = Annotated[EnvironmentByPath, BeforeValidator(as_path), WithJsonSchema(PATH_SCHEMA)]
 
 
-def _environment_kind(value: Any) -> str:
-    return "tag:path" if is_path(value) or isinstance(value, EnvironmentByPath) else "tag:name"
+def _path_or_name(by_path: type[ByName]) -> Any:
+    """The discriminator of a reference written as a relative path (validated as `by_path`) or {name: ...}."""
+
+    def kind(value: Any) -> str:
+        return "tag:path" if is_path(value) or isinstance(value, by_path) else "tag:name"
+
+    return Discriminator(kind)
 
 
 EnvironmentField = Annotated[
-    Annotated[EnvironmentPath, Tag("tag:path")] | Annotated[ByName, Tag("tag:name")],
-    Discriminator(_environment_kind),
+    Annotated[EnvironmentPath, Tag("tag:path")] | Annotated[ByName, Tag("tag:name")], _path_or_name(EnvironmentByPath)
+]
+VaultField = Annotated[
+    Annotated[VaultByPath, BeforeValidator(as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")]
+    | Annotated[ByName, Tag("tag:name")],
+    _path_or_name(VaultByPath),
+]
+MemoryStoreField = Annotated[
+    Annotated[MemoryStoreByPath, BeforeValidator(as_path), WithJsonSchema(PATH_SCHEMA), Tag("tag:path")]
+    | Annotated[ByName, Tag("tag:name")],
+    _path_or_name(MemoryStoreByPath),
+]
+
+
+class MemoryStoreByName(spec.Strict):
+    """A memory store resource naming its store (`memory_store: {name: X}` or a path) instead of its id."""
+
+    type: Literal["memory_store"]
+    memory_store: MemoryStoreField
+    access: Literal["read_write", "read_only"] | None = None
+    instructions: Annotated[str, StringConstraints(max_length=spec.MAX_INSTRUCTIONS)] | None = None
+
+
+def _resource_kind(value: Any) -> str:
+    if isinstance(value, MemoryStoreByName) or (
+            isinstance(value, dict) and value.get("type") == "memory_store" and "memory_store" in value):
+        return "memory_store_ref"
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return str(kind)
+
+
+# The API's resources, and a memory store by name or path.
+Resource = Annotated[
+    Annotated[spec.GitHubRepositoryResource, Tag("github_repository")] | Annotated[spec.FileResource, Tag("file")]
+    | Annotated[spec.MemoryStoreResource, Tag("memory_store")] | Annotated[MemoryStoreByName, Tag("memory_store_ref")],
+    Discriminator(_resource_kind),
 ]
 
 
@@ -138,6 +208,17 @@ AgentField = Annotated[
 EnvironmentList = Annotated[list[spec.NonEmpty], Field(min_length=1)]
 
 
+def _an_id(value: str) -> str:
+    if is_path(value):
+        raise ValueError("is a relative path, and vault_ids takes ids; write the vault under vaults:, which takes "
+                         "paths and names")
+    return value
+
+
+# The API's vault ids; a path written here (as `ant apply` users do) is pointed to `vaults:`.
+VaultIds = Annotated[list[Annotated[spec.NonEmpty, AfterValidator(_an_id)]], Field(max_length=spec.MAX_VAULTS)]
+
+
 class Manifest(spec.Strict):
     """One deployment. `prompt`, `prompt_file` and a Markdown body are shorthands for `initial_events`."""
 
@@ -150,9 +231,9 @@ class Manifest(spec.Strict):
     prompt: str | None = None
     prompt_file: str | None = None
     schedule: spec.Schedule | None = None
-    resources: spec.Resources | None = None
-    vault_ids: spec.VaultIds | None = None
-    vaults: Annotated[list[ByName], Field(max_length=spec.MAX_VAULTS)] | None = None
+    resources: Annotated[list[Resource], Field(max_length=spec.MAX_RESOURCES)] | None = None
+    vault_ids: VaultIds | None = None
+    vaults: Annotated[list[VaultField], Field(max_length=spec.MAX_VAULTS)] | None = None
     metadata: spec.Metadata | None = None
     budget: spec.Budget | None = None
     status: Literal["active", "paused"] = "active"

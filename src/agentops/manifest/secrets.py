@@ -7,7 +7,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from agentops.model.secretref import SECRET_FIELDS
+from agentops.model.secretref import WRITE_ONLY_FIELDS
 
 # Variables that hold credentials of agentops itself, of the CI runner, of cloud accounts or of
 # package registries. A secret field sends its variable's value to the resource's `url`, so a
@@ -31,7 +31,7 @@ CREDENTIAL_VARIABLES = (
 TOKEN_LIKE = re.compile(r"\b(gh[pousr]_|github_pat_|glpat-|sk-ant-|sk-|xox[abpr]-|AKIA)[A-Za-z0-9_\-]*")
 # The value after a secret field's key, quoted (YAML or JSON) or plain, on one line.
 _SECRET_VALUE = re.compile(
-    r"""(["']?(?:""" + "|".join(SECRET_FIELDS) + r""")["']?\s*:\s*)("[^"]*"?|'[^']*'?|[^\s,}\]]+)"""
+    r"""(["']?(?:""" + "|".join(WRITE_ONLY_FIELDS) + r""")["']?\s*:\s*)("[^"]*"?|'[^']*'?|[^\s,}\]]+)"""
 )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from agentops.manifest.positions import Locator
 from agentops.model.problems import Problem
-from agentops.model.secretref import SECRET_FIELDS
+from agentops.model.secretref import WRITE_ONLY_FIELDS
 from agentops.model.words import did_you_mean
 
 VARIABLE = re.compile(r"\$\{var\.([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -41,7 +41,7 @@ class _Substitution:
         return value
 
     def field(self, key: Any, value: Any, path: tuple[int | str, ...]) -> Any:
-        if key in SECRET_FIELDS and isinstance(value, str) and VARIABLE.search(value):
+        if key in WRITE_ONLY_FIELDS and isinstance(value, str) and VARIABLE.search(value):
             self.problems.append(self.locator.problem(
                 path, "${var.NAME} cannot be used in a secret field",
                 "a secret is an environment variable reference such as ${GITHUB_TOKEN}, read at plan time"))

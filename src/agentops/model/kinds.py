@@ -6,6 +6,11 @@ Values are the SDK 2.17 docstrings' unless a comment says otherwise.
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+from agentops.model import spec
 
 MANAGED_AGENTS_BETA = "managed-agents-2026-04-01"
 # Memory-store calls carry this one (the SDK's default for `client.beta.memory_stores`); the SDK docs
@@ -14,6 +19,15 @@ MEMORY_BETA = "agent-memory-2026-07-22"
 
 MAX_DISPLAY_NAME = 255  # vaults, credentials, skills and memory stores: "1-255 characters"
 MAX_MEMORY_STORE_DESCRIPTION = 1024
+
+# The API's names: "1-255 characters"; a memory store's "without control characters".
+DisplayName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME)]
+MemoryStoreName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_DISPLAY_NAME,
+                                                   pattern=r"^[^\x00-\x1f\x7f]*$")]
+MemoryStoreDescription = Annotated[str, StringConstraints(max_length=MAX_MEMORY_STORE_DESCRIPTION)]
+# A name a manifest identifies an object by is stricter: printable (no bidi or invisible characters, which
+# would let two names look alike) and not padded, as deployment names are.
+ManifestName = Annotated[DisplayName, spec.printable(True), AfterValidator(spec.trimmed)]
 
 # A credential's write-only fields, wherever they sit in `auth` (refresh.refresh_token,
 # refresh.token_endpoint_auth.client_secret): accepted, stored, never returned.

@@ -6,9 +6,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from agentops.model.kinds import CREDENTIAL_SECRET_FIELDS
+
 SECRET_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 # Write-only fields of a resource: the API accepts them and never returns them.
 SECRET_FIELDS = ("authorization_token",)
+# Every write-only field a manifest can hold: a resource's and a vault credential's.
+WRITE_ONLY_FIELDS = (*SECRET_FIELDS, *CREDENTIAL_SECRET_FIELDS)
 
 
 def variable(value: object) -> str | None:

@@ -265,7 +265,7 @@ def describe_character(char: str) -> str:
     return f"U+{ord(char):04X} {label}"
 
 
-def _printable(identifier: bool) -> AfterValidator:
+def printable(identifier: bool) -> AfterValidator:
     def check(value: str) -> str:
         char = unsafe_character(value, identifier)
         if char is not None:
@@ -277,7 +277,7 @@ def _printable(identifier: bool) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _trimmed(value: str) -> str:
+def trimmed(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     if value != value.strip():
@@ -285,10 +285,10 @@ def _trimmed(value: str) -> str:
     return value
 
 
-MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_METADATA_KEY), _printable(True)]
-MetadataValue = Annotated[str, StringConstraints(max_length=MAX_METADATA_VALUE), _printable(False)]
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_METADATA_KEY), printable(True)]
+MetadataValue = Annotated[str, StringConstraints(max_length=MAX_METADATA_VALUE), printable(False)]
 Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=MAX_METADATA_PAIRS)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), _printable(True), AfterValidator(_trimmed)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), printable(True), AfterValidator(trimmed)]
 
 
 # --- request bodies -------------------------------------------------------------------------

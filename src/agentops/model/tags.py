@@ -12,6 +12,10 @@ ENV = "agentops.env"
 PREVENT_ARCHIVE = "agentops.prevent_archive"
 
 
+# A vault credential carries only the fingerprint of its secrets: its vault carries the ownership tags.
+CREDENTIAL_RESERVED = 1
+
+
 def reserved_count(has_secrets: bool, prevent_archive: bool = False, env: bool = False) -> int:
     """How many of the 16 metadata slots agentops itself uses for one deployment."""
     return 2 + int(has_secrets) + int(prevent_archive) + int(env)

@@ -98,12 +98,14 @@ def plan_and_live(
         deployments = listing.result()
     plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags,
                    guard_changes=tuple(project.guard_changes))
-    if project.agents or project.environments:  # checked offline; the planner does not write them yet
-        held = " and ".join(plural(len(items), noun) for items, noun in (
-            (project.agents, "agent manifest"), (project.environments, "environment manifest")) if items)
+    checked = [(items, noun) for items, noun in (
+        (project.environments, "environment manifest"), (project.vaults, "vault manifest"), (project.skills, "skill"),
+        (project.memory_stores, "memory store manifest"), (project.agents, "agent manifest")) if items]
+    if checked:  # checked offline; the planner does not write them yet
+        held = ", ".join(plural(len(items), noun) for items, noun in checked)
         plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops plans and "
-                                       "applies deployments only so far; change agents and environments in the "
-                                       "console until it manages them"))
+                                       "applies deployments only so far; change these kinds in the console "
+                                       "until it manages them"))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:

@@ -41,7 +41,7 @@ def validation_summary(project: Project, warnings: Sequence[Problem]) -> str:
         per_kind = project.counts()
         total = sum(per_kind.values())
         # Per kind only when there is more than deployments: the line stays as it was for those.
-        kinds = f" ({', '.join(plural(n, kind) for kind, n in per_kind.items() if n)})" if (
+        kinds = f" ({', '.join(plural(n, kind.replace('_', ' ')) for kind, n in per_kind.items() if n)})" if (
             total > len(project.manifests)) else ""
         return f"{plural(total, 'manifest')} valid{kinds}{warned}"
     # agentops.yaml is named, not counted among the manifest files.

@@ -19,7 +19,10 @@ from agentops.manifest.config_descriptions import CONFIG_DESCRIPTIONS
 from agentops.manifest.config_schema import LEVELS, Config
 from agentops.manifest.descriptions import describe
 from agentops.manifest.environment_schema import EnvironmentManifest
+from agentops.manifest.memory_store_schema import MemoryStoreManifest
 from agentops.manifest.schema import Manifest
+from agentops.manifest.skill_schema import SkillManifest
+from agentops.manifest.vault_schema import VaultManifest
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -93,9 +96,11 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
 NAMES = ("manifest", "config", *OUTPUTS)
 
 
-# Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind.
+# Each kind's manifest model; the schema of a kind also allows the `type:` naming that kind (a skill's is
+# SKILL.md's front matter).
 MANIFEST_KINDS: dict[str, type[BaseModel]] = {
-    "deployment": Manifest, "agent": AgentManifest, "environment": EnvironmentManifest}
+    "deployment": Manifest, "agent": AgentManifest, "environment": EnvironmentManifest, "vault": VaultManifest,
+    "skill": SkillManifest, "memory_store": MemoryStoreManifest}
 
 
 def manifest_schema(kind: str = "deployment") -> dict[str, Any]:
@@ -103,7 +108,8 @@ def manifest_schema(kind: str = "deployment") -> dict[str, Any]:
     raw = model.model_json_schema()
     raw["properties"]["type"] = {"const": kind}
     schema = describe(raw, model.__name__)
-    return {"$schema": DIALECT, **schema, "title": f"agentops {kind} manifest"}
+    title = f"agentops {kind.replace('_', ' ')} manifest" if kind != "skill" else "SKILL.md front matter (agentops skill)"
+    return {"$schema": DIALECT, **schema, "title": title}
 
 
 def config_schema() -> dict[str, Any]:
