@@ -73,7 +73,7 @@ def test_import_of_every_kind_loads_back_as_what_runs_and_plans_nothing(
 
     # Loaded back: no problems, and each agent and environment, as a create body, is what runs.
     project = load_project(stack.root, stack=STACK)
-    assert project.problems == [] and project.counts() == {"environment": 2, "agent": 3, "deployment": 2}
+    assert project.problems == [] and project.counts() == {"environment": 2, "vault": 0, "skill": 0, "memory_store": 0, "agent": 3, "deployment": 2}
     for loaded in project.agents:
         live = _raw(client, "agent", ids[loaded.manifest.name])
         assert stored_agent(create_body(loaded.manifest), live["id"]) == comparable(live)
