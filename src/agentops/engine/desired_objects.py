@@ -37,6 +37,19 @@ def _given(manifest: AgentManifest, pinned: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# Fields the API checks against each other: every MCP server must be referenced by an mcp_toolset
+# in the resulting tools. Ignoring one and writing the other could leave them apart (a 400), so
+# ignoring either ignores both.
+_COUPLED = ("tools", "mcp_servers")
+
+
+def _ignored(paths: Iterable[str]) -> tuple[str, ...]:
+    found = list(paths)
+    if any(path in _COUPLED for path in found):
+        found.extend(path for path in _COUPLED if path not in found)
+    return tuple(found)
+
+
 def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: Resolution) -> Desired:
     manifest = loaded.manifest
     body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(AGENT_FIELDS),
@@ -57,7 +70,7 @@ def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: 
     body["metadata"] = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
     return Desired(
         name=manifest.name, file=loaded.file, line=loaded.line, body=body, status="active", agent_pinned=False,
-        prevent_archive=manifest.lifecycle.prevent_archive, ignore_changes=tuple(manifest.lifecycle.ignore_changes),
+        prevent_archive=manifest.lifecycle.prevent_archive, ignore_changes=_ignored(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names), named=tuple(named.values()), kind="agent",
         given=_given(manifest, pinned),
     )
