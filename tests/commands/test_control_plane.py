@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import jsonschema
 import yaml
 
 from agentops.emulator.faults import Faults
@@ -207,3 +208,15 @@ def test_a_deployment_referencing_a_created_agent_is_not_written_when_that_creat
     assert applied.exit_code == 1
     assert "skipped: it references agent broken, whose create did not succeed" in applied.output
     assert posts(stack) == ["agents"]
+
+
+def test_the_json_plan_and_apply_of_every_kind_match_their_schemas(stack: Stack) -> None:
+    declare(stack, agents=[TRIAGE], environments=[SANDBOX], deployments=[JOB])
+    for output, args in (("plan", ("plan", str(stack.root))), ("apply", ("apply", str(stack.root), "--auto-approve"))):
+        result = stack.run(*args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        jsonschema.validate(data, json.loads(stack.run("schema", "--output", output).stdout))
+        rows = data["actions"] if output == "plan" else data["results"]
+        assert [(row["resource"], row["deployment_id"] is None) for row in rows] == [
+            ("environment", True), ("agent", True), ("deployment", output == "plan")]
