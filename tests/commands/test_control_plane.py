@@ -12,8 +12,10 @@ import anthropic
 import jsonschema
 import yaml
 
+from agentops.emulator import EmulatorServer
 from agentops.emulator.faults import Faults
 from agentops.model import tags
+from tests.helpers import make_client
 from tests.stack import STACK, Stack, manifest
 
 SANDBOX = {"name": "sandbox", "description": "Jobs run here.",
@@ -220,3 +222,22 @@ def test_the_json_plan_and_apply_of_every_kind_match_their_schemas(stack: Stack)
         rows = data["actions"] if output == "plan" else data["results"]
         assert [(row["resource"], row["deployment_id"] is None) for row in rows] == [
             ("environment", True), ("agent", True), ("deployment", output == "plan")]
+
+
+def test_with_env_each_workspace_gets_its_own_agent_and_environment(tmp_path: Path, emulator: EmulatorServer) -> None:
+    with EmulatorServer() as production, make_client(emulator.url) as stg, make_client(production.url) as prd:
+        stack = Stack.create(tmp_path, emulator, stack=STACK)
+        (tmp_path / "agentops.yaml").write_text(yaml.safe_dump({"stack": STACK, "environments": {
+            "staging": {}, "production": {}}}))
+        declare(stack, agents=[{**TRIAGE, "overrides": {"production": {"system": "Production prompt."}}}],
+                environments=[SANDBOX], deployments=[JOB])
+        for env, server in (("staging", emulator), ("production", production)):
+            at = {"ANTHROPIC_BASE_URL": server.url}
+            assert stack.run("--env", env, "apply", str(tmp_path), "--auto-approve", env=at).exit_code == 0
+            assert stack.run("--env", env, "plan", str(tmp_path), "--detailed-exitcode", env=at).exit_code == 0
+        for env, sdk, prompt in (("staging", stg, TRIAGE["system"]), ("production", prd, "Production prompt.")):
+            agent = listed(sdk, "agent")["triage"]
+            assert (agent["metadata"][tags.ENV], agent["system"]) == (env, prompt)
+            assert listed(sdk, "environment")["sandbox"]["metadata"][tags.ENV] == env
+        [deployment] = production.raw_deployments()
+        assert deployment["agent"]["id"] == listed(prd, "agent")["triage"]["id"]
