@@ -1,4 +1,5 @@
-"""The plan is the contract, end to end: what apply sends is exactly the JSON plan's patch.
+"""The plan is the contract, end to end: what apply sends is exactly the JSON plan's patch (for a
+deployment and for an agent).
 
 Random manifests (ignore_changes, secrets, status, previous_names) and random console drift
 (made through the SDK) meet the real CLI and the emulator, which records every write's body.
@@ -20,6 +21,7 @@ from agentops.engine.diff import sent_paths, shown
 from agentops.engine.plan import Change
 from agentops.model import tags
 from tests.engine.test_patch_contract import drift, manifests
+from tests.engine.test_patch_contract_objects import agent_edits, agents
 from tests.helpers import make_client
 from tests.stack import STACK, Stack
 
@@ -99,3 +101,42 @@ def test_apply_sends_exactly_the_reviewed_patch(
                     assert after[deployment_id]["status"] == old_doc["status"]
                 else:
                     assert after[deployment_id].get(path) == old_doc.get(path), path
+
+
+def _write_agent(root: Path, data: dict[str, Any]) -> None:
+    folder = root / "deployments" / "agents"
+    folder.mkdir(exist_ok=True)
+    (folder / "triage.yaml").write_text(json.dumps(data))
+
+
+@settings(max_examples=10, deadline=None)
+@given(want=agents(), old=agents(), console=agent_edits())
+def test_apply_sends_exactly_the_reviewed_agent_patch(
+    want: dict[str, Any], old: dict[str, Any], console: dict[str, Any]
+) -> None:
+    """An agent's update body is byte for byte the saved plan's patch, and one apply converges."""
+    with tempfile.TemporaryDirectory() as tmp, EmulatorServer() as emulator, make_client(emulator.url) as sdk:
+        stack = Stack.create(Path(tmp), emulator, stack=STACK)
+        # Roster entries name agent_other: the emulator's default mode presumes an unknown id exists.
+        _write_agent(stack.root, old)
+        assert stack.apply().exit_code == 0
+        (agent,) = [a for a in sdk.beta.agents.list() if a.name == "triage"]
+        if console:
+            sdk.beta.agents.update(agent.id, **console)
+
+        _write_agent(stack.root, want)
+        saved = Path(tmp) / "reviewed.plan"
+        assert stack.run("plan", str(stack.root), "--out", str(saved)).exit_code == 0
+        plan = json.loads(saved.read_text())
+        emulator.reset_counts()
+        applied = stack.run("apply", str(saved), "--auto-approve")
+        assert applied.exit_code == 0, applied.output
+        updates = [a for a in plan["actions"] if a["action"] in ("update", "adopt")]
+        sent = [w for w in emulator.writes() if w["path"].startswith("/v1/agents/") and w["status"] == 200]
+        assert [w["body"] for w in sent] == [a["patch"] for a in updates]
+        for action in updates:
+            changes = [Change(c["path"], c["before"], c["after"]) for c in action["changes"]]
+            for path in sent_paths(action["patch"]):
+                assert shown(path, changes), path
+        again = stack.run("plan", str(stack.root), "--detailed-exitcode")
+        assert again.exit_code == 0, again.output

@@ -35,7 +35,8 @@ def _action(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _appended(kind: str, name: str, deployment: str) -> Forgery:
     def change(data: dict[str, Any], ids: dict[str, str]) -> None:
-        data["actions"].append({"name": name, "action": kind, "reason": "forged", "deployment_id": ids[deployment],
+        data["actions"].append({"name": name, "resource": "deployment", "action": kind, "reason": "forged",
+                                "id": ids[deployment], "deployment_id": ids[deployment],
                                 "updated_at": ids[f"{deployment}@"], "changes": [],
                                 "patch": {} if kind == "adopt" else None})
     return change
@@ -50,7 +51,7 @@ def _leak_the_api_key(data: dict[str, Any], ids: dict[str, str]) -> None:
 
 def _retarget(data: dict[str, Any], ids: dict[str, str]) -> None:
     action = _action(data, "job")
-    action.update(deployment_id=ids["kept"], updated_at=ids["kept@"])
+    action.update(id=ids["kept"], deployment_id=ids["kept"], updated_at=ids["kept@"])
 
 
 def _set(name: str, **fields: Any) -> Forgery:
@@ -65,7 +66,7 @@ FORGERIES: dict[str, Forgery] = {
     "an archive of a prevent_archive deployment whose manifest exists": _appended("archive", "kept", "kept"),
     "an adoption of an untagged deployment": _appended("adopt", "manual", "manual"),
     "a create body edited": lambda data, ids: data["actions"].append({
-        "name": "extra", "action": "create", "reason": "forged", "changes": [],
+        "name": "extra", "resource": "deployment", "action": "create", "reason": "forged", "changes": [],
         "body": {**console_body("extra"), "metadata": {tags.STACK: STACK, tags.NAME: "extra"}},
     }),
 }

@@ -125,8 +125,8 @@ def test_forged_plans_cannot_write_outside_the_stack(stack: Stack, tmp_path: Pat
     assert stack.apply().exit_code == 0
     stack.write(manifest("job", description="two"))
     attacks: dict[str, Any] = {
-        "update another stack's": lambda a: a.update(deployment_id=foreign.id, updated_at=stamp[foreign.id]),
-        "archive an untagged": lambda a: a.update(action="archive", deployment_id=untagged.id, patch=None,
+        "update another stack's": lambda a: a.update(id=foreign.id, deployment_id=foreign.id, updated_at=stamp[foreign.id]),
+        "archive an untagged": lambda a: a.update(action="archive", id=untagged.id, deployment_id=untagged.id, patch=None,
                                                   changes=[], updated_at=stamp[untagged.id]),
         "strip ownership": lambda a: a.update(patch={"metadata": {tags.STACK: None}}),
         "inject a literal token": lambda a: a.update(patch={"resources": [

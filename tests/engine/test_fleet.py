@@ -125,9 +125,9 @@ def test_after_state_applies_creates_patches_pauses_and_archives() -> None:
             _live("d3", "moved", schedule=DAILY), _live("d4", "held", schedule=DAILY)]
     plan = Plan(STACK, (
         Action("new", ActionKind.CREATE, "", body={"name": "new", "schedule": HOURLY, "budget": _budget(100)}),
-        Action("moved", ActionKind.UPDATE, "", deployment_id="d3", patch={"schedule": None}),
-        Action("held", ActionKind.PAUSE, "", deployment_id="d4"),
-        Action("gone", ActionKind.ARCHIVE, "", deployment_id="d2"),
+        Action("moved", ActionKind.UPDATE, "", id="d3", patch={"schedule": None}),
+        Action("held", ActionKind.PAUSE, "", id="d4"),
+        Action("gone", ActionKind.ARCHIVE, "", id="d2"),
     ))
     before = {item.id: item for item in live}
     after = after_state({k: Deployment(v.tag_name or v.name, v.stack, ("0 9 * * *", "UTC"), True, None)
@@ -144,7 +144,7 @@ def test_fleet_counts_load_and_spend_before_and_after() -> None:
             _live("x1", "theirs", stack="other", schedule=DAILY)]
     plan = Plan(STACK, (
         Action("hourly", ActionKind.CREATE, "", body={"name": "hourly", "schedule": HOURLY}),
-        Action("daily", ActionKind.UPDATE, "", deployment_id="d1", patch={"budget": _budget(500)}),
+        Action("daily", ActionKind.UPDATE, "", id="d1", patch={"budget": _budget(500)}),
     ))
     fleet = build_fleet(plan, live, now, days=7)
     assert (fleet.scheduled_stack.before, fleet.scheduled_stack.after) == (1, 2)

@@ -202,10 +202,10 @@ def test_a_file_name_yields_to_a_deployments_own_fields(project: Writer) -> None
     assert [item.manifest.name for item in loaded.agents] == ["helper"]
 
 
-def test_plan_says_agent_and_environment_manifests_are_not_applied_yet(stack: Stack) -> None:
+def test_an_agent_manifest_is_planned_before_the_deployments(stack: Stack) -> None:
     (stack.root / "deployments" / "agents").mkdir()
     (stack.root / "deployments" / "agents" / "triage.yaml").write_text("name: triage\nmodel: claude-sonnet-4-6\n")
     stack.write(manifest("job"))
     planned = stack.plan_json()
-    assert any("1 agent manifest checked but not applied" in warning for warning in planned["warnings"])
-    assert [a["name"] for a in planned["actions"]] == ["job"]
+    assert not any("checked but not applied" in warning for warning in planned["warnings"])
+    assert [a["address"] for a in planned["actions"]] == ["agent.triage", "deployment.job"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -29,7 +30,7 @@ class Garbled(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        if self.path.startswith("/v1/deployments"):
+        if self.path.startswith("/v1/deployments") or self.path.split("?")[0] in ("/v1/agents", "/v1/environments"):
             self._send(b'{"data": [], "next_page": null}', "application/json")
         else:
             self._send(b"<html>captive portal</html>", "text/html")
@@ -84,5 +85,6 @@ def test_a_listing_of_unexpected_shape_is_one_line(tmp_path: Path, body: bytes) 
         env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "sk-odd-0000"}
         result = CliRunner().invoke(main, ["plan", str(tmp_path)], env=env)
     assert result.exit_code == 1
-    assert "unexpected API response: the deployments listing" in result.output
+    # Every listing (deployments, agents, environments: read side by side) is odd; the first to fail is told.
+    assert re.search(r"unexpected API response: the (deployments|agents|environments) listing", result.output)
     assert "Traceback" not in result.output

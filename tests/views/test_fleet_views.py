@@ -27,7 +27,7 @@ def _plan(count: int) -> Plan:
     """`count` schedule updates, each with a long description change, plus the fleet they make."""
     live = [_live(i) for i in range(count)]
     actions = tuple(
-        Action(f"job-{i}", ActionKind.UPDATE, "live differs", deployment_id=f"d{i}",
+        Action(f"job-{i}", ActionKind.UPDATE, "live differs", id=f"d{i}",
                patch={"schedule": {"type": "cron", "expression": "*/5 * * * *", "timezone": "UTC"}},
                changes=())
         for i in range(count)

@@ -116,6 +116,15 @@ def _cap_sdk_logging() -> None:
             logger.setLevel(logging.INFO)
 
 
+def _after(stamp: Any, moment: datetime) -> bool:
+    """Whether an RFC 3339 `created_at` is at or after `moment` (an unreadable one counts: recovery
+    would rather look at one object too many than miss the one it created)."""
+    try:
+        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) >= moment
+    except ValueError:
+        return True
+
+
 def nothing_done(exc: BaseException) -> bool:
     """The API says the request changed nothing and when to ask again: a 429, or a typed error such as
     authorization_check_unavailable. Safe to repeat, a create too (no lookup for a lost create first)."""
@@ -308,15 +317,19 @@ class Api:
     def list_deployments(self) -> list[Live]:
         return [live for page in self.live_pages() for live in page]
 
-    def find_owned(self, stack: str, name: str, created_after: datetime | None) -> list[dict[str, Any]]:
-        """Deployments of this stack tagged with `name`, created at or after a time (create recovery)."""
-        filters: dict[str, Any] = {}
-        if created_after is not None:
-            filters["created_at_gte"] = created_after.isoformat()
+    def find_owned(self, stack: str, name: str, created_after: datetime | None,
+                   kind: str = "deployment") -> list[dict[str, Any]]:
+        """Live objects of `kind` of this stack tagged with `name`, created at or after a time (create
+        recovery). Deployments are filtered by the API; the other kinds' listings have no such filter."""
+        if kind == "deployment":
+            filters = {"created_at_gte": created_after.isoformat()} if created_after is not None else {}
+            items = [item for page in self.iter_deployment_pages(**filters) for item in page]
+        else:
+            items = [item for item in self.list_objects(kind) if not item.get("archived_at")
+                     and (created_after is None or _after(item.get("created_at"), created_after))]
         return [
             item
-            for page in self.iter_deployment_pages(**filters)
-            for item in page
+            for item in items
             if (item.get("metadata") or {}).get(tags.STACK) == stack
             and (item.get("metadata") or {}).get(tags.NAME) == name
             and (item.get("metadata") or {}).get(tags.ENV) == self.env
@@ -410,16 +423,22 @@ class Api:
     # Writes are tried once per call: only the executor knows which are safe to repeat.
     # `timeout` comes from the caller's Deadline, so retries stay within one budget.
 
-    def retrieve(self, deployment_id: str) -> dict[str, Any]:
-        return self._read(self.client.beta.deployments.with_raw_response.retrieve, deployment_id)
+    def _resource(self, kind: str) -> Any:
+        """The SDK resource of a managed kind (`client.beta.agents`, ...)."""
+        beta = self.client.beta
+        resources: dict[str, Any] = {"deployment": beta.deployments, "agent": beta.agents,
+                                     "environment": beta.environments}
+        return resources[kind].with_raw_response
 
-    def create(self, body: Mapping[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        return self._call(self.client.beta.deployments.with_raw_response.create, timeout=timeout, **body)
+    def retrieve(self, object_id: str, kind: str = "deployment") -> dict[str, Any]:
+        return self._read(self._resource(kind).retrieve, object_id)
 
-    def update(self, deployment_id: str, body: Mapping[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        return self._call(
-            self.client.beta.deployments.with_raw_response.update, deployment_id, timeout=timeout, **body
-        )
+    def create(self, body: Mapping[str, Any], timeout: float | None = None, kind: str = "deployment") -> dict[str, Any]:
+        return self._call(self._resource(kind).create, timeout=timeout, **body)
+
+    def update(self, object_id: str, body: Mapping[str, Any], timeout: float | None = None,
+               kind: str = "deployment") -> dict[str, Any]:
+        return self._call(self._resource(kind).update, object_id, timeout=timeout, **body)
 
     def pause(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id, timeout=timeout)
@@ -429,10 +448,8 @@ class Api:
             self.client.beta.deployments.with_raw_response.unpause, deployment_id, timeout=timeout
         )
 
-    def archive(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
-        return self._call(
-            self.client.beta.deployments.with_raw_response.archive, deployment_id, timeout=timeout
-        )
+    def archive(self, object_id: str, timeout: float | None = None, kind: str = "deployment") -> dict[str, Any]:
+        return self._call(self._resource(kind).archive, object_id, timeout=timeout)
 
     def run(self, deployment_id: str) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.run, deployment_id)

@@ -1,5 +1,9 @@
 """The executor: runs a plan's actions against the API, safely under faults.
 
+Phases run one after another (environments, agents, deployments; archives in reverse: see
+`Action.phase`), the objects of one phase in parallel. A write that references an object the
+same apply creates gets the id that create returned; if the create failed, the write is not made.
+
 Creates are the one write the API cannot make idempotent (no idempotency key), so after an
 ambiguous failure (timeout, 5xx, dropped connection) the executor looks the deployment up by
 its ownership tags before it tries again; a lost response never makes a duplicate. An answer
@@ -23,6 +27,7 @@ import anthropic
 from agentops.adapters.api import RETRYABLE, Api, Deadline, backoff_delay, describe_error, nothing_done
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
+from agentops.engine.resources import fill
 from agentops.engine.secrets import SecretMissing, resolve
 
 # Server and client clocks differ; a recovery lookup reaches this far before the create.
@@ -34,7 +39,7 @@ class Result:
     action: Action
     ok: bool
     message: str
-    deployment_id: str | None = None
+    id: str | None = None  # the object written (a create: the one it made)
     attempts: int = 1
     recovered: bool = False
     error_code: str | None = None  # the API's `error.details.error_code` of a failure, when it sent one
@@ -49,7 +54,7 @@ class Executor:
     max_attempts: int = 6
     report: Callable[[Result], None] = lambda result: None
     sleep: Callable[[float], None] = time.sleep
-    _created: dict[str, str] = field(default_factory=dict)
+    _created: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> id created
 
     _stopping: threading.Event = field(default_factory=threading.Event)
     _reporting: threading.Lock = field(default_factory=threading.Lock)
@@ -59,10 +64,10 @@ class Executor:
         self._stopping.set()
 
     def run(self, plan: Plan) -> list[Result]:
-        """Each deployment's steps in order, deployments in parallel; archives last."""
+        """Phase by phase; within one, each object's steps in order and the objects in parallel."""
         results: list[Result] = []
-        for _phase, batch in groupby(plan.writes, key=lambda a: a.kind.phase):
-            chains = [list(steps) for _key, steps in groupby(batch, key=lambda a: (a.name, a.deployment_id))]
+        for _phase, batch in groupby(plan.writes, key=lambda a: a.phase):
+            chains = [list(steps) for _key, steps in groupby(batch, key=lambda a: (a.resource, a.name, a.id))]
             if self._stopping.is_set():
                 break
             with ThreadPoolExecutor(max_workers=max(1, self.parallelism)) as pool:
@@ -84,7 +89,11 @@ class Executor:
         return done
 
     def _run_one(self, action: Action) -> Result:
-        target = action.deployment_id or self._created.get(action.name)
+        target = action.id or self._created.get((action.resource, action.name))
+        missing = sorted(ref for ref in action.waits_for if ref not in self._created)
+        if missing:
+            kind, name = missing[0]
+            return Result(action, False, f"skipped: it references {kind} {name}, whose create did not succeed")
         try:
             if action.kind is ActionKind.CREATE:
                 return self._create(action)
@@ -108,17 +117,18 @@ class Executor:
             return Result(action, False, f"unexpected API response ({type(exc).__name__})", target)
 
     def _create(self, action: Action) -> Result:
-        body = resolve(action.body or {}, self.environ)
+        body = resolve(fill(action.body or {}, self._created), self.environ)
         since = datetime.now(UTC) - CLOCK_SLACK
+        key = (action.resource, action.name)
         ambiguous = False
         deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
             try:
                 if ambiguous:
-                    found = self.api.find_owned(self.stack, action.name, since)
+                    found = self.api.find_owned(self.stack, action.name, since, action.resource)
                     if found:
                         oldest = min(found, key=lambda d: Live.from_json(d).age_key)
-                        self._created[action.name] = oldest["id"]
+                        self._created[key] = oldest["id"]
                         return Result(
                             action,
                             True,
@@ -127,8 +137,8 @@ class Executor:
                             attempt,
                             recovered=True,
                         )
-                created = self.api.create(body, deadline.timeout(attempt))
-                self._created[action.name] = created["id"]
+                created = self.api.create(body, deadline.timeout(attempt), action.resource)
+                self._created[key] = created["id"]
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
             except RETRYABLE as exc:
                 # A create the API says did nothing (429, authorization_check_unavailable) is sent
@@ -144,14 +154,15 @@ class Executor:
         self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
-        body = resolve(action.patch or {}, self.environ)
+        body = resolve(fill(action.patch or {}, self._created), self.environ)
+        kind = action.resource
         calls: dict[ActionKind, Callable[[float], dict[str, Any]]] = {
-            ActionKind.UPDATE: lambda s: self.api.update(target, body, s),
+            ActionKind.UPDATE: lambda s: self.api.update(target, body, s, kind),
             # An adoption is an update that also adds the ownership tags.
-            ActionKind.ADOPT: lambda s: self.api.update(target, body, s),
+            ActionKind.ADOPT: lambda s: self.api.update(target, body, s, kind),
             ActionKind.PAUSE: lambda s: self.api.pause(target, s),
             ActionKind.UNPAUSE: lambda s: self.api.unpause(target, s),
-            ActionKind.ARCHIVE: lambda s: self.api.archive(target, s),
+            ActionKind.ARCHIVE: lambda s: self.api.archive(target, s, kind),
         }
         deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
@@ -161,7 +172,7 @@ class Executor:
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a
                 # concurrent apply that archived the same duplicate. Either way the intent holds.
-                if action.kind is ActionKind.ARCHIVE and self.api.retrieve(target).get("archived_at"):
+                if action.kind is ActionKind.ARCHIVE and self.api.retrieve(target, kind).get("archived_at"):
                     return Result(action, True, "archived", target, attempt, recovered=True)
                 raise
             except RETRYABLE as exc:

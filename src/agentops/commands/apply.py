@@ -7,7 +7,6 @@ from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
 from agentops.engine.plan import ActionKind, Flags, Plan
-from agentops.model.words import plural
 from agentops.plumbing.failure import OK, Failure
 from agentops.plumbing.target import Target
 from agentops.views.output import view
@@ -74,7 +73,7 @@ def _apply_saved(
         planned = reconcile.plan_and_live(project, api, saved.flags, live=workspace.live)
         # Now the workspace the credential resolves to is known: the plan's must be it.
         reconcile.check_saved(saved, project.config.stack, planned.plan.workspace_id, project.env)
-        reconcile.verify_live(saved, planned.live, path)
+        reconcile.verify_live(saved, [*planned.objects, *planned.live], path)
         moved = differences(saved, planned.plan)
         if moved:
             raise Failure(f"the saved plan {path} is not what this checkout and the workspace plan now; run "
@@ -96,8 +95,9 @@ def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
     archives = plan.tally()[ActionKind.ARCHIVE]
     if archives:
         answer = console.ask(
-            f"This plan archives {plural(archives, 'deployment')}. Archiving is permanent: an archived deployment "
-            f"never runs again and cannot be restored. Type {archives} (or yes) to apply"
+            f"This plan archives {plan.archived()}. Archiving is permanent: an archived object (a deployment, "
+            f"agent or environment) cannot be restored, and an archived deployment never runs again. "
+            f"Type {archives} (or yes) to apply"
         )
         if answer.strip().lower() not in (str(archives), "yes"):
             raise Failure("apply cancelled; nothing was changed")

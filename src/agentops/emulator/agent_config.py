@@ -18,7 +18,7 @@ from agentops.model import agent as agent_model
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_EFFORT = agent_model.DEFAULT_EFFORT
-SERVICE_ACCOUNT = {"type": agent_model.SERVICE_ACCOUNT}
+SERVICE_ACCOUNT = agent_model.SERVICE_ACCOUNT
 _MAX_PROBLEMS = 5
 
 # Resolves a referenced agent id to its latest version; raises the API's 400 when the agent
@@ -69,7 +69,7 @@ def apply(current: dict[str, Any], data: dict[str, Any], keys: Iterable[str], *,
             # "on update, omitting it leaves the stored value unchanged".
             new["model"] = model(value, current["model"])
         elif key == "tools":
-            new["tools"] = [tool(item) for item in value or []]
+            new["tools"] = [agent_model.resolved_tool(item) for item in value or []]
         elif key == "mcp_servers":
             new["mcp_servers"] = list(value or [])
         elif key == "skills":
@@ -97,53 +97,7 @@ def model(value: str | dict[str, Any], previous: dict[str, Any] | None = None) -
             "speed": config.get("speed") or agent_model.DEFAULT_SPEED}
 
 
-def tool(value: dict[str, Any]) -> dict[str, Any]:
-    """A tool as stored: toolsets get their resolved default_config and per-tool configs."""
-    kind = value["type"]
-    if kind == "custom":
-        return dict(value)
-    given = value.get("default_config") or {}
-    default = {
-        "enabled": True if given.get("enabled") is None else given["enabled"],
-        "permission_policy": given.get("permission_policy") or {"type": agent_model.DEFAULT_PERMISSION[kind]},
-    }
-    configs = []
-    for config in value.get("configs") or []:
-        resolved = {
-            "name": config["name"],
-            "enabled": default["enabled"] if config.get("enabled") is None else config["enabled"],
-            "permission_policy": config.get("permission_policy") or default["permission_policy"],
-        }
-        if kind == "agent_toolset_20260401":
-            resolved["type"] = config["name"]
-        configs.append(resolved)
-    out = {"type": kind, "configs": configs, "default_config": default}
-    if kind == "mcp_toolset":
-        out["mcp_server_name"] = value["mcp_server_name"]
-    return out
-
-
 # --- multiagent -------------------------------------------------------------------------------
-
-_REQUIRED = "required"
-# Per member and type: the keys an object of that type has (multiagent_20261001's docstring).
-_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
-    "multiagent": {"multiagent_20261001": ("advisor", "subagents", "workflows")},
-    "advisor": {"enabled": ("model",), "disabled": ()},
-    "subagents": {"enabled": ("inline_agents", "predefined_agents"), "disabled": ()},
-    "workflows": {"enabled": ("inline_agents", "predefined_agents"), "disabled": ()},
-    "inline_agents": {"enabled": (), "disabled": ()},
-}
-# "Defaults to disabled" (advisor), "Defaults to enabled" (subagents, workflows, inline agents).
-_DEFAULT_TYPE = {"advisor": "disabled", "subagents": "enabled", "workflows": "enabled", "inline_agents": "enabled"}
-
-
-def _default(member: str) -> Any:
-    if member == "predefined_agents":
-        return []  # "Null and an empty list both mean no predefined agents"
-    kind = _DEFAULT_TYPE[member]
-    return {"type": kind, **{key: _default(key) for key in _TYPES[member][kind]}}
-
 
 class _Refs:
     """Resolves roster and predefined-agent entries to `{type: agent, id, version}`."""
@@ -195,9 +149,9 @@ def _merge(member: str, sent: Any, previous: Any, path: str, refs: _Refs) -> dic
     another `type` replaces the stored object, a sent `predefined_agents` list replaces."""
     if not isinstance(sent, dict) or not isinstance(sent.get("type"), str):
         raise bad_request(f"{path}.type: every object that is sent needs its type")
-    keys = _TYPES[member].get(sent["type"])
+    keys = agent_model.MULTIAGENT_TYPES[member].get(sent["type"])
     if keys is None:
-        raise bad_request(f"{path}.type: must be one of {sorted(_TYPES[member])}, got {sent['type']!r}")
+        raise bad_request(f"{path}.type: must be one of {sorted(agent_model.MULTIAGENT_TYPES[member])}, got {sent['type']!r}")
     unknown = sorted(set(sent) - set(keys) - {"type"})
     if unknown:
         raise bad_request(f"{path}: unknown fields {unknown}")
@@ -209,13 +163,13 @@ def _merge(member: str, sent: Any, previous: Any, path: str, refs: _Refs) -> dic
             if same:
                 out[key] = previous[key]
             elif key != "model":
-                out[key] = _default(key)
+                out[key] = agent_model.multiagent_default(key)
         elif key == "model":
             if not isinstance(value, str) or not value:
                 raise bad_request(f"{path}.model: an enabled advisor needs its model")
             out[key] = value
         elif value is None:
-            out[key] = _default(key)
+            out[key] = agent_model.multiagent_default(key)
         elif key == "predefined_agents":
             out[key] = refs.resolve(value, f"{path}.{key}")
         else:

@@ -8,36 +8,18 @@ config type cannot change after creation.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from agentops.emulator import bodies, objects
 from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.errors import ApiError, bad_request
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
-from agentops.model import environment, spec
+from agentops.model import bodies as bodies_model
+from agentops.model import environment
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class CreateBody(_Strict):
-    name: environment.Name
-    config: environment.Config | None = None
-    description: str | None = None
-    metadata: spec.Metadata | None = None
-    scope: environment.Scope | None = None
-
-
-class UpdateBody(_Strict):
-    name: environment.Name | None = None
-    config: environment.Config | None = None
-    description: str | None = None
-    metadata: Annotated[dict[spec.MetadataKey, spec.MetadataValue | None], Field(max_length=64)] | None = None
-    scope: environment.Scope | None = None
+CreateBody = bodies_model.EnvironmentCreate
+UpdateBody = bodies_model.EnvironmentUpdate
 
 
 class CodedError(ApiError):
@@ -53,7 +35,7 @@ class CodedError(ApiError):
                                            "details": {"error_code": self.error_code_detail}}}
 
 
-_LIMITED_DEFAULTS = {"allowed_hosts": [], "allow_mcp_servers": False, "allow_package_managers": False}
+_LIMITED_DEFAULTS = environment.LIMITED_DEFAULTS
 
 
 def networking(sent: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,12 +14,7 @@ from agentops.emulator.store import AgentVersion, RegistryEntry
 from agentops.model import environment
 
 PACKAGE_MANAGERS = environment.PACKAGE_MANAGERS
-
-
-def default_config() -> dict[str, Any]:
-    """A cloud environment's config when none was given: unrestricted, no packages."""
-    return {"type": "cloud", "networking": {"type": "unrestricted"},
-            "packages": {"type": "packages", **{name: [] for name in PACKAGE_MANAGERS}}}
+default_config = environment.default_config
 
 
 def render(entry: RegistryEntry, snapshot: AgentVersion) -> dict[str, Any]:

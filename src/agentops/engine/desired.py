@@ -12,6 +12,7 @@ from typing import Any
 
 from agentops.engine import secrets
 from agentops.engine.resolve import Ref, Resolution, refs_of
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.loader import LoadedManifest
 from agentops.manifest.schema import AgentByName, Manifest
 from agentops.model import tags
@@ -70,6 +71,9 @@ class Desired:
     named: tuple[Named, ...] = ()
     # API top-level field -> the manifest key it is written with (`initial_events` -> `prompt`).
     keys: Mapping[str, str] = field(default_factory=dict)
+    kind: str = "deployment"  # the kind of object (engine/resources.py)
+    # What the normalizers compare although the server would fill it (normalize.Context.given).
+    given: frozenset[str] = frozenset()
 
     @property
     def where(self) -> str:
@@ -81,8 +85,9 @@ class Desired:
         return all(item.id is not None for item in self.named)
 
 
-def _named(manifest: Manifest, file: str, line: int, resolution: Resolution,
+def named_refs(manifest: Manifest | AgentManifest, file: str, line: int, resolution: Resolution,
            refs_at: Mapping[str, str]) -> dict[str, Named]:
+    """Each reference by name of `manifest` (by where it is written) with what it resolved to."""
     out = {}
     for key, ref in refs_of(manifest):
         problem = None if ref in resolution.ids else resolution.problems.get(ref, f"{ref.kind} name not looked up")
@@ -98,6 +103,19 @@ def _secret_lines(paths: Mapping[str, str], file: str, line: int,
     for name, path in paths.items():
         at_file, at_line, _ = secrets_at.get(path, (file, line, 1))
         out[name] = f"{at_file}:{at_line}"
+    return out
+
+
+def owned(metadata: Mapping[str, str] | None, stack: str, name: str, env: str | None,
+          prevent_archive: bool) -> dict[str, str]:
+    """A manifest's metadata with the ownership tags every managed object carries (model/tags.py)."""
+    out = dict(metadata or {})
+    out[tags.STACK] = stack
+    out[tags.NAME] = name
+    if env is not None:
+        out[tags.ENV] = env
+    if prevent_archive:
+        out[tags.PREVENT_ARCHIVE] = "true"
     return out
 
 
@@ -137,7 +155,7 @@ def desired(
     """
     # The agent is rebuilt below; dumping the (by-name) union member would only warn.
     body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=_DUMPED, warnings=False)
-    named = _named(manifest, file, line, resolution or Resolution(), refs_at or {})
+    named = named_refs(manifest, file, line, resolution or Resolution(), refs_at or {})
     ids = {key: item.value for key, item in named.items()}
     agent = manifest.agent
     pinned = not isinstance(agent, str) and agent.version is not None
@@ -150,13 +168,7 @@ def desired(
     vaults = [ids[key] for key in ids if key.startswith("vaults[")]
     if vaults:
         body["vault_ids"] = [*body.get("vault_ids", []), *vaults]
-    metadata = dict(manifest.metadata or {})
-    metadata[tags.STACK] = stack
-    metadata[tags.NAME] = manifest.name
-    if env is not None:
-        metadata[tags.ENV] = env
-    if manifest.lifecycle.prevent_archive:
-        metadata[tags.PREVENT_ARCHIVE] = "true"
+    metadata = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
     resources = body.get("resources", [])
     # Each secret variable -> the path of its first reference (the body's resources are the manifest's).
     paths = resource_refs(resources)

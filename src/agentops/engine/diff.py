@@ -12,12 +12,10 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from agentops.engine.desired import FIELDS
+from agentops.engine.resources import DEPLOYMENT, RESOURCES, Resource
 from agentops.model import tags
 
 SECRET_PATH = "resources[*].authorization_token"
-# Fields the API replaces whole on update: sent in full whenever anything inside them changes.
-REPLACED = ("initial_events", "resources", "vault_ids")
 
 
 @dataclass(frozen=True)
@@ -53,19 +51,19 @@ def _present(value: Any) -> Any:
     return None if type(value).__name__ == "NotPresent" else value
 
 
-def changed_fields(live: Mapping[str, Any], want: Mapping[str, Any]) -> list[str]:
-    """Top-level fields that differ; a plain comparison, so in-sync deployments cost no deepdiff."""
-    return [f for f in FIELDS if f in want and f in live and live[f] != want[f]]
+def changed_fields(live: Mapping[str, Any], want: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> list[str]:
+    """Top-level fields that differ; a plain comparison, so in-sync objects cost no deepdiff."""
+    return [f for f in fields or RESOURCES[DEPLOYMENT].fields if f in want and f in live and live[f] != want[f]]
 
 
 def _secrets_rotated(live: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
     return bool((live.get("metadata") or {}).get(tags.SECRETS) != (want.get("metadata") or {}).get(tags.SECRETS))
 
 
-def changes(live: Mapping[str, Any], want: Mapping[str, Any]) -> list[Change]:
+def changes(live: Mapping[str, Any], want: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> list[Change]:
     """Leaf-level changes between two normalized shapes, from deepdiff, in a stable order."""
     out: list[Change] = []
-    for name in changed_fields(live, want):
+    for name in changed_fields(live, want, fields):
         before, after = live.get(name), want.get(name)
         if name == "metadata" and _secrets_rotated(live, want):
             out.append(Change(SECRET_PATH, "(fingerprint changed)", "(new secret value)"))
@@ -89,14 +87,18 @@ def changes(live: Mapping[str, Any], want: Mapping[str, Any]) -> list[Change]:
     return out
 
 
-def patch(live: Mapping[str, Any], want: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
-    """The update body for the changes between two normalized shapes, following the API's patch rules.
+def patch(live: Mapping[str, Any], want: Mapping[str, Any], body: Mapping[str, Any],
+          resource: Resource | None = None) -> dict[str, Any]:
+    """The update body for the changes between two normalized shapes, following the API's patch
+    rules for the resource's kind (a deployment's by default; see docs/patch-rules.md).
 
-    Values come from the desired `body` (the API's own shape, tokens as `${VAR}` references);
-    which fields and keys are sent comes only from the normalized pair.
+    Values come from the desired `body` (the API's own shape, tokens as `${VAR}` references), or
+    for a `filled` field from the normalized desired shape; which fields and keys are sent comes
+    only from the normalized pair.
     """
+    rules = resource or RESOURCES[DEPLOYMENT]
     out: dict[str, Any] = {}
-    for name in changed_fields(live, want):
+    for name in changed_fields(live, want, rules.fields):
         if name == "metadata":
             before: Mapping[str, Any] = live["metadata"]
             after: Mapping[str, Any] = want["metadata"]
@@ -106,10 +108,12 @@ def patch(live: Mapping[str, Any], want: Mapping[str, Any], body: Mapping[str, A
             if _secrets_rotated(live, want):
                 # Tokens are write-only: a rotated one reaches the API only by resending resources.
                 out["resources"] = list(body.get("resources") or [])
-        elif name == "description":
-            out[name] = body.get(name) or ""
-        elif name in REPLACED:
+        elif name in rules.filled:
+            out[name] = want[name]
+        elif name in rules.replaced:
             out[name] = list(body.get(name) or [])
+        elif name in rules.cleared and not body.get(name):
+            out[name] = rules.cleared[name]
         else:
             out[name] = body.get(name)  # a removed schedule or budget is sent as null
     return out

@@ -17,11 +17,11 @@ from agentops.engine.plan import Action, ActionKind, Options, Plan, build_plan
 CHANGE = "change"
 DRIFT = "drift"
 
-_Key = tuple[str, str, str | None]
+_Key = tuple[str, str, str, str | None]
 
 
 def _key(action: Action) -> _Key:
-    return (action.name, action.kind.value, action.deployment_id)
+    return (action.resource, action.name, action.kind.value, action.id)
 
 
 def _same(change: Change, other: Change) -> bool:

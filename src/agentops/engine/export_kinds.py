@@ -135,7 +135,7 @@ def agent_manifest(live: Mapping[str, Any], system_file: str | None = None) -> E
     if live.get("multiagent"):
         data["multiagent"] = _dropped_nulls(live["multiagent"])
     identity = live.get("execution_identity")
-    if identity and identity.get("type") != agent.SERVICE_ACCOUNT:
+    if identity and identity.get("type") != agent.SERVICE_ACCOUNT["type"]:
         data["execution_identity"] = _dropped_nulls(identity)
     _user_metadata(live, data)
     return Exported({key: data[key] for key in AGENT_ORDER if key in data}, text)

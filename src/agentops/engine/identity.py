@@ -1,4 +1,5 @@
-"""Ownership and matching: which live deployment each manifest is, by the stack's metadata tags."""
+"""Ownership and matching: which live object each manifest is, by the stack's metadata tags (one
+kind at a time: the planner matches each kind's manifests with that kind's listing)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # names only: the SDK adapter reads `Live` without the manife
 
 @dataclass(frozen=True)
 class Live:
-    """A live deployment as listed (plain JSON data, never an SDK object)."""
+    """A live object as listed (plain JSON data, never an SDK object): a deployment, unless `kind` says."""
 
     id: str
     name: str
@@ -24,9 +25,10 @@ class Live:
     metadata: Mapping[str, str]
     paused_reason: Mapping[str, Any] | None
     body: Mapping[str, Any]
+    kind: str = "deployment"
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Live:
+    def from_json(cls, data: Mapping[str, Any], kind: str = "deployment") -> Live:
         return cls(
             id=str(data["id"]),
             name=str(data.get("name", "")),
@@ -36,6 +38,7 @@ class Live:
             metadata=dict(data.get("metadata") or {}),
             paused_reason=data.get("paused_reason"),
             body=data,
+            kind=kind,
         )
 
     @property

@@ -40,6 +40,9 @@ class Context:
     agent_pinned: bool = False
     ignore_changes: tuple[str, ...] = ()
     secrets_unknown: bool = False  # a referenced variable is unset: the fingerprint says nothing
+    # Values the manifest sets where the server would otherwise fill its own ("model.effort"), and
+    # references it pins to a version ("skill:ID", "agent:ID"): only these are compared.
+    given: frozenset[str] = frozenset()
 
 
 Normalizer = Callable[[Shape, Context], Shape]
@@ -67,7 +70,7 @@ def _model_projector(model: type[BaseModel]) -> Projector:
         if type(value) is not dict and not isinstance(value, Mapping):
             return value
         if table is None:
-            found = {name: _projector(annotation) for name, annotation in fields.items()}
+            found = {name: projector(annotation) for name, annotation in fields.items()}
             table = [(name, None if field is _identity else field) for name, field in found.items()]
         out = {}
         for name, field in table:
@@ -85,15 +88,15 @@ def _model_projector(model: type[BaseModel]) -> Projector:
 
 
 @cache
-def _projector(annotation: Any) -> Projector:  # annotations are hashable type forms
+def projector(annotation: Any) -> Projector:  # annotations are hashable type forms
     """A function that keeps, at every depth, only the keys the spec model of `annotation` has."""
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _projector(get_args(annotation)[0])
+        return projector(get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model_projector(annotation)
     if origin is list:
-        item = _projector(get_args(annotation)[0])
+        item = projector(get_args(annotation)[0])
 
         def project_list(value: Any) -> Any:
             if not isinstance(value, list):
@@ -134,8 +137,8 @@ def _discriminated(members: tuple[Any, ...]) -> dict[Any, Any]:
 
 def _union_projector(members: tuple[Any, ...]) -> Projector:
     if len(members) == 1:
-        return _projector(members[0])
-    by_type = {literal: _projector(member) for literal, member in _discriminated(members).items()}
+        return projector(members[0])
+    by_type = {literal: projector(member) for literal, member in _discriminated(members).items()}
 
     def project(value: Any) -> Any:
         if type(value) is not dict and not isinstance(value, Mapping):
@@ -148,7 +151,7 @@ def _union_projector(members: tuple[Any, ...]) -> Projector:
 
 _BODY: dict[str, Any] = {name: spec.CreateBody.model_fields[name].annotation for name in FIELDS if name != "agent"}
 # Looked up once: a projection per call would hash the (deep) annotations again every time.
-_PROJECTORS: dict[str, Projector] = {name: _projector(annotation) for name, annotation in _BODY.items()}
+_PROJECTORS: dict[str, Projector] = {name: projector(annotation) for name, annotation in _BODY.items()}
 # Every field with its projection; None where that is the identity (metadata is compared whole).
 _EXPRESSIBLE = tuple(
     (name, None if _PROJECTORS.get(name, _identity) is _identity or name == "metadata" else _PROJECTORS[name])

@@ -14,6 +14,7 @@ from agentops.engine.diff import Change, changes, patch
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
+from agentops.engine.resources import DEPLOYMENT, ORDER, Resource, pending_refs, phase
 from agentops.engine.terms import in_manifest_terms, topic
 from agentops.model import tags
 from agentops.model.errors import pause_error
@@ -21,7 +22,8 @@ from agentops.model.problems import Where
 from agentops.model.words import did_you_mean, plural
 
 # 3: a plan records the flags it was made with (`flags`), so apply can make it again.
-FORMAT_VERSION = 3
+# 4: actions carry their object's kind (`resource`), its `id` and `address`, and their `phase`.
+FORMAT_VERSION = 4
 
 
 class ActionKind(StrEnum):
@@ -48,11 +50,6 @@ class ActionKind(StrEnum):
         return _LOOKS[self][2]
 
     @property
-    def phase(self) -> int:
-        """Apply order: every deployment's own steps first (in parallel), archives last."""
-        return 1 if self is ActionKind.ARCHIVE else 0
-
-    @property
     def summary(self) -> ActionKind:
         """The kind an action counts as in the summary line (an adoption is an update)."""
         return ActionKind.UPDATE if self is ActionKind.ADOPT else self
@@ -75,7 +72,7 @@ class Action:
     name: str
     kind: ActionKind
     reason: str
-    deployment_id: str | None = None
+    id: str | None = None  # the live object's id; None for a create (and the steps after it)
     updated_at: str | None = None  # the target's live updated_at when planned: a saved plan's staleness check
     changes: tuple[Change, ...] = ()
     body: dict[str, Any] | None = None  # create: the whole create body
@@ -86,13 +83,45 @@ class Action:
     paused_reason: dict[str, Any] | None = None
     previous_name: str | None = None  # a rename through previous_names: the name it had
     origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
+    resource: str = DEPLOYMENT  # the kind of object acted on (engine/resources.py)
+
+    @property
+    def deployment_id(self) -> str | None:
+        """The id when the object is a deployment (what the fleet, status and health read)."""
+        return self.id if self.resource == DEPLOYMENT else None
+
+    @property
+    def label(self) -> str:
+        """How a person reads the object: a deployment by its name, another kind with its kind first."""
+        return self.name if self.resource == DEPLOYMENT else f"{self.resource} {self.name}"
+
+    @property
+    def address(self) -> str:
+        """Terraform's address: `agent.triage-bot`."""
+        return f"{self.resource}.{self.name}"
+
+    @functools.cached_property
+    def waits_for(self) -> frozenset[tuple[str, str]]:
+        """The objects this write references that the same apply creates first: (kind, name)."""
+        return frozenset(pending_refs(self.body) | pending_refs(self.patch))
+
+    @property
+    def phase(self) -> int:
+        """Apply order: creates and updates kind by kind (environments, agents, deployments), a
+        deployment's own steps together, archives last and in reverse (engine/resources.py)."""
+        return phase(self.resource, self.kind is ActionKind.ARCHIVE,
+                     any(kind == self.resource for kind, _ in self.waits_for))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "resource": self.resource,
+            "address": self.address,
             "action": self.kind.value,
             "reason": self.reason,
+            "id": self.id,
             "deployment_id": self.deployment_id,
+            "phase": self.phase,
             "updated_at": self.updated_at,
             "file": self.file,
             "changes": [c.to_dict() for c in self.changes],
@@ -242,6 +271,11 @@ class Plan:
         return [a for a in self.actions if a.kind is not ActionKind.NOOP]
 
     @property
+    def deployment_actions(self) -> list[Action]:
+        """The actions on deployments (what the fleet section and status read)."""
+        return [a for a in self.actions if a.resource == DEPLOYMENT]
+
+    @property
     def has_changes(self) -> bool:
         return bool(self.writes)
 
@@ -260,13 +294,13 @@ class Plan:
         return tally
 
     def unit(self, action: Action) -> int | str:
-        """What `action` counts as in the summary and the apply result: a deployment this plan creates
-        (its name: the create and its later steps), else the action itself."""
-        return action.name if action.deployment_id is None and action.name in self._created else id(action)
+        """What `action` counts as in the summary and the apply result: an object this plan creates
+        (its address: the create and its later steps), else the action itself."""
+        return action.address if action.id is None and action.address in self._created else id(action)
 
     def settled(self, outcomes: Iterable[tuple[Action, bool]]) -> tuple[int, int]:
         """(succeeded, failed) of the executed actions, counted as the summary counts: a created
-        deployment is one, and failed if any of its steps failed."""
+        object is one, and failed if any of its steps failed."""
         units: dict[int | str, bool] = {}
         for action, ok in outcomes:
             key = self.unit(action)
@@ -276,7 +310,26 @@ class Plan:
 
     @functools.cached_property
     def _created(self) -> frozenset[str]:
-        return frozenset(a.name for a in self.actions if a.kind is ActionKind.CREATE)
+        return frozenset(a.address for a in self.actions if a.kind is ActionKind.CREATE)
+
+    def archived(self) -> str:
+        """What the plan archives, by kind in the order they run: "2 deployments and 1 agent"."""
+        return archived_phrase(self.writes)
+
+    @property
+    def archived_noun(self) -> str:
+        """What the archives stop for good, in words: "deployments", or "objects" when other kinds are among them."""
+        kinds = {a.resource for a in self.writes if a.kind is ActionKind.ARCHIVE}
+        return "deployments" if kinds <= {DEPLOYMENT} else "objects"
+
+    def order(self) -> list[tuple[int, list[str]]]:
+        """The phases apply runs, each with the addresses of its writes (in parallel within one)."""
+        phases: dict[int, list[str]] = {}
+        for action in self.writes:
+            addresses = phases.setdefault(action.phase, [])
+            if action.address not in addresses:
+                addresses.append(action.address)
+        return sorted(phases.items())
 
     def summary(self) -> str:
         parts = ", ".join(f"{count} to {kind.value}" for kind, count in self.tally().items())
@@ -300,6 +353,7 @@ class Plan:
             "guard_changes": list(self.guard_changes),
             "warnings": list(self.warnings),
             "problems": [b.to_dict() for b in self.blockers],
+            "order": [addresses for _phase, addresses in self.order()],
             "actions": [a.to_dict() for a in self.actions],
             **({"fleet": self.fleet.to_dict()} if self.fleet is not None else {}),
         }
@@ -328,6 +382,7 @@ def context(want: Desired) -> Context:
         agent_pinned=want.agent_pinned,
         ignore_changes=want.ignore_changes,
         secrets_unknown=bool(want.unset_secrets),
+        given=want.given,
     )
 
 
@@ -372,7 +427,7 @@ def _deployment_actions(item: Match) -> list[Action]:
     before = after if in_sync else normalize(live.body, ctx)
     found = [] if in_sync else in_manifest_terms(changes(before, after), want.keys, want.body)
     common: dict[str, Any] = {
-        "deployment_id": live.id,
+        "id": live.id,
         "updated_at": live.updated_at,
         "file": want.file,
         "previous_name": item.renamed_from,  # every step of a renamed deployment: its tag still says so
@@ -413,9 +468,38 @@ def _deployment_actions(item: Match) -> list[Action]:
     return [*status, *update] if pausing else [*update, *status]
 
 
+def _object_actions(resource: Resource, item: Match) -> list[Action]:
+    """The create, update (or adoption) or nothing of an object without a status of its own (an
+    agent, an environment): the same normalized pair gives the changes shown and the patch sent."""
+    want, live = item.desired, item.live
+    if not want.resolved:
+        return []  # its body is incomplete; the unresolved name blocks the plan
+    ctx = context(want)
+    after = resource.normalize(want.body, ctx)
+    noun = resource.kind
+    if live is None:
+        return [Action(want.name, ActionKind.CREATE, f"no live {noun} has this name", body=want.body, after=after,
+                       file=want.file, resource=noun)]
+    before = resource.normalize(live.body, ctx)
+    found = in_manifest_terms(changes(before, after, resource.fields), want.keys, want.body)
+    common: dict[str, Any] = {"id": live.id, "updated_at": live.updated_at, "file": want.file,
+                              "previous_name": item.renamed_from, "resource": noun}
+    if item.adopt:
+        kind, reason = ActionKind.ADOPT, f"untagged {noun} {live.id} has this name; --adopt takes it over"
+    elif item.renamed_from and found:
+        kind, reason = ActionKind.UPDATE, f"renamed from {item.renamed_from!r} (previous_names)"
+    elif found:
+        kind, reason = ActionKind.UPDATE, "live differs from manifest in " + ", ".join(_topics(found))
+    else:
+        return [Action(want.name, ActionKind.NOOP, "in sync", **common)]
+    return [Action(want.name, kind, reason, changes=tuple(found), patch=patch(before, after, want.body, resource),
+                   before=before, after=after, **common)]
+
+
 def _archive(live: Live, reason: str) -> Action:
     return Action(
-        live.tag_name or live.name, ActionKind.ARCHIVE, reason, deployment_id=live.id, updated_at=live.updated_at
+        live.tag_name or live.name, ActionKind.ARCHIVE, reason, id=live.id, updated_at=live.updated_at,
+        resource=live.kind,
     )
 
 
@@ -489,20 +573,23 @@ def _resolved(desired: list[Desired]) -> tuple[tuple[str, str, str], ...]:
 
 
 def _conflicts(matching: Matching, options: Options) -> list[Blocker]:
-    """Live deployments with a manifest's name that this stack may not take over without --adopt."""
+    """Live objects with a manifest's name that this stack may not take over without --adopt."""
     out = []
     for want, other in matching.conflicts:
-        what = (f"deployment {other.id} of this stack has no {tags.ENV} tag yet"
-                if other.stack == options.stack else f"an untagged deployment {other.id} named {want.name!r} already exists")
+        what = (f"{other.kind} {other.id} of this stack has no {tags.ENV} tag yet"
+                if other.stack == options.stack else f"an untagged {other.kind} {other.id} named {want.name!r} already exists")
         out.append(Blocker(what, want.name, want.where, "pass --adopt to manage it (or rename the manifest)"))
     return out
 
 
-def _matched_actions(matching: Matching) -> tuple[list[Action], list[str]]:
+def _matched_actions(resource: Resource, matching: Matching) -> tuple[list[Action], list[str]]:
     """Every manifest's steps and every duplicate's archive; warnings about live fields no manifest can hold."""
     actions: list[Action] = []
     warnings: list[str] = []
     for item in matching.matches:
+        if resource.kind != DEPLOYMENT:
+            actions.extend(_object_actions(resource, item))
+            continue
         actions.extend(_deployment_actions(item))
         for kind in unknown_kinds(item.live.body) if item.live is not None else ():
             warnings.append(f"{item.desired.name}: live {kind} cannot be written in a manifest; it is not compared")
@@ -514,16 +601,17 @@ def _matched_actions(matching: Matching) -> tuple[list[Action], list[str]]:
 def _prune(
     orphans: list[Live], desired: list[Desired], options: Options
 ) -> tuple[list[Action], list[str], list[Blocker], list[tuple[str, str]]]:
-    """Archives of managed deployments no manifest claims, within the guards (--no-prune, a partial
-    load, an empty manifests folder, lifecycle.prevent_archive); the kept ones with why."""
+    """Archives of managed objects of one kind that no manifest claims, within the guards (--no-prune,
+    a partial load, an empty manifests folder, lifecycle.prevent_archive); the kept ones with why."""
     if not orphans:
         return [], [], [], []
-    count = plural(len(orphans), "deployment")
+    noun = orphans[0].kind
+    count = plural(len(orphans), noun)
     if not options.prune:
         return [], [f"--no-prune: {count} without a manifest kept"], [], _all_kept(orphans, "--no-prune")
     if options.partial:
         why = "only part of the manifests folder was loaded"
-        return [], [f"{why}: {plural(len(orphans), 'other deployment')} kept"], [], _all_kept(orphans, why)
+        return [], [f"{why}: {plural(len(orphans), f'other {noun}')} kept"], [], _all_kept(orphans, why)
     if not desired and not options.allow_empty:
         return [], [], [Blocker.at(
             options.settings.get("folder", Where()),
@@ -533,7 +621,8 @@ def _prune(
     actions, warnings, kept = [], [], []
     for orphan in orphans:
         if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
-            warnings.append(f"{orphan.tag_name}: no manifest, kept because of lifecycle.prevent_archive")
+            what = orphan.tag_name if orphan.kind == DEPLOYMENT else f"{orphan.kind} {orphan.tag_name}"
+            warnings.append(f"{what}: no manifest, kept because of lifecycle.prevent_archive")
             kept.append((orphan.id, "prevent_archive"))
         else:
             actions.append(_archive(orphan, "no manifest claims it (prune)"))
@@ -563,13 +652,39 @@ def _rename_hints(desired: list[Desired], actions: list[Action], orphans: list[L
     return hints
 
 
+def archived_phrase(actions: Iterable[Action]) -> str:
+    """The archives among `actions` counted by kind, in the order they run: "2 deployments and 1 agent"."""
+    counts: dict[str, int] = {}
+    for action in actions:
+        if action.kind is ActionKind.ARCHIVE:
+            counts[action.resource] = counts.get(action.resource, 0) + 1
+    parts = [plural(counts[r.kind], r.kind) for r in reversed(ORDER) if r.kind in counts]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or "0 deployments"
+
+
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
         return []
     return [Blocker.at(options.settings.get("max_archive", Where()),
-                       f"plan archives {plural(archives, 'deployment')}, more than the limit of {options.max_archive} "
+                       f"plan archives {archived_phrase(actions)}, more than the limit of {options.max_archive} "
                        "(--max-archive, or max_archive in agentops.yaml)")]
+
+
+def _by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {r.kind: [] for r in ORDER}
+    for item in items:
+        out.setdefault(item.kind, []).append(item)
+    return out
+
+
+def _unmet(actions: list[Action]) -> list[Blocker]:
+    """A write that references an object this plan creates, but whose create is not in the plan (left
+    out by --target): it would reference an object that does not exist yet."""
+    created = {(a.resource, a.name) for a in actions if a.kind is ActionKind.CREATE}
+    return [Blocker(f"references {kind} {name}, which this apply would have to create first; add --target {name}",
+                    action.name, action.file)
+            for action in actions for kind, name in sorted(action.waits_for) if (kind, name) not in created]
 
 
 def build_plan(
@@ -579,31 +694,44 @@ def build_plan(
     blockers: list[Blocker] | None = None,
     workspace_id: str | None = None,
 ) -> Plan:
-    """Compare desired with live state and decide every action; pure and deterministic."""
-    matching = match(desired, live, options.stack, adopt=options.adopt, env=options.env)
-    problems = [*(blockers or []), *_name_blockers(desired), *_unset_secret_blockers(desired),
-                *_conflicts(matching, options)]
+    """Compare desired with live state and decide every action; pure and deterministic.
+
+    `desired` and `live` hold every managed kind (their `kind` says which); each kind is matched
+    and planned through its description in engine/resources.py, in the write order."""
+    wants, lives = _by_kind(desired), _by_kind(live)
+    deployments = lives[DEPLOYMENT]
+    problems = [*(blockers or []), *_name_blockers(desired), *_unset_secret_blockers(desired)]
     warnings: list[str] = []
-    elsewhere = _live_elsewhere(matching, live, options)
-    if options.strict_names:
-        where = {want.name: want.where for want in desired}
-        problems.extend(Blocker(message, name, where.get(name)) for name, message in elsewhere)
-    else:
-        warnings.extend(f"{name}: {message}" for name, message in elsewhere)
-    problems.extend(_unknown_stack(elsewhere, live, options))
-    actions, noted = _matched_actions(matching)
-    archives, kept_warnings, refused, kept = _prune(matching.orphans, desired, options)
-    actions.extend(archives)
-    warnings.extend([*noted, *kept_warnings, *_rename_hints(desired, actions, matching.orphans)])
-    problems.extend(refused)
+    actions: list[Action] = []
+    kept: list[tuple[str, str]] = []
+    for resource in ORDER:
+        matching = match(wants[resource.kind], lives[resource.kind], options.stack, adopt=options.adopt,
+                         env=options.env)
+        problems.extend(_conflicts(matching, options))
+        found, noted = _matched_actions(resource, matching)
+        archives, kept_warnings, refused, held = _prune(matching.orphans, desired, options)
+        warnings.extend([*noted, *kept_warnings])
+        problems.extend(refused)
+        kept.extend(held)
+        if resource.kind == DEPLOYMENT:
+            elsewhere = _live_elsewhere(matching, deployments, options)
+            if options.strict_names:
+                where = {want.name: want.where for want in wants[DEPLOYMENT]}
+                problems.extend(Blocker(message, name, where.get(name)) for name, message in elsewhere)
+            else:
+                warnings.extend(f"{name}: {message}" for name, message in elsewhere)
+            problems.extend(_unknown_stack(elsewhere, deployments, options))
+            warnings.extend(_rename_hints(wants[DEPLOYMENT], [*found, *archives], matching.orphans))
+        actions.extend([*found, *archives])
     if options.targets:
         wanted = set(options.targets)
         problems.extend(_unknown_targets(wanted, actions, desired))
         actions = [a for a in actions if a.name in wanted]
         warnings.append("plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown")
+        problems.extend(_unmet(actions))
     problems.extend(_archive_cap(actions, options))
-    # A stable sort: a deployment's own steps keep the order the planner gave them.
-    actions.sort(key=lambda a: (a.kind.phase, a.name, a.deployment_id or ""))
+    # A stable sort: an object's own steps keep the order the planner gave them.
+    actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))
     return Plan(
         stack=options.stack,
         actions=tuple(actions),
@@ -620,19 +748,20 @@ def build_plan(
 def stale_targets(plan: Plan, live: list[Live]) -> list[str]:
     """What changed since a saved plan was made: each entry names the target and how."""
     by_id = {item.id: item for item in live}
-    owned = {item.tag_name for item in live if item.owned_by(plan.stack, plan.env)}
+    owned = {(item.kind, item.tag_name) for item in live if item.owned_by(plan.stack, plan.env)}
     stale = []
     for action in plan.writes:
+        what = action.name if action.resource == DEPLOYMENT else action.address
         if action.kind is ActionKind.CREATE:
-            if action.name in owned:
-                stale.append(f"{action.name}: a deployment with this name appeared since the plan")
-        elif action.deployment_id:
-            current = by_id.get(action.deployment_id)
+            if (action.resource, action.name) in owned:
+                stale.append(f"{what}: a {action.resource} with this name appeared since the plan")
+        elif action.id:
+            current = by_id.get(action.id)
             if current is None:
-                stale.append(f"{action.name}: {action.deployment_id} no longer exists or was archived")
+                stale.append(f"{what}: {action.id} no longer exists or was archived")
             elif current.updated_at != action.updated_at:
                 stale.append(
-                    f"{action.name}: {action.deployment_id} changed since the plan "
+                    f"{what}: {action.id} changed since the plan "
                     f"(updated_at {action.updated_at} -> {current.updated_at})"
                 )
     return sorted(set(stale))

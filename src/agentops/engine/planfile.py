@@ -22,6 +22,7 @@ from agentops.engine.diff import Change
 from agentops.engine.fleet.section import Fleet, fleet_from_dict
 from agentops.engine.identity import Live
 from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Flags, Plan
+from agentops.engine.resources import DEPLOYMENT, RESOURCES
 from agentops.model import spec, tags
 from agentops.model.secretref import SECRET_FIELDS, variable
 
@@ -47,9 +48,13 @@ class _Change(_Strict):
 
 class _Action(_Strict):
     name: str
+    resource: Literal["environment", "agent", "deployment"]
     action: ActionKind
     reason: str = ""
-    deployment_id: str | None = None
+    id: str | None = None
+    deployment_id: str | None = None  # `id` again for a deployment (format 3's key), else null
+    address: str | None = None  # derived, checked against resource and name
+    phase: int | None = None  # derived, recomputed
     updated_at: str | None = None
     file: str | None = None
     changes: list[_Change] = []
@@ -84,7 +89,7 @@ class _PlanFile(BaseModel):
     # Derived keys (counts, summary, ...) are recomputed, never read.
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    format_version: Literal[3]
+    format_version: Literal[4]
     stack: str
     workspace_id: str | None = None
     base_ref: str | None = None
@@ -118,7 +123,7 @@ def claim(plan: Plan) -> dict[str, Any]:
         "flags": plan.flags.to_dict(),
         "resolved": {f"{kind} {name}": found for kind, name, found in plan.resolved},
         "writes": {
-            f"{a.kind.value} {a.name} {a.deployment_id or '(new)'}": {
+            f"{a.kind.value} {a.address} {a.id or '(new)'}": {
                 "body": a.body, "patch": a.patch, "previous_name": a.previous_name, "updated_at": a.updated_at,
             }
             for a in plan.writes
@@ -155,7 +160,8 @@ def _action(item: _Action) -> Action:
         name=item.name,
         kind=item.action,
         reason=item.reason,
-        deployment_id=item.deployment_id,
+        id=item.id,
+        resource=item.resource,
         updated_at=item.updated_at,
         changes=tuple(Change(c.path, c.before, c.after, c.origin, c.field if c.field != c.path else None) for c in item.changes),
         body=item.body,
@@ -201,6 +207,10 @@ def load(text: str) -> tuple[Plan, str]:
         raise PlanFileError(f"{where}: {first['msg']}") from None
     except RecursionError:
         raise PlanFileError("nested too deeply") from None
+    for index, item in enumerate(saved.actions):
+        derived = (item.id if item.resource == "deployment" else None, f"{item.resource}.{item.name}")
+        if (item.deployment_id, item.address or derived[1]) != derived:
+            raise PlanFileError(f"actions.{index}: deployment_id and address do not agree with resource, id and name")
     plan = Plan(
         stack=saved.stack,
         workspace_id=saved.workspace_id,
@@ -264,22 +274,26 @@ def _secret_problems(body: Mapping[str, Any], action: Action) -> list[str]:
 
 def _action_problems(action: Action, plan: Plan) -> list[str]:
     kind = action.kind
+    resource = RESOURCES[action.resource]
+    if kind in (ActionKind.PAUSE, ActionKind.UNPAUSE) and action.resource != DEPLOYMENT:
+        return [f"{action.address}: only a deployment can be {kind.past}"]
     if kind is ActionKind.CREATE:
-        if action.body is None or action.deployment_id is not None or action.patch is not None:
-            return [f"{action.name}: a create carries a body and no deployment id or patch"]
-        shape = _api_problems(spec.CreateBody, action.body, action)
+        if action.body is None or action.id is not None or action.patch is not None:
+            return [f"{action.name}: a create carries a body and no {action.resource} id or patch"]
+        shape = _api_problems(resource.create, action.body, action)
         return shape or [
             *_tag_problems(action.body.get("metadata") or {}, action, plan, create=True),
             *_secret_problems(action.body, action),
         ]
     if kind is ActionKind.NOOP:
         return []
-    if action.deployment_id is None and kind is not ActionKind.UPDATE and kind is not ActionKind.PAUSE:
-        return [f"{action.name}: a {kind} names no deployment id"]
+    # A created deployment's later steps (pause, schedule) act on the id its create returns.
+    if action.id is None and not (action.resource == DEPLOYMENT and kind in (ActionKind.UPDATE, ActionKind.PAUSE)):
+        return [f"{action.name}: a {kind} names no {action.resource} id"]
     if kind in (ActionKind.UPDATE, ActionKind.ADOPT):
         if action.patch is None or action.body is not None:
             return [f"{action.name}: an {kind} carries a patch and no body"]
-        shape = _api_problems(spec.UpdateBody, action.patch, action)
+        shape = _api_problems(resource.update, action.patch, action)
         return shape or [
             *_tag_problems(action.patch.get("metadata") or {}, action, plan, create=False),
             *_secret_problems(action.patch, action),
@@ -305,12 +319,15 @@ def ownership_problems(plan: Plan, live: list[Live]) -> list[str]:
     by_id = {item.id: item for item in live}
     found = []
     for action in plan.writes:
-        target = by_id.get(action.deployment_id or "")
+        target = by_id.get(action.id or "")
         if target is None:
             continue  # a create, or gone: the staleness check says so
+        if target.kind != action.resource:
+            found.append(f"{action.name}: {target.id} is a {target.kind}, not a {action.resource}")
+            continue
         if action.kind is ActionKind.ADOPT:
             if not target.adoptable_as(action.name, plan.stack, plan.env):
-                found.append(f"{action.name}: {target.id} is not an untagged deployment of that name")
+                found.append(f"{action.name}: {target.id} is not an untagged {target.kind} of that name")
         elif target.stack != plan.stack:
             owner = f"stack {target.stack!r}" if target.stack else "no stack (untagged)"
             found.append(f"{action.name}: {target.id} belongs to {owner}, not {plan.stack!r}")

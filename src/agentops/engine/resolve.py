@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.schema import AgentByName, Manifest
+from agentops.model.agent import dotted
 
 KINDS = ("agent", "environment", "vault")
 # The field an object is named by: vaults have a display name.
@@ -41,8 +43,12 @@ class Resolution:
         return out
 
 
-def refs_of(manifest: Manifest) -> list[tuple[str, Ref]]:
-    """(where in the manifest, reference) for every name it uses: "agent", "environment", "vaults[i]"."""
+def refs_of(manifest: Manifest | AgentManifest) -> list[tuple[str, Ref]]:
+    """(where in the manifest, reference) for every name it uses: "agent", "environment", "vaults[i]",
+    an agent's roster entries ("multiagent.agents[0]")."""
+    if isinstance(manifest, AgentManifest):
+        return [(dotted(loc), Ref("agent", entry.name)) for loc, entry in manifest.references()
+                if isinstance(entry, AgentByName)]
     found = []
     if isinstance(manifest.agent, AgentByName):
         found.append(("agent", Ref("agent", manifest.agent.name)))
@@ -52,7 +58,7 @@ def refs_of(manifest: Manifest) -> list[tuple[str, Ref]]:
     return found
 
 
-def named(manifests: Iterable[Manifest]) -> set[Ref]:
+def named(manifests: Iterable[Manifest | AgentManifest]) -> set[Ref]:
     return {ref for manifest in manifests for _, ref in refs_of(manifest)}
 
 
@@ -81,13 +87,17 @@ def _verdict(ref: Ref, objects: Sequence[Mapping[str, Any]]) -> tuple[str | None
 
 
 def resolve(refs: Iterable[Ref], listings: Mapping[str, Sequence[Mapping[str, Any]]],
-            missing_hint: Callable[[Ref], str] | None = None) -> Resolution:
-    """Names to ids: exactly one live object of that name, else a problem (missing, ambiguous, archived);
-    `missing_hint` says what to do about a name no object has at all."""
+            missing_hint: Callable[[Ref], str] | None = None, own: Mapping[Ref, str] | None = None) -> Resolution:
+    """Names to ids: the stack's own object of that name first (`own`: its id, or the id it will have
+    once created), else exactly one live object of the workspace with it, else a problem (missing,
+    ambiguous, archived); `missing_hint` says what to do about a name no object has at all."""
     ids: dict[Ref, str] = {}
     problems: dict[Ref, str] = {}
     hints: dict[Ref, str] = {}
     for ref in sorted(set(refs)):
+        if own is not None and ref in own:
+            ids[ref] = own[ref]
+            continue
         objects = listings.get(ref.kind, ())
         found, problem = _verdict(ref, objects)
         if found is not None:

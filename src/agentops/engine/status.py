@@ -60,7 +60,7 @@ def _live_row(
 def drift_fields(plan: Plan, name: str) -> list[str]:
     """What plan would change for `name`: changed fields, and status for a pause or unpause."""
     found: list[str] = []
-    for action in plan.actions:
+    for action in plan.deployment_actions:
         if action.name != name or action.kind in (ActionKind.NOOP, ActionKind.ARCHIVE, ActionKind.CREATE):
             continue
         fields = sorted({topic(change) for change in action.changes})
@@ -76,9 +76,9 @@ def verdict(plan: Plan, row: dict[str, Any]) -> str:
         return "; ".join(f"blocked: {b['message']} ({b['file']})" + (f"; {b['hint']}" if b["hint"] else "")
                          for b in row["blockers"])
     if row["deployment_id"] is None:
-        steps = [a for a in plan.actions if a.name == row["name"] and a.deployment_id is None]
+        steps = [a for a in plan.deployment_actions if a.name == row["name"] and a.deployment_id is None]
     else:
-        steps = [a for a in plan.actions if a.deployment_id == row["deployment_id"]]
+        steps = [a for a in plan.deployment_actions if a.deployment_id == row["deployment_id"]]
     kinds = {a.kind for a in steps}
     kept = dict(plan.kept)
     if ActionKind.CREATE in kinds:

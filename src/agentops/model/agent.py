@@ -25,8 +25,6 @@ DEFAULT_PERMISSION = {AGENT_TOOLSET: "always_allow", "mcp_toolset": "always_ask"
 # default at save time"; the docs name no per-model values, so one default stands for all.
 DEFAULT_EFFORT = "high"
 DEFAULT_SPEED = "standard"
-# An agent sent without an execution identity runs as the workspace's service account.
-SERVICE_ACCOUNT = "service_account"
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
 ServerName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -129,6 +127,57 @@ class AwsRole(spec.Strict):
 
 ExecutionIdentity = Annotated[ServiceAccount | AwsRole, Field(discriminator="type")]
 MultiagentType = Literal["coordinator", "multiagent_20261001"]
+
+
+# --- what the API fills in ---------------------------------------------------------------------
+
+SERVICE_ACCOUNT: dict[str, Any] = {"type": "service_account"}  # execution_identity's default
+
+
+def resolved_tool(value: dict[str, Any]) -> dict[str, Any]:
+    """A tool as stored: toolsets get their resolved default_config and per-tool configs."""
+    kind = value["type"]
+    if kind == "custom":
+        return dict(value)
+    given = value.get("default_config") or {}
+    default = {
+        "enabled": True if given.get("enabled") is None else given["enabled"],
+        "permission_policy": given.get("permission_policy") or {"type": DEFAULT_PERMISSION[kind]},
+    }
+    configs = []
+    for config in value.get("configs") or []:
+        resolved = {
+            "name": config["name"],
+            "enabled": default["enabled"] if config.get("enabled") is None else config["enabled"],
+            "permission_policy": config.get("permission_policy") or default["permission_policy"],
+        }
+        if kind == "agent_toolset_20260401":
+            resolved["type"] = config["name"]
+        configs.append(resolved)
+    out = {"type": kind, "configs": configs, "default_config": default}
+    if kind == "mcp_toolset":
+        out["mcp_server_name"] = value["mcp_server_name"]
+    return out
+
+
+# Per member and type: the keys an object of that type has (multiagent_20261001's docstring).
+MULTIAGENT_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "multiagent": {"multiagent_20261001": ("advisor", "subagents", "workflows")},
+    "advisor": {"enabled": ("model",), "disabled": ()},
+    "subagents": {"enabled": ("inline_agents", "predefined_agents"), "disabled": ()},
+    "workflows": {"enabled": ("inline_agents", "predefined_agents"), "disabled": ()},
+    "inline_agents": {"enabled": (), "disabled": ()},
+}
+# "Defaults to disabled" (advisor), "Defaults to enabled" (subagents, workflows, inline agents).
+_DEFAULT_TYPE = {"advisor": "disabled", "subagents": "enabled", "workflows": "enabled", "inline_agents": "enabled"}
+
+
+def multiagent_default(member: str) -> Any:
+    """The value the API gives an omitted or null member of a multiagent_20261001 object."""
+    if member == "predefined_agents":
+        return []  # "Null and an empty list both mean no predefined agents"
+    kind = _DEFAULT_TYPE[member]
+    return {"type": kind, **{key: multiagent_default(key) for key in MULTIAGENT_TYPES[member][kind]}}
 
 
 # --- rules across fields ----------------------------------------------------------------------

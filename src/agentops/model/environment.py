@@ -3,7 +3,7 @@ place both manifests and the emulator take them from (the SDK's `environment_cre
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -56,3 +56,16 @@ class SelfHosted(spec.Strict):
 Config = Annotated[Cloud | SelfHosted, Field(discriminator="type")]
 # "API organizations support only 'organization'; 'account' is rejected."
 Scope = Literal["organization"]
+
+
+# What the API fills in (the SDK's BetaCloudConfig and BetaLimitedNetwork): the emulator stores
+# these and the planner compares against them, so neither reports a default as a change.
+LIMITED_DEFAULTS: dict[str, object] = {"allowed_hosts": [], "allow_mcp_servers": False,
+                                       "allow_package_managers": False}
+DEFAULT_SCOPE = "organization"
+
+
+def default_config() -> dict[str, Any]:
+    """A cloud environment's config when none was given: unrestricted, no packages."""
+    return {"type": "cloud", "networking": {"type": "unrestricted"},
+            "packages": {"type": "packages", **{name: [] for name in PACKAGE_MANAGERS}}}

@@ -8,25 +8,27 @@ through the one `Api` of plumbing/workspace.py).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
 from agentops.engine import drift, planfile, references, resolve
 from agentops.engine.desired import Desired, desired_state
+from agentops.engine.desired_objects import objects_state, own_ids
 from agentops.engine.fleet.build import build_fleet
 from agentops.engine.fleet.section import Violation
 from agentops.engine.health import Health
 from agentops.engine.identity import Live
-from agentops.engine.plan import Blocker, Flags, Plan, build_plan, stale_targets
+from agentops.engine.plan import Blocker, Flags, Options, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
 from agentops.manifest import policy_checks
+from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.config import LoadedConfig, load_config
 from agentops.manifest.config_schema import CONFIG_FILE
 from agentops.manifest.guards import at_revision
@@ -45,12 +47,46 @@ if TYPE_CHECKING:
     from agentops.adapters.api import Api
 
 
-def resolution(api: Api, manifests: Iterable[Manifest], seed: str | None = None) -> Resolution:
-    """Names resolved with one listing per kind that some manifest names (none when nothing is named);
-    under --local, a missing name is explained by `seed` (agentops.yaml's local.seed)."""
-    refs = resolve.named(manifests)
-    hint = (lambda ref: seed_hint(ref, seed)) if api.local else None
-    return resolve.resolve(refs, api.listings(resolve.kinds(refs)) if refs else {}, hint)
+# The kinds besides deployments that a stack manages: always listed, so that an object whose
+# manifest was removed is still found (and pruned), never only when a manifest declares one.
+MANAGED_OBJECTS = ("environment", "agent")
+
+
+def listings(api: Api, project: Project) -> dict[str, list[dict[str, Any]]]:
+    """One listing per kind (side by side): the managed kinds, and the others some manifest names."""
+    refs = resolve.named(_referrers(project))
+    return api.listings(dict.fromkeys([*MANAGED_OBJECTS, *resolve.kinds(refs)]))
+
+
+def _referrers(project: Project) -> list[Manifest | AgentManifest]:
+    return [*(m.manifest for m in project.manifests), *(a.manifest for a in project.agents)]
+
+
+def resolution(project: Project, found: Mapping[str, Sequence[Mapping[str, Any]]], local: bool,
+               own: Mapping[resolve.Ref, str] | None = None) -> Resolution:
+    """Every name the manifests use, resolved against the listings `found` (the stack's `own` objects
+    first); under --local, a missing name is explained by agentops.yaml's local.seed."""
+    seed = project.config.local.seed
+    hint = (lambda ref: seed_hint(ref, seed)) if local else None
+    return resolve.resolve(resolve.named(_referrers(project)), found, hint, own)
+
+
+def managed_live(found: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Live]:
+    """The live (not archived) agents and environments of the listings, as the planner takes them."""
+    return [Live.from_json(item, kind) for kind in MANAGED_OBJECTS for item in found.get(kind, ())
+            if not item.get("archived_at")]
+
+
+def wanted(project: Project, env: Mapping[str, str], options: Options, found: Mapping[str, Sequence[Mapping[str, Any]]],
+           objects: list[Live], local: bool) -> list[Desired]:
+    """The desired state of every managed kind (environments, agents, then deployments): a reference to an object the stack declares goes to that object (its id, or the id
+    it will have once this apply creates it)."""
+    declared = {"environment": [(e.manifest.name, tuple(e.manifest.previous_names)) for e in project.environments],
+                "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents]}
+    own = own_ids(declared, objects, options.stack, options.env, options.adopt)
+    names = resolution(project, found, local, own)
+    kinds = objects_state(project.agents, project.environments, options.stack, project.env, names)
+    return [*kinds, *desired_state(project.manifests, options.stack, env, project.env, names)]
 
 
 def seed_hint(ref: resolve.Ref, seed: str | None) -> str:
@@ -63,11 +99,13 @@ def seed_hint(ref: resolve.Ref, seed: str | None) -> str:
 
 
 class Planned(NamedTuple):
-    """A plan, and what it was made from: the live deployments and the desired state (for run health)."""
+    """A plan, and what it was made from: the live deployments and their desired state (for run
+    health), and the live agents and environments."""
 
     plan: Plan
     live: list[Live]
     desired: list[Desired]
+    objects: list[Live]
 
 
 def plan_and_live(
@@ -88,30 +126,33 @@ def plan_and_live(
     settings = {**project.settings, "folder": Where(f"{project.config.manifests}/")}
     options = replace(flags.options(project.config.stack, project.config.max_archive, settings),
                       partial=project.partial, env=project.env)
-    # Names, reference lookups and the (sequential) list pages are independent round trips: overlap them.
+    # The listings (one per kind, side by side), reference lookups and the (sequential) list pages are
+    # independent round trips: overlap them.
     with ThreadPoolExecutor(max_workers=1) as pool:
         listing = live or pool.submit(api.list_deployments)
-        names = resolution(api, (m.manifest for m in project.manifests), project.config.local.seed)
-        wants = desired_state(project.manifests, options.stack, env, project.env, names)
+        found = listings(api, project)
+        objects = managed_live(found)
+        every = wanted(project, env, options, found, objects, api.local)
+        wants = [want for want in every if want.kind == "deployment"]
         users = references.referenced(wants)
         blockers = references.blockers(users, api.look_up(users))
         deployments = listing.result()
-    plan = replace(build_plan(wants, deployments, options, blockers, workspace_id=api.workspace_id), flags=flags,
-                   guard_changes=tuple(project.guard_changes))
+    plan = replace(build_plan(every, [*objects, *deployments], options, blockers, workspace_id=api.workspace_id),
+                   flags=flags, guard_changes=tuple(project.guard_changes))
     checked = [(items, noun) for items, noun in (
-        (project.environments, "environment manifest"), (project.vaults, "vault manifest"), (project.skills, "skill"),
-        (project.memory_stores, "memory store manifest"), (project.agents, "agent manifest")) if items]
+        (project.vaults, "vault manifest"), (project.skills, "skill"),
+        (project.memory_stores, "memory store manifest")) if items]
     if checked:  # checked offline; the planner does not write them yet
         held = ", ".join(plural(len(items), noun) for items, noun in checked)
-        plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops plans and "
-                                       "applies deployments only so far; change these kinds in the console "
-                                       "until it manages them"))
+        plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops does not plan "
+                                       "these kinds yet; change them in the console until it manages them"))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
-        plan = drift.label_against(plan, _base_desired(project, base_ref, env, names), deployments, options, base_ref)
+        base = _base_desired(project, base_ref, env, options, found, objects, api.local)
+        plan = drift.label_against(plan, base, [*objects, *deployments], options, base_ref)
     where = {want.name: want.where for want in wants}
-    return Planned(_with_fleet(plan, project, deployments, fleet_days, where), deployments, wants)
+    return Planned(_with_fleet(plan, project, deployments, fleet_days, where), deployments, wants, objects)
 
 
 def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where: Mapping[str, str]) -> Plan:
@@ -153,7 +194,8 @@ def base_config(path: Path, ref: str, stack: str | None) -> LoadedConfig | None:
 
 
 def _base_desired(
-    project: Project, ref: str, environ: Mapping[str, str], names: Resolution
+    project: Project, ref: str, environ: Mapping[str, str], options: Options,
+    found: Mapping[str, Sequence[Mapping[str, Any]]], objects: list[Live], local: bool,
 ) -> list[Desired] | None:
     """The desired state at `ref` (empty when the stack is new there; None when it has problems)."""
     try:
@@ -163,7 +205,7 @@ def _base_desired(
             base = load_project(folder, stack=project.config.stack, env=project.env)
             if base.problems:
                 return None
-            return desired_state(base.manifests, project.config.stack, environ, project.env, names)
+            return wanted(base, environ, options, found, objects, local)
     except BaseRefError as exc:
         raise Failure(str(exc)) from None
 
@@ -223,4 +265,4 @@ def verify_live(saved: Plan, live: list[Live], path: Path) -> None:
         raise Failure(f"the saved plan {path} is stale; run `agentops plan` again", tuple(stale))
     foreign = planfile.ownership_problems(saved, live)
     if foreign:
-        raise Failure(f"the saved plan {path} writes to deployments this stack does not own", tuple(foreign))
+        raise Failure(f"the saved plan {path} writes to objects this stack does not own", tuple(foreign))

@@ -51,7 +51,7 @@ class Outcome(Protocol):
     @property
     def message(self) -> str: ...
     @property
-    def deployment_id(self) -> str | None: ...
+    def id(self) -> str | None: ...
     @property
     def error_code(self) -> str | None: ...
 
@@ -63,10 +63,12 @@ def render_results(results: Sequence[Outcome], not_started: int, interrupted: bo
             "results": [
                 {
                     "name": r.action.name,
+                    "resource": r.action.resource,
                     "action": r.action.kind.value,
                     "ok": r.ok,
                     "message": r.message,
-                    "deployment_id": r.deployment_id,
+                    "id": r.id,
+                    "deployment_id": r.id if r.action.resource == "deployment" else None,
                     "error_code": r.error_code,
                 }
                 for r in results

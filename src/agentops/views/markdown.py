@@ -21,7 +21,15 @@ from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import markdown_lines
 from agentops.views.json import Outcome
-from agentops.views.text import GUARDS_CHANGED, headline, is_long_text, text_diff, value_text
+from agentops.views.text import (
+    GUARDS_CHANGED,
+    ORDER_TITLE,
+    headline,
+    is_long_text,
+    order_steps,
+    text_diff,
+    value_text,
+)
 
 COMMENT_LIMIT = 65_536  # GitHub's limit on an issue comment body
 SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
@@ -85,9 +93,9 @@ def _change_lines(change: Change) -> list[str]:
 
 def _group(actions: Iterable[Action]) -> list[list[Action]]:
     """One group per deployment: a create and its pause, or an update and its unpause, belong together."""
-    groups: dict[tuple[str, str], list[Action]] = {}
+    groups: dict[tuple[str, str, str], list[Action]] = {}
     for action in actions:
-        groups.setdefault((action.name, action.deployment_id or ""), []).append(action)
+        groups.setdefault((action.resource, action.name, action.id or ""), []).append(action)
     return list(groups.values())
 
 
@@ -95,9 +103,9 @@ def _block(actions: list[Action], diffs: bool, now: datetime | None) -> list[str
     first = actions[0]
     symbol = first.kind.symbol
     kinds = ", ".join(a.kind.value for a in actions)
-    ident = f" · {escape(first.deployment_id)}" if first.deployment_id else ""
+    ident = f" · {escape(first.id)}" if first.id else ""
     out = [
-        f"<details><summary><code>{escape(symbol)}</code> <b>{escape(first.name)}</b> · {kinds}{ident}</summary>",
+        f"<details><summary><code>{escape(symbol)}</code> <b>{escape(first.label)}</b> · {kinds}{ident}</summary>",
         "",
     ]
     out.extend(f"- **{a.kind.value}**: {escape(a.reason)}" for a in actions)
@@ -120,14 +128,14 @@ class _Budget:
 
 
 def _name_count(actions: Sequence[Action]) -> int:
-    return len({(a.name, a.kind) for a in actions})
+    return len({(a.label, a.kind) for a in actions})
 
 
 def _names(actions: Sequence[Action], budget: _Budget) -> list[str]:
     """Per action kind, the names on one line, as many as `budget` allows."""
     out = []
     for kind in (*SUMMARY_KINDS, ActionKind.ADOPT):
-        names = sorted({a.name for a in actions if a.kind is kind})
+        names = sorted({a.label for a in actions if a.kind is kind})
         if not names:
             continue
         shown = names[: budget.left]
@@ -222,14 +230,11 @@ def _plan_markdown(
     if plan.resolved:
         out.extend(["", "Names resolved: " + ", ".join(
             f"{kind} {code_span(name)} → {code_span(found)}" for kind, name, found in plan.resolved)])
-    archives = sum(1 for a in plan.writes if a.kind is ActionKind.ARCHIVE)
-    if archives:
-        out.extend(
-            _alert(
-                "WARNING",
-                [f"This plan **archives {plural(archives, 'deployment')}**; archived deployments stop for good."],
-            )
-        )
+    if any(a.kind is ActionKind.ARCHIVE for a in plan.writes):
+        out.extend(_alert("WARNING", [f"This plan **archives {plan.archived()}**; archived {plan.archived_noun} stop for good."]))
+    steps = order_steps(plan, code_span)
+    if steps:
+        out.extend(["", ORDER_TITLE, "", *steps])
     out.extend(_problems(plan, keep_problems))
     budget = _Budget(keep_names)
     for title, actions in _sections(plan):

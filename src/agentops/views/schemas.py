@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agentops.engine.plan import FORMAT_VERSION, ActionKind
+from agentops.engine.resources import ORDER
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.config_descriptions import CONFIG_DESCRIPTIONS
 from agentops.manifest.config_schema import LEVELS, Config
@@ -44,14 +45,16 @@ _PROBLEM = _object({"file": _STR, "line": _INT, "column": _INT, "path": _STR, "m
 _BLOCKER = _object({"name": _NULLABLE_STR, "file": _NULLABLE_STR, "source": _NULLABLE_STR, "message": _STR,
                     "hint": _NULLABLE_STR})
 _HEALTH = _object({"healthy": _BOOL, "failing": _INT, "auto_paused": _INT, "deployments": _LIST})
-_ACTION = _object({"name": _STR, "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR,
-                   "deployment_id": _NULLABLE_STR, "changes": _LIST})
+_RESOURCE = {"enum": [resource.kind for resource in ORDER]}
+_ACTION = _object({"name": _STR, "resource": _RESOURCE, "address": _STR,
+                   "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR, "id": _NULLABLE_STR,
+                   "deployment_id": _NULLABLE_STR, "phase": _INT, "changes": _LIST})
 # An agent's newest version and the stack's deployments on each of its versions (`behind`: on an older one).
 _AGENT_VERSIONS = _object({"name": _STR, "agent_id": _STR, "version": {"type": ["integer", "null"]}, "found": _BOOL,
-                           "archived": _BOOL, "behind": _INT,
-                           "versions": {"type": "array", "items": _object(
-                               {"version": {"type": ["integer", "null"]}, "deployments": {"type": "array", "items": _STR},
-                                "behind": _BOOL})}})
+                          "archived": _BOOL, "behind": _INT,
+                          "versions": {"type": "array", "items": _object(
+                              {"version": {"type": ["integer", "null"]}, "deployments": {"type": "array", "items": _STR},
+                               "behind": _BOOL})}})
 _FLEET = {"cap": {"type": "object"}, "runs": {"type": "object"}, "days": _INT, "now": _STR,
           "busiest_minutes": _LIST, "dst": _LIST, "schedule_changes": _LIST, "exposure": {"type": "object"},
           "violations": _LIST}
@@ -61,6 +64,7 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"format_version": _VERSION, "stack": _STR, "applyable": _BOOL, "errored": _BOOL, "has_changes": _BOOL,
          "counts": {"type": "object", "additionalProperties": _INT}, "summary": _STR, "warnings": _LIST,
          "problems": {"type": "array", "items": _BLOCKER}, "actions": {"type": "array", "items": _ACTION},
+         "order": {"type": "array", "items": {"type": "array", "items": _STR}},
          "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
                            "strict_names": _BOOL, "new_stack": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
          "guard_changes": {"type": "array", "items": _STR}},
@@ -68,7 +72,8 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
          "fleet": _object({"version": {"const": 1}, **_FLEET}), "health": _HEALTH})),
     "apply": ("`apply --format json`: one result per action run, and the totals", _object(
         {"format_version": _VERSION, "succeeded": _INT, "failed": _INT, "not_started": _INT, "interrupted": _BOOL,
-         "results": {"type": "array", "items": _object({"name": _STR, "action": _STR, "ok": _BOOL, "message": _STR,
+         "results": {"type": "array", "items": _object({"name": _STR, "resource": _RESOURCE, "action": _STR,
+                                                        "ok": _BOOL, "message": _STR, "id": _NULLABLE_STR,
                                                         "deployment_id": _NULLABLE_STR})}})),
     "validate": ("`validate --format json`: every problem, warning and notice", _object(
         {"format_version": _VERSION, "valid": _BOOL, "manifests": _INT, "problems": {"type": "array", "items": _PROBLEM},

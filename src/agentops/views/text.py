@@ -13,7 +13,6 @@ import click
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import ActionKind, Plan
-from agentops.model.words import plural
 from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import text_lines
@@ -78,6 +77,24 @@ def resolved_lines(plan: Plan) -> list[str]:
     return [f"{kind} {safe.value(name)} → {safe.value(found)}" for kind, name, found in plan.resolved]
 
 
+ORDER_SHOWN = 3  # addresses per step of the apply order; the rest are counted
+ORDER_TITLE = "Apply order (one step after another; within a step in parallel):"
+
+
+def order_steps(plan: Plan, show: Callable[[str], str]) -> list[str]:
+    """The order apply writes in as numbered steps (each waits for the one before), each address
+    through `show`; nothing when only deployments are written (their archives last, as always)."""
+    steps = plan.order()
+    if len({a.resource for a in plan.writes}) < 2:
+        return []
+    out = []
+    for number, (_phase, addresses) in enumerate(steps, 1):
+        more = len(addresses) - ORDER_SHOWN
+        out.append(f"{number}. " + ", ".join(show(a) for a in addresses[:ORDER_SHOWN])
+                   + (f" and {more} more" if more > 0 else ""))
+    return out
+
+
 GUARDS_CHANGED = "This change edits the policy and guards of agentops.yaml"
 
 
@@ -94,12 +111,15 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.extend([*(style(f"  ! {safe.value(change)}", fg="yellow") for change in plan.guard_changes), ""])
     if plan.resolved:
         out.extend(["  Names resolved in this workspace:", *(f"    {line}" for line in resolved_lines(plan)), ""])
+    steps = order_steps(plan, safe.value)
+    if steps:
+        out.extend([f"  {ORDER_TITLE}", *(f"    {step}" for step in steps), ""])
     for action in plan.actions:
         if action.kind is ActionKind.NOOP and not verbose:
             continue
-        ident = f" [{safe.value(action.deployment_id)}]" if action.deployment_id else ""
+        ident = f" [{safe.value(action.id)}]" if action.id else ""
         out.append(
-            style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.name)}{ident}", fg=action.kind.color, bold=True)
+            style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.label)}{ident}", fg=action.kind.color, bold=True)
             + f"  ({safe.value(action.reason)})"
             + (drift if action.origin == DRIFT and not action.changes else "")
         )
@@ -118,9 +138,8 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.append("")
         out.append(style("Blocking problems (the plan cannot be applied):", fg="red", bold=True))
         out.extend(style(f"  ✗ {safe.value(b)}", fg="red") for b in plan.blockers)
-    archives = plan.tally()[ActionKind.ARCHIVE]
-    if archives:
-        out.extend(["", style(f"This plan archives {plural(archives, 'deployment')}; archived deployments stop for good "
+    if plan.tally()[ActionKind.ARCHIVE]:
+        out.extend(["", style(f"This plan archives {plan.archived()}; archived {plan.archived_noun} stop for good "
                               "(an archive cannot be undone).", fg="red", bold=True)])
     out.extend(["", style(plan.summary(), bold=True)])
     return "\n".join(out) + "\n"

@@ -19,7 +19,7 @@ def _reschedules(before: Mapping[str, Deployment], after: Mapping[str, Deploymen
                  now: datetime) -> tuple[Reschedule, ...]:
     out = []
     seen: set[str] = set()
-    for action in plan.actions:
+    for action in plan.deployment_actions:
         key = action.deployment_id or f"+{action.name}"
         touches = action.kind is ActionKind.CREATE or (action.patch is not None and "schedule" in action.patch)
         if not touches or key in seen:

@@ -62,7 +62,7 @@ def before_state(live: Iterable[Live]) -> dict[str, Deployment]:
 def after_state(before: Mapping[str, Deployment], plan: Plan) -> dict[str, Deployment]:
     """`before` with every action of `plan` applied, as apply would leave the workspace."""
     state = dict(before)
-    for action in plan.actions:
+    for action in plan.deployment_actions:
         key = action.deployment_id or f"+{action.name}"
         current = state.get(key)
         if action.kind is ActionKind.CREATE and action.body is not None:

@@ -1,0 +1,110 @@
+"""Desired state of the kinds a deployment runs on: each agent and environment manifest as the
+API create body it asks for, tagged for ownership like a deployment (engine/desired.py), its
+references by name replaced by ids; and the ids this stack's own objects have, or will have."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from agentops.engine.desired import Desired, named_refs, owned
+from agentops.engine.identity import Live, match
+from agentops.engine.normalize_objects import AGENT_FIELDS, AGENT_PIN, EFFORT, ENVIRONMENT_FIELDS, SKILL_PIN
+from agentops.engine.resolve import Ref, Resolution
+from agentops.engine.resources import pending
+from agentops.manifest.agent_schema import AgentManifest
+from agentops.manifest.environment_schema import EnvironmentManifest
+from agentops.manifest.loader import LoadedAgent, LoadedEnvironment
+from agentops.manifest.schema import AgentByName
+from agentops.model import spec
+from agentops.model.agent import ModelConfig, Skill, dotted
+
+
+def _set(body: dict[str, Any], loc: tuple[int | str, ...], value: Any) -> None:
+    target: Any = body
+    for part in loc[:-1]:
+        target = target[part]
+    target[loc[-1]] = value
+
+
+def _given(manifest: AgentManifest, pinned: Iterable[str]) -> frozenset[str]:
+    """What the agent's normalizers compare although the server fills it: see normalize_objects."""
+    found = {AGENT_PIN + agent_id for agent_id in pinned}
+    if isinstance(manifest.model, ModelConfig) and manifest.model.effort is not None:
+        found.add(EFFORT)
+    found.update(SKILL_PIN + skill.skill_id for skill in manifest.skills or ()
+                 if isinstance(skill, Skill) and skill.version not in (None, "latest"))
+    return frozenset(found)
+
+
+# Fields the API checks against each other: every MCP server must be referenced by an mcp_toolset
+# in the resulting tools. Ignoring one and writing the other could leave them apart (a 400), so
+# ignoring either ignores both.
+_COUPLED = ("tools", "mcp_servers")
+
+
+def _ignored(paths: Iterable[str]) -> tuple[str, ...]:
+    found = list(paths)
+    if any(path in _COUPLED for path in found):
+        found.extend(path for path in _COUPLED if path not in found)
+    return tuple(found)
+
+
+def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: Resolution) -> Desired:
+    manifest = loaded.manifest
+    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(AGENT_FIELDS),
+                                               warnings=False)
+    named = named_refs(manifest, loaded.file, loaded.line, resolution, loaded.refs_at)
+    pinned = []
+    for loc, entry in manifest.references():
+        if isinstance(entry, AgentByName):
+            found = named[dotted(loc)].value
+            _set(body, loc, {"type": "agent", "id": found,
+                             **({"version": entry.version} if entry.version is not None else {})})
+        elif isinstance(entry, spec.AgentRef):
+            found = entry.id
+        else:
+            continue
+        if entry.version is not None:
+            pinned.append(found)
+    body["metadata"] = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
+    return Desired(
+        name=manifest.name, file=loaded.file, line=loaded.line, body=body, status="active", agent_pinned=False,
+        prevent_archive=manifest.lifecycle.prevent_archive, ignore_changes=_ignored(manifest.lifecycle.ignore_changes),
+        previous_names=tuple(manifest.previous_names), named=tuple(named.values()), kind="agent",
+        given=_given(manifest, pinned),
+    )
+
+
+def environment_desired(loaded: LoadedEnvironment, stack: str, env: str | None) -> Desired:
+    manifest: EnvironmentManifest = loaded.manifest
+    body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(ENVIRONMENT_FIELDS),
+                                               warnings=False)
+    body["metadata"] = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
+    return Desired(
+        name=manifest.name, file=loaded.file, line=loaded.line, body=body, status="active", agent_pinned=False,
+        prevent_archive=manifest.lifecycle.prevent_archive, ignore_changes=tuple(manifest.lifecycle.ignore_changes),
+        previous_names=tuple(manifest.previous_names), kind="environment",
+    )
+
+
+def objects_state(agents: Iterable[LoadedAgent], environments: Iterable[LoadedEnvironment], stack: str,
+                  env: str | None, resolution: Resolution) -> list[Desired]:
+    """The declared environments and agents, in the write order."""
+    return [*(environment_desired(item, stack, env) for item in environments),
+            *(agent_desired(item, stack, env, resolution) for item in agents)]
+
+
+def own_ids(declared: Mapping[str, Iterable[tuple[str, tuple[str, ...]]]], live: Iterable[Live], stack: str,
+            env: str | None, adopt: bool) -> dict[Ref, str]:
+    """Each object this stack declares (kind -> (name, previous names)) -> the id of the live object
+    the planner matches it with, or the id it will have once this apply creates it. Matched by the
+    planner's own rules (engine/identity.py), so a reference and the object's action agree."""
+    out: dict[Ref, str] = {}
+    for kind, items in declared.items():
+        stubs = [Desired(name, "", 0, {}, "active", False, previous_names=previous, kind=kind)
+                 for name, previous in items]
+        for pair in match(stubs, [item for item in live if item.kind == kind], stack, adopt=adopt, env=env).matches:
+            ref = Ref(kind, pair.desired.name)
+            out[ref] = pair.live.id if pair.live is not None else pending(kind, pair.desired.name)
+    return out
