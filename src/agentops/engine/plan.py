@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from agentops.engine.desired import Desired
+from agentops.engine.destroy import in_use
 from agentops.engine.diff import Change, changes, patch
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
@@ -174,12 +175,15 @@ class Flags:
     allow_empty: bool = False
     strict_names: bool = False
     new_stack: bool = False
+    # `agentops destroy`: plan as if no manifest were declared, archiving everything the stack owns
+    # in the environment (lifecycle.prevent_archive still keeps an object).
+    destroy: bool = False
     # apply --auto-approve: nobody confirms this plan. Not recorded: a saved plan was reviewed.
     unattended: bool = False
 
     # Flags that let a plan do more than the manifests and agentops.yaml allow on their own: a
     # saved plan's claim to them counts only when apply is given them too.
-    GRANTING = ("adopt", "max_archive", "allow_empty", "new_stack")
+    GRANTING = ("adopt", "max_archive", "allow_empty", "new_stack", "destroy")
 
     def options(self, stack: str, max_archive: int | None, settings: Mapping[str, Where] | None = None) -> Options:
         """The planner's options for `stack`, `max_archive` being agentops.yaml's (written at
@@ -190,10 +194,11 @@ class Flags:
         return Options(
             stack=stack,
             adopt=self.adopt,
-            prune=not self.no_prune,
+            prune=self.destroy or not self.no_prune,
             max_archive=self.max_archive if self.max_archive is not None else max_archive,
             targets=self.targets,
-            allow_empty=self.allow_empty,
+            allow_empty=self.destroy or self.allow_empty,
+            destroy=self.destroy,
             strict_names=self.strict_names,
             new_stack=self.new_stack,
             unattended=self.unattended,
@@ -208,7 +213,7 @@ class Flags:
     def to_dict(self) -> dict[str, Any]:
         return {"adopt": self.adopt, "no_prune": self.no_prune, "targets": list(self.targets),
                 "max_archive": self.max_archive, "allow_empty": self.allow_empty, "strict_names": self.strict_names,
-                "new_stack": self.new_stack}
+                "new_stack": self.new_stack, "destroy": self.destroy}
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,7 @@ class Options:
     # other stacks run blocks, unless `new_stack` says the name is meant (a --stack typo otherwise).
     unattended: bool = False
     new_stack: bool = False
+    destroy: bool = False  # no manifest is wanted: every object the stack owns is archived (Flags.destroy)
     env: str | None = None  # the environment planned for, when agentops.yaml declares them
     # Where the settings a plan-wide blocker comes from are written or given: "max_archive" and
     # "stack" -> a line of agentops.yaml, a flag or the base revision; "folder": the manifests folder.
@@ -609,7 +615,7 @@ def _prune(
     count = plural(len(orphans), noun)
     if not options.prune:
         return [], [f"--no-prune: {count} without a manifest kept"], [], _all_kept(orphans, "--no-prune")
-    if options.partial:
+    if options.partial and not options.destroy:  # a destroy wants no manifest, loaded or not
         why = "only part of the manifests folder was loaded"
         return [], [f"{why}: {plural(len(orphans), f'other {noun}')} kept"], [], _all_kept(orphans, why)
     if not desired and not options.allow_empty:
@@ -622,10 +628,11 @@ def _prune(
     for orphan in orphans:
         if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
             what = orphan.tag_name if orphan.kind == DEPLOYMENT else f"{orphan.kind} {orphan.tag_name}"
-            warnings.append(f"{what}: no manifest, kept because of lifecycle.prevent_archive")
+            why = "kept" if options.destroy else "no manifest, kept"  # a destroy's objects may have one
+            warnings.append(f"{what}: {why} because of lifecycle.prevent_archive")
             kept.append((orphan.id, "prevent_archive"))
         else:
-            actions.append(_archive(orphan, "no manifest claims it (prune)"))
+            actions.append(_archive(orphan, "destroy" if options.destroy else "no manifest claims it (prune)"))
     return actions, warnings, [], kept
 
 
@@ -687,6 +694,20 @@ def _unmet(actions: list[Action]) -> list[Blocker]:
             for action in actions for kind, name in sorted(action.waits_for) if (kind, name) not in created]
 
 
+def _kept_in_use(actions: list[Action], live: list[Live]) -> tuple[list[Action], list[tuple[str, str]], list[str]]:
+    """A destroy's archives less those something that stays live uses (engine/destroy.py), said so."""
+    used = in_use({a.id for a in actions if a.kind is ActionKind.ARCHIVE and a.id}, live)
+    held: list[tuple[str, str]] = []
+    noted: list[str] = []
+    for action in actions:
+        user = used.get(action.id or "")
+        if user is not None and action.id is not None:
+            held.append((action.id, f"in use by {user.kind} {user.id}"))
+            noted.append(f"{action.label}: kept, {user.kind} {user.tag_name or user.name} ({user.id}) stays live "
+                         "and uses it")
+    return [a for a in actions if (a.id or "") not in used], held, noted
+
+
 def build_plan(
     desired: list[Desired],
     live: list[Live],
@@ -729,6 +750,10 @@ def build_plan(
         actions = [a for a in actions if a.name in wanted]
         warnings.append("plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown")
         problems.extend(_unmet(actions))
+    if options.destroy:
+        actions, held_in_use, noted_in_use = _kept_in_use(actions, live)
+        kept.extend(held_in_use)
+        warnings.extend(noted_in_use)
     problems.extend(_archive_cap(actions, options))
     # A stable sort: an object's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))

@@ -83,6 +83,7 @@ class _Flags(_Strict):
     allow_empty: bool
     strict_names: bool
     new_stack: bool
+    destroy: bool
 
 
 class _PlanFile(BaseModel):
@@ -231,6 +232,7 @@ def load(text: str) -> tuple[Plan, str]:
             allow_empty=saved.flags.allow_empty,
             strict_names=saved.flags.strict_names,
             new_stack=saved.flags.new_stack,
+            destroy=saved.flags.destroy,
         ),
     )
     return plan, saved.digest

@@ -132,7 +132,8 @@ def plan_and_live(
         listing = live or pool.submit(api.list_deployments)
         found = listings(api, project)
         objects = managed_live(found)
-        every = wanted(project, env, options, found, objects, api.local)
+        # A destroy wants nothing: every object the stack owns is an orphan, whatever the manifests say.
+        every = [] if flags.destroy else wanted(project, env, options, found, objects, api.local)
         wants = [want for want in every if want.kind == "deployment"]
         users = references.referenced(wants)
         blockers = references.blockers(users, api.look_up(users))

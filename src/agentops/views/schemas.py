@@ -59,6 +59,13 @@ _FLEET = {"cap": {"type": "object"}, "runs": {"type": "object"}, "days": _INT, "
           "busiest_minutes": _LIST, "dst": _LIST, "schedule_changes": _LIST, "exposure": {"type": "object"},
           "violations": _LIST}
 
+# What `apply` (and `destroy`, which applies a plan too) prints: one result per action run, and the totals.
+_RESULTS = _object(
+    {"format_version": _VERSION, "succeeded": _INT, "failed": _INT, "not_started": _INT, "interrupted": _BOOL,
+     "results": {"type": "array", "items": _object({"name": _STR, "resource": _RESOURCE, "action": _STR,
+                                                    "ok": _BOOL, "message": _STR, "id": _NULLABLE_STR,
+                                                    "deployment_id": _NULLABLE_STR})}})
+
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
     "plan": ("`plan --format json`: the plan (and with --health, run health)", _object(
         {"format_version": _VERSION, "stack": _STR, "applyable": _BOOL, "errored": _BOOL, "has_changes": _BOOL,
@@ -66,15 +73,13 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
          "problems": {"type": "array", "items": _BLOCKER}, "actions": {"type": "array", "items": _ACTION},
          "order": {"type": "array", "items": {"type": "array", "items": _STR}},
          "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
-                           "strict_names": _BOOL, "new_stack": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
+                           "strict_names": _BOOL, "new_stack": _BOOL, "destroy": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
          "guard_changes": {"type": "array", "items": _STR}},
         {"workspace_id": _NULLABLE_STR, "env": _NULLABLE_STR, "base_ref": _NULLABLE_STR, "resolved": {"type": "object"},
          "fleet": _object({"version": {"const": 1}, **_FLEET}), "health": _HEALTH})),
-    "apply": ("`apply --format json`: one result per action run, and the totals", _object(
-        {"format_version": _VERSION, "succeeded": _INT, "failed": _INT, "not_started": _INT, "interrupted": _BOOL,
-         "results": {"type": "array", "items": _object({"name": _STR, "resource": _RESOURCE, "action": _STR,
-                                                        "ok": _BOOL, "message": _STR, "id": _NULLABLE_STR,
-                                                        "deployment_id": _NULLABLE_STR})}})),
+    "apply": ("`apply --format json`: one result per action run, and the totals", _RESULTS),
+    # `destroy --out FILE --format json` prints the plan instead (the `plan` document).
+    "destroy": ("`destroy --format json`: one result per archive, and the totals", _RESULTS),
     "validate": ("`validate --format json`: every problem, warning and notice", _object(
         {"format_version": _VERSION, "valid": _BOOL, "manifests": _INT, "problems": {"type": "array", "items": _PROBLEM},
          "warnings": {"type": "array", "items": _PROBLEM}, "notices": {"type": "array", "items": _PROBLEM}})),
