@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -256,6 +258,42 @@ def wait_until(condition: Any, what: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         time.sleep(POLL)
+
+
+def _read_terminal(fd: int, until: bytes | None) -> bytes:
+    """Read the terminal until `until` appears (None: until the child closes it); bounded, never a sleep."""
+    out = b""
+    deadline = time.monotonic() + POLL_LIMIT
+    while until is None or until not in out:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError(f"no {until!r} on the terminal; so far: {out.decode(errors='replace')}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: every copy of the terminal's other end is closed, the child has exited
+            chunk = b""
+        if not chunk:
+            if until is None:
+                return out
+            raise AssertionError(f"the terminal closed before {until!r}: {out.decode(errors='replace')}")
+        out += chunk
+    return out
+
+
+def on_a_terminal(repo: Repo, args: list[str], prompt: bytes, answer: str) -> tuple[int, str]:
+    """`agentops ARGS` with a pseudo-terminal for stdin and output: waits for `prompt`, types `answer`."""
+    main_fd, child = pty.openpty()
+    env = {**repo.subprocess_env(), "NO_COLOR": "1"}
+    proc = subprocess.Popen([AGENTOPS, *args], stdin=child, stdout=child, stderr=child, env=env, cwd=repo.root)
+    os.close(child)
+    try:
+        shown = _read_terminal(main_fd, prompt)
+        os.write(main_fd, answer.encode() + b"\n")
+        shown += _read_terminal(main_fd, None)
+    finally:
+        os.close(main_fd)
+        code = proc.wait(timeout=POLL_LIMIT)
+    return code, shown.decode().replace("\r\n", "\n")
 
 
 def in_flight_writes(emulator: EmulatorServer) -> int:

@@ -3,15 +3,9 @@ never `y`, and `max_archive` in agentops.yaml caps them."""
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import subprocess
-import time
-
 import pytest
 
-from tests.harness import AGENTOPS, POLL_LIMIT
+from tests.harness import on_a_terminal
 from tests.stack import Stack, live_by_name, manifest
 
 NAMES = ("keep", "old-1", "old-2", "old-3")
@@ -25,40 +19,9 @@ def _with_three_to_archive(stack: Stack) -> None:
     stack.write(manifest("keep"))
 
 
-def _read(fd: int, until: bytes | None) -> bytes:
-    """Read the terminal until `until` appears (None: until the child closes it); bounded, never a sleep."""
-    out = b""
-    deadline = time.monotonic() + POLL_LIMIT
-    while until is None or until not in out:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            raise TimeoutError(f"no {until!r} on the terminal; so far: {out.decode(errors='replace')}")
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # EIO: every copy of the terminal's other end is closed, the child has exited
-            chunk = b""
-        if not chunk:
-            if until is None:
-                return out
-            raise AssertionError(f"the terminal closed before {until!r}: {out.decode(errors='replace')}")
-        out += chunk
-    return out
-
-
 def _apply_on_a_terminal(stack: Stack, answer: str) -> tuple[int, str]:
-    """`agentops apply` (no --auto-approve) with a pseudo-terminal for stdin and output; types `answer`."""
-    main, child = pty.openpty()
-    env = {**stack.subprocess_env(), "NO_COLOR": "1"}
-    proc = subprocess.Popen([AGENTOPS, "apply", str(stack.root)], stdin=child, stdout=child, stderr=child, env=env)
-    os.close(child)
-    try:
-        shown = _read(main, PROMPT)
-        os.write(main, answer.encode() + b"\n")
-        shown += _read(main, None)
-    finally:
-        os.close(main)
-        code = proc.wait(timeout=POLL_LIMIT)
-    return code, shown.decode().replace("\r\n", "\n")
+    """`agentops apply` (no --auto-approve) on a pseudo-terminal; types `answer`."""
+    return on_a_terminal(stack, ["apply", str(stack.root)], PROMPT, answer)
 
 
 def test_y_does_not_archive(stack: Stack) -> None:

@@ -101,6 +101,7 @@ def output_options(func: F) -> F:
 COMMANDS = {
     "apply": "agentops.cli.plan:apply",
     "comment": "agentops.cli.comment:comment",
+    "destroy": "agentops.cli.destroy:destroy",
     "emulator": "agentops.cli.emulator:emulator",
     "fleet": "agentops.cli.fleet:fleet",
     "import": "agentops.cli.importer:import_",
@@ -115,6 +116,7 @@ COMMANDS = {
 HELP = {
     "apply": "Make the workspace match the manifests (or apply a saved plan FILE).",
     "comment": "Post the plan to a pull request, editing this stack's earlier comment in place.",
+    "destroy": "Archive everything this stack owns in the environment (a plan like any other; --out saves it).",
     "emulator": "Serve the local Deployments API emulator on 127.0.0.1.",
     "fleet": "Show schedule load, DST effects and worst-case spend, before -> after a plan; never writes.",
     "import": "Write manifests for live deployments and tag them as owned by this stack.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +61,20 @@ def plan(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="Output format of the results.",
 )
+@click.option("--destroy", is_flag=True,
+              help="Archive everything this stack owns, as `agentops destroy` does; a saved destroy plan needs it.")
 @plan_options
 @pacing_options
 @global_options
 @output_options
 @click.pass_obj
-def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism: int, fmt: str, **flags: Any) -> int:
+def apply(opts: GlobalOptions, /, target: Path, auto_approve: bool, parallelism: int, fmt: str, destroy: bool,
+          **flags: Any) -> int:
     """Make the workspace match the manifests (or apply a saved plan FILE)."""
     from agentops.commands.apply import apply as run
 
     rates = pacing_rates(flags)
     return run(
-        target, opts.target, opts.console(), plan_flags(flags, unattended=auto_approve),
+        target, opts.target, opts.console(), replace(plan_flags(flags, unattended=auto_approve), destroy=destroy),
         auto_approve=auto_approve, parallelism=parallelism, fmt=fmt, rates=rates,
     )

@@ -87,20 +87,22 @@ def _apply_saved(
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
-    """Ask on a terminal; archives are permanent, so they take their count (or `yes`), not `y`."""
+    """Ask on a terminal; archives are permanent, so they take their count (or `yes`), not `y`; a
+    destroy takes its count only (Terraform's `yes`, but one that says the reader saw how many)."""
     if auto_approve:
         return
+    verb = "destroy" if plan.flags.destroy else "apply"
     if not sys.stdin.isatty():
-        raise Failure("refusing to apply without --auto-approve: there is no terminal to ask for confirmation")
+        raise Failure(f"refusing to {verb} without --auto-approve: there is no terminal to ask for confirmation")
     archives = plan.tally()[ActionKind.ARCHIVE]
     if archives:
+        accepted = (str(archives),) if plan.flags.destroy else (str(archives), "yes")
+        typed = f"Type {archives} to destroy" if plan.flags.destroy else f"Type {archives} (or yes) to apply"
         answer = console.ask(
             f"This plan archives {plan.archived()}. Archiving is permanent: an archived object (a deployment, "
-            f"agent or environment) cannot be restored, and an archived deployment never runs again. "
-            f"Type {archives} (or yes) to apply"
+            f"agent or environment) cannot be restored, and an archived deployment never runs again. {typed}"
         )
-        if answer.strip().lower() not in (str(archives), "yes"):
-            raise Failure("apply cancelled; nothing was changed")
+        if answer.strip().lower() not in accepted:
+            raise Failure(f"{verb} cancelled; nothing was changed")
     elif not console.ask_yes_no("Apply these changes?"):
         raise Failure("apply cancelled; nothing was changed")
-

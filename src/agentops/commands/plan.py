@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from agentops.adapters.pacing import AS_CONFIGURED, Rates
-from agentops.engine.plan import Flags
+from agentops.engine.plan import Flags, Plan
 from agentops.files import write_atomic
 from agentops.plumbing.failure import CHANGES, ERROR, OK, Failure
 from agentops.plumbing.target import Target
@@ -29,7 +29,6 @@ def plan(
     from agentops.adapters.github import run_url
     from agentops.plumbing import reconcile
     from agentops.plumbing.workspace import project_against_workspace
-    from agentops.views.json import render_saved
     from agentops.views.output import view
 
     guards = reconcile.base_config(path, base_ref, target.stack) if base_ref is not None else None
@@ -45,14 +44,23 @@ def plan(
     result = planned.plan
     reconcile.show_plan(result, shown, console, health=runs)
     if out is not None:
-        try:
-            write_atomic(out, console.redact(render_saved(result)))
-        except OSError as exc:
-            raise Failure(f"--out {out}: cannot save the plan: {exc.strerror or exc}") from None
-        hint = " ".join(part for part in ("agentops", target.flags(), "apply", str(out)) if part)
-        console.info(f"Saved the plan to {out}; apply it with: {hint}")
+        save(result, out, target, console)
     if result.errored:
         return ERROR
     if detailed_exitcode and result.has_changes:
         return CHANGES
     return OK
+
+
+def save(result: Plan, out: Path, target: Target, console: Console) -> None:
+    """Write `result` for `apply FILE` (`--out`), and say how to apply it: with --destroy for a destroy
+    plan, since a saved plan grants nothing by itself."""
+    from agentops.views.json import render_saved
+
+    try:
+        write_atomic(out, console.redact(render_saved(result)))
+    except OSError as exc:
+        raise Failure(f"--out {out}: cannot save the plan: {exc.strerror or exc}") from None
+    verb = "apply --destroy" if result.flags.destroy else "apply"
+    hint = " ".join(part for part in ("agentops", target.flags(), verb, str(out)) if part)
+    console.info(f"Saved the plan to {out}; apply it with: {hint}")
