@@ -71,5 +71,5 @@ def test_each_commands_help_lists_only_the_options_it_uses() -> None:
         assert "--local" not in options(offline) and "--workspace-id" not in options(offline), offline
     assert "--stack" not in options("schema") and "--env" not in options("schema")
     assert "--env NAME" not in options("init")
-    for online in ("plan", "apply", "status", "run", "import", "comment", "report", "fleet"):
+    for online in ("plan", "apply", "destroy", "status", "run", "import", "comment", "report", "fleet"):
         assert "--local" in options(online), online
