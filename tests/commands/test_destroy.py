@@ -20,7 +20,7 @@ from agentops.engine.resources import ORDER
 from agentops.model import tags
 from agentops.views.schemas import schema
 from tests.harness import on_a_terminal
-from tests.stack import STACK, Stack, console_body
+from tests.stack import STACK, TOKEN, Stack, console_body
 
 CONFIG = {"stack": STACK, "api": {"writes_per_minute": 0, "reads_per_minute": 0},
           "environments": {"staging": {}, "production": {}}}
@@ -104,6 +104,7 @@ def test_destroy_archives_the_stack_in_its_environment_and_nothing_else(
     staged.emulator.reset_counts()
     again = staged.run("--env", "staging", "destroy", str(staged.root), "--auto-approve", "--format", "json")
     assert again.exit_code == 0, again.output
+    assert "Nothing to destroy: stack 'team-a' owns no live object in environment 'staging'" in again.stderr
     data = json.loads(again.stdout)
     jsonschema.validate(data, schema("destroy"))
     assert data["results"] == [] and data["failed"] == 0
@@ -161,12 +162,16 @@ def test_the_typed_count_destroys(staged: Stack, client: anthropic.Anthropic) ->
 
 def test_a_saved_destroy_plan_applies_only_as_one(staged: Stack, client: anthropic.Anthropic, tmp_path: Path) -> None:
     saved = tmp_path / "destroy.plan"
-    made = staged.run("--env", "staging", "destroy", str(staged.root), "--out", str(saved))
+    made = staged.run("--env", "staging", "destroy", str(staged.root), "--out", str(saved), "--format", "json")
     assert made.exit_code == 0, made.output
-    assert "apply --destroy" in made.output and staged.emulator.write_count() == 0
+    assert "apply --destroy" in made.stderr and staged.emulator.write_count() == 0
+    shown = json.loads(made.stdout)
+    jsonschema.validate(shown, schema("plan"))
     data = json.loads(saved.read_text())
-    assert data["flags"]["destroy"] is True
-    assert [a["action"] for a in data["actions"]] == ["archive"] * 4
+    assert data["flags"]["destroy"] is True and shown["flags"]["destroy"] is True
+    assert [a["address"] for a in data["actions"]] == [
+        "deployment.nightly", "deployment.weekly", "agent.triage", "environment.sandbox"]
+    assert {a["action"] for a in data["actions"]} == {"archive"}
 
     refused = staged.run("--env", "staging", "apply", str(saved), "--auto-approve")
     assert refused.exit_code == 1 and "was made with --destroy" in refused.output
@@ -203,3 +208,30 @@ def test_the_destroy_flag_is_part_of_the_claim(
     assert "is not what this checkout and the workspace plan now" in result.output
     assert staged.emulator.write_count() == 0
     assert len(_owned(client, STACK, "staging")) == 4
+
+
+def test_apply_destroy_refuses_a_plan_that_is_no_destroy(staged: Stack, tmp_path: Path) -> None:
+    staged.write(_job("nightly", description="changed"), _job("weekly"))
+    saved = tmp_path / "p.plan"
+    assert staged.run("--env", "staging", "plan", str(staged.root), "--out", str(saved)).exit_code == 0
+    result = staged.run("--env", "staging", "apply", str(saved), "--auto-approve", "--destroy")
+    assert result.exit_code == 1 and "is not a destroy plan" in result.output
+    assert staged.emulator.write_count() == 0
+
+
+def test_an_unset_secret_does_not_block_a_destroy_and_no_secret_is_shown(
+    staged: Stack, client: anthropic.Anthropic
+) -> None:
+    repo = {"type": "github_repository", "url": "https://github.com/o/r", "authorization_token": "${REPO_TOKEN}"}
+    staged.write(_job("nightly", resources=[repo]), _job("weekly"))
+    assert staged.apply("--env", "staging").exit_code == 0
+    staged.write(_job("nightly", resources=[{**repo, "authorization_token": "${UNSET_VAR}"}]), _job("weekly"))
+    for fmt in ("text", "json"):
+        shown = staged.run("--env", "staging", "destroy", str(staged.root), "--out", str(staged.root / "d.plan"),
+                           "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        assert TOKEN not in shown.output and TOKEN not in (staged.root / "d.plan").read_text()
+    result = staged.run("--env", "staging", "destroy", str(staged.root), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert TOKEN not in result.output
+    assert _owned(client, STACK, "staging") == set()

@@ -55,6 +55,9 @@ def _apply_saved(
     from agentops.plumbing.workspace import project_against_workspace, workspace_of
 
     saved = reconcile.read_saved(path)
+    if flags.destroy and not saved.flags.destroy:  # asked to tear down, given a plan that does something else
+        raise Failure(f"--destroy: {path} is not a destroy plan (make one with `agentops destroy --out`); "
+                      "nothing was applied")
     beyond = saved.flags.granted_beyond(flags)
     if beyond:
         raise Failure(f"the saved plan {path} was made with {' '.join(beyond)}; a saved plan grants nothing by "

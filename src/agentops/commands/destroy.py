@@ -45,4 +45,7 @@ def destroy(
             raise Failure("the destroy plan has blocking problems; nothing was archived")
         if result.has_changes:
             confirm(result, auto_approve, console)
+        else:  # the results still follow: `--format json` prints its (empty) document
+            where = f" in environment {result.env!r}" if result.env else ""
+            console.info(f"Nothing to destroy: stack {result.stack!r} owns no live object{where} that may be archived.")
         return execute.execute(result, api, parallelism, console, shown)
