@@ -10,6 +10,7 @@ from typing import Any
 import anthropic
 import yaml
 
+from agentops.emulator.faults import Faults
 from agentops.model import tags
 from tests.stack import STACK, Stack, manifest
 
@@ -186,3 +187,30 @@ def test_a_credential_removed_from_its_vault_is_archived_and_another_stack_is_un
     apply(stack)
     assert client.beta.vaults.retrieve(theirs.id).archived_at is None
     assert client.beta.vaults.retrieve(ours.id).archived_at is not None
+
+
+def test_validate_credentials_blocks_on_an_invalid_oauth_credential_at_its_line(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    declare(stack, vault(OAUTH, BEARER))
+    first = stack.run("plan", str(stack.root), "--validate-credentials", "--format", "json", env=SECRETS)
+    # Not created yet: nothing the API could probe, and the plan says so.
+    assert first.exit_code == 0, first.output
+    assert any("tools/linear get new secrets" in w for w in json.loads(first.stdout)["warnings"])
+    apply(stack)
+    tools = live_vaults(client)["tools"]
+    linear = live_credentials(client, tools.id)["linear"]
+    stack.emulator.reset_counts()
+    assert stack.run("plan", str(stack.root), "--validate-credentials", env=SECRETS).exit_code == 0
+    probes = [path for method, path, _status in stack.emulator.requests if path.endswith("/mcp_oauth_validate")]
+    assert probes == [f"/v1/vaults/{tools.id}/credentials/{linear.id}/mcp_oauth_validate"]  # the OAuth one only
+
+    stack.emulator.faults = Faults(credential_validation={linear.id: "invalid"})
+    result = stack.run("plan", str(stack.root), "--validate-credentials", "--format", "json", env=SECRETS)
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)["problems"]
+    line = next(n for n, text in enumerate((stack.root / "deployments/vaults/tools.yaml").read_text().splitlines(), 1)
+                if "${LINEAR_ACCESS}" in text)
+    assert (problem["name"], problem["file"]) == ("tools/linear", f"deployments/vaults/tools.yaml:{line}")
+    assert "invalid" in problem["message"]
+    # Without the flag nothing is probed.
+    assert stack.run("plan", str(stack.root), env=SECRETS).exit_code == 0

@@ -50,6 +50,24 @@ def vault_desired(loaded: LoadedVault, stack: str, env: str | None) -> Desired:
     )
 
 
+def _secrets_at(loaded: LoadedVault, index: int, refs: Mapping[str, str]) -> dict[str, tuple[str, int, int]]:
+    return {ref: loaded.secrets_at.get(f"credentials[{index}].auth.{path}", (loaded.file, loaded.line, 1))
+            for ref, path in refs.items()}
+
+
+def credential_line(loaded: LoadedVault, index: int) -> int:
+    """The line a credential's problems point at: its first secret's (the loader records where secrets
+    are written), else its vault's."""
+    refs = secrets.credential_refs(loaded.manifest.credentials[index].auth.model_dump(mode="json"))
+    return min((position[1] for position in _secrets_at(loaded, index, refs).values()), default=loaded.line)
+
+
+def credential_places(vaults: Iterable[LoadedVault]) -> dict[str, str]:
+    """Each declared credential's name -> "file:line"."""
+    return {credential_name(loaded.manifest.name, item.display_name): f"{loaded.file}:{credential_line(loaded, index)}"
+            for loaded in vaults for index, item in enumerate(loaded.manifest.credentials)}
+
+
 def _credential_desired(loaded: LoadedVault, index: int, item: Credential, vault_id: str, stack: str,
                         environ: Mapping[str, str]) -> Desired:
     vault = loaded.manifest
@@ -60,11 +78,9 @@ def _credential_desired(loaded: LoadedVault, index: int, item: Credential, vault
     fingerprint = secrets.fingerprint_refs(stack, name, [f"${{{ref}}}" for ref in refs], environ)
     if fingerprint is not None:
         metadata[tags.SECRETS] = fingerprint
-    at = {ref: loaded.secrets_at.get(f"credentials[{index}].auth.{path}", (loaded.file, loaded.line, 1))
-          for ref, path in refs.items()}
-    line = min((position[1] for position in at.values()), default=loaded.line)
+    at = _secrets_at(loaded, index, refs)
     return Desired(
-        name=name, file=loaded.file, line=line, status="active", agent_pinned=False,
+        name=name, file=loaded.file, line=credential_line(loaded, index), status="active", agent_pinned=False,
         body={"vault_id": vault_id, "display_name": item.display_name, "auth": auth, "metadata": metadata},
         previous_names=tuple(credential_name(old, item.display_name) for old in vault.previous_names),
         unset_secrets=tuple(ref for ref in refs if not environ.get(ref)),
