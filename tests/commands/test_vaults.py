@@ -214,3 +214,46 @@ def test_validate_credentials_blocks_on_an_invalid_oauth_credential_at_its_line(
     assert "invalid" in problem["message"]
     # Without the flag nothing is probed.
     assert stack.run("plan", str(stack.root), env=SECRETS).exit_code == 0
+
+
+def test_import_writes_each_secret_as_a_named_variable_and_the_round_trip_plans_nothing(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    made = client.beta.vaults.create(display_name="tools", metadata={"team": "search"})
+    for item in (OAUTH, BEARER, NPM):
+        auth = json.loads(json.dumps(item["auth"]).replace('"${', '"live-').replace('}"', '"'))  # literal secrets
+        client.beta.vaults.credentials.create(made.id, display_name=item["display_name"], auth=auth)
+    variables = {"VAULT_TOOLS_LINEAR_ACCESS_TOKEN": "lin-a", "VAULT_TOOLS_LINEAR_REFRESH_TOKEN": "lin-r",
+                 "VAULT_TOOLS_LINEAR_CLIENT_SECRET": "lin-c", "VAULT_TOOLS_GITHUB_TOKEN": "gh-t",
+                 "VAULT_TOOLS_NPM_SECRET_VALUE": "npm-s"}
+    # Imported with the variables set: each credential records their fingerprint, so nothing is left to send.
+    result = stack.run("import", "--all", "--kinds", "vault", env=variables)
+    assert result.exit_code == 0, result.output
+    text = (stack.root / "deployments/vaults/tools.yaml").read_text()
+    written = yaml.safe_load(text)
+    by_name = {c["display_name"]: c["auth"] for c in written["credentials"]}
+    assert by_name["github"] == {"type": "static_bearer", "mcp_server_url": "https://mcp.github.example/",
+                                 "token": "${VAULT_TOOLS_GITHUB_TOKEN}"}
+    assert by_name["linear"]["refresh"]["token_endpoint_auth"] == {
+        "type": "client_secret_post", "client_secret": "${VAULT_TOOLS_LINEAR_CLIENT_SECRET}"}
+    assert by_name["npm"]["secret_value"] == "${VAULT_TOOLS_NPM_SECRET_VALUE}"
+    assert "# Set VAULT_TOOLS_GITHUB_TOKEN: credential github's token" in text
+    assert written["metadata"] == {"team": "search"}
+    planned = stack.run("plan", str(stack.root), "--detailed-exitcode", env=variables)
+    assert planned.exit_code == 0, planned.output
+    # Unset variables: the plan names them (the API cannot say what it holds), and blocks.
+    unset = stack.run("plan", str(stack.root))
+    assert unset.exit_code == 1 and "VAULT_TOOLS_GITHUB_TOKEN is not set" in unset.output
+
+
+def test_import_without_the_variables_says_the_first_apply_sends_the_secrets(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    made = client.beta.vaults.create(display_name="tools")
+    client.beta.vaults.credentials.create(made.id, display_name="github", auth={
+        "type": "static_bearer", "mcp_server_url": "https://mcp.github.example/", "token": "gh-live-0002"})
+    result = stack.run("import", "--all", "--kinds", "vault", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert any("VAULT_TOOLS_GITHUB_TOKEN" in note for note in json.loads(result.stdout)["notes"])
+    planned = plan(stack, {"VAULT_TOOLS_GITHUB_TOKEN": "gh-new"})
+    [update] = [a for a in planned["actions"] if a["action"] != "noop"]
+    assert (update["address"], update["patch"]["auth"]) == (
+        "credential.tools/github", {"type": "static_bearer", "token": "${VAULT_TOOLS_GITHUB_TOKEN}"})

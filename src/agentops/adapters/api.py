@@ -499,9 +499,5 @@ class Api:
             return dict(zip(wanted, pool.map(look, wanted), strict=True))
 
     def update_object(self, kind: str, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """One update of an agent or environment (import's ownership tags); tried once, as every write."""
-        methods: dict[str, Callable[..., Any]] = {
-            "agent": self.client.beta.agents.with_raw_response.update,
-            "environment": self.client.beta.environments.with_raw_response.update,
-        }
-        return self._call(methods[kind], object_id, **body)
+        """One update of an agent, environment or vault (import's ownership tags); tried once, as every write."""
+        return self._call(self._resource(kind).update, object_id, **body)

@@ -50,6 +50,11 @@ def vault_desired(loaded: LoadedVault, stack: str, env: str | None) -> Desired:
     )
 
 
+def credential_fingerprint(stack: str, name: str, auth: Mapping[str, Any], environ: Mapping[str, str]) -> str | None:
+    """The fingerprint of a credential's secrets as `environ` holds them (recorded in its metadata)."""
+    return secrets.fingerprint_refs(stack, name, [f"${{{ref}}}" for ref in secrets.credential_refs(auth)], environ)
+
+
 def _secrets_at(loaded: LoadedVault, index: int, refs: Mapping[str, str]) -> dict[str, tuple[str, int, int]]:
     return {ref: loaded.secrets_at.get(f"credentials[{index}].auth.{path}", (loaded.file, loaded.line, 1))
             for ref, path in refs.items()}
@@ -75,7 +80,7 @@ def _credential_desired(loaded: LoadedVault, index: int, item: Credential, vault
     auth: dict[str, Any] = item.auth.model_dump(mode="json", exclude_none=True)
     refs = secrets.credential_refs(auth)
     metadata = dict(item.metadata or {})
-    fingerprint = secrets.fingerprint_refs(stack, name, [f"${{{ref}}}" for ref in refs], environ)
+    fingerprint = credential_fingerprint(stack, name, auth, environ)
     if fingerprint is not None:
         metadata[tags.SECRETS] = fingerprint
     at = _secrets_at(loaded, index, refs)
