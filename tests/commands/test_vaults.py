@@ -257,3 +257,34 @@ def test_import_without_the_variables_says_the_first_apply_sends_the_secrets(
     [update] = [a for a in planned["actions"] if a["action"] != "noop"]
     assert (update["address"], update["patch"]["auth"]) == (
         "credential.tools/github", {"type": "static_bearer", "token": "${VAULT_TOOLS_GITHUB_TOKEN}"})
+
+
+def test_the_text_plan_shows_a_replacement_in_order_and_a_rotation_without_values(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    declare(stack, vault(BEARER, NPM))
+    apply(stack)
+    moved = {**NPM, "auth": {**NPM["auth"], "secret_name": "NPM_AUTH_TOKEN"}}
+    declare(stack, vault(BEARER, moved))
+    result = stack.run("plan", str(stack.root), env={**SECRETS, "GITHUB_MCP_TOKEN": "ghp_mcp_SECRET_rotated"})
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.index("+ create credential tools/npm") < text.index("- archive credential tools/npm")
+    assert "auth.secret_name cannot change once created" in text
+    assert "~ update credential tools/github" in text and "auth.secrets" in text
+    assert "SECRET" not in text
+
+
+def test_an_untagged_vault_is_adopted_with_its_credentials_which_get_their_secrets(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    made = client.beta.vaults.create(display_name="tools")
+    client.beta.vaults.credentials.create(made.id, display_name="github", auth={
+        "type": "static_bearer", "mcp_server_url": "https://mcp.github.example/", "token": "console-token"})
+    declare(stack, vault(BEARER))
+    blocked = plan(stack)
+    assert any("untagged vault" in p["message"] for p in blocked["problems"])
+    result = stack.run("apply", str(stack.root), "--auto-approve", "--adopt", env=SECRETS)
+    assert result.exit_code == 0, result.output
+    assert live_vaults(client)["tools"].metadata[tags.STACK] == STACK
+    github = live_credentials(client, made.id)["github"]
+    assert stored(stack, made.id, github.id) == {"token": SECRETS["GITHUB_MCP_TOKEN"]}
+    assert in_sync(stack)
