@@ -21,7 +21,6 @@ from typing import Any
 
 from agentops.engine.normalize import Context, Normalizer, Shape, ignored
 from agentops.model import tags
-from agentops.model.credential import SECRET_PATHS
 
 VAULT_FIELDS = ("display_name", "metadata")
 CREDENTIAL_FIELDS = ("display_name", "auth", "metadata")
@@ -133,7 +132,3 @@ def update_auth(auth: Mapping[str, Any]) -> dict[str, Any]:
                           **({"token_endpoint_auth": dict(endpoint)} if endpoint.get("type") != "none" else {})}
     return out
 
-
-def secret_paths(auth: Mapping[str, Any]) -> list[str]:
-    """The dotted paths of the secret fields an auth type has (`refresh.refresh_token`)."""
-    return [".".join(path) for path in SECRET_PATHS.get(str(auth.get("type")), ())]
