@@ -39,7 +39,7 @@ def _resources(ids: dict[str, str]) -> dict[str, Any]:
         "./agents/reviewer.md": {"kind": "agent", "id": ids["agent"], "version": "1", "hash": "a", "remote_hash": "b"},
         "./environments/review-env.yaml": {"kind": "environment", "id": ids["env"], "hash": "c", "remote_hash": "d"},
         "./deployments/nightly.yaml": {"kind": "deployment", "id": ids["deployment"], "hash": "e", "remote_hash": "e"},
-        "./vault.yaml": {"kind": "vault", "id": "vlt_011notmanaged", "hash": "f", "remote_hash": "f"},
+        "./memory.yaml": {"kind": "memory_store", "id": "memstore_011notmanaged", "hash": "f", "remote_hash": "f"},
     }
 
 
@@ -59,7 +59,7 @@ def test_from_ant_adopts_exactly_the_locked_objects(stack: Stack, client: anthro
     data = json.loads(result.stdout)
     assert {(r["kind"], r.get("id") or r["deployment_id"]) for r in data["imported"]} == {
         ("environment", ids["env"]), ("agent", ids["agent"]), ("deployment", ids["deployment"])}
-    assert any("1 lockfile entry left alone (vault)" in note for note in data["notes"])
+    assert any("1 lockfile entry left alone (memory store)" in note for note in data["notes"])
     assert stack.emulator.write_count() == 3
 
     # The locked agent is owned now; its same-named twin and the unrelated agent are untouched.
@@ -81,7 +81,7 @@ def test_from_ant_kinds_narrows_what_is_adopted(stack: Stack, client: anthropic.
     lock = _write_lock(stack.root, _resources(ids))
     result = stack.run("import", "--from-ant", str(lock), "--kinds", "environment")
     assert result.exit_code == 0, result.output
-    assert "3 lockfile entries left alone (agent, deployment, vault)" in result.stdout
+    assert "3 lockfile entries left alone (agent, deployment, memory store)" in result.stdout
     assert tags.STACK not in _metadata(client, "agent", ids["agent"])
     assert _metadata(client, "environment", ids["env"])[tags.STACK] == STACK
 

@@ -73,7 +73,7 @@ def pages(count: int) -> int:
 
 def plan_cost(live: int, agents: int = 0, environments: int = 0, lookups: int = len(LOOKUPS)) -> Counter[str]:
     return +Counter({"list": pages(live), "list agents": pages(agents), "list environments": pages(environments),
-                     "lookup": lookups})
+                     "list vaults": 1, "lookup": lookups})
 
 
 def test_plan_and_apply_cost_exactly_the_lower_bound(stack: Stack) -> None:

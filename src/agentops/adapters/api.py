@@ -22,9 +22,11 @@ import anthropic
 from anthropic.lib.credentials import WorkloadIdentityError
 
 from agentops.adapters import identity
+from agentops.adapters.credentials import CredentialCalls
 from agentops.adapters.pacing import Pacer
 from agentops.engine.identity import Live
 from agentops.engine.lookups import Found, Key
+from agentops.engine.vaults import credential_live
 from agentops.model import tags
 from agentops.model.errors import error_code, error_hint
 
@@ -321,6 +323,10 @@ class Api:
                    kind: str = "deployment") -> list[dict[str, Any]]:
         """Live objects of `kind` of this stack tagged with `name`, created at or after a time (create
         recovery). Deployments are filtered by the API; the other kinds' listings have no such filter."""
+        if kind == "credential":
+            # A credential carries no ownership tags to find it by: after a lost create response the
+            # create is sent again, and a second one for the same MCP server is refused by the API.
+            return []
         if kind == "deployment":
             filters = {"created_at_gte": created_after.isoformat()} if created_after is not None else {}
             items = [item for page in self.iter_deployment_pages(**filters) for item in page]
@@ -363,6 +369,22 @@ class Api:
         }
         params = {"limit": PAGE_SIZE, "include_archived": True}
         return [item for page, _more in self._pages(methods[kind], f"{kind}s", params) for item in page]
+
+    def credentials(self, vaults: Iterable[Live]) -> list[Live]:
+        """The active credentials of each vault (one listing per vault, side by side), as the planner takes them."""
+        wanted = list(vaults)
+
+        def listed(vault: Live) -> list[Live]:
+            method = self.client.beta.vaults.credentials.with_raw_response.list
+            pages = self._pages(method, "credentials", {"vault_id": vault.id, "limit": PAGE_SIZE})
+            return [credential_live(vault, item) for page, _more in pages for item in page]
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(wanted), LOOKUP_PARALLELISM))) as pool:
+            return [item for found in pool.map(listed, wanted) for item in found]
+
+    def validate_credential(self, object_id: str) -> dict[str, Any]:
+        """`mcp_oauth_validate` of a credential (a plan's `<vault id>/<credential id>`): a read, retried."""
+        return self._read(self._resource("credential").validate, object_id)
 
     def listings(self, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """One listing per kind, the kinds read side by side."""
@@ -427,7 +449,8 @@ class Api:
         """The SDK resource of a managed kind (`client.beta.agents`, ...)."""
         beta = self.client.beta
         resources: dict[str, Any] = {"deployment": beta.deployments, "agent": beta.agents,
-                                     "environment": beta.environments}
+                                     "environment": beta.environments, "vault": beta.vaults,
+                                     "credential": CredentialCalls(beta.vaults.credentials.with_raw_response)}
         return resources[kind].with_raw_response
 
     def retrieve(self, object_id: str, kind: str = "deployment") -> dict[str, Any]:
@@ -476,9 +499,5 @@ class Api:
             return dict(zip(wanted, pool.map(look, wanted), strict=True))
 
     def update_object(self, kind: str, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """One update of an agent or environment (import's ownership tags); tried once, as every write."""
-        methods: dict[str, Callable[..., Any]] = {
-            "agent": self.client.beta.agents.with_raw_response.update,
-            "environment": self.client.beta.environments.with_raw_response.update,
-        }
-        return self._call(methods[kind], object_id, **body)
+        """One update of an agent, environment or vault (import's ownership tags); tried once, as every write."""
+        return self._call(self._resource(kind).update, object_id, **body)

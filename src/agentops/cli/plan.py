@@ -23,6 +23,8 @@ from agentops.cli.options import base_ref_option, pacing_options, pacing_rates, 
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none.")
 @click.option("--health", is_flag=True,
               help="Also show run health: failing and auto-paused deployments with their fix (one more request).")
+@click.option("--validate-credentials", is_flag=True,
+              help="Probe each OAuth vault credential through the API (mcp_oauth_validate); an invalid one blocks.")
 @base_ref_option
 @plan_options
 @pacing_options
@@ -38,6 +40,7 @@ def plan(
     detailed_exitcode: bool,
     base_ref: str | None,
     health: bool,
+    validate_credentials: bool,
     **flags: Any,
 ) -> int:
     """Show what apply would change."""
@@ -47,6 +50,7 @@ def plan(
     return run(
         path, opts.target, opts.console(), plan_flags(flags),
         fmt=fmt, out=out, detailed_exitcode=detailed_exitcode, base_ref=base_ref, rates=rates, health=health,
+        validate_credentials=validate_credentials,
     )
 
 

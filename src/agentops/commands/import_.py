@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentops.engine import importing_kinds
 from agentops.engine.antlock import Lockfile, LockfileError, parse
 from agentops.engine.export import to_yaml
+from agentops.engine.export_vaults import fingerprints
 from agentops.engine.identity import Live
 from agentops.engine.importing import Item, comments, decide, drift_warnings, file_stem, notes_after
 from agentops.engine.importing_kinds import KindItem, Place, decide_kind
@@ -23,6 +25,7 @@ from agentops.engine.secrets import Redactor
 from agentops.manifest.config import load_config
 from agentops.manifest.config_schema import Config
 from agentops.manifest.loader import ANT_LOCKFILE, Project, choose_environment, find_root, load_project
+from agentops.model import tags
 from agentops.model.secretref import SECRET_REF
 from agentops.model.words import plural
 from agentops.plumbing.failure import OK, Failure
@@ -31,6 +34,9 @@ from agentops.plumbing.target import Target
 from agentops.plumbing.workspace import connected
 from agentops.views.output import view
 from agentops.views.terminal import Console
+
+if TYPE_CHECKING:
+    from agentops.adapters.api import Api
 
 # Every kind import writes, in the order it writes them; today's default stays deployments only.
 IMPORT_KINDS = (*importing_kinds.KINDS, "deployment")
@@ -141,7 +147,9 @@ def import_(
             # One listing per kind: for references by name, and the agents and environments to import.
             needed = not ids or any(kind in wanted for kind in importing_kinds.KINDS)
             listings = api.listings(KINDS) if needed else {kind: [] for kind in KINDS}
-            objects = {kind: [Live.from_json(item) for item in listings[kind]] for kind in importing_kinds.KINDS}
+            objects = {kind: [Live.from_json(item, kind) for item in listings[kind]] for kind in importing_kinds.KINDS}
+            if "vault" in wanted:
+                objects["vault"] = _with_credentials(api, objects["vault"])
             live = [Live.from_json(d) for page in api.iter_deployment_pages() for d in page] \
                 if "deployment" in wanted else []
             asked = _names_by_kind(names, wanted, {**objects, "deployment": live}, config.stack)
@@ -174,6 +182,7 @@ def import_(
                 )
             flat = {name: file for by_name in declared.values() for name, file in by_name.items()}
             records = [_import_kind(item, declared.get(item.kind, {}), dry_run, api.update_object) for item in items]
+            notes += _record_fingerprints([item for item in items if item.kind == "vault"], config.stack, dry_run, api)
             records += [_import_one(item, flat, token_var, dry_run, api.update) for item in deployments]
         shown.imported(console, config.stack, dry_run, records, notes_after(deployments, notes, token_var),
                        drift_warnings(deployments))
@@ -285,6 +294,30 @@ def _import_one(
         "tags": list(item.tags),
         "drift": list(item.drift),
     }
+
+
+def _with_credentials(api: Api, vaults: list[Live]) -> list[Live]:
+    """The live vaults, each active one's body holding its active credentials (`credentials`)."""
+    current = [vault for vault in vaults if not vault.body.get("archived_at")]
+    held: dict[str, list[dict[str, Any]]] = {}
+    for credential in api.credentials(current):
+        held.setdefault(str(credential.body["vault_id"]), []).append(dict(credential.body))
+    return [replace(vault, body={**vault.body, "credentials": held.get(vault.id, [])}) for vault in current]
+
+
+def _record_fingerprints(items: list[KindItem], stack: str, dry_run: bool, api: Api) -> list[str]:
+    """Record on each imported credential the fingerprint of the secrets its variables hold now, so the
+    round trip plans no change; the ones whose variables are unset get their secrets sent by the first apply."""
+    notes = []
+    for item in items:
+        found, unset = fingerprints(item.exported.manifest, list(item.live.body.get("credentials") or []), stack,
+                                    os.environ)
+        for object_id, fingerprint in found if not dry_run else ():
+            api.update(object_id, {"metadata": {tags.SECRETS: fingerprint}}, kind="credential")
+        if unset:
+            notes.append(f"vault {item.name}: set {', '.join(unset)} to the secrets the API holds and import again, "
+                         "or the first apply sends them")
+    return notes
 
 
 def _import_kind(item: KindItem, declared: dict[str, str], dry_run: bool,

@@ -25,6 +25,7 @@ def plan(
     base_ref: str | None = None,
     rates: Rates = AS_CONFIGURED,
     health: bool = False,
+    validate_credentials: bool = False,
 ) -> int:
     from agentops.adapters.github import run_url
     from agentops.plumbing import reconcile
@@ -41,7 +42,11 @@ def plan(
             from agentops.plumbing.health import read_health
 
             runs = read_health(project, api, planned.live, planned.desired)
-    result = planned.plan
+        result = planned.plan
+        if validate_credentials:
+            from agentops.plumbing.credentials import validated
+
+            result = validated(result, project, api)
     reconcile.show_plan(result, shown, console, health=runs)
     if out is not None:
         save(result, out, target, console)

@@ -1,68 +1,12 @@
-"""Request bodies of `client.beta.vaults.credentials` create and update, as the SDK's params define them
-(the create body's `auth` is `model.credential`'s, which manifests share).
+"""Request bodies of `client.beta.vaults.credentials` create and update: model/vault_bodies.py's, which
+a saved plan's credential writes are checked against too.
 
 Secret fields are plain strings here; `credentials` splits them off before anything is stored or shown.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from agentops.model.vault_bodies import CredentialCreate as CreateBody
+from agentops.model.vault_bodies import CredentialUpdate as UpdateBody
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from agentops.emulator.agent_bodies import MetadataPatch
-from agentops.model import spec
-from agentops.model.credential import Auth, InjectionLocation, Networking, Secret
-from agentops.model.kinds import DisplayName
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class CreateBody(_Strict):
-    auth: Auth
-    display_name: DisplayName | None = None
-    metadata: spec.Metadata | None = None
-
-
-class TokenAuthBasicUpdate(_Strict):
-    type: Literal["client_secret_basic"]
-    client_secret: Secret | None = None
-
-
-class TokenAuthPostUpdate(_Strict):
-    type: Literal["client_secret_post"]
-    client_secret: Secret | None = None
-
-
-class RefreshUpdate(_Strict):
-    refresh_token: Secret | None = None
-    scope: str | None = None
-    token_endpoint_auth: Annotated[TokenAuthBasicUpdate | TokenAuthPostUpdate, Field(discriminator="type")] | None = None
-
-
-class McpOAuthUpdate(_Strict):
-    type: Literal["mcp_oauth"]
-    access_token: Secret | None = None
-    expires_at: str | None = None
-    refresh: RefreshUpdate | None = None
-
-
-class StaticBearerUpdate(_Strict):
-    type: Literal["static_bearer"]
-    token: Secret | None = None
-
-
-class EnvironmentVariableUpdate(_Strict):
-    type: Literal["environment_variable"]
-    injection_location: InjectionLocation | None = None
-    networking: Networking | None = None
-    secret_value: Secret | None = None
-
-
-class UpdateBody(_Strict):
-    auth: Annotated[McpOAuthUpdate | StaticBearerUpdate | EnvironmentVariableUpdate,
-                    Field(discriminator="type")] | None = None
-    display_name: DisplayName | None = None
-    metadata: MetadataPatch | None = None
+__all__ = ["CreateBody", "UpdateBody"]

@@ -10,28 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from agentops.emulator import bodies
-from agentops.emulator.agent_bodies import MetadataPatch
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
-from agentops.model import spec
-from agentops.model.kinds import DisplayName
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class CreateBody(_Strict):
-    display_name: DisplayName
-    metadata: spec.Metadata | None = None
-
-
-class UpdateBody(_Strict):
-    display_name: DisplayName | None = None
-    metadata: MetadataPatch | None = None
+from agentops.model.vault_bodies import VaultCreate as CreateBody
+from agentops.model.vault_bodies import VaultUpdate as UpdateBody
 
 
 class Vaults:

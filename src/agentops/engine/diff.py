@@ -16,6 +16,7 @@ from agentops.engine.resources import DEPLOYMENT, RESOURCES, Resource
 from agentops.model import tags
 
 SECRET_PATH = "resources[*].authorization_token"
+ROTATED = "(fingerprint changed)"  # a change's `before` when write-only secrets changed
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,15 @@ def _secrets_rotated(live: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
     return bool((live.get("metadata") or {}).get(tags.SECRETS) != (want.get("metadata") or {}).get(tags.SECRETS))
 
 
-def changes(live: Mapping[str, Any], want: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> list[Change]:
-    """Leaf-level changes between two normalized shapes, from deepdiff, in a stable order."""
+def changes(live: Mapping[str, Any], want: Mapping[str, Any], fields: tuple[str, ...] | None = None,
+            secret_path: str = SECRET_PATH) -> list[Change]:
+    """Leaf-level changes between two normalized shapes, from deepdiff, in a stable order; a changed
+    fingerprint is one change at `secret_path` (the field that carries the secrets)."""
     out: list[Change] = []
     for name in changed_fields(live, want, fields):
         before, after = live.get(name), want.get(name)
         if name == "metadata" and _secrets_rotated(live, want):
-            out.append(Change(SECRET_PATH, "(fingerprint changed)", "(new secret value)"))
+            out.append(Change(secret_path, ROTATED, "(new secret value)"))
             before = {k: v for k, v in (before or {}).items() if k != tags.SECRETS}
             after = {k: v for k, v in (after or {}).items() if k != tags.SECRETS}
             if before == after:
@@ -106,8 +109,12 @@ def patch(live: Mapping[str, Any], want: Mapping[str, Any], body: Mapping[str, A
             meta.update({k: None for k in before if k not in after})  # a patch: null deletes
             out["metadata"] = meta
             if _secrets_rotated(live, want):
-                # Tokens are write-only: a rotated one reaches the API only by resending resources.
-                out["resources"] = list(body.get("resources") or [])
+                # Secrets are write-only: a rotated one reaches the API only by resending its field whole.
+                carrier = rules.secrets_in
+                out[carrier] = (rules.sent[carrier](body.get(carrier)) if carrier in rules.sent
+                                else list(body.get(carrier) or []))
+        elif name in rules.sent:
+            out[name] = rules.sent[name](body.get(name))
         elif name in rules.filled:
             out[name] = want[name]
         elif name in rules.replaced:
@@ -133,7 +140,9 @@ def sent_paths(patch_body: Mapping[str, Any]) -> list[str]:
 def shown(path: str, changes_shown: list[Change]) -> bool:
     """Whether a path an update sends is one the plan shows as changed (the plan is the contract)."""
     for change in changes_shown:
-        if change.path == SECRET_PATH and (path == "resources" or path == f"metadata.{tags.SECRETS}"):
+        if change.before == ROTATED and path == f"metadata.{tags.SECRETS}":
+            return True
+        if change.path == SECRET_PATH and path == "resources":
             return True
         if change.path == path or change.path.startswith((f"{path}.", f"{path}[")):
             return True

@@ -33,6 +33,7 @@ class Exported:
 
     manifest: dict[str, Any]
     system_text: str | None = None
+    notes: tuple[str, ...] = ()  # comment lines for the manifest's head (a vault's variables to set)
 
 
 def _model(live: Any) -> Any:

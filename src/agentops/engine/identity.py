@@ -31,7 +31,7 @@ class Live:
     def from_json(cls, data: Mapping[str, Any], kind: str = "deployment") -> Live:
         return cls(
             id=str(data["id"]),
-            name=str(data.get("name", "")),
+            name=str(data.get("name", data.get("display_name", ""))),  # a vault has a display name
             created_at=str(data.get("created_at", "")),
             updated_at=str(data.get("updated_at", "")),
             status=str(data.get("status", "active")),

@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from agentops.engine.export_kinds import Exported, agent_manifest, environment_manifest
+from agentops.engine.export_vaults import vault_manifest
 from agentops.engine.identity import Live
 from agentops.engine.importing import by_ids, select
+from agentops.manifest.kinds import NAME_KEY
 from agentops.model import spec, tags
 from agentops.model.words import plural
 
 # The kinds import writes besides deployments, in the order their writes run (what others reference first).
-KINDS = ("environment", "agent")
-FOLDERS = {"environment": "environments", "agent": "agents"}
+KINDS = ("environment", "vault", "agent")
+FOLDERS = {"environment": "environments", "vault": "vaults", "agent": "agents"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class KindItem:
 
     @property
     def name(self) -> str:
-        return str(self.exported.manifest["name"])
+        return str(self.exported.manifest[NAME_KEY.get(self.kind, "name")])
 
 
 def ownership(live: Live, name: str, stack: str, env: str | None) -> dict[str, str]:
@@ -54,9 +56,12 @@ def ownership(live: Live, name: str, stack: str, env: str | None) -> dict[str, s
     return {key: value for key, value in wanted.items() if live.metadata.get(key) != value}
 
 
-def _exported(kind: str, live: Live, place: Place | None) -> Exported:
+def _exported(kind: str, live: Live, place: Place | None, name: str) -> Exported:
     if kind == "environment":
         return environment_manifest(live.body)
+    if kind == "vault":  # its credentials are read into its body beforehand (commands/import_.py)
+        manifest, notes = vault_manifest(live.body, list(live.body.get("credentials") or []), name)
+        return Exported(manifest, notes=tuple(notes))
     relative = None if place is None else place.system_file.name
     return agent_manifest(live.body, relative)
 
@@ -89,8 +94,8 @@ def decide_kind(
                            f"{plural(len(patch), 'ownership tag')} (limit {spec.MAX_METADATA_PAIRS})")
             continue
         where = None if name in declared else place(name)
-        exported = _exported(kind, item, where)
-        exported.manifest["name"] = name  # identity is the tag; a console rename shows as a change
+        exported = _exported(kind, item, where, name)
+        exported.manifest[NAME_KEY.get(kind, "name")] = name  # identity is the tag; a console rename shows as a change
         text_file = where.system_file if where is not None and exported.system_text is not None else None
         items.append(KindItem(kind, item, exported, None if where is None else where.file, text_file, patch))
     if managed:
@@ -100,7 +105,7 @@ def decide_kind(
 
 def comments(item: KindItem) -> list[str]:
     """The comment lines at the top of an imported agent or environment manifest."""
-    return [f"Imported from {item.kind} {item.live.id} by `agentops import`."]
+    return [f"Imported from {item.kind} {item.live.id} by `agentops import`.", *item.exported.notes]
 
 
 def record(item: KindItem, declared: Mapping[str, str], rel: Callable[[Path], str],

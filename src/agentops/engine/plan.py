@@ -487,9 +487,17 @@ def _object_actions(resource: Resource, item: Match) -> list[Action]:
         return [Action(want.name, ActionKind.CREATE, f"no live {noun} has this name", body=want.body, after=after,
                        file=want.file, resource=noun)]
     before = resource.normalize(live.body, ctx)
-    found = in_manifest_terms(changes(before, after, resource.fields), want.keys, want.body)
+    found = in_manifest_terms(changes(before, after, resource.fields, f"{resource.secrets_in}.secrets"), want.keys,
+                              want.body)
     common: dict[str, Any] = {"id": live.id, "updated_at": live.updated_at, "file": want.file,
                               "previous_name": item.renamed_from, "resource": noun}
+    why = resource.replace(before, after) if resource.replace is not None and not item.adopt else None
+    if why is not None:
+        # The new object first, the old one archived last (archives run after every create and update),
+        # so nothing that uses it runs a moment without one.
+        return [Action(want.name, ActionKind.CREATE, f"replaces {live.id}: {why}", changes=tuple(found),
+                       body=want.body, before=before, after=after, file=want.file, resource=noun),
+                _archive(live, f"replaced by the new {noun} ({why})")]
     if item.adopt:
         kind, reason = ActionKind.ADOPT, f"untagged {noun} {live.id} has this name; --adopt takes it over"
     elif item.renamed_from and found:
@@ -585,6 +593,25 @@ def _conflicts(matching: Matching, options: Options) -> list[Blocker]:
         what = (f"{other.kind} {other.id} of this stack has no {tags.ENV} tag yet"
                 if other.stack == options.stack else f"an untagged {other.kind} {other.id} named {want.name!r} already exists")
         out.append(Blocker(what, want.name, want.where, "pass --adopt to manage it (or rename the manifest)"))
+    return out
+
+
+def _clashes(resource: Resource, matching: Matching) -> list[Blocker]:
+    """Replacements that cannot create the new object first: what they keep two live objects cannot share."""
+    out = []
+    for item in matching.matches:
+        if resource.clash is None or resource.replace is None or item.live is None or item.adopt:
+            continue
+        want = item.desired
+        ctx = context(want)
+        before, after = resource.normalize(item.live.body, ctx), resource.normalize(want.body, ctx)
+        kept = resource.clash(before, after) if resource.replace(before, after) is not None else None
+        if kept is not None:
+            out.append(Blocker(f"{resource.replace(before, after)}, and the replacement keeps {kept}: a vault holds "
+                               f"one active {resource.kind} per MCP server, so the new one cannot be created before "
+                               "the old one is archived", want.name, want.where,
+                               f"change it in two applies: remove the {resource.kind} (apply archives it), then add "
+                               "it back changed; its MCP server has no credential in between"))
     return out
 
 
@@ -728,7 +755,7 @@ def build_plan(
     for resource in ORDER:
         matching = match(wants[resource.kind], lives[resource.kind], options.stack, adopt=options.adopt,
                          env=options.env)
-        problems.extend(_conflicts(matching, options))
+        problems.extend([*_conflicts(matching, options), *_clashes(resource, matching)])
         found, noted = _matched_actions(resource, matching)
         archives, kept_warnings, refused, held = _prune(matching.orphans, desired, options)
         warnings.extend([*noted, *kept_warnings])
@@ -773,7 +800,9 @@ def build_plan(
 def stale_targets(plan: Plan, live: list[Live]) -> list[str]:
     """What changed since a saved plan was made: each entry names the target and how."""
     by_id = {item.id: item for item in live}
-    owned = {(item.kind, item.tag_name) for item in live if item.owned_by(plan.stack, plan.env)}
+    replaced = {a.id for a in plan.writes if a.kind is ActionKind.ARCHIVE}  # a replacement's create is expected
+    owned = {(item.kind, item.tag_name) for item in live if item.owned_by(plan.stack, plan.env)
+             and item.id not in replaced}
     stale = []
     for action in plan.writes:
         what = action.name if action.resource == DEPLOYMENT else action.address

@@ -22,8 +22,8 @@ from agentops.engine.diff import Change
 from agentops.engine.fleet.section import Fleet, fleet_from_dict
 from agentops.engine.identity import Live
 from agentops.engine.plan import FORMAT_VERSION, Action, ActionKind, Blocker, Flags, Plan
-from agentops.engine.resources import DEPLOYMENT, RESOURCES
-from agentops.model import spec, tags
+from agentops.engine.resources import CREDENTIAL, DEPLOYMENT, RESOURCES
+from agentops.model import credential, spec, tags
 from agentops.model.secretref import SECRET_FIELDS, variable
 
 # A plan file larger than this is not a plan agentops wrote for any realistic stack.
@@ -48,7 +48,7 @@ class _Change(_Strict):
 
 class _Action(_Strict):
     name: str
-    resource: Literal["environment", "agent", "deployment"]
+    resource: Literal["environment", "vault", "credential", "agent", "deployment"]
     action: ActionKind
     reason: str = ""
     id: str | None = None
@@ -250,6 +250,8 @@ def _fleet(data: dict[str, Any] | None) -> Fleet | None:
 def _tag_problems(metadata: Mapping[str, Any], action: Action, plan: Plan, create: bool) -> list[str]:
     """Only the planner's own ownership tags, with the values the planner would give them."""
     own = {tags.STACK: plan.stack, tags.NAME: action.name, **({tags.ENV: plan.env} if plan.env else {})}
+    if action.resource == CREDENTIAL:
+        own = {}  # a credential is owned through its vault: its one agentops key is the fingerprint
     found = []
     for key, value in metadata.items():
         if not tags.is_reserved(key):
@@ -271,6 +273,10 @@ def _secret_problems(body: Mapping[str, Any], action: Action) -> list[str]:
         for field in SECRET_FIELDS:
             if isinstance(resource, Mapping) and field in resource and variable(resource[field]) is None:
                 found.append(f"{action.name}: resources[{index}].{field} is not a ${{VAR}} reference")
+    auth = body.get("auth")
+    for path, value in credential.secrets(auth) if isinstance(auth, Mapping) else ():
+        if variable(value) is None:
+            found.append(f"{action.name}: auth.{'.'.join(path)} is not a ${{VAR}} reference")
     return found
 
 

@@ -9,7 +9,7 @@ SDK calls (adapters/api.py `_WRITES`) and its body models (model/bodies.py) are 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +23,23 @@ from agentops.engine.normalize_objects import (
     ENVIRONMENT_FIELDS,
     ENVIRONMENT_NORMALIZERS,
 )
+from agentops.engine.normalize_vaults import (
+    CREDENTIAL_FIELDS,
+    CREDENTIAL_NORMALIZERS,
+    VAULT_FIELDS,
+    VAULT_NORMALIZERS,
+    replaced_by,
+    same_server,
+    update_auth,
+)
 from agentops.manifest.kinds import MANAGED
-from agentops.model import bodies, spec
+from agentops.model import bodies, spec, vault_bodies
 
 DEPLOYMENT = "deployment"
-_ORDER: dict[str, int] = {kind: index for index, kind in enumerate(MANAGED)}
+# A vault's credentials are written in its manifest, and right after it (archived right before it).
+CREDENTIAL = "credential"
+KINDS = tuple(k for kind in MANAGED for k in ((kind, CREDENTIAL) if kind == "vault" else (kind,)))
+_ORDER: dict[str, int] = {kind: index for index, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,14 @@ class Resource:
     # default explicit, so the result is the manifest's whatever the merge keeps.
     filled: tuple[str, ...] = ()
     cleared: Mapping[str, Any] = field(default_factory=dict)  # what a removed field is sent as
+    # Fields sent whole on any change, as this function of the desired value makes it (the update
+    # params' shape of a create's field).
+    sent: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    secrets_in: str = "resources"  # the field whose write-only secrets a changed fingerprint resends
+    # Why an update cannot turn the live object (normalized) into the desired one, or None: a replace.
+    replace: Callable[[Shape, Shape], str | None] | None = None
+    # What a replacement keeps that two live objects cannot share, so it cannot create first, or None.
+    clash: Callable[[Shape, Shape], str | None] | None = None
 
     @property
     def order(self) -> int:
@@ -63,10 +83,14 @@ RESOURCES: dict[str, Resource] = {
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,
                       replaced=("tools", "mcp_servers", "skills"), filled=("multiagent",),
                       cleared={"description": "", "system": ""}),
+    "vault": Resource("vault", VAULT_FIELDS, VAULT_NORMALIZERS, vault_bodies.VaultCreate, vault_bodies.VaultUpdate),
+    CREDENTIAL: Resource(CREDENTIAL, CREDENTIAL_FIELDS, CREDENTIAL_NORMALIZERS, vault_bodies.PlannedCredentialCreate,
+                         vault_bodies.CredentialUpdate, sent={"auth": update_auth}, secrets_in="auth",
+                         replace=replaced_by, clash=same_server),
     DEPLOYMENT: Resource(DEPLOYMENT, FIELDS, NORMALIZERS, spec.CreateBody, spec.UpdateBody,
                          replaced=("initial_events", "resources", "vault_ids"), cleared={"description": ""}),
 }
-ORDER = tuple(RESOURCES[kind] for kind in MANAGED)
+ORDER = tuple(RESOURCES[kind] for kind in KINDS)
 
 
 def phase(kind: str, archive: bool, waits: bool = False) -> int:
@@ -81,7 +105,7 @@ def phase(kind: str, archive: bool, waits: bool = False) -> int:
 
 # The id of an object this plan creates, as the plan shows it; the executor puts in the id the
 # create returned. Never sent: a write holding one whose create failed is not made.
-_PENDING = re.compile(r"\(known after apply: (environment|agent|deployment) (.+)\)")
+_PENDING = re.compile(r"\(known after apply: ([a-z_]+) (.+)\)")
 
 
 def pending(kind: str, name: str) -> str:

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agentops.manifest.loader import LoadedManifest
+from agentops.manifest.loader import LoadedManifest, LoadedVault
+from agentops.model import credential
+from agentops.model.kinds import CREDENTIAL_SECRET_FIELDS
 from agentops.model.problems import Problem
 from agentops.model.secretref import SECRET_FIELDS, references, resource_refs, variable
 
@@ -60,11 +62,39 @@ def fingerprint_of(
     stack: str, name: str, resources: list[dict[str, Any]], environ: Mapping[str, str]
 ) -> str | None:
     """The fingerprint of a body's secret references as `environ` resolves them; None without any."""
-    refs = references(resources)
+    return fingerprint_refs(stack, name, references(resources), environ)
+
+
+def fingerprint_refs(stack: str, name: str, refs: list[str], environ: Mapping[str, str]) -> str | None:
+    """The fingerprint of `${VAR}` references as `environ` resolves them; None without any."""
     if not refs:
         return None
     values = [(ref, environ.get(variable(ref) or ref, "")) for ref in refs]
     return fingerprint(stack, name, values, environ.get(FINGERPRINT_KEY) or None)
+
+
+def credential_refs(auth: Mapping[str, Any]) -> dict[str, str]:
+    """Variable name -> dotted path inside `auth` of each `${VAR}` a credential's secret fields hold."""
+    out: dict[str, str] = {}
+    for path, value in credential.secrets(auth):
+        name = variable(value)
+        if name is not None:
+            out.setdefault(name, ".".join(path))
+    return out
+
+
+def _value(name: str, environ: Mapping[str, str]) -> str:
+    if not environ.get(name):
+        raise SecretMissing(f"environment variable {name} is not set")
+    return environ[name]
+
+
+def _resolve_auth(value: Any, environ: Mapping[str, str]) -> Any:
+    """A credential `auth` (create or update shape) with its secret fields' references resolved."""
+    if isinstance(value, Mapping):
+        return {key: (_value(name, environ) if key in CREDENTIAL_SECRET_FIELDS and (name := variable(item))
+                      else _resolve_auth(item, environ)) for key, item in value.items()}
+    return value
 
 
 def resolve(body: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
@@ -82,6 +112,8 @@ def resolve(body: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, An
                 resource = {**resource, field: environ[name]}
             resources.append(resource)
         out["resources"] = resources
+    if isinstance(out.get("auth"), Mapping):
+        out["auth"] = _resolve_auth(out["auth"], environ)
     return out
 
 
@@ -115,10 +147,18 @@ class Redactor:
         return cls.for_variables(names, environ)
 
     @classmethod
+    def for_vaults(cls, vaults: Iterable[LoadedVault], environ: Mapping[str, str]) -> Redactor:
+        """The values of the variables the vaults' credentials reference."""
+        names = (name for loaded in vaults for item in loaded.manifest.credentials
+                 for name in credential_refs(item.auth.model_dump(mode="json")))
+        return cls.for_variables(names, environ)
+
+    @classmethod
     def for_bodies(cls, bodies: Iterable[Mapping[str, Any] | None], environ: Mapping[str, str]) -> Redactor:
         """The same for a saved plan, from the `${VAR}` references its bodies carry."""
         return cls.for_variables(
-            (v for body in bodies for v in variables((body or {}).get("resources") or [])), environ
+            (v for body in bodies for v in [*variables((body or {}).get("resources") or []),
+                                            *credential_refs((body or {}).get("auth") or {})]), environ
         )
 
 

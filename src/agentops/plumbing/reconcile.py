@@ -27,6 +27,7 @@ from agentops.engine.identity import Live
 from agentops.engine.plan import Blocker, Flags, Options, Plan, build_plan, stale_targets
 from agentops.engine.policy import judge
 from agentops.engine.resolve import Resolution
+from agentops.engine.vaults import read_credentials, vaults_state
 from agentops.manifest import policy_checks
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.config import LoadedConfig, load_config
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 # The kinds besides deployments that a stack manages: always listed, so that an object whose
 # manifest was removed is still found (and pruned), never only when a manifest declares one.
-MANAGED_OBJECTS = ("environment", "agent")
+MANAGED_OBJECTS = ("environment", "vault", "agent")
 
 
 def listings(api: Api, project: Project) -> dict[str, list[dict[str, Any]]]:
@@ -82,11 +83,13 @@ def wanted(project: Project, env: Mapping[str, str], options: Options, found: Ma
     """The desired state of every managed kind (environments, agents, then deployments): a reference to an object the stack declares goes to that object (its id, or the id
     it will have once this apply creates it)."""
     declared = {"environment": [(e.manifest.name, tuple(e.manifest.previous_names)) for e in project.environments],
-                "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents]}
+                "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents],
+                "vault": [(v.manifest.name, tuple(v.manifest.previous_names)) for v in project.vaults]}
     own = own_ids(declared, objects, options.stack, options.env, options.adopt)
     names = resolution(project, found, local, own)
     kinds = objects_state(project.agents, project.environments, options.stack, project.env, names)
-    return [*kinds, *desired_state(project.manifests, options.stack, env, project.env, names)]
+    vaults = vaults_state(project.vaults, options.stack, project.env, env, own)
+    return [*kinds, *vaults, *desired_state(project.manifests, options.stack, env, project.env, names)]
 
 
 def seed_hint(ref: resolve.Ref, seed: str | None) -> str:
@@ -132,6 +135,7 @@ def plan_and_live(
         listing = live or pool.submit(api.list_deployments)
         found = listings(api, project)
         objects = managed_live(found)
+        objects += api.credentials(read_credentials(project.vaults, objects, options.stack, options.env))
         # A destroy wants nothing: every object the stack owns is an orphan, whatever the manifests say.
         every = [] if flags.destroy else wanted(project, env, options, found, objects, api.local)
         wants = [want for want in every if want.kind == "deployment"]
@@ -141,7 +145,7 @@ def plan_and_live(
     plan = replace(build_plan(every, [*objects, *deployments], options, blockers, workspace_id=api.workspace_id),
                    flags=flags, guard_changes=tuple(project.guard_changes))
     checked = [(items, noun) for items, noun in (
-        (project.vaults, "vault manifest"), (project.skills, "skill"),
+        (project.skills, "skill"),
         (project.memory_stores, "memory store manifest")) if items]
     if checked:  # checked offline; the planner does not write them yet
         held = ", ".join(plural(len(items), noun) for items, noun in checked)

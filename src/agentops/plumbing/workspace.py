@@ -171,7 +171,8 @@ def project_against_workspace(
     try:
         ahead = pool.submit(early.list_deployments) if early is not None else None
         project = checked(pending(), view, console)
-        redact = Redactor((*Redactor.for_manifests(project.manifests, os.environ).values, *secrets))
+        redact = Redactor((*Redactor.for_manifests(project.manifests, os.environ).values,
+                           *Redactor.for_vaults(project.vaults, os.environ).values, *secrets))
         shown = console.redacting(redact)
         with json_errors(view, shown), connected(project.root, project.config, target, redact, project.env, rates,
                                                  early) as api:

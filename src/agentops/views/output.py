@@ -77,7 +77,7 @@ def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
 def _counted(records: Sequence[Mapping[str, Any]]) -> str:
     """"1 agent, 3 deployments": how many of each kind were imported (or "0 deployments")."""
     counts = Counter(record.get("kind", "deployment") for record in records)
-    return ", ".join(plural(counts[kind], kind) for kind in ("environment", "agent", "deployment")
+    return ", ".join(plural(counts[kind], kind) for kind in ("environment", "vault", "agent", "deployment")
                      if counts[kind]) or plural(0, "deployment")
 
 
