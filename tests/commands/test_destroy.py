@@ -45,12 +45,16 @@ def _declare(repo: Stack, config: dict[str, Any]) -> None:
 
 def _live(client: anthropic.Anthropic) -> dict[str, list[dict[str, Any]]]:
     """Every live (not archived) object of every kind the planner manages, as the SDK lists them."""
-    pages = {"environment": client.beta.environments, "agent": client.beta.agents,
+    pages = {"environment": client.beta.environments, "vault": client.beta.vaults, "agent": client.beta.agents,
              "deployment": client.beta.deployments}
-    # A kind added to engine/resources.py must be listed here too, or this test would not see it.
-    assert set(pages) == {resource.kind for resource in ORDER}
-    return {kind: [item.model_dump(mode="json") for item in pages[kind].list() if item.archived_at is None]
+    live = {kind: [item.model_dump(mode="json") for item in pages[kind].list() if item.archived_at is None]
             for kind in pages}
+    # A credential lives in its vault (and is owned through the vault's tags).
+    live["credential"] = [item.model_dump(mode="json") for vault in live["vault"]
+                          for item in client.beta.vaults.credentials.list(vault["id"]) if item.archived_at is None]
+    # A kind added to engine/resources.py must be listed here too, or this test would not see it.
+    assert set(live) == {resource.kind for resource in ORDER}
+    return live
 
 
 def _owned(client: anthropic.Anthropic, stack: str, env: str | None) -> set[str]:
