@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from agentops.engine.desired import Desired, named_refs, owned
+from agentops.engine.desired_stores import memory_store_desired
 from agentops.engine.identity import Live, match
 from agentops.engine.normalize_objects import AGENT_FIELDS, AGENT_PIN, EFFORT, ENVIRONMENT_FIELDS, SKILL_PIN
 from agentops.engine.resolve import Ref, Resolution
 from agentops.engine.resources import pending
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.environment_schema import EnvironmentManifest
-from agentops.manifest.loader import LoadedAgent, LoadedEnvironment
+from agentops.manifest.loader import LoadedAgent, LoadedEnvironment, LoadedMemoryStore
 from agentops.manifest.schema import AgentByName
 from agentops.model import spec
 from agentops.model.agent import ModelConfig, Skill, dotted
@@ -89,9 +90,11 @@ def environment_desired(loaded: LoadedEnvironment, stack: str, env: str | None) 
 
 
 def objects_state(agents: Iterable[LoadedAgent], environments: Iterable[LoadedEnvironment], stack: str,
-                  env: str | None, resolution: Resolution) -> list[Desired]:
-    """The declared environments and agents, in the write order."""
+                  env: str | None, resolution: Resolution,
+                  memory_stores: Iterable[LoadedMemoryStore] = ()) -> list[Desired]:
+    """The declared environments, memory stores and agents, in the write order."""
     return [*(environment_desired(item, stack, env) for item in environments),
+            *(memory_store_desired(item, stack, env) for item in memory_stores),
             *(agent_desired(item, stack, env, resolution) for item in agents)]
 
 

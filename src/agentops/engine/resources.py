@@ -23,6 +23,7 @@ from agentops.engine.normalize_objects import (
     ENVIRONMENT_FIELDS,
     ENVIRONMENT_NORMALIZERS,
 )
+from agentops.engine.normalize_stores import MEMORY_STORE_FIELDS, MEMORY_STORE_NORMALIZERS
 from agentops.manifest.kinds import MANAGED
 from agentops.model import bodies, spec
 
@@ -60,6 +61,8 @@ class Resource:
 RESOURCES: dict[str, Resource] = {
     "environment": Resource("environment", ENVIRONMENT_FIELDS, ENVIRONMENT_NORMALIZERS, bodies.EnvironmentCreate,
                             bodies.EnvironmentUpdate, filled=("config",), cleared={"description": ""}),
+    "memory_store": Resource("memory_store", MEMORY_STORE_FIELDS, MEMORY_STORE_NORMALIZERS, bodies.MemoryStoreCreate,
+                             bodies.MemoryStoreUpdate, cleared={"description": ""}),
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,
                       replaced=("tools", "mcp_servers", "skills"), filled=("multiagent",),
                       cleared={"description": "", "system": ""}),
@@ -81,7 +84,7 @@ def phase(kind: str, archive: bool, waits: bool = False) -> int:
 
 # The id of an object this plan creates, as the plan shows it; the executor puts in the id the
 # create returned. Never sent: a write holding one whose create failed is not made.
-_PENDING = re.compile(r"\(known after apply: (environment|agent|deployment) (.+)\)")
+_PENDING = re.compile(r"\(known after apply: (environment|skill_version|skill|memory_store|agent|deployment) (.+)\)")
 
 
 def pending(kind: str, name: str) -> str:

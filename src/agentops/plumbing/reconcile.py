@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 # The kinds besides deployments that a stack manages: always listed, so that an object whose
 # manifest was removed is still found (and pruned), never only when a manifest declares one.
-MANAGED_OBJECTS = ("environment", "agent")
+MANAGED_OBJECTS = ("environment", "memory_store", "agent")
 
 
 def listings(api: Api, project: Project) -> dict[str, list[dict[str, Any]]]:
@@ -82,10 +82,12 @@ def wanted(project: Project, env: Mapping[str, str], options: Options, found: Ma
     """The desired state of every managed kind (environments, agents, then deployments): a reference to an object the stack declares goes to that object (its id, or the id
     it will have once this apply creates it)."""
     declared = {"environment": [(e.manifest.name, tuple(e.manifest.previous_names)) for e in project.environments],
-                "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents]}
+                "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents],
+                "memory_store": [(m.manifest.name, tuple(m.manifest.previous_names)) for m in project.memory_stores]}
     own = own_ids(declared, objects, options.stack, options.env, options.adopt)
     names = resolution(project, found, local, own)
-    kinds = objects_state(project.agents, project.environments, options.stack, project.env, names)
+    kinds = objects_state(project.agents, project.environments, options.stack, project.env, names,
+                          project.memory_stores)
     return [*kinds, *desired_state(project.manifests, options.stack, env, project.env, names)]
 
 
@@ -140,8 +142,7 @@ def plan_and_live(
     plan = replace(build_plan(every, [*objects, *deployments], options, blockers, workspace_id=api.workspace_id),
                    flags=flags, guard_changes=tuple(project.guard_changes))
     checked = [(items, noun) for items, noun in (
-        (project.vaults, "vault manifest"), (project.skills, "skill"),
-        (project.memory_stores, "memory store manifest")) if items]
+        (project.vaults, "vault manifest"), (project.skills, "skill")) if items]
     if checked:  # checked offline; the planner does not write them yet
         held = ", ".join(plural(len(items), noun) for items, noun in checked)
         plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops does not plan "
