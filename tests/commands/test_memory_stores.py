@@ -91,3 +91,18 @@ def test_a_removed_store_is_archived_unless_prevent_archive_holds_it(stack: Stac
     assert posts(stack) == ["memory_stores"]
     assert set(stores(client)) == {"kept"}
     assert stack.run("plan", str(stack.root), "--detailed-exitcode").exit_code == 0
+
+
+def test_an_archived_store_blocks_the_plan_by_name_or_by_id(stack: Stack, client: anthropic.Anthropic) -> None:
+    archived = client.beta.memory_stores.create(name="old-notes")
+    client.beta.memory_stores.archive(archived.id)
+    for store in ({"name": "old-notes"}, None):
+        resource = ({"type": "memory_store", "memory_store": store} if store is not None
+                    else {"type": "memory_store", "memory_store_id": archived.id})
+        declare(stack, [], manifest("nightly", resources=[resource]))
+        writes = stack.emulator.write_count()
+        applied = stack.apply()
+        assert applied.exit_code == 1
+        [blocker] = plan(stack)["problems"]
+        assert "archived" in blocker["message"] and blocker["name"] == "nightly"
+        assert stack.emulator.write_count() == writes  # zero API writes
