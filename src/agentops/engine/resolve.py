@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentops.manifest.agent_schema import AgentManifest
-from agentops.manifest.schema import AgentByName, Manifest, MemoryStoreByName
+from agentops.manifest.schema import AgentByName, Manifest, MemoryStoreByName, SkillByName
 from agentops.model.agent import dotted
 
-KINDS = ("agent", "environment", "vault", "memory_store")
+KINDS = ("agent", "environment", "vault", "memory_store", "skill")
 # The field an object is named by: vaults have a display name.
-NAME_FIELD = {"agent": "name", "environment": "name", "vault": "display_name", "memory_store": "name"}
+NAME_FIELD = {"agent": "name", "environment": "name", "vault": "display_name", "memory_store": "name",
+              "skill": "name"}  # a skill's listing entry carries its display_name as `name` (adapters/api.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -47,8 +48,10 @@ def refs_of(manifest: Manifest | AgentManifest) -> list[tuple[str, Ref]]:
     """(where in the manifest, reference) for every name it uses: "agent", "environment", "vaults[i]",
     "resources[i].memory_store", an agent's roster entries ("multiagent.agents[0]")."""
     if isinstance(manifest, AgentManifest):
-        return [(dotted(loc), Ref("agent", entry.name)) for loc, entry in manifest.references()
-                if isinstance(entry, AgentByName)]
+        return [*((dotted(loc), Ref("agent", entry.name)) for loc, entry in manifest.references()
+                  if isinstance(entry, AgentByName)),
+                *((f"skills[{index}]", Ref("skill", entry.name)) for index, entry in enumerate(manifest.skills or [])
+                  if isinstance(entry, SkillByName))]
     found = []
     if isinstance(manifest.agent, AgentByName):
         found.append(("agent", Ref("agent", manifest.agent.name)))

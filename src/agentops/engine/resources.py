@@ -23,7 +23,12 @@ from agentops.engine.normalize_objects import (
     ENVIRONMENT_FIELDS,
     ENVIRONMENT_NORMALIZERS,
 )
-from agentops.engine.normalize_stores import MEMORY_STORE_FIELDS, MEMORY_STORE_NORMALIZERS
+from agentops.engine.normalize_stores import (
+    MEMORY_STORE_FIELDS,
+    MEMORY_STORE_NORMALIZERS,
+    SKILL_FIELDS,
+    SKILL_NORMALIZERS,
+)
 from agentops.manifest.kinds import MANAGED
 from agentops.model import bodies, spec
 
@@ -45,6 +50,7 @@ class Resource:
     # default explicit, so the result is the manifest's whatever the merge keeps.
     filled: tuple[str, ...] = ()
     cleared: Mapping[str, Any] = field(default_factory=dict)  # what a removed field is sent as
+    whole: bool = False  # an update sends the whole desired body (a skill's new version replaces it all)
 
     @property
     def order(self) -> int:
@@ -61,6 +67,7 @@ class Resource:
 RESOURCES: dict[str, Resource] = {
     "environment": Resource("environment", ENVIRONMENT_FIELDS, ENVIRONMENT_NORMALIZERS, bodies.EnvironmentCreate,
                             bodies.EnvironmentUpdate, filled=("config",), cleared={"description": ""}),
+    "skill": Resource("skill", SKILL_FIELDS, SKILL_NORMALIZERS, bodies.SkillUpload, bodies.SkillUpload, whole=True),
     "memory_store": Resource("memory_store", MEMORY_STORE_FIELDS, MEMORY_STORE_NORMALIZERS, bodies.MemoryStoreCreate,
                              bodies.MemoryStoreUpdate, cleared={"description": ""}),
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,

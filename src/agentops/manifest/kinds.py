@@ -23,7 +23,7 @@ Kind = Literal["deployment", "agent", "environment", "vault", "skill", "memory_s
 # Every kind, in the order writes create them (archives and deletes run in reverse).
 ORDER: tuple[Kind, ...] = ("environment", "vault", "skill", "memory_store", "agent", "deployment")
 # The kinds the planner writes so far, in ORDER (the others are checked offline, not planned yet).
-MANAGED: tuple[Kind, ...] = tuple(kind for kind in ORDER if kind in ("environment", "memory_store", "agent",
+MANAGED: tuple[Kind, ...] = tuple(kind for kind in ORDER if kind in ("environment", "skill", "memory_store", "agent",
                                                                          "deployment"))
 KINDS: tuple[Kind, ...] = ("deployment", "agent", "environment", "vault", "skill", "memory_store")
 DEFAULT: Kind = "deployment"

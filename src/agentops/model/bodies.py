@@ -82,6 +82,17 @@ class EnvironmentUpdate(_Strict):
     scope: environment.Scope | None = None
 
 
+class SkillUpload(_Strict):
+    """A skill write as a plan holds it: its folder (relative to the project root) is read and uploaded
+    at apply time with agentops's record of `digest` and `metadata` (model/skillfiles.py); a create
+    and a new version (the only update a skill has) carry the same."""
+
+    name: str
+    folder: str
+    digest: str
+    metadata: spec.Metadata
+
+
 class MemoryStoreCreate(_Strict):
     name: kinds.MemoryStoreName
     description: kinds.MemoryStoreDescription | None = None
