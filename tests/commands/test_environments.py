@@ -113,6 +113,7 @@ def test_plan_shows_names_and_ids_and_json_carries_resolved_and_env(tmp_path: Pa
     # two plans: one listing per kind each, and no lookup by id for what was named
     listed = [path.split("?")[0] for method, path, _ in staging.requests if method == "GET" and "deployments" not in path]
     assert sorted(listed) == ["/v1/agents", "/v1/agents", "/v1/environments", "/v1/environments",
+                              "/v1/memory_stores", "/v1/memory_stores", "/v1/skills", "/v1/skills",
                               "/v1/vaults", "/v1/vaults"]
 
 

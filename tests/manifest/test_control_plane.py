@@ -289,7 +289,7 @@ def test_schema_and_validate_cover_the_new_kinds(project: Writer) -> None:
     assert "4 manifests valid (1 vault, 1 skill, 1 memory store, 1 deployment)" in result.stdout
 
 
-def test_plan_says_the_kinds_not_planned_yet_are_checked_but_not_applied(stack: Stack) -> None:
+def test_plan_plans_vaults_and_skills_with_no_checked_but_not_applied_warning(stack: Stack) -> None:
     folder = stack.root / "deployments"
     (folder / "vaults").mkdir()
     (folder / "vaults" / "v.yaml").write_text("display_name: v\n")
@@ -297,8 +297,8 @@ def test_plan_says_the_kinds_not_planned_yet_are_checked_but_not_applied(stack: 
     (folder / "skills" / "s" / "SKILL.md").write_text(SKILL)
     stack.write(manifest("job"))
     planned = stack.plan_json()
-    assert any(warning.startswith("1 skill checked but not applied") for warning in planned["warnings"])
-    assert [a["address"] for a in planned["actions"]] == ["vault.v", "deployment.job"]  # vaults are planned
+    assert not any("checked but not applied" in warning for warning in planned["warnings"])
+    assert [a["address"] for a in planned["actions"]] == ["vault.v", "skill.triage", "deployment.job"]
 
 
 def test_a_path_in_vault_ids_is_pointed_to_vaults(project: Writer) -> None:

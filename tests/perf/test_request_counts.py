@@ -71,9 +71,13 @@ def pages(count: int) -> int:
     return max(1, math.ceil(count / 100))
 
 
-def plan_cost(live: int, agents: int = 0, environments: int = 0, lookups: int = len(LOOKUPS)) -> Counter[str]:
+def plan_cost(live: int, agents: int = 0, environments: int = 0, lookups: int = len(LOOKUPS),
+              memory_stores: int = 0, skills: int = 0) -> Counter[str]:
+    # Every managed kind is listed (one page at least), so an object whose manifest was removed is found;
+    # a skill's record is then one download per live skill (none here).
     return +Counter({"list": pages(live), "list agents": pages(agents), "list environments": pages(environments),
-                     "list vaults": 1, "lookup": lookups})
+                     "list vaults": 1, "list memory_stores": pages(memory_stores), "list skills": pages(skills),
+                     "lookup": lookups})
 
 
 def test_plan_and_apply_cost_exactly_the_lower_bound(stack: Stack) -> None:

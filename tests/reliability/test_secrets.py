@@ -34,7 +34,8 @@ class EchoHandler(BaseHTTPRequestHandler):
         answer_json(self, status, body)
 
     def do_GET(self) -> None:
-        if self.path.startswith("/v1/deployments") or self.path.split("?")[0] in ("/v1/agents", "/v1/environments", "/v1/vaults"):
+        if self.path.startswith("/v1/deployments") or self.path.split("?")[0] in (
+                "/v1/agents", "/v1/environments", "/v1/vaults", "/v1/memory_stores", "/v1/skills"):
             self._send(200, {"data": [], "next_page": None})
         else:
             self._send(200, {"id": self.path.rsplit("/", 1)[-1], "archived_at": None})

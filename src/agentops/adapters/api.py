@@ -27,7 +27,7 @@ from agentops.adapters.pacing import Pacer
 from agentops.engine.identity import Live
 from agentops.engine.lookups import Found, Key
 from agentops.engine.vaults import credential_live
-from agentops.model import tags
+from agentops.model import skillfiles, tags
 from agentops.model.errors import error_code, error_hint
 
 PAGE_SIZE = 100
@@ -200,6 +200,12 @@ def explain(exc: BaseException) -> str | None:
     return None
 
 
+def _custom(source: Any) -> bool:
+    """A skill the workspace authored (`source: {type: custom}`), not one Anthropic publishes."""
+    kind = source.get("type") if isinstance(source, Mapping) else source
+    return kind in (None, "custom")
+
+
 @dataclass
 class Deadline:
     """How long one call may wait on the API, retries included; each attempt's timeout doubles
@@ -361,12 +367,16 @@ class Api:
         return self._read(self.client.beta.deployment_runs.with_raw_response.retrieve, run_id)
 
     def list_objects(self, kind: str) -> list[dict[str, Any]]:
-        """Every agent, environment or vault of the workspace, archived ones included, all pages."""
+        """Every agent, environment, vault or memory store of the workspace, archived ones included, all pages."""
         methods: dict[str, Callable[..., Any]] = {
             "agent": self.client.beta.agents.with_raw_response.list,
             "environment": self.client.beta.environments.with_raw_response.list,
             "vault": self.client.beta.vaults.with_raw_response.list,
+            # The SDK sends memory stores' own beta header (the API refuses it beside the agents' one).
+            "memory_store": self.client.beta.memory_stores.with_raw_response.list,
         }
+        if kind == "skill":
+            return self._skills()
         params = {"limit": PAGE_SIZE, "include_archived": True}
         return [item for page, _more in self._pages(methods[kind], f"{kind}s", params) for item in page]
 
@@ -385,6 +395,29 @@ class Api:
     def validate_credential(self, object_id: str) -> dict[str, Any]:
         """`mcp_oauth_validate` of a credential (a plan's `<vault id>/<credential id>`): a read, retried."""
         return self._read(self._resource("credential").validate, object_id)
+
+    def _skills(self) -> list[dict[str, Any]]:
+        """Every custom skill of the workspace, each with what agentops recorded in its latest version
+        (`digest`, `metadata`: model/skillfiles.py): one download per skill, side by side. A skill has
+        no tags a listing returns, so this is how a plan knows which are the stack's and what changed."""
+        pages = self._pages(self.client.skills.with_raw_response.list, "skills", {"limit": PAGE_SIZE})
+        listed = [item for page, _more in pages for item in page if _custom(item.get("source"))]
+
+        def read(item: dict[str, Any]) -> dict[str, Any]:
+            found = skillfiles.read_record(self._download(str(item["id"]), str(item["latest_version_id"])))
+            return {**item, "name": item.get("display_name"), "digest": found.get("digest"),
+                    "metadata": found.get("metadata", {})}
+
+        with ThreadPoolExecutor(max_workers=LOOKUP_PARALLELISM) as pool:
+            return list(pool.map(read, listed))
+
+    def _download(self, skill_id: str, version: str) -> bytes:
+        """A skill version's zip (a binary answer: not through `_call`, which reads JSON)."""
+        download = self.client.beta.skills.versions.with_raw_response.download
+        raw = self._send(download, (version,), self.deadline().base, "reads", {"skill_id": skill_id})
+        self._saw(raw.http_response.headers)
+        content: bytes = raw.http_response.content
+        return content
 
     def listings(self, kinds: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """One listing per kind, the kinds read side by side."""
@@ -450,18 +483,28 @@ class Api:
         beta = self.client.beta
         resources: dict[str, Any] = {"deployment": beta.deployments, "agent": beta.agents,
                                      "environment": beta.environments, "vault": beta.vaults,
-                                     "credential": CredentialCalls(beta.vaults.credentials.with_raw_response)}
+                                     "credential": CredentialCalls(beta.vaults.credentials.with_raw_response),
+                                     "memory_store": beta.memory_stores}
         return resources[kind].with_raw_response
 
+    def _method(self, kind: str, verb: str) -> Any:
+        """A managed kind's SDK method; a skill has no update or archive: a change is a new version
+        (`client.skills.versions.create`), a removal a delete."""
+        if kind == "skill":
+            skills = self.client.skills.with_raw_response
+            return {"create": skills.create, "retrieve": skills.retrieve, "archive": skills.delete,
+                    "update": self.client.skills.versions.with_raw_response.create}[verb]
+        return getattr(self._resource(kind), verb)
+
     def retrieve(self, object_id: str, kind: str = "deployment") -> dict[str, Any]:
-        return self._read(self._resource(kind).retrieve, object_id)
+        return self._read(self._method(kind, "retrieve"), object_id)
 
     def create(self, body: Mapping[str, Any], timeout: float | None = None, kind: str = "deployment") -> dict[str, Any]:
-        return self._call(self._resource(kind).create, timeout=timeout, **body)
+        return self._call(self._method(kind, "create"), timeout=timeout, **body)
 
     def update(self, object_id: str, body: Mapping[str, Any], timeout: float | None = None,
                kind: str = "deployment") -> dict[str, Any]:
-        return self._call(self._resource(kind).update, object_id, timeout=timeout, **body)
+        return self._call(self._method(kind, "update"), object_id, timeout=timeout, **body)
 
     def pause(self, deployment_id: str, timeout: float | None = None) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.pause, deployment_id, timeout=timeout)
@@ -472,7 +515,7 @@ class Api:
         )
 
     def archive(self, object_id: str, timeout: float | None = None, kind: str = "deployment") -> dict[str, Any]:
-        return self._call(self._resource(kind).archive, object_id, timeout=timeout)
+        return self._call(self._method(kind, "archive"), object_id, timeout=timeout)
 
     def run(self, deployment_id: str) -> dict[str, Any]:
         return self._call(self.client.beta.deployments.with_raw_response.run, deployment_id)
@@ -484,6 +527,7 @@ class Api:
             "agent": self.client.beta.agents.with_raw_response.retrieve,
             "environment": self.client.beta.environments.with_raw_response.retrieve,
             "vault": self.client.beta.vaults.with_raw_response.retrieve,
+            "memory_store": self.client.beta.memory_stores.with_raw_response.retrieve,
         }
 
         def look(key: Key) -> Found:

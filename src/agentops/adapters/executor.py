@@ -20,11 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import anthropic
 
 from agentops.adapters.api import RETRYABLE, Api, Deadline, backoff_delay, describe_error, nothing_done
+from agentops.adapters.skill_upload import SkillChanged, files
 from agentops.engine.identity import Live
 from agentops.engine.plan import Action, ActionKind, Plan
 from agentops.engine.resources import fill
@@ -54,7 +56,9 @@ class Executor:
     max_attempts: int = 6
     report: Callable[[Result], None] = lambda result: None
     sleep: Callable[[float], None] = time.sleep
-    _created: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> id created
+    root: Path = Path()  # the project's root: a skill's folder is relative to it
+    # (kind, name) -> id created; ("skill_version", name) -> the version a skill upload made
+    _created: dict[tuple[str, str], str] = field(default_factory=dict)
 
     _stopping: threading.Event = field(default_factory=threading.Event)
     _reporting: threading.Lock = field(default_factory=threading.Lock)
@@ -100,7 +104,7 @@ class Executor:
             if target is None:
                 return Result(action, False, "skipped: its create did not succeed")
             return self._write(action, target)
-        except SecretMissing as exc:
+        except (SecretMissing, SkillChanged) as exc:
             return Result(action, False, str(exc))
         except anthropic.APIStatusError as exc:
             # A policy block (a 400 or 403 with an error code) lands here on its first answer: it is
@@ -117,7 +121,7 @@ class Executor:
             return Result(action, False, f"unexpected API response ({type(exc).__name__})", target)
 
     def _create(self, action: Action) -> Result:
-        body = resolve(fill(action.body or {}, self._created), self.environ)
+        body = self._sent(action, resolve(fill(action.body or {}, self._created), self.environ))
         since = datetime.now(UTC) - CLOCK_SLACK
         key = (action.resource, action.name)
         ambiguous = False
@@ -139,6 +143,7 @@ class Executor:
                         )
                 created = self.api.create(body, deadline.timeout(attempt), action.resource)
                 self._created[key] = created["id"]
+                self._versioned(action, created.get("latest_version_id"))
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
             except RETRYABLE as exc:
                 # A create the API says did nothing (429, authorization_check_unavailable) is sent
@@ -148,13 +153,23 @@ class Executor:
                 self._last_attempt(attempt, exc, deadline)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _sent(self, action: Action, body: dict[str, Any]) -> dict[str, Any]:
+        """What the SDK is given: a skill's planned body becomes its files (read now, digest checked)."""
+        uploads = action.resource == "skill" and action.kind in (ActionKind.CREATE, ActionKind.UPDATE, ActionKind.ADOPT)
+        return files(body, self.root) if uploads else body
+
+    def _versioned(self, action: Action, version: Any) -> None:
+        """A skill upload's new version: what an agent following the skill is updated to next."""
+        if action.resource == "skill" and version is not None:
+            self._created[("skill_version", action.name)] = str(version)
+
     def _last_attempt(self, attempt: int, exc: Exception, deadline: Deadline) -> None:
         if attempt >= self.max_attempts or deadline.passed():
             raise exc
         self.sleep(backoff_delay(attempt, exc))
 
     def _write(self, action: Action, target: str) -> Result:
-        body = resolve(fill(action.patch or {}, self._created), self.environ)
+        body = self._sent(action, resolve(fill(action.patch or {}, self._created), self.environ))
         kind = action.resource
         calls: dict[ActionKind, Callable[[float], dict[str, Any]]] = {
             ActionKind.UPDATE: lambda s: self.api.update(target, body, s, kind),
@@ -167,7 +182,9 @@ class Executor:
         deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
             try:
-                calls[action.kind](deadline.timeout(attempt))
+                answer = calls[action.kind](deadline.timeout(attempt))
+                if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT):
+                    self._versioned(action, answer.get("id"))
                 return Result(action, True, action.kind.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a

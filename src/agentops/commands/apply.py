@@ -40,7 +40,7 @@ def apply(
         if not result.has_changes:
             return OK
         confirm(result, auto_approve, console)
-        return execute.execute(result, api, parallelism, console, shown)
+        return execute.execute(result, api, parallelism, console, shown, project.root)
 
 
 def _apply_saved(
@@ -86,7 +86,7 @@ def _apply_saved(
         if not fresh.has_changes:
             return OK
         confirm(fresh, auto_approve, console)
-        return execute.execute(fresh, api, parallelism, console, shown)
+        return execute.execute(fresh, api, parallelism, console, shown, project.root)
 
 
 def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:

@@ -12,32 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from agentops.emulator import bodies
-from agentops.emulator.agent_bodies import MetadataPatch
 from agentops.emulator.clock import Clock, to_ms
 from agentops.emulator.registry import Registry
 from agentops.emulator.store import Store
-from agentops.model import spec
-from agentops.model.kinds import MemoryStoreDescription as Description
-from agentops.model.kinds import MemoryStoreName as Name
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class CreateBody(_Strict):
-    name: Name
-    description: Description | None = None
-    metadata: spec.Metadata | None = None
-
-
-class UpdateBody(_Strict):
-    name: Name | None = None
-    description: Description | None = None
-    metadata: MetadataPatch | None = None
+from agentops.model.bodies import MemoryStoreCreate as CreateBody
+from agentops.model.bodies import MemoryStoreUpdate as UpdateBody
 
 
 class MemoryStores:

@@ -168,6 +168,11 @@ def desired(
     vaults = [ids[key] for key in ids if key.startswith("vaults[")]
     if vaults:
         body["vault_ids"] = [*body.get("vault_ids", []), *vaults]
+    for key, found in ids.items():
+        if key.startswith("resources["):  # a memory store by name or path: sent as the API's memory_store_id
+            index = int(key[len("resources["):key.index("]")])
+            entry = {k: v for k, v in body["resources"][index].items() if k != "memory_store"}
+            body["resources"][index] = {**entry, "memory_store_id": found}
     metadata = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
     resources = body.get("resources", [])
     # Each secret variable -> the path of its first reference (the body's resources are the manifest's).

@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from agentops.engine.desired import Desired, named_refs, owned
+from agentops.engine.desired import Desired, Named, named_refs, owned
+from agentops.engine.desired_stores import memory_store_desired, skill_desired
 from agentops.engine.identity import Live, match
 from agentops.engine.normalize_objects import AGENT_FIELDS, AGENT_PIN, EFFORT, ENVIRONMENT_FIELDS, SKILL_PIN
 from agentops.engine.resolve import Ref, Resolution
 from agentops.engine.resources import pending
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.environment_schema import EnvironmentManifest
-from agentops.manifest.loader import LoadedAgent, LoadedEnvironment
-from agentops.manifest.schema import AgentByName
+from agentops.manifest.loader import LoadedAgent, LoadedEnvironment, LoadedMemoryStore
+from agentops.manifest.schema import AgentByName, SkillByName
+from agentops.manifest.skill import LoadedSkill
 from agentops.model import spec
 from agentops.model.agent import ModelConfig, Skill, dotted
 
@@ -50,7 +52,24 @@ def _ignored(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: Resolution) -> Desired:
+def _skills(body: dict[str, Any], manifest: AgentManifest, named: Mapping[str, Named],
+            versions: Mapping[str, str]) -> set[str]:
+    """Skills by name or path as the API's entries: pinned to the manifest's version, or following (the
+    stack's own skill's latest version, which may be the one this apply uploads). The ids compared."""
+    compared = set()
+    for index, entry in enumerate(manifest.skills or []):
+        if not isinstance(entry, SkillByName):
+            continue
+        skill_id = named[f"skills[{index}]"].value
+        version = entry.version or versions.get(entry.name)
+        body["skills"][index] = {"type": "custom", "skill_id": skill_id, **({"version": version} if version else {})}
+        if version is not None:
+            compared.add(SKILL_PIN + str(skill_id))
+    return compared
+
+
+def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: Resolution,
+                  versions: Mapping[str, str] | None = None) -> Desired:
     manifest = loaded.manifest
     body: dict[str, Any] = manifest.model_dump(mode="json", exclude_none=True, include=set(AGENT_FIELDS),
                                                warnings=False)
@@ -67,12 +86,13 @@ def agent_desired(loaded: LoadedAgent, stack: str, env: str | None, resolution: 
             continue
         if entry.version is not None:
             pinned.append(found)
+    following = _skills(body, manifest, named, versions or {})
     body["metadata"] = owned(manifest.metadata, stack, manifest.name, env, manifest.lifecycle.prevent_archive)
     return Desired(
         name=manifest.name, file=loaded.file, line=loaded.line, body=body, status="active", agent_pinned=False,
         prevent_archive=manifest.lifecycle.prevent_archive, ignore_changes=_ignored(manifest.lifecycle.ignore_changes),
         previous_names=tuple(manifest.previous_names), named=tuple(named.values()), kind="agent",
-        given=_given(manifest, pinned),
+        given=_given(manifest, pinned) | following,
     )
 
 
@@ -89,10 +109,18 @@ def environment_desired(loaded: LoadedEnvironment, stack: str, env: str | None) 
 
 
 def objects_state(agents: Iterable[LoadedAgent], environments: Iterable[LoadedEnvironment], stack: str,
-                  env: str | None, resolution: Resolution) -> list[Desired]:
-    """The declared environments and agents, in the write order."""
-    return [*(environment_desired(item, stack, env) for item in environments),
-            *(agent_desired(item, stack, env, resolution) for item in agents)]
+                  env: str | None, resolution: Resolution,
+                  memory_stores: Iterable[LoadedMemoryStore] = (), skills: Iterable[Desired] = (),
+                  versions: Mapping[str, str] | None = None) -> list[Desired]:
+    """The declared environments, skills (`skill_desired`), memory stores and agents (following skills at
+    `versions`), in the write order."""
+    return [*(environment_desired(item, stack, env) for item in environments), *skills,
+            *(memory_store_desired(item, stack, env) for item in memory_stores),
+            *(agent_desired(item, stack, env, resolution, versions) for item in agents)]
+
+
+def skills_desired(skills: Iterable[LoadedSkill], stack: str, env: str | None) -> list[Desired]:
+    return [skill_desired(item, stack, env) for item in skills]
 
 
 def own_ids(declared: Mapping[str, Iterable[tuple[str, tuple[str, ...]]]], live: Iterable[Live], stack: str,

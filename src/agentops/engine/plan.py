@@ -506,7 +506,8 @@ def _object_actions(resource: Resource, item: Match) -> list[Action]:
         kind, reason = ActionKind.UPDATE, "live differs from manifest in " + ", ".join(_topics(found))
     else:
         return [Action(want.name, ActionKind.NOOP, "in sync", **common)]
-    return [Action(want.name, kind, reason, changes=tuple(found), patch=patch(before, after, want.body, resource),
+    sent = dict(want.body) if resource.whole else patch(before, after, want.body, resource)
+    return [Action(want.name, kind, reason, changes=tuple(found), patch=sent,
                    before=before, after=after, **common)]
 
 
@@ -712,10 +713,15 @@ def _by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
     return out
 
 
+_UPLOADS = (ActionKind.CREATE, ActionKind.UPDATE, ActionKind.ADOPT)
+
+
 def _unmet(actions: list[Action]) -> list[Blocker]:
     """A write that references an object this plan creates, but whose create is not in the plan (left
     out by --target): it would reference an object that does not exist yet."""
     created = {(a.resource, a.name) for a in actions if a.kind is ActionKind.CREATE}
+    # A skill's upload (its create or new version) makes the version an agent following it is given.
+    created |= {("skill_version", a.name) for a in actions if a.resource == "skill" and a.kind in _UPLOADS}
     return [Blocker(f"references {kind} {name}, which this apply would have to create first; add --target {name}",
                     action.name, action.file)
             for action in actions for kind, name in sorted(action.waits_for) if (kind, name) not in created]

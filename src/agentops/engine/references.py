@@ -14,7 +14,7 @@ from agentops.engine.plan import Blocker
 
 
 def referenced(desired: list[Desired]) -> dict[Key, list[Desired]]:
-    """Each agent, environment and vault written as an id, with the manifests that use it."""
+    """Each agent, environment, vault and memory store written as an id, with the manifests that use it."""
     users: dict[Key, list[Desired]] = {}
     for want in desired:
         by_name = {(item.ref.kind, item.value) for item in want.named}
@@ -23,6 +23,8 @@ def referenced(desired: list[Desired]) -> dict[Key, list[Desired]]:
             ("agent", agent if isinstance(agent, str) else agent["id"]),
             ("environment", want.body["environment_id"]),
             *(("vault", vault) for vault in want.body.get("vault_ids", [])),
+            *(("memory_store", item["memory_store_id"]) for item in want.body.get("resources", [])
+              if item.get("type") == "memory_store" and "memory_store_id" in item),
         ]
         for key in keys:
             if key not in by_name:

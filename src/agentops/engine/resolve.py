@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentops.manifest.agent_schema import AgentManifest
-from agentops.manifest.schema import AgentByName, Manifest
+from agentops.manifest.schema import AgentByName, Manifest, MemoryStoreByName, SkillByName
 from agentops.model.agent import dotted
 
-KINDS = ("agent", "environment", "vault")
+KINDS = ("agent", "environment", "vault", "memory_store", "skill")
 # The field an object is named by: vaults have a display name.
-NAME_FIELD = {"agent": "name", "environment": "name", "vault": "display_name"}
+NAME_FIELD = {"agent": "name", "environment": "name", "vault": "display_name", "memory_store": "name",
+              "skill": "name"}  # a skill's listing entry carries its display_name as `name` (adapters/api.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -45,16 +46,20 @@ class Resolution:
 
 def refs_of(manifest: Manifest | AgentManifest) -> list[tuple[str, Ref]]:
     """(where in the manifest, reference) for every name it uses: "agent", "environment", "vaults[i]",
-    an agent's roster entries ("multiagent.agents[0]")."""
+    "resources[i].memory_store", an agent's roster entries ("multiagent.agents[0]")."""
     if isinstance(manifest, AgentManifest):
-        return [(dotted(loc), Ref("agent", entry.name)) for loc, entry in manifest.references()
-                if isinstance(entry, AgentByName)]
+        return [*((dotted(loc), Ref("agent", entry.name)) for loc, entry in manifest.references()
+                  if isinstance(entry, AgentByName)),
+                *((f"skills[{index}]", Ref("skill", entry.name)) for index, entry in enumerate(manifest.skills or [])
+                  if isinstance(entry, SkillByName))]
     found = []
     if isinstance(manifest.agent, AgentByName):
         found.append(("agent", Ref("agent", manifest.agent.name)))
     if manifest.environment is not None:
         found.append(("environment", Ref("environment", manifest.environment.name)))
     found.extend((f"vaults[{index}]", Ref("vault", vault.name)) for index, vault in enumerate(manifest.vaults or []))
+    found.extend((f"resources[{index}].memory_store", Ref("memory_store", item.memory_store.name))
+                 for index, item in enumerate(manifest.resources or []) if isinstance(item, MemoryStoreByName))
     return found
 
 

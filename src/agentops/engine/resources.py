@@ -23,6 +23,12 @@ from agentops.engine.normalize_objects import (
     ENVIRONMENT_FIELDS,
     ENVIRONMENT_NORMALIZERS,
 )
+from agentops.engine.normalize_stores import (
+    MEMORY_STORE_FIELDS,
+    MEMORY_STORE_NORMALIZERS,
+    SKILL_FIELDS,
+    SKILL_NORMALIZERS,
+)
 from agentops.engine.normalize_vaults import (
     CREDENTIAL_FIELDS,
     CREDENTIAL_NORMALIZERS,
@@ -64,6 +70,7 @@ class Resource:
     replace: Callable[[Shape, Shape], str | None] | None = None
     # What a replacement keeps that two live objects cannot share, so it cannot create first, or None.
     clash: Callable[[Shape, Shape], str | None] | None = None
+    whole: bool = False  # an update sends the whole desired body (a skill's new version replaces it all)
 
     @property
     def order(self) -> int:
@@ -80,6 +87,9 @@ class Resource:
 RESOURCES: dict[str, Resource] = {
     "environment": Resource("environment", ENVIRONMENT_FIELDS, ENVIRONMENT_NORMALIZERS, bodies.EnvironmentCreate,
                             bodies.EnvironmentUpdate, filled=("config",), cleared={"description": ""}),
+    "skill": Resource("skill", SKILL_FIELDS, SKILL_NORMALIZERS, bodies.SkillUpload, bodies.SkillUpload, whole=True),
+    "memory_store": Resource("memory_store", MEMORY_STORE_FIELDS, MEMORY_STORE_NORMALIZERS, bodies.MemoryStoreCreate,
+                             bodies.MemoryStoreUpdate, cleared={"description": ""}),
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,
                       replaced=("tools", "mcp_servers", "skills"), filled=("multiagent",),
                       cleared={"description": "", "system": ""}),

@@ -1,5 +1,5 @@
-"""The agent and environment create and update bodies (`client.beta.agents.create/update`,
-`client.beta.environments.create/update`) as pydantic models: the emulator validates requests
+"""The agent, environment and memory store create and update bodies (`client.beta.agents.create/update`,
+`client.beta.environments.create/update`, `client.beta.memory_stores.create/update`) as pydantic models: the emulator validates requests
 with them and a saved plan's writes are checked against them, so both read one definition.
 
 Field shapes and limits are `model.agent`'s and `model.environment`'s (manifests use the same
@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agentops.model import agent, environment, spec
+from agentops.model import agent, environment, kinds, spec
 
 MetadataPatch = Annotated[dict[spec.MetadataKey, spec.MetadataValue | None], Field(max_length=64)]
 
@@ -80,3 +80,26 @@ class EnvironmentUpdate(_Strict):
     description: str | None = None
     metadata: MetadataPatch | None = None
     scope: environment.Scope | None = None
+
+
+class SkillUpload(_Strict):
+    """A skill write as a plan holds it: its folder (relative to the project root) is read and uploaded
+    at apply time with agentops's record of `digest` and `metadata` (model/skillfiles.py); a create
+    and a new version (the only update a skill has) carry the same."""
+
+    name: str
+    folder: str
+    digest: str
+    metadata: spec.Metadata
+
+
+class MemoryStoreCreate(_Strict):
+    name: kinds.MemoryStoreName
+    description: kinds.MemoryStoreDescription | None = None
+    metadata: spec.Metadata | None = None
+
+
+class MemoryStoreUpdate(_Strict):
+    name: kinds.MemoryStoreName | None = None
+    description: kinds.MemoryStoreDescription | None = None
+    metadata: MetadataPatch | None = None

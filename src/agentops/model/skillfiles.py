@@ -28,8 +28,12 @@ checked against it.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 DIGEST_PREFIX = "sha256:"
 RECORD_FILE = ".agentops.json"
@@ -66,3 +70,23 @@ def digest(files: Iterable[tuple[str, bytes]]) -> str:
         hasher.update(path + b"\0" + str(len(content)).encode("ascii") + b"\0")
         hasher.update(content)
     return DIGEST_PREFIX + hasher.hexdigest()
+
+
+def record(digest_value: str, metadata: Mapping[str, str]) -> bytes:
+    """The RECORD_FILE agentops adds to an upload: the content digest and the ownership tags."""
+    return json.dumps({"digest": digest_value, "metadata": dict(metadata)}, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def read_record(archive: bytes) -> dict[str, Any]:
+    """The record of a downloaded version (a zip whose one top-level folder is the skill): {} when it
+    has none (a skill agentops never uploaded) or it cannot be read (then it is no skill of a stack)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+            found = [name for name in opened.namelist() if name.partition("/")[2] == RECORD_FILE]
+            data = json.loads(opened.read(found[0])) if found else {}
+    except (zipfile.BadZipFile, ValueError, KeyError, IndexError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
+        return {}
+    return {"digest": str(data.get("digest", "")),
+            "metadata": {str(k): str(v) for k, v in data["metadata"].items()}}

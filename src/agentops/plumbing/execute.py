@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
 from agentops.adapters.api import Api
@@ -49,8 +50,9 @@ def _stop_on_signal(executor: Executor) -> Iterator[list[str]]:
             signal.signal(sig, old)
 
 
-def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: TextView) -> int:
-    """Apply every write of `plan`; report each result; the exit code says how it ended."""
+def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: TextView, root: Path = Path()) -> int:
+    """Apply every write of `plan` (skill folders relative to `root`); report each result; the exit code
+    says how it ended."""
     total = len(plan.writes)
     done = [0]
     pace = api.pacer.rate("writes")
@@ -65,7 +67,8 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: Text
                 console.info(_line(done[0], total, result))
             advance()
 
-        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report, sleep=api.sleep)
+        executor = Executor(api, plan.stack, os.environ, parallelism=parallelism, report=report, sleep=api.sleep,
+                            root=root)
         with _stop_on_signal(executor) as caught:
             results = executor.run(plan)
     step_summary(lambda: render_apply_markdown(plan, results), console.redact)

@@ -19,7 +19,8 @@ from agentops.adapters.git import BaseRefError, stack_at
 from agentops.adapters.github import run_url
 from agentops.engine import drift, planfile, references, resolve
 from agentops.engine.desired import Desired, desired_state
-from agentops.engine.desired_objects import objects_state, own_ids
+from agentops.engine.desired_objects import objects_state, own_ids, skills_desired
+from agentops.engine.desired_stores import skill_versions
 from agentops.engine.fleet.build import build_fleet
 from agentops.engine.fleet.section import Violation
 from agentops.engine.health import Health
@@ -36,7 +37,6 @@ from agentops.manifest.guards import at_revision
 from agentops.manifest.loader import Project, find_root, load_project
 from agentops.manifest.schema import Manifest
 from agentops.model.problems import Where
-from agentops.model.words import plural
 from agentops.plumbing.failure import Failure
 from agentops.views.annotations import for_plan
 from agentops.views.health import with_health
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 # The kinds besides deployments that a stack manages: always listed, so that an object whose
 # manifest was removed is still found (and pruned), never only when a manifest declares one.
-MANAGED_OBJECTS = ("environment", "vault", "agent")
+MANAGED_OBJECTS = ("environment", "vault", "skill", "memory_store", "agent")
 
 
 def listings(api: Api, project: Project) -> dict[str, list[dict[str, Any]]]:
@@ -84,10 +84,15 @@ def wanted(project: Project, env: Mapping[str, str], options: Options, found: Ma
     it will have once this apply creates it)."""
     declared = {"environment": [(e.manifest.name, tuple(e.manifest.previous_names)) for e in project.environments],
                 "agent": [(a.manifest.name, tuple(a.manifest.previous_names)) for a in project.agents],
-                "vault": [(v.manifest.name, tuple(v.manifest.previous_names)) for v in project.vaults]}
+                "vault": [(v.manifest.name, tuple(v.manifest.previous_names)) for v in project.vaults],
+                "memory_store": [(m.manifest.name, tuple(m.manifest.previous_names)) for m in project.memory_stores],
+                "skill": [(s.name, tuple[str, ...]()) for s in project.skills]}
     own = own_ids(declared, objects, options.stack, options.env, options.adopt)
     names = resolution(project, found, local, own)
-    kinds = objects_state(project.agents, project.environments, options.stack, project.env, names)
+    skills = skills_desired(project.skills, options.stack, project.env)
+    versions = skill_versions(skills, objects, options.stack, project.env, options.adopt)
+    kinds = objects_state(project.agents, project.environments, options.stack, project.env, names,
+                          project.memory_stores, skills, versions)
     vaults = vaults_state(project.vaults, options.stack, project.env, env, own)
     return [*kinds, *vaults, *desired_state(project.manifests, options.stack, env, project.env, names)]
 
@@ -144,13 +149,6 @@ def plan_and_live(
         deployments = listing.result()
     plan = replace(build_plan(every, [*objects, *deployments], options, blockers, workspace_id=api.workspace_id),
                    flags=flags, guard_changes=tuple(project.guard_changes))
-    checked = [(items, noun) for items, noun in (
-        (project.skills, "skill"),
-        (project.memory_stores, "memory store manifest")) if items]
-    if checked:  # checked offline; the planner does not write them yet
-        held = ", ".join(plural(len(items), noun) for items, noun in checked)
-        plan = replace(plan, warnings=(*plan.warnings, f"{held} checked but not applied: agentops does not plan "
-                                       "these kinds yet; change them in the console until it manages them"))
     if project.notices:  # files in the manifests folder that were not read: a reviewer should know
         plan = replace(plan, warnings=(*plan.warnings, *(f"skipped: {notice}" for notice in project.notices)))
     if base_ref is not None:
