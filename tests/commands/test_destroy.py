@@ -45,10 +45,13 @@ def _declare(repo: Stack, config: dict[str, Any]) -> None:
 
 def _live(client: anthropic.Anthropic) -> dict[str, list[dict[str, Any]]]:
     """Every live (not archived) object of every kind the planner manages, as the SDK lists them."""
-    pages = {"environment": client.beta.environments, "vault": client.beta.vaults, "agent": client.beta.agents,
+    pages = {"environment": client.beta.environments, "vault": client.beta.vaults,
+             "memory_store": client.beta.memory_stores, "agent": client.beta.agents,
              "deployment": client.beta.deployments}
     live = {kind: [item.model_dump(mode="json") for item in pages[kind].list() if item.archived_at is None]
             for kind in pages}
+    # Skills are deleted, not archived; their ownership is in their upload, not in metadata.
+    live["skill"] = [item.model_dump(mode="json") for item in client.skills.list() if item.source == "custom"]
     # A credential lives in its vault (and is owned through the vault's tags).
     live["credential"] = [item.model_dump(mode="json") for vault in live["vault"]
                           for item in client.beta.vaults.credentials.list(vault["id"]) if item.archived_at is None]
