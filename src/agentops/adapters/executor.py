@@ -55,6 +55,8 @@ class Executor:
     report: Callable[[Result], None] = lambda result: None
     sleep: Callable[[float], None] = time.sleep
     _created: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> id created
+    # The address of each agent update that succeeded -> the version its response names (re-pins send it).
+    _versions: dict[str, int] = field(default_factory=dict)
 
     _stopping: threading.Event = field(default_factory=threading.Event)
     _reporting: threading.Lock = field(default_factory=threading.Lock)
@@ -94,6 +96,8 @@ class Executor:
         if missing:
             kind, name = missing[0]
             return Result(action, False, f"skipped: it references {kind} {name}, whose create did not succeed")
+        if action.follows is not None and action.follows not in self._versions:
+            return Result(action, False, f"skipped: it follows {action.follows}, whose update did not succeed", target)
         try:
             if action.kind is ActionKind.CREATE:
                 return self._create(action)
@@ -155,6 +159,8 @@ class Executor:
 
     def _write(self, action: Action, target: str) -> Result:
         body = resolve(fill(action.patch or {}, self._created), self.environ)
+        if action.follows is not None:  # the version the agent's update made, not the one foreseen
+            body["agent"] = {**body["agent"], "version": self._versions[action.follows]}
         kind = action.resource
         calls: dict[ActionKind, Callable[[float], dict[str, Any]]] = {
             ActionKind.UPDATE: lambda s: self.api.update(target, body, s, kind),
@@ -167,7 +173,9 @@ class Executor:
         deadline = self.api.deadline()
         for attempt in range(1, self.max_attempts + 1):
             try:
-                calls[action.kind](deadline.timeout(attempt))
+                answer = calls[action.kind](deadline.timeout(attempt))
+                if kind == "agent" and action.kind in (ActionKind.UPDATE, ActionKind.ADOPT):
+                    self._versions[action.address] = int(answer["version"])
                 return Result(action, True, action.kind.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a

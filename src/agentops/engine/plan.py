@@ -16,6 +16,7 @@ from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.engine.resources import DEPLOYMENT, ORDER, Resource, pending_refs, phase
 from agentops.engine.terms import in_manifest_terms, topic
+from agentops.engine.versions import Repin, follow
 from agentops.model import tags
 from agentops.model.errors import pause_error
 from agentops.model.problems import Where
@@ -84,6 +85,9 @@ class Action:
     previous_name: str | None = None  # a rename through previous_names: the name it had
     origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
     resource: str = DEPLOYMENT  # the kind of object acted on (engine/resources.py)
+    # A re-pin to the version an agent update of the same apply makes: that update's address. The
+    # executor sends the version the update's response names, and nothing if the update failed.
+    follows: str | None = None
 
     @property
     def deployment_id(self) -> str | None:
@@ -132,6 +136,7 @@ class Action:
             "paused_reason": self.paused_reason,
             "previous_name": self.previous_name,
             "origin": self.origin,
+            "follows": self.follows,
         }
 
 
@@ -492,8 +497,35 @@ def _object_actions(resource: Resource, item: Match) -> list[Action]:
         kind, reason = ActionKind.UPDATE, "live differs from manifest in " + ", ".join(_topics(found))
     else:
         return [Action(want.name, ActionKind.NOOP, "in sync", **common)]
-    return [Action(want.name, kind, reason, changes=tuple(found), patch=patch(before, after, want.body, resource),
-                   before=before, after=after, **common)]
+    sent = patch(before, after, want.body, resource)
+    if resource.concurrency is not None and live.body.get(resource.concurrency) is not None:
+        sent[resource.concurrency] = live.body[resource.concurrency]  # planned against this one (else a 409)
+    return [Action(want.name, kind, reason, changes=tuple(found), patch=sent, before=before, after=after, **common)]
+
+
+def _repins(matching: Matching, agents: list[Live], planned: list[Action], own: list[Action]) -> tuple[list[Action], list[str]]:
+    """The re-pin of every following deployment whose agent moves (engine/versions.py), and warnings
+    for pinned ones left behind."""
+    updated = {a.id: a.address for a in planned
+               if a.resource == "agent" and a.id and a.kind in (ActionKind.UPDATE, ActionKind.ADOPT)}
+    rewritten = [a.id for a in own if a.id and a.patch is not None and "agent" in a.patch]
+    repins, warnings = follow(matching.matches, agents, updated, rewritten)
+    return [_repin(item) for item in repins], warnings
+
+
+def _repin(item: Repin) -> Action:
+    live = item.live
+    return Action(live.tag_name or live.name, ActionKind.UPDATE, item.reason, id=live.id, updated_at=live.updated_at,
+                  file=item.file, changes=(Change("agent.version", item.current, item.target),), patch=item.patch,
+                  follows=item.update)
+
+
+def _unfollowed(actions: list[Action]) -> list[Blocker]:
+    """A re-pin to the version an agent update makes, that update left out by --target: that
+    version would not exist."""
+    present = {a.address for a in actions}
+    return [Blocker(f"is re-pinned to the version {a.follows} makes; add --target {a.follows.split('.', 1)[1]}",
+                    a.name, a.file) for a in actions if a.follows is not None and a.follows not in present]
 
 
 def _archive(live: Live, reason: str) -> Action:
@@ -714,6 +746,9 @@ def build_plan(
         problems.extend(refused)
         kept.extend(held)
         if resource.kind == DEPLOYMENT:
+            repins, behind = _repins(matching, lives["agent"], actions, found)
+            found.extend(repins)
+            warnings.extend(behind)
             elsewhere = _live_elsewhere(matching, deployments, options)
             if options.strict_names:
                 where = {want.name: want.where for want in wants[DEPLOYMENT]}
@@ -729,6 +764,7 @@ def build_plan(
         actions = [a for a in actions if a.name in wanted]
         warnings.append("plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown")
         problems.extend(_unmet(actions))
+        problems.extend(_unfollowed(actions))
     problems.extend(_archive_cap(actions, options))
     # A stable sort: an object's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))

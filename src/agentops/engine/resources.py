@@ -44,6 +44,9 @@ class Resource:
     # default explicit, so the result is the manifest's whatever the merge keeps.
     filled: tuple[str, ...] = ()
     cleared: Mapping[str, Any] = field(default_factory=dict)  # what a removed field is sent as
+    # The live field an update sends back as it was planned against (optimistic concurrency): the
+    # API refuses the update (409) when the object changed since.
+    concurrency: str | None = None
 
     @property
     def order(self) -> int:
@@ -62,7 +65,7 @@ RESOURCES: dict[str, Resource] = {
                             bodies.EnvironmentUpdate, filled=("config",), cleared={"description": ""}),
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,
                       replaced=("tools", "mcp_servers", "skills"), filled=("multiagent",),
-                      cleared={"description": "", "system": ""}),
+                      cleared={"description": "", "system": ""}, concurrency="version"),
     DEPLOYMENT: Resource(DEPLOYMENT, FIELDS, NORMALIZERS, spec.CreateBody, spec.UpdateBody,
                          replaced=("initial_events", "resources", "vault_ids"), cleared={"description": ""}),
 }
