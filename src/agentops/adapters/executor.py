@@ -106,6 +106,13 @@ class Executor:
             return self._write(action, target)
         except SecretMissing as exc:
             return Result(action, False, str(exc))
+        except anthropic.ConflictError as exc:
+            if action.patch is None or "version" not in action.patch:
+                return Result(action, False, describe_error(exc), target, error_code=exc.error_code)
+            # Optimistic concurrency: the object moved since the plan read it (a console edit).
+            return Result(action, False, f"refused (409): {target} changed since the plan read version "
+                          f"{action.patch['version']}; nothing is written for it or what follows it; run "
+                          "`agentops plan` again", target, error_code=exc.error_code)
         except anthropic.APIStatusError as exc:
             # A policy block (a 400 or 403 with an error code) lands here on its first answer: it is
             # never retried, and its message says who can lift it.
