@@ -15,6 +15,7 @@ from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.engine.resources import DEPLOYMENT, ORDER, Resource, pending_refs, phase
+from agentops.engine.stranded import stranded
 from agentops.engine.terms import in_manifest_terms, topic
 from agentops.engine.versions import Repin, follow
 from agentops.model import tags
@@ -694,6 +695,32 @@ def archived_phrase(actions: Iterable[Action]) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or "0 deployments"
 
 
+def _stranding(actions: list[Action], deployments: list[Live]) -> list[Blocker]:
+    """An archive of an agent or environment that leaves a live deployment (of any stack) on it: the
+    API would auto-pause that deployment. Allowed when the same plan archives or repoints it."""
+    archives = [a for a in actions if a.kind is ActionKind.ARCHIVE and a.id]
+    patches: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        if action.deployment_id and action.patch is not None:
+            patches.setdefault(action.deployment_id, []).append(action.patch)
+    left = stranded([(a.resource, a.id or "") for a in archives], deployments,
+                    [a.id for a in archives if a.resource == DEPLOYMENT and a.id], patches)
+    out = []
+    for action in archives:
+        users = left.get((action.resource, action.id or ""), [])
+        if not users:
+            continue
+        shown = ", ".join(f"{u.tag_name or u.name} ({u.id}" + (f", stack {u.stack!r})" if u.stack else ", untagged)")
+                          for u in sorted(users, key=lambda u: u.id)[:5])
+        more = f" and {len(users) - 5} more" if len(users) > 5 else ""
+        out.append(Blocker(
+            f"archiving {action.resource} {action.id} would leave {plural(len(users), 'live deployment')} on it, "
+            f"which the API auto-pauses: {shown}{more}", action.label, action.file,
+            f"archive or repoint {'them' if len(users) > 1 else 'it'} in the same plan, or keep the {action.resource} "
+            "(lifecycle.prevent_archive, or restore its manifest)"))
+    return out
+
+
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
@@ -766,6 +793,7 @@ def build_plan(
         problems.extend(_unmet(actions))
         problems.extend(_unfollowed(actions))
     problems.extend(_archive_cap(actions, options))
+    problems.extend(_stranding(actions, deployments))
     # A stable sort: an object's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))
     return Plan(
