@@ -49,6 +49,14 @@ def test_an_agent_update_repins_its_followers_in_the_same_apply_and_pinned_ones_
     markdown = stack.run("plan", str(stack.root), "--format", "markdown").output
     assert "<b>nightly</b>" in markdown and "**update**: agent triage v1 -&#62; v2 (follows)" in markdown
 
+    # The fleet section counts the stack's deployments per agent version, before -> after.
+    assert planned["fleet"]["agent_versions"] == [
+        {"agent": "triage", "version": 1, "before": 2, "after": 1, "newest": 2},
+        {"agent": "triage", "version": 2, "before": 0, "after": 1, "newest": 2}]
+    assert ("Agent versions run by this stack: 2 versions of 1 agent; warning: 1 deployment behind its agent's "
+            "newest version") in text
+    assert "triage v1: 2 -> 1 (behind the newest, v2)" in text and "triage v2: 0 -> 1\n" in text
+
     assert stack.apply().exit_code == 0
     assert _agent_of(client, "nightly") == (agent_id, 2)
     assert _agent_of(client, "pinned") == (agent_id, 1)
