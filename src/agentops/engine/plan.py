@@ -11,6 +11,7 @@ from typing import Any
 
 from agentops.engine.desired import Desired
 from agentops.engine.diff import Change, changes, patch
+from agentops.engine.egress import blocked
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
@@ -695,6 +696,19 @@ def archived_phrase(actions: Iterable[Action]) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or "0 deployments"
 
 
+def _egress(desired: list[Desired], live: list[Live]) -> tuple[list[Blocker], list[str]]:
+    """MCP servers a deployment's environment would not let it reach (engine/egress.py): a blocker for
+    a deployment that would run, a warning for a paused one (it fails only once unpaused)."""
+    problems, warnings = [], []
+    for item in blocked(desired, live):
+        want = item.deployment
+        if want.status == "paused":
+            warnings.append(f"{want.name}: {item.message} once unpaused")
+        else:
+            problems.append(Blocker(item.message, want.name, want.where, item.hint))
+    return problems, warnings
+
+
 def _stranding(actions: list[Action], deployments: list[Live]) -> list[Blocker]:
     """An archive of an agent or environment that leaves a live deployment (of any stack) on it: the
     API would auto-pause that deployment. Allowed when the same plan archives or repoints it."""
@@ -794,6 +808,9 @@ def build_plan(
         problems.extend(_unfollowed(actions))
     problems.extend(_archive_cap(actions, options))
     problems.extend(_stranding(actions, deployments))
+    egress, unreachable = _egress(desired, live)
+    problems.extend(egress)
+    warnings.extend(unreachable)
     # A stable sort: an object's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))
     return Plan(
