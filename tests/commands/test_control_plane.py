@@ -96,12 +96,18 @@ def test_a_stack_of_all_three_kinds_applies_in_order_and_converges(stack: Stack,
     declare(stack, agents=[{**TRIAGE, "system": "You triage issues.\nBe thorough."}], environments=[SANDBOX],
             deployments=[JOB])
     planned = plan(stack)
-    [update] = [a for a in planned["actions"] if a["action"] != "noop"]
-    assert (update["address"], update["patch"]) == ("agent.triage", {"system": "You triage issues.\nBe thorough."})
+    update, repin = [a for a in planned["actions"] if a["action"] != "noop"]
+    # Sent against the version it was planned from (optimistic concurrency).
+    assert (update["address"], update["patch"]) == ("agent.triage", {"system": "You triage issues.\nBe thorough.",
+                                                                     "version": agent["version"]})
+    # The deployment follows its agent: re-pinned, in the same apply, to the version the update makes.
+    assert (repin["address"], repin["follows"]) == ("deployment.nightly", "agent.triage")
+    assert repin["patch"] == {"agent": {"type": "agent", "id": agent["id"], "version": agent["version"] + 1}}
     stack.emulator.reset_counts()
     assert stack.apply().exit_code == 0
-    assert posts(stack) == ["agents"]
+    assert posts(stack) == ["agents", "deployments"]
     assert client.beta.agents.retrieve(agent["id"]).version == agent["version"] + 1
+    assert client.beta.deployments.retrieve(deployment["id"]).agent.version == agent["version"] + 1
     assert stack.run("plan", str(stack.root), "--detailed-exitcode").exit_code == 0
 
 
@@ -162,7 +168,8 @@ def test_a_renamed_agent_keeps_its_id_and_a_removed_one_is_archived_last(stack: 
     declare(stack, agents=[renamed], environments=[SANDBOX], deployments=[job("triager")])
     planned = plan(stack)
     writes = [(a["address"], a["action"]) for a in planned["actions"] if a["action"] != "noop"]
-    assert writes == [("agent.triager", "update"), ("agent.helper", "archive")]
+    # The rename is an agent update (a new version): the deployment that follows it is re-pinned.
+    assert writes == [("agent.triager", "update"), ("deployment.nightly", "update"), ("agent.helper", "archive")]
     text = stack.run("plan", str(stack.root)).output
     assert "This plan archives 1 agent; archived objects stop for good" in text
     assert stack.apply().exit_code == 0

@@ -25,11 +25,13 @@ def _raw(client: anthropic.Anthropic, kind: str, object_id: str) -> dict[str, An
 
 
 def _console(client: anthropic.Anthropic) -> dict[str, str]:
-    """Two environments, three agents and two deployments using them, as someone made them by hand."""
+    """Two environments, three agents and two deployments using them, as someone made them by hand
+    (prod allows the MCP server of the agent that runs in it: else the plan blocks the deployment)."""
     ids = {
         "prod": client.beta.environments.create(
             name="prod", description="Production.",
-            config={"type": "cloud", "networking": {"type": "limited", "allowed_hosts": ["api.example.com"],
+            config={"type": "cloud", "networking": {"type": "limited",
+                                                    "allowed_hosts": ["api.example.com", "mcp.example.com"],
                                                     "allow_package_managers": True},
                     "packages": {"pip": ["requests"]}}).id,
         "sandbox": client.beta.environments.create(name="sandbox").id,

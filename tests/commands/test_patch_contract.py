@@ -123,6 +123,7 @@ def test_apply_sends_exactly_the_reviewed_agent_patch(
         (agent,) = [a for a in sdk.beta.agents.list() if a.name == "triage"]
         if console:
             sdk.beta.agents.update(agent.id, **console)
+        planned_from = sdk.beta.agents.retrieve(agent.id).version
 
         _write_agent(stack.root, want)
         saved = Path(tmp) / "reviewed.plan"
@@ -136,7 +137,9 @@ def test_apply_sends_exactly_the_reviewed_agent_patch(
         assert [w["body"] for w in sent] == [a["patch"] for a in updates]
         for action in updates:
             changes = [Change(c["path"], c["before"], c["after"]) for c in action["changes"]]
-            for path in sent_paths(action["patch"]):
+            # `version` is no change: the version the update was planned against (optimistic concurrency).
+            assert action["patch"]["version"] == planned_from
+            for path in sent_paths({k: v for k, v in action["patch"].items() if k != "version"}):
                 assert shown(path, changes), path
         again = stack.run("plan", str(stack.root), "--detailed-exitcode")
         assert again.exit_code == 0, again.output

@@ -59,6 +59,8 @@ class Executor:
     root: Path = Path()  # the project's root: a skill's folder is relative to it
     # (kind, name) -> id created; ("skill_version", name) -> the version a skill upload made
     _created: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The address of each agent update that succeeded -> the version its response names (re-pins send it).
+    _versions: dict[str, int] = field(default_factory=dict)
 
     _stopping: threading.Event = field(default_factory=threading.Event)
     _reporting: threading.Lock = field(default_factory=threading.Lock)
@@ -98,6 +100,8 @@ class Executor:
         if missing:
             kind, name = missing[0]
             return Result(action, False, f"skipped: it references {kind} {name}, whose create did not succeed")
+        if action.follows is not None and action.follows not in self._versions:
+            return Result(action, False, f"skipped: it follows {action.follows}, whose update did not succeed", target)
         try:
             if action.kind is ActionKind.CREATE:
                 return self._create(action)
@@ -106,6 +110,13 @@ class Executor:
             return self._write(action, target)
         except (SecretMissing, SkillChanged) as exc:
             return Result(action, False, str(exc))
+        except anthropic.ConflictError as exc:
+            if action.patch is None or "version" not in action.patch:
+                return Result(action, False, describe_error(exc), target, error_code=exc.error_code)
+            # Optimistic concurrency: the object moved since the plan read it (a console edit).
+            return Result(action, False, f"refused (409): {target} changed since the plan read version "
+                          f"{action.patch['version']}; nothing is written for it or what follows it; run "
+                          "`agentops plan` again", target, error_code=exc.error_code)
         except anthropic.APIStatusError as exc:
             # A policy block (a 400 or 403 with an error code) lands here on its first answer: it is
             # never retried, and its message says who can lift it.
@@ -143,7 +154,7 @@ class Executor:
                         )
                 created = self.api.create(body, deadline.timeout(attempt), action.resource)
                 self._created[key] = created["id"]
-                self._versioned(action, created.get("latest_version_id"))
+                self._versioned(action, created)
                 return Result(action, True, f"created {created['id']}", created["id"], attempt)
             except RETRYABLE as exc:
                 # A create the API says did nothing (429, authorization_check_unavailable) is sent
@@ -158,10 +169,15 @@ class Executor:
         uploads = action.resource == "skill" and action.kind in (ActionKind.CREATE, ActionKind.UPDATE, ActionKind.ADOPT)
         return files(body, self.root) if uploads else body
 
-    def _versioned(self, action: Action, version: Any) -> None:
-        """A skill upload's new version: what an agent following the skill is updated to next."""
-        if action.resource == "skill" and version is not None:
-            self._created[("skill_version", action.name)] = str(version)
+    def _versioned(self, action: Action, answer: dict[str, Any]) -> None:
+        """The version an update made: a skill upload's is what an agent following the skill is updated to
+        next, an agent's what the deployments following it are re-pinned to."""
+        if action.resource == "skill":
+            made = answer.get("latest_version_id" if action.kind is ActionKind.CREATE else "id")
+            if made is not None:
+                self._created[("skill_version", action.name)] = str(made)
+        elif action.resource == "agent" and action.kind is not ActionKind.CREATE:
+            self._versions[action.address] = int(answer["version"])
 
     def _last_attempt(self, attempt: int, exc: Exception, deadline: Deadline) -> None:
         if attempt >= self.max_attempts or deadline.passed():
@@ -170,6 +186,8 @@ class Executor:
 
     def _write(self, action: Action, target: str) -> Result:
         body = self._sent(action, resolve(fill(action.patch or {}, self._created), self.environ))
+        if action.follows is not None:  # the version the agent's update made, not the one foreseen
+            body["agent"] = {**body["agent"], "version": self._versions[action.follows]}
         kind = action.resource
         calls: dict[ActionKind, Callable[[float], dict[str, Any]]] = {
             ActionKind.UPDATE: lambda s: self.api.update(target, body, s, kind),
@@ -184,7 +202,7 @@ class Executor:
             try:
                 answer = calls[action.kind](deadline.timeout(attempt))
                 if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT):
-                    self._versioned(action, answer.get("id"))
+                    self._versioned(action, answer)
                 return Result(action, True, action.kind.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a

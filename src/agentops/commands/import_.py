@@ -8,7 +8,7 @@ import never leaves a tagged deployment without a manifest (which the next apply
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,6 +171,7 @@ def import_(
                     token_var=token_var, pin_versions=pin_versions, fingerprint=fingerprint_secrets,
                     env=target.env, named={} if ids else unique_names(listings),
                     ids=None if picked is None else picked.get("deployment", {}),
+                    newest={str(a["id"]): a["version"] for a in listings.get("agent", ()) if isinstance(a.get("version"), int)},
                 )
                 deployments, refused, notes = decision.items, [*refused, *decision.refused], [*notes, *decision.notes]
             noun = "deployment" if wanted == DEFAULT_KINDS else "object"
@@ -183,7 +184,8 @@ def import_(
             flat = {name: file for by_name in declared.values() for name, file in by_name.items()}
             records = [_import_kind(item, declared.get(item.kind, {}), dry_run, api.update_object) for item in items]
             notes += _record_fingerprints([item for item in items if item.kind == "vault"], config.stack, dry_run, api)
-            records += [_import_one(item, flat, token_var, dry_run, api.update) for item in deployments]
+            moved = _moved(items, records)
+            records += [_import_one(item, flat, token_var, dry_run, api.update, moved) for item in deployments]
         shown.imported(console, config.stack, dry_run, records, notes_after(deployments, notes, token_var),
                        drift_warnings(deployments))
         return OK
@@ -277,13 +279,15 @@ def _import_one(
     token_var: str,
     dry_run: bool,
     update: Callable[..., Any],
+    moved: Mapping[tuple[str, int], int],
 ) -> dict[str, Any]:
-    """Write the manifest, then tag the deployment; returns what was (or would be) done."""
+    """Write the manifest, then tag the deployment (re-pinned with it when it follows an agent this
+    import tagged: see `_moved`); returns what was (or would be) done."""
     if item.file is not None and not dry_run:
         item.file.parent.mkdir(parents=True, exist_ok=True)
         item.file.write_text(to_yaml(item.manifest, comments(item, token_var)), encoding="utf-8")
     if item.tags and not dry_run:
-        update(item.live.id, {"metadata": item.tags})
+        update(item.live.id, {"metadata": item.tags, **_repin(item, moved)})
     name = item.manifest["name"]
     return {
         "kind": "deployment",
@@ -318,6 +322,28 @@ def _record_fingerprints(items: list[KindItem], stack: str, dry_run: bool, api: 
             notes.append(f"vault {item.name}: set {', '.join(unset)} to the secrets the API holds and import again, "
                          "or the first apply sends them")
     return notes
+
+
+def _moved(items: list[KindItem], records: list[dict[str, Any]]) -> dict[tuple[str, int], int]:
+    """(agent id, version before) -> the version tagging it made. The API versions a tag change too, so
+    a deployment that followed the agent would be behind it, and re-pinned by the next plan: the
+    import re-pins it itself (engine/versions.py's policy), so the round trip plans nothing."""
+    out = {}
+    for item, record in zip(items, records, strict=True):
+        before, after = item.live.body.get("version"), record.get("version")
+        if item.kind == "agent" and isinstance(before, int) and isinstance(after, int) and after != before:
+            out[(item.live.id, before)] = after
+    return out
+
+
+def _repin(item: Item, moved: Mapping[tuple[str, int], int]) -> dict[str, Any]:
+    """The `agent` a following deployment is re-pinned with, when its agent was tagged by this import."""
+    agent, written = item.live.body.get("agent"), item.manifest.get("agent")
+    if not isinstance(agent, Mapping) or (isinstance(written, Mapping) and "version" in written):
+        return {}
+    version = agent.get("version")
+    after = moved.get((str(agent.get("id")), version)) if isinstance(version, int) else None
+    return {} if after is None else {"agent": {"type": "agent", "id": agent["id"], "version": after}}
 
 
 def _import_kind(item: KindItem, declared: dict[str, str], dry_run: bool,

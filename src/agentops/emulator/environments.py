@@ -80,7 +80,7 @@ class Environments:
             "description": body.get("description"),
             "config": config(body.get("config"), None),
             "metadata": body.get("metadata") or {},
-            "scope": "organization",
+            "scope": environment.DEFAULT_SCOPE,
         }
         environment_id = bodies.new_id("env_")
         with self._store.atomic():

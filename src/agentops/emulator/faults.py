@@ -33,6 +33,11 @@ class Faults:
     `credential_validation` maps a credential id (or `*`) to the verdict `mcp_oauth_validate` gives
     it: `valid` (the default), `invalid` or `unknown`.
 
+    `agent_races` agent updates, the next ones, are each raced by a console edit: just before the
+    update is served, the agent's description is changed (a new version), as someone editing it
+    between plan and apply would. An update sent with the version it was planned against is then
+    refused (409), as the API refuses it.
+
     `hostile_text` is appended to the text the emulator writes itself (every error's type and message, a failed run's message, run and
     session ids), as an API answer nobody vetted could carry it: for output-escaping tests.
     """
@@ -51,6 +56,7 @@ class Faults:
     error_code_method: str = "*"
     error_code_times: int | None = None
     hostile_text: str = ""
+    agent_races: int = 0
     seed: int | None = None
     _rng: random.Random = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
@@ -82,6 +88,8 @@ class Faults:
         times = self.error_code_times
         if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
             raise ValueError(f"error_code_times must be a non-negative integer or null, got {times!r}")
+        if isinstance(self.agent_races, bool) or not isinstance(self.agent_races, int) or self.agent_races < 0:
+            raise ValueError(f"agent_races must be a non-negative integer, got {self.agent_races!r}")
         if not isinstance(self.hostile_text, str):
             raise ValueError("hostile_text must be a string")
         for name in ("latency", "retry_after", "writes_per_minute", "reads_per_minute"):
@@ -106,6 +114,14 @@ class Faults:
                 return None
             self.error_code_times -= 1
             return self.error_code
+
+    def take_agent_race(self) -> bool:
+        """Whether the agent update being served is raced by a console edit (counts it)."""
+        with self._lock:
+            if self.agent_races <= 0:
+                return False
+            self.agent_races -= 1
+            return True
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: copy.copy(getattr(self, f.name)) for f in fields(self) if f.init}

@@ -26,6 +26,8 @@ from agentops.model.errors import error_code
 MAX_BODY = 32 * 1024 * 1024  # the API's documented request size limit
 _DROPPED = 0  # the status recorded for a response the client never receives
 _DEPLOYMENT_PATH = re.compile(r"^/v1/deployments/([^/]+)")
+_AGENT_UPDATE = re.compile(r"^/v1/agents/([^/]+)$")
+RACE_EDIT = "Edited in the console while agentops applied."  # the description a raced update meets
 
 
 def _write_record(req: Request, status: int, payload: Any) -> WriteRecord:
@@ -213,6 +215,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         refused = betas.refusal(req.path, self.headers.get("anthropic-beta", ""))
         if refused is not None:
             return 400, bad_request(refused).body()
+        raced = _AGENT_UPDATE.match(req.path) if req.method == "POST" else None
+        if raced and faults.take_agent_race():
+            with contextlib.suppress(ApiError):  # an unknown agent: the update itself says so
+                core.agents.update(req.workspace, raced.group(1), {"description": RACE_EDIT})
         status, payload = self._run(core, req)
         if req.method == "POST" and faults.roll(faults.drop_rate):
             return _DROPPED, payload

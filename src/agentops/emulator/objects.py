@@ -40,5 +40,5 @@ def render(entry: RegistryEntry, snapshot: AgentVersion) -> dict[str, Any]:
                 "updated_at": common["updated_at"]}
     if entry.kind == "agent":
         return {**agent_config.stored(entry.id, given), **common, "version": snapshot.version}
-    return {"scope": "organization", "config": default_config(), "description": None,
+    return {"scope": environment.DEFAULT_SCOPE, "config": default_config(), "description": None,
             **given, **common, "name": given.get("name") or entry.id}

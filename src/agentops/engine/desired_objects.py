@@ -19,7 +19,7 @@ from agentops.manifest.loader import LoadedAgent, LoadedEnvironment, LoadedMemor
 from agentops.manifest.schema import AgentByName, SkillByName
 from agentops.manifest.skill import LoadedSkill
 from agentops.model import spec
-from agentops.model.agent import ModelConfig, Skill, dotted
+from agentops.model.agent import DEFAULT_SKILL_VERSION, ModelConfig, Skill, dotted
 
 
 def _set(body: dict[str, Any], loc: tuple[int | str, ...], value: Any) -> None:
@@ -35,7 +35,7 @@ def _given(manifest: AgentManifest, pinned: Iterable[str]) -> frozenset[str]:
     if isinstance(manifest.model, ModelConfig) and manifest.model.effort is not None:
         found.add(EFFORT)
     found.update(SKILL_PIN + skill.skill_id for skill in manifest.skills or ()
-                 if isinstance(skill, Skill) and skill.version not in (None, "latest"))
+                 if isinstance(skill, Skill) and skill.version not in (None, DEFAULT_SKILL_VERSION))
     return frozenset(found)
 
 

@@ -70,10 +70,14 @@ def _resource(resource: Mapping[str, Any], token_var: str) -> dict[str, Any]:
     return {**ordered, **out}
 
 
-def _agent(agent: Any, pin_versions: bool) -> Any:
+def _agent(agent: Any, pin_versions: bool, newest: Mapping[str, int]) -> Any:
+    """The deployment's agent reference: pinned with --pin-versions, or when it runs a version older
+    than the agent's newest (following would re-pin it: engine/versions.py), else following."""
     if isinstance(agent, str):
         return agent
-    if pin_versions and agent.get("version") is not None:
+    version = agent.get("version")
+    behind = isinstance(version, int) and version < newest.get(agent["id"], version)
+    if (pin_versions or behind) and version is not None:
         return {"id": agent["id"], "version": agent["version"]}
     return agent["id"]
 
@@ -109,6 +113,7 @@ def to_manifest(
     *,
     token_var: str = DEFAULT_TOKEN_VAR,
     pin_versions: bool = False,
+    newest: Mapping[str, int] | None = None,
     defaults: Mapping[str, Any] | None = None,
     names: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
@@ -122,7 +127,7 @@ def to_manifest(
     data: dict[str, Any] = {"name": live["name"]}
     if live.get("description"):
         data["description"] = live["description"]
-    data["agent"] = _agent(live["agent"], pin_versions)
+    data["agent"] = _agent(live["agent"], pin_versions, newest or {})
     agent_id = data["agent"] if isinstance(data["agent"], str) else data["agent"]["id"]
     if ("agent", agent_id) in names:
         version = {} if isinstance(data["agent"], str) else {"version": data["agent"]["version"]}

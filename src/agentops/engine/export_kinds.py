@@ -5,7 +5,9 @@ Left out as server defaults: `model` fields beyond the id when they hold the def
 model is the bare id string), an agent toolset's default_config and per-tool fields equal to
 what the toolset resolves them to anyway, skill `version: latest`, an `execution_identity` of
 the service account, unrestricted networking, empty package lists, the `organization` scope,
-and every null, empty string and empty list. The round trip (manifest -> create body -> what
+and every null, empty string and empty list. Each default is read from model/agent.py and
+model/environment.py, where the planner's normalizers (engine/normalize_objects.py) and the
+emulator read it too: one statement of what the server fills in. The round trip (manifest -> create body -> what
 the API stores) gives the live object back; tests/engine/test_export_kinds.py checks it.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentops.manifest.documents import strip_blank_lines
-from agentops.model import agent, tags
+from agentops.model import agent, environment, tags
 
 # Key order of a written manifest: identity first, then what the agent is, then where it reaches.
 AGENT_ORDER = ("name", "description", "model", "system", "system_file", "tools", "mcp_servers", "skills",
@@ -44,10 +46,7 @@ def _model(live: Any) -> Any:
     out: dict[str, Any] = {"id": live["id"]}
     if level not in (None, agent.DEFAULT_EFFORT):
         out["effort"] = level
-    if live.get("inference_geo"):
-        out["inference_geo"] = live["inference_geo"]
-    if live.get("speed") not in (None, agent.DEFAULT_SPEED):
-        out["speed"] = live["speed"]
+    out.update((key, live[key]) for key, default in agent.MODEL_DEFAULTS.items() if (live.get(key) or default) != default)
     return out["id"] if len(out) == 1 else out
 
 
@@ -57,24 +56,16 @@ def _tool(live: Mapping[str, Any]) -> dict[str, Any]:
     if live.get("type") == "custom":
         return {key: value for key, value in live.items() if value is not None}
     kind = live["type"]
-    given = live.get("default_config") or {}
-    policy = given.get("permission_policy") or {"type": agent.DEFAULT_PERMISSION.get(kind, "always_ask")}
-    enabled = given.get("enabled") is not False
+    resolved = agent.toolset_default(kind, live.get("default_config"))
     out: dict[str, Any] = {"type": kind}
     if live.get("mcp_server_name") is not None:
         out["mcp_server_name"] = live["mcp_server_name"]
-    default: dict[str, Any] = {}
-    if not enabled:
-        default["enabled"] = False
-    if policy != {"type": agent.DEFAULT_PERMISSION.get(kind)}:
-        default["permission_policy"] = policy
+    # What differs from the default_config the API gives a toolset without one.
+    default = _without(resolved, agent.toolset_default(kind, None))
     configs = []
     for config in live.get("configs") or []:
-        item: dict[str, Any] = {"name": config["name"]}
-        if config.get("enabled") is not None and config["enabled"] is not enabled:
-            item["enabled"] = config["enabled"]
-        if config.get("permission_policy") not in (None, policy):
-            item["permission_policy"] = config["permission_policy"]
+        # What differs from the toolset's resolved default_config (`type` is always the name).
+        item = {"name": config["name"], **_without({key: config.get(key) for key in resolved}, resolved)}
         configs.append(item)
     if configs:
         out["configs"] = configs
@@ -83,9 +74,14 @@ def _tool(live: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _without(value: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """`value` without what is null or equal to the server's default for it."""
+    return {key: item for key, item in value.items() if item is not None and item != defaults.get(key)}
+
+
 def _skill(live: Mapping[str, Any]) -> dict[str, Any]:
     out = {"type": live["type"], "skill_id": live["skill_id"]}
-    if live.get("version") not in (None, "", "latest"):
+    if live.get("version") not in (None, "", agent.DEFAULT_SKILL_VERSION):
         out["version"] = live["version"]
     return out
 
@@ -151,9 +147,8 @@ def _config(live: Mapping[str, Any] | None) -> dict[str, Any] | None:
     out: dict[str, Any] = {"type": "cloud"}
     networking = live.get("networking") or {}
     if networking.get("type") == "limited":
-        # Empty host lists and false switches are what limited networking defaults to.
-        out["networking"] = {key: value for key, value in networking.items() if value not in (None, False, [])}
-    packages = {key: value for key, value in (live.get("packages") or {}).items() if key != "type" and value}
+        out["networking"] = _without(networking, environment.LIMITED_DEFAULTS)
+    packages = _without(live.get("packages") or {}, environment.default_config()["packages"])
     if packages:
         out["packages"] = packages
     return out if len(out) > 1 else None

@@ -123,6 +123,7 @@ def plan_item(
     fingerprint: bool = False,
     env: str | None = None,
     names: Mapping[tuple[str, str], str] | None = None,
+    newest: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str], list[str], list[str]]:
     """(manifest, ownership tags to add, unset token variables, fields still drifting afterwards).
 
@@ -131,7 +132,7 @@ def plan_item(
     """
     defaults = config.defaults if env is None else layer(config.defaults, config.environments[env].defaults)
     manifest = to_manifest(
-        live.body, token_var=token_var, pin_versions=pin_versions, defaults=defaults, names=names
+        live.body, token_var=token_var, pin_versions=pin_versions, defaults=defaults, names=names, newest=newest
     )
     if live.stack == stack and live.tag_name:
         manifest["name"] = live.tag_name  # identity is the tag; a console rename shows as a change
@@ -182,6 +183,7 @@ def decide(
     env: str | None = None,
     named: Mapping[tuple[str, str], str] | None = None,
     ids: Mapping[str, str] | None = None,
+    newest: Mapping[str, int] | None = None,
 ) -> Decision:
     """Which deployments to import and how: `declared` maps the names manifests already declare to
     their files (those only get tags); `place` names the file of a new manifest. With `ids` (id ->
@@ -196,7 +198,7 @@ def decide(
         try:
             manifest, patch, unset, drift = plan_item(
                 deployment, stack, config, environ, token_var=token_var, pin_versions=pin_versions,
-                fingerprint=fingerprint, env=env, names=named,
+                fingerprint=fingerprint, env=env, names=named, newest=newest,
             )
         except ValidationError as exc:
             refused.append(f"{deployment.name}: its settings do not load as a manifest: "

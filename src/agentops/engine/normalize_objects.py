@@ -3,8 +3,8 @@ the contract every normalizer keeps: the same steps on both sides, field-local).
 
 What the server fills in and the diff must not report:
 
-- `model` comes back as an object: a string is `{id}`; `speed` defaults to "standard",
-  `inference_geo` to null; `effort` is "resolved to the per-model default at save time" (a
+- `model` comes back as an object: a string is `{id}`; its other fields default as
+  `model.agent.MODEL_DEFAULTS` says; `effort` is "resolved to the per-model default at save time" (a
   value no document names), so it is compared only when the manifest sets it;
 - `execution_identity` defaults to `{type: service_account}`;
 - a skill's `version` defaults to `latest`, which the API stores resolved to a concrete
@@ -78,8 +78,7 @@ def _model(value: Any, context: Context) -> Any:
     if value is None:
         return None
     config = {"id": value} if isinstance(value, str) else dict(value)
-    out = {"id": config.get("id"), "inference_geo": config.get("inference_geo"),
-           "speed": config.get("speed") or "standard"}
+    out = {"id": config.get("id"), **{key: config.get(key) or default for key, default in agent.MODEL_DEFAULTS.items()}}
     if EFFORT in context.given:
         effort = config.get("effort")
         out["effort"] = {"type": effort} if isinstance(effort, str) else effort
@@ -89,7 +88,7 @@ def _model(value: Any, context: Context) -> Any:
 def _skill(value: Mapping[str, Any], context: Context) -> dict[str, Any]:
     out = {"type": value.get("type"), "skill_id": value.get("skill_id")}
     if SKILL_PIN + str(value.get("skill_id")) in context.given:
-        out["version"] = value.get("version") or "latest"
+        out["version"] = value.get("version") or agent.DEFAULT_SKILL_VERSION
     return out
 
 
@@ -155,7 +154,7 @@ AGENT_NORMALIZERS: tuple[Normalizer, ...] = (_self_entries, _fields(AGENT_FIELDS
 
 def _networking(value: Any) -> Any:
     if not isinstance(value, Mapping) or value.get("type") != "limited":
-        return {"type": "unrestricted"} if value is None else dict(value)
+        return dict(environment.default_config()["networking"]) if value is None else dict(value)
     return {"type": "limited", **{key: default if value.get(key) is None else value[key]
                                   for key, default in environment.LIMITED_DEFAULTS.items()}}
 

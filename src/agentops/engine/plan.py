@@ -12,11 +12,14 @@ from typing import Any
 from agentops.engine.desired import Desired
 from agentops.engine.destroy import in_use
 from agentops.engine.diff import Change, changes, patch
+from agentops.engine.egress import blocked
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.engine.resources import DEPLOYMENT, ORDER, Resource, pending_refs, phase
+from agentops.engine.stranded import stranded
 from agentops.engine.terms import in_manifest_terms, topic
+from agentops.engine.versions import Repin, follow
 from agentops.model import tags
 from agentops.model.errors import pause_error
 from agentops.model.problems import Where
@@ -85,6 +88,9 @@ class Action:
     previous_name: str | None = None  # a rename through previous_names: the name it had
     origin: str | None = None  # set by `plan --base-ref`: "change" (this change) or "drift"
     resource: str = DEPLOYMENT  # the kind of object acted on (engine/resources.py)
+    # A re-pin to the version an agent update of the same apply makes: that update's address. The
+    # executor sends the version the update's response names, and nothing if the update failed.
+    follows: str | None = None
 
     @property
     def deployment_id(self) -> str | None:
@@ -133,6 +139,7 @@ class Action:
             "paused_reason": self.paused_reason,
             "previous_name": self.previous_name,
             "origin": self.origin,
+            "follows": self.follows,
         }
 
 
@@ -507,8 +514,34 @@ def _object_actions(resource: Resource, item: Match) -> list[Action]:
     else:
         return [Action(want.name, ActionKind.NOOP, "in sync", **common)]
     sent = dict(want.body) if resource.whole else patch(before, after, want.body, resource)
-    return [Action(want.name, kind, reason, changes=tuple(found), patch=sent,
-                   before=before, after=after, **common)]
+    if resource.concurrency is not None and live.body.get(resource.concurrency) is not None:
+        sent[resource.concurrency] = live.body[resource.concurrency]  # planned against this one (else a 409)
+    return [Action(want.name, kind, reason, changes=tuple(found), patch=sent, before=before, after=after, **common)]
+
+
+def _repins(matching: Matching, agents: list[Live], planned: list[Action], own: list[Action]) -> tuple[list[Action], list[str]]:
+    """The re-pin of every following deployment whose agent moves (engine/versions.py), and warnings
+    for pinned ones left behind."""
+    updated = {a.id: a.address for a in planned
+               if a.resource == "agent" and a.id and a.kind in (ActionKind.UPDATE, ActionKind.ADOPT)}
+    rewritten = [a.id for a in own if a.id and a.patch is not None and "agent" in a.patch]
+    repins, warnings = follow(matching.matches, agents, updated, rewritten)
+    return [_repin(item) for item in repins], warnings
+
+
+def _repin(item: Repin) -> Action:
+    live = item.live
+    return Action(live.tag_name or live.name, ActionKind.UPDATE, item.reason, id=live.id, updated_at=live.updated_at,
+                  file=item.file, changes=(Change("agent.version", item.current, item.target),), patch=item.patch,
+                  follows=item.update)
+
+
+def _unfollowed(actions: list[Action]) -> list[Blocker]:
+    """A re-pin to the version an agent update makes, that update left out by --target: that
+    version would not exist."""
+    present = {a.address for a in actions}
+    return [Blocker(f"is re-pinned to the version {a.follows} makes; add --target {a.follows.split('.', 1)[1]}",
+                    a.name, a.file) for a in actions if a.follows is not None and a.follows not in present]
 
 
 def _archive(live: Live, reason: str) -> Action:
@@ -697,6 +730,45 @@ def archived_phrase(actions: Iterable[Action]) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or "0 deployments"
 
 
+def _egress(desired: list[Desired], live: list[Live]) -> tuple[list[Blocker], list[str]]:
+    """MCP servers a deployment's environment would not let it reach (engine/egress.py): a blocker for
+    a deployment that would run, a warning for a paused one (it fails only once unpaused)."""
+    problems, warnings = [], []
+    for item in blocked(desired, live):
+        want = item.deployment
+        if want.status == "paused":
+            warnings.append(f"{want.name}: {item.message} once unpaused")
+        else:
+            problems.append(Blocker(item.message, want.name, want.where, item.hint))
+    return problems, warnings
+
+
+def _stranding(actions: list[Action], deployments: list[Live]) -> list[Blocker]:
+    """An archive of an agent or environment that leaves a live deployment (of any stack) on it: the
+    API would auto-pause that deployment. Allowed when the same plan archives or repoints it."""
+    archives = [a for a in actions if a.kind is ActionKind.ARCHIVE and a.id]
+    patches: dict[str, list[dict[str, Any]]] = {}
+    for action in actions:
+        if action.deployment_id and action.patch is not None:
+            patches.setdefault(action.deployment_id, []).append(action.patch)
+    left = stranded([(a.resource, a.id or "") for a in archives], deployments,
+                    [a.id for a in archives if a.resource == DEPLOYMENT and a.id], patches)
+    out = []
+    for action in archives:
+        users = left.get((action.resource, action.id or ""), [])
+        if not users:
+            continue
+        shown = ", ".join(f"{u.tag_name or u.name} ({u.id}" + (f", stack {u.stack!r})" if u.stack else ", untagged)")
+                          for u in sorted(users, key=lambda u: u.id)[:5])
+        more = f" and {len(users) - 5} more" if len(users) > 5 else ""
+        out.append(Blocker(
+            f"archiving {action.resource} {action.id} would leave {plural(len(users), 'live deployment')} on it, "
+            f"which the API auto-pauses: {shown}{more}", action.label, action.file,
+            f"archive or repoint {'them' if len(users) > 1 else 'it'} in the same plan, or keep the {action.resource} "
+            "(lifecycle.prevent_archive, or restore its manifest)"))
+    return out
+
+
 def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     archives = sum(1 for a in actions if a.kind is ActionKind.ARCHIVE)
     if options.max_archive is None or archives <= options.max_archive:
@@ -768,6 +840,9 @@ def build_plan(
         problems.extend(refused)
         kept.extend(held)
         if resource.kind == DEPLOYMENT:
+            repins, behind = _repins(matching, lives["agent"], actions, found)
+            found.extend(repins)
+            warnings.extend(behind)
             elsewhere = _live_elsewhere(matching, deployments, options)
             if options.strict_names:
                 where = {want.name: want.where for want in wants[DEPLOYMENT]}
@@ -783,11 +858,16 @@ def build_plan(
         actions = [a for a in actions if a.name in wanted]
         warnings.append("plan limited to --target " + ", ".join(sorted(wanted)) + "; other changes are not shown")
         problems.extend(_unmet(actions))
+        problems.extend(_unfollowed(actions))
     if options.destroy:
         actions, held_in_use, noted_in_use = _kept_in_use(actions, live)
         kept.extend(held_in_use)
         warnings.extend(noted_in_use)
     problems.extend(_archive_cap(actions, options))
+    problems.extend(_stranding(actions, deployments))
+    egress, unreachable = _egress(desired, live)
+    problems.extend(egress)
+    warnings.extend(unreachable)
     # A stable sort: an object's own steps keep the order the planner gave them.
     actions.sort(key=lambda a: (a.phase, a.name, a.id or ""))
     return Plan(

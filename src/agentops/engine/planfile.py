@@ -65,6 +65,7 @@ class _Action(_Strict):
     paused_reason: dict[str, Any] | None = None
     previous_name: str | None = None
     origin: Literal["change", "drift"] | None = None
+    follows: str | None = None
 
 
 class _Problem(_Strict):
@@ -126,6 +127,7 @@ def claim(plan: Plan) -> dict[str, Any]:
         "writes": {
             f"{a.kind.value} {a.address} {a.id or '(new)'}": {
                 "body": a.body, "patch": a.patch, "previous_name": a.previous_name, "updated_at": a.updated_at,
+                **({"follows": a.follows} if a.follows is not None else {}),
             }
             for a in plan.writes
         },
@@ -173,6 +175,7 @@ def _action(item: _Action) -> Action:
         paused_reason=item.paused_reason,
         previous_name=item.previous_name,
         origin=item.origin,
+        follows=item.follows,
     )
 
 
@@ -295,6 +298,8 @@ def _action_problems(action: Action, plan: Plan) -> list[str]:
         ]
     if kind is ActionKind.NOOP:
         return []
+    if action.follows is not None and not _follows_an_update(action, plan):
+        return [f"{action.name}: follows {action.follows}, which is no agent update of this plan"]
     # A created deployment's later steps (pause, schedule) act on the id its create returns.
     if action.id is None and not (action.resource == DEPLOYMENT and kind in (ActionKind.UPDATE, ActionKind.PAUSE)):
         return [f"{action.name}: a {kind} names no {action.resource} id"]
@@ -309,6 +314,13 @@ def _action_problems(action: Action, plan: Plan) -> list[str]:
     if action.patch is not None or action.body is not None:
         return [f"{action.name}: a {kind} carries no body or patch"]
     return []
+
+
+def _follows_an_update(action: Action, plan: Plan) -> bool:
+    """A re-pin is a deployment update that waits for an agent update of the same plan."""
+    return (action.resource == DEPLOYMENT and action.kind is ActionKind.UPDATE
+            and any(a.address == action.follows and a.resource == "agent"
+                    and a.kind in (ActionKind.UPDATE, ActionKind.ADOPT) for a in plan.actions))
 
 
 def _api_problems(model: type[BaseModel], body: Mapping[str, Any], action: Action) -> list[str]:

@@ -71,6 +71,9 @@ class Resource:
     # What a replacement keeps that two live objects cannot share, so it cannot create first, or None.
     clash: Callable[[Shape, Shape], str | None] | None = None
     whole: bool = False  # an update sends the whole desired body (a skill's new version replaces it all)
+    # The live field an update sends back as it was planned against (optimistic concurrency): the
+    # API refuses the update (409) when the object changed since.
+    concurrency: str | None = None
 
     @property
     def order(self) -> int:
@@ -92,7 +95,7 @@ RESOURCES: dict[str, Resource] = {
                              bodies.MemoryStoreUpdate, cleared={"description": ""}),
     "agent": Resource("agent", AGENT_FIELDS, AGENT_NORMALIZERS, bodies.AgentCreate, bodies.AgentUpdate,
                       replaced=("tools", "mcp_servers", "skills"), filled=("multiagent",),
-                      cleared={"description": "", "system": ""}),
+                      cleared={"description": "", "system": ""}, concurrency="version"),
     "vault": Resource("vault", VAULT_FIELDS, VAULT_NORMALIZERS, vault_bodies.VaultCreate, vault_bodies.VaultUpdate),
     CREDENTIAL: Resource(CREDENTIAL, CREDENTIAL_FIELDS, CREDENTIAL_NORMALIZERS, vault_bodies.PlannedCredentialCreate,
                          vault_bodies.CredentialUpdate, sent={"auth": update_auth}, secrets_in="auth",

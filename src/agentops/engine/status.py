@@ -9,6 +9,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agentops.engine import versions
 from agentops.engine.desired import Desired
 from agentops.engine.identity import Live, match
 from agentops.engine.plan import ActionKind, Plan
@@ -159,20 +160,16 @@ def rows(
 def _agent_ref(live: Live) -> tuple[str, int | None] | None:
     """(agent id, version) a live deployment runs: the API answers `{type, id, version}`."""
     agent = live.body.get("agent")
-    if isinstance(agent, str):
-        return agent, None
-    if isinstance(agent, Mapping) and isinstance(agent.get("id"), str):
-        version = agent.get("version")
-        return agent["id"], version if isinstance(version, int) else None
-    return None
+    found = versions.agent_id(agent)
+    return None if found is None else (found, versions.version(agent))
 
 
 def agent_versions(agents: Sequence[Mapping[str, Any]], live: Sequence[Live], stack: str,
                    env: str | None) -> list[dict[str, Any]]:
     """One row per agent the stack's deployments run (and per agent the stack owns): its newest
     version from the agents listing, and how many of the stack's deployments are on each version,
-    newest first; those on an older one are behind (a following deployment is re-pinned only by
-    an apply that changes its agent)."""
+    newest first; those on an older one are behind (the next apply re-pins a following deployment:
+    engine/versions.py)."""
     listed = {str(item["id"]): item for item in agents if "id" in item}
     pinned: dict[str, dict[int | None, list[str]]] = {}
     for deployment in live:

@@ -25,6 +25,9 @@ DEFAULT_PERMISSION = {AGENT_TOOLSET: "always_allow", "mcp_toolset": "always_ask"
 # default at save time"; the docs name no per-model values, so one default stands for all.
 DEFAULT_EFFORT = "high"
 DEFAULT_SPEED = "standard"
+# A model object's other fields as the API stores them when omitted.
+MODEL_DEFAULTS: dict[str, Any] = {"inference_geo": None, "speed": DEFAULT_SPEED}
+DEFAULT_SKILL_VERSION = "latest"  # a skill reference without a version
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=spec.MAX_NAME)]
 ServerName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
@@ -134,16 +137,22 @@ MultiagentType = Literal["coordinator", "multiagent_20261001"]
 SERVICE_ACCOUNT: dict[str, Any] = {"type": "service_account"}  # execution_identity's default
 
 
+def toolset_default(kind: str, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A toolset's default_config as stored: what was given, the API's defaults for the rest
+    (enabled, and the toolset's permission policy)."""
+    given = given or {}
+    return {
+        "enabled": True if given.get("enabled") is None else given["enabled"],
+        "permission_policy": given.get("permission_policy") or {"type": DEFAULT_PERMISSION[kind]},
+    }
+
+
 def resolved_tool(value: dict[str, Any]) -> dict[str, Any]:
     """A tool as stored: toolsets get their resolved default_config and per-tool configs."""
     kind = value["type"]
     if kind == "custom":
         return dict(value)
-    given = value.get("default_config") or {}
-    default = {
-        "enabled": True if given.get("enabled") is None else given["enabled"],
-        "permission_policy": given.get("permission_policy") or {"type": DEFAULT_PERMISSION[kind]},
-    }
+    default = toolset_default(kind, value.get("default_config"))
     configs = []
     for config in value.get("configs") or []:
         resolved = {

@@ -155,12 +155,14 @@ def plan_and_live(
         base = _base_desired(project, base_ref, env, options, found, objects, api.local)
         plan = drift.label_against(plan, base, [*objects, *deployments], options, base_ref)
     where = {want.name: want.where for want in wants}
-    return Planned(_with_fleet(plan, project, deployments, fleet_days, where), deployments, wants, objects)
+    agents = [item for item in objects if item.kind == "agent"]
+    return Planned(_with_fleet(plan, project, deployments, fleet_days, where, agents), deployments, wants, objects)
 
 
-def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where: Mapping[str, str]) -> Plan:
+def _with_fleet(plan: Plan, project: Project, live: list[Live], days: int, where: Mapping[str, str],
+                agents: list[Live]) -> Plan:
     """The fleet section attached, its errors as blockers and its (and the manifests') policy warnings shown."""
-    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days), project.config.policy_for(project.env), plan.stack,
+    fleet = judge(build_fleet(plan, live, datetime.now(UTC), days, agents), project.config.policy_for(project.env), plan.stack,
                   plan.env)
     errors = [Blocker(v.sentence(), v.name, where.get(v.name)) if v.name is not None
               else Blocker.at(_cause(v, project), v.sentence()) for v in fleet.violations if v.level == "error"]

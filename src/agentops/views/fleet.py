@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from agentops.engine.fleet.section import CAP, SPEND_DAYS, Fleet, Schedule, Spend, money
+from agentops.engine.fleet.section import CAP, SPEND_DAYS, AgentVersion, Fleet, Schedule, Spend, money
 from agentops.model.words import plural
 from agentops.views import safe
 
@@ -49,9 +49,29 @@ def summary(fleet: Fleet) -> list[str]:
     ]
     if fleet.dst:
         lines.append(f"DST in the next 12 months: {plural(len(fleet.dst), 'schedule effect')}")
+    if fleet.agent_versions:
+        lines.append(_versions_line(fleet))
     if fleet.unreadable:
         lines.append(f"{plural(fleet.unreadable, 'live schedule')} could not be read and are not counted in runs")
     return lines
+
+
+def _versions_line(fleet: Fleet) -> str:
+    """How many agent versions the stack's deployments run after the plan, and how many stay behind."""
+    rows = fleet.agent_versions
+    used = [row for row in rows if row.after]
+    behind = sum(row.after for row in rows if row.behind)
+    line = (f"Agent versions run by this stack: {plural(len(used), 'version')} of "
+            f"{plural(len({row.agent for row in used}), 'agent')}")
+    if behind:
+        line += f"; warning: {plural(behind, 'deployment')} behind its agent's newest version"
+    return line
+
+
+def _version(row: AgentVersion) -> str:
+    number = "v?" if row.version is None else f"v{row.version}"
+    note = f" (behind the newest, v{row.newest})" if row.behind else ""
+    return f"  {safe.value(row.agent)} {number}: {_count(row.before, row.after)}{note}"
 
 
 def _more(items: Sequence[object], top: int) -> list[str]:
@@ -113,6 +133,10 @@ def entries(fleet: Fleet, top: int) -> list[str]:
             if change.runs_before:
                 out.append("    was:  " + ", ".join(_stamp(s) for s in change.runs_before))
         out.extend(_more(fleet.reschedules, top))
+    if fleet.agent_versions:
+        out.append("Deployments of this stack per agent version (before -> after):")
+        out.extend(_version(row) for row in fleet.agent_versions[:top])
+        out.extend(_more(fleet.agent_versions, top))
     spending = fleet.exposure.deployments
     if spending:
         out.append(f"Worst-case spend per {SPEND_DAYS} days, per deployment of this stack:")

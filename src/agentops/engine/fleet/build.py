@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from agentops.engine.fleet.agents import agent_versions
 from agentops.engine.fleet.dst import effects
 from agentops.engine.fleet.fires import Fires, next_fires, parsed, timezone_of
 from agentops.engine.fleet.load import busiest, load, runs, scheduled
@@ -40,8 +41,9 @@ def _stamps(schedule: Schedule | None, now: datetime) -> tuple[str, ...]:
     return tuple(moment.isoformat() for moment in next_fires(schedule, now))
 
 
-def build_fleet(plan: Plan, live: list[Live], now: datetime, days: int = 7) -> Fleet:
-    """The fleet section for `plan` made against `live`, counted from `now`."""
+def build_fleet(plan: Plan, live: list[Live], now: datetime, days: int = 7, agents: Iterable[Live] = ()) -> Fleet:
+    """The fleet section for `plan` made against `live` (deployments; `agents`: the live agents, for
+    the versions their deployments run), counted from `now`."""
     before = before_state(live)
     after = after_state(before, plan)
     fires = Fires(now, days)
@@ -62,4 +64,5 @@ def build_fleet(plan: Plan, live: list[Live], now: datetime, days: int = 7) -> F
         reschedules=_reschedules(before, after, plan, now),
         exposure=exposure(before, after, ours, fires),
         unreadable=unreadable,
+        agent_versions=agent_versions(plan, live, agents),
     )

@@ -109,6 +109,28 @@ class Exposure:
 
 
 @dataclass(frozen=True)
+class AgentVersion:
+    """How many deployments of the stack run one version of an agent, before and after the plan."""
+
+    agent: str
+    version: int | None  # None: the version an agent created by this apply gets is not known
+    before: int
+    after: int
+    newest: int | None  # the agent's newest version after the plan
+
+    @property
+    def behind(self) -> bool:
+        """Deployments stay on a version older than the agent's newest."""
+        if self.after == 0 or self.version is None or self.newest is None:
+            return False
+        return self.version < self.newest
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"agent": self.agent, "version": self.version, "before": self.before, "after": self.after,
+                "newest": self.newest}
+
+
+@dataclass(frozen=True)
 class Violation:
     """A fleet rule (the cap, or a policy rule) that the plan breaks."""
 
@@ -146,6 +168,7 @@ class Fleet:
     exposure: Exposure
     violations: tuple[Violation, ...] = field(default=())
     unreadable: int = 0  # live schedules whose expression or zone this version cannot read
+    agent_versions: tuple[AgentVersion, ...] = ()  # the stack's deployments per agent version
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +185,7 @@ class Fleet:
             "exposure": self.exposure.to_dict(),
             "violations": [v.to_dict() for v in self.violations],
             "unreadable_schedules": self.unreadable,
+            "agent_versions": [row.to_dict() for row in self.agent_versions],
         }
 
 
@@ -250,4 +274,9 @@ def fleet_from_dict(data: Any) -> Fleet:
             for v in data["violations"]
         ),
         unreadable=_int(data["unreadable_schedules"]),
+        agent_versions=tuple(
+            AgentVersion(_str(r["agent"]), _opt(r["version"], _int), _int(r["before"]), _int(r["after"]),
+                         _opt(r["newest"], _int))
+            for r in data.get("agent_versions", [])  # absent from plans saved before it was counted
+        ),
     )
