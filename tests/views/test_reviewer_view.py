@@ -11,6 +11,7 @@ from typing import Any
 import cmarkgfm
 
 from agentops.engine.desired_objects import agent_desired
+from agentops.engine.highlights import agent_highlights
 from agentops.engine.identity import Live
 from agentops.engine.plan import Options, Plan, build_plan
 from agentops.engine.resolve import Resolution
@@ -138,3 +139,5 @@ def test_mcp_defaults_and_model_settings_are_highlighted_and_other_changes_are_n
     assert [str(h) for h in agent_plan(old, new).highlights] == [
         "agent triage: model.speed standard -> fast", "agent triage: tool github/* always_ask -> auto (loosened)"]
     assert agent_plan(BASE, {**BASE, "system": "Other.", "description": "d"}).highlights == []
+    effort = agent_highlights("agent.x", "agent x", {"model": {"id": "m"}}, {"model": {"id": "m", "effort": {"type": "high"}}})
+    assert [str(h) for h in effort] == ["agent x: model.effort (none) -> high"]

@@ -35,9 +35,15 @@ class Highlight:
         """`model`, `model.speed`, `tool bash`, `tool github/*`."""
         return f"tool {self.subject}" if self.kind == "permission" else self.subject
 
+    @property
+    def shown(self) -> tuple[str, str]:
+        """Before and after as read: an unset model setting as "(none)"."""
+        return self.before or "(none)", self.after or "(none)"
+
     def __str__(self) -> str:
         note = " (loosened)" if self.loosened else ""
-        return f"{self.label}: {self.what} {self.before} -> {self.after}{note}"
+        before, after = self.shown
+        return f"{self.label}: {self.what} {before} -> {after}{note}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"address": self.address, "kind": self.kind, "subject": self.subject, "before": self.before,

@@ -42,8 +42,8 @@ _BACKTICKS = re.compile(r"`+")
 # One diff's share of a comment: a huge prompt's diff is cut (its fence kept whole) rather than
 # pushing every other diff out of the comment.
 DIFF_LINES = 200
-HIGHLIGHTS_SHOWN = 30  # the rest are counted: a plan that changes every agent's model says so in one line
 DIFF_CHARS = 12_000
+HIGHLIGHTS_SHOWN = 30  # the rest are counted: a plan that changes every agent's model says so in one line
 
 # How much of the plan is shown, from everything to names only.
 FULL, NO_DIFFS, NAMES = 0, 1, 2
@@ -85,7 +85,7 @@ def marker(stack: str, env: str | None = None, kind: str = "stack") -> str:
     return f"<!-- agentops:{kind}={pair} -->"
 
 
-def clipped(lines: Sequence[str], most_lines: int = DIFF_LINES, most_chars: int = DIFF_CHARS) -> tuple[list[str], int]:
+def _clipped(lines: Sequence[str], most_lines: int = DIFF_LINES, most_chars: int = DIFF_CHARS) -> tuple[list[str], int]:
     """The first whole lines of a diff within both bounds (a first line longer than all of them cut
     short with "…"), and how many lines were left out."""
     kept: list[str] = []
@@ -105,7 +105,7 @@ def _change_lines(change: Change) -> list[str]:
     if diff is None:
         before, after = value_text(change.before, change.path), value_text(change.after, change.path)
         return [f"- {code_span(change.shown)}: {code_span(before)} → {code_span(after)}"]
-    shown, cut = clipped(diff)
+    shown, cut = _clipped(diff)
     note = ["", f"*The diff is cut here: {plural(cut, 'more line')} in the full plan.*"] if cut else []
     return ["", f"{code_span(change.shown)}:", "", *fenced(shown, "diff"), *note]
 
@@ -206,7 +206,7 @@ def _highlights(plan: Plan) -> list[str]:
     if not found:
         return []
     more = len(found) - HIGHLIGHTS_SHOWN
-    lines = [f"- {escape(h.label)}: {escape(h.what)} {code_span(str(h.before))} → {code_span(str(h.after))}"
+    lines = [f"- {escape(h.label)}: {escape(h.what)} {code_span(h.shown[0])} → {code_span(h.shown[1])}"
              + (" **(loosened)**" if h.loosened else "") for h in found[:HIGHLIGHTS_SHOWN]]
     return _alert("IMPORTANT", [f"**{HIGHLIGHTS_TITLE}:**", *lines,
                                 *([f"- … and {more} more (see the per-agent changes)"] if more > 0 else [])])
