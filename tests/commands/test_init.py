@@ -31,7 +31,7 @@ def test_init_then_validate_passes(tmp_path: Path) -> None:
         assert "jobs" in yaml.safe_load(workflow.read_text())
     checked = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert checked.exit_code == 0, checked.output
-    assert "1 manifest valid" in checked.stdout
+    assert "3 manifests valid (1 environment, 1 agent, 1 deployment)" in checked.stdout
 
 
 def test_init_with_environments_scaffolds_both_and_validates_in_each(tmp_path: Path) -> None:
@@ -298,8 +298,8 @@ def test_keyless_by_default_and_the_api_key_on_request(tmp_path: Path) -> None:
 def test_init_seeds_the_local_loop_so_plan_and_apply_work_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environments: tuple[str, ...]
 ) -> None:
-    """The seed names what the example references (ids, or names with --environments), so the
-    local loop runs right after init without an API key."""
+    """The example declares the agent and environment it runs, so the local loop runs right after
+    init without an API key and with nothing in the seed."""
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     assert init(str(tmp_path), "--stack", "payments", *environments).exit_code == 0
     assert yaml.safe_load((tmp_path / "agentops.yaml").read_text())["local"] == {"seed": "local-seed.yaml"}
@@ -308,7 +308,8 @@ def test_init_seeds_the_local_loop_so_plan_and_apply_work_at_once(
     env = ["--env", "staging"] if environments else []
     planned = CliRunner().invoke(main, ["--local", *env, "plan"])
     assert planned.exit_code == 0, planned.output
-    assert "Plan: 1 to create" in planned.stdout
+    assert "Plan: 3 to create" in planned.stdout and "warning" not in planned.output.lower()
+    assert "1. environment.example-environment\n    2. agent.example-agent\n" in planned.stdout
     applied = CliRunner().invoke(main, ["--local", *env, "apply", "--auto-approve"])
     assert applied.exit_code == 0, applied.output
-    assert "Apply complete: 1 succeeded" in applied.stdout
+    assert "Apply complete: 3 succeeded" in applied.stdout

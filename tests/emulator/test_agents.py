@@ -15,7 +15,6 @@ from tests.emulator.support import ManualClock
 from tests.helpers import api_error, get_json, make_client, make_deployment_body
 
 GITHUB = {"type": "url", "name": "github", "url": "https://mcp.github.com/sse"}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -246,8 +245,14 @@ def test_deployments_pin_versions_through_the_same_store(sdk: anthropic.Anthropi
         sdk.beta.deployments.create(**make_deployment_body(agent={"type": "agent", "id": agent.id, "version": 3}))
 
 
-def test_the_repository_seed_file_still_loads_and_serves_updatable_agents() -> None:
-    with EmulatorServer(seed=ROOT / "local-seed.yaml") as server, make_client(server.url) as sdk:
+# The agents and environments the example repository's seed held before it declared its own.
+CONSOLE_SEED = {"agents": [{"id": "agent_011CZkYpogX8Pz4mN2qRtV7w", "name": "triage-bot", "versions": 3}],
+                "environments": [{"id": "env_01HqR7bX4mKp9vW2sT6yZc3D", "name": "default-env"},
+                                 {"id": "env_01HqR9cY5nLq2wX3uV7aBd4E", "name": "support-env"}]}
+
+
+def test_a_seeded_agent_with_versions_serves_updates() -> None:
+    with EmulatorServer(seed=CONSOLE_SEED) as server, make_client(server.url) as sdk:
         seeded = sdk.beta.agents.retrieve("agent_011CZkYpogX8Pz4mN2qRtV7w")
         assert (seeded.name, seeded.version, seeded.model.id) == ("triage-bot", 3, "claude-sonnet-4-6")
         assert {e.name for e in sdk.beta.environments.list()} == {"default-env", "support-env"}

@@ -35,7 +35,7 @@ def test_examples_validate(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTOPS_FINGERPRINT_KEY", "a-random-key-0123456789")
     code, out, err = run("validate", str(REPO))
     assert (code, err) == (0, ""), err
-    assert out.strip() == "5 manifests valid"
+    assert out.strip() == "12 manifests valid (2 environments, 5 agents, 5 deployments)"
 
 
 def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +43,7 @@ def test_validate_warns_about_unset_secret_variables_at_their_line(monkeypatch: 
     monkeypatch.setenv("AGENTOPS_FINGERPRINT_KEY", "a-random-key-0123456789")
     code, out, err = run("validate", str(REPO))
     assert code == 0
-    assert out.strip() == "5 manifests valid, 1 warning"
+    assert out.strip() == "12 manifests valid (2 environments, 5 agents, 5 deployments), 1 warning"
     line = next(number for number, text in enumerate(
         (REPO / "deployments" / "nightly-triage.yaml").read_text().splitlines(), 1) if "authorization_token" in text)
     assert err.strip() == (
@@ -60,7 +60,7 @@ def test_the_unkeyed_fingerprint_is_one_warning_at_the_first_secret(monkeypatch:
     monkeypatch.setenv("REPO_TOKEN", TOKEN)
     monkeypatch.delenv("AGENTOPS_FINGERPRINT_KEY", raising=False)
     code, out, err = run("validate", str(REPO))
-    assert (code, out.strip()) == (0, "5 manifests valid, 1 warning")
+    assert (code, out.strip()) == (0, "12 manifests valid (2 environments, 5 agents, 5 deployments), 1 warning")
     assert err.count("fingerprint is unkeyed") == 1 and "set AGENTOPS_FINGERPRINT_KEY" in err
     assert err.startswith("warning: deployments/nightly-triage.yaml:")
 
@@ -95,7 +95,14 @@ def test_examples_cover_every_feature() -> None:
     assert {loaded.manifest.name: loaded.manifest.status
             for loaded in staging.manifests}["monthly-dependency-audit"] == "active"
     # Agents, environments and vaults are named, so one set of manifests serves both workspaces.
-    assert '"agent": {"name": "triage-bot", "version": 3}' in dumped
+    assert '"agent": {"name": "triage-bot", "version": null}' in dumped  # follows the agent
+    # The repository declares its own agents and environments, and a deployment names one by path.
+    assert {a.manifest.name for a in project.agents} == {
+        "triage-bot", "release-notes-writer", "dependency-auditor", "support-digest", "oncall-writer"}
+    assert {e.manifest.name for e in project.environments} == {"default-env", "support-env"}
+    assert "oncall-writer" not in {a.manifest.name for a in staging.agents}
+    assert any(a.file.endswith(".md") and a.manifest.system for a in project.agents)
+    assert '"path": "./agents/oncall-writer.yaml"' in dumped
     assert '"environment": {"name": "default-env"}' in dumped and '"vaults": [{"name": "' in dumped
     assert any(m.status == "paused" for m in manifests)
     assert any(m.schedule and m.schedule.expression.endswith("1-5") for m in manifests)
@@ -290,7 +297,7 @@ def test_validate_is_offline() -> None:
         capture_output=True, text=True, timeout=60, check=False, env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert "5 manifests valid" in done.stdout
+    assert "12 manifests valid" in done.stdout
 
 
 def test_loader_never_imports_the_sdk() -> None:

@@ -1,5 +1,5 @@
-"""`agentops init`: a new stack repository: agentops.yaml, an example manifest, a seed for `--local`
-and the CI workflows."""
+"""`agentops init`: a new stack repository: agentops.yaml, an example deployment with the agent and
+environment it runs, a seed for `--local` and the CI workflows."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ LOCAL_SEED = "local-seed.yaml"
 FILES = {
     CONFIG_FILE: "agentops.yaml",
     "deployments/example.yaml": "example.yaml",
-    # The agent and environment the example references, for `agentops --local plan` (agentops.yaml names it).
+    # The agent and environment the example runs, declared by the stack and created by its apply.
+    "deployments/agents/example-agent.yaml": "example-agent.yaml",
+    "deployments/environments/example-environment.yaml": "example-environment.yaml",
+    # What `agentops --local` starts with besides (agentops.yaml names it): empty, with how to fill it.
     LOCAL_SEED: LOCAL_SEED,
     **{f".github/workflows/{name}": name for name in WORKFLOWS},
 }
@@ -314,9 +317,10 @@ def init(
                     "subject is repo:OWNER/REPO:environment:NAME (see deployments/README.md).")
     first = f" --env {names[0]}" if names else ""
     console.out(
-        f"Stack {name!r} is ready. Next: edit {path / 'deployments/example.yaml'}, then "
-        f"`agentops validate` and `agentops{first} plan` (or `agentops --local{first} plan`, offline against "
-        f"{LOCAL_SEED}); or bring existing deployments in with "
+        f"Stack {name!r} is ready. Next: edit {path / 'deployments/example.yaml'} and the agent and environment "
+        f"it runs (deployments/agents/, deployments/environments/), then `agentops validate` and "
+        f"`agentops{first} plan` (or `agentops --local{first} plan`, offline on the embedded emulator); or "
+        f"bring existing deployments in with "
         f"`agentops{first} import --all`."
     )
     if names:

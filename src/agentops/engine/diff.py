@@ -13,6 +13,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from agentops.engine.resources import DEPLOYMENT, RESOURCES, Resource
+from agentops.engine.textdiff import line_diff
 from agentops.model import tags
 
 SECRET_PATH = "resources[*].authorization_token"
@@ -36,8 +37,9 @@ class Change:
         return self.field or self.path
 
     def to_dict(self) -> dict[str, Any]:
+        # `diff`: a long text's line diff (a prompt is never only "changed"); null for other values.
         return {"path": self.path, "field": self.shown, "before": self.before, "after": self.after,
-                "origin": self.origin}
+                "origin": self.origin, "diff": line_diff(self.before, self.after)}
 
 
 def _render_path(parts: list[Any]) -> str:

@@ -14,6 +14,7 @@ from agentops.engine.destroy import in_use
 from agentops.engine.diff import Change, changes, patch
 from agentops.engine.egress import blocked
 from agentops.engine.fleet.section import Fleet
+from agentops.engine.highlights import Highlight, agent_highlights
 from agentops.engine.identity import Live, Match, Matching, match
 from agentops.engine.normalize import Context, normalize, same_shape, unknown_kinds
 from agentops.engine.resources import DEPLOYMENT, ORDER, Resource, pending_refs, phase
@@ -344,6 +345,12 @@ class Plan:
                 addresses.append(action.address)
         return sorted(phases.items())
 
+    @property
+    def highlights(self) -> list[Highlight]:
+        """The model and tool permission changes of the agents this plan updates: shown first in every view."""
+        return [found for a in self.writes if a.resource == "agent" and a.before and a.after
+                for found in agent_highlights(a.address, a.label, a.before, a.after)]
+
     def summary(self) -> str:
         parts = ", ".join(f"{count} to {kind.value}" for kind, count in self.tally().items())
         return f"Plan: {parts}."
@@ -365,6 +372,7 @@ class Plan:
             "flags": self.flags.to_dict(),
             "guard_changes": list(self.guard_changes),
             "warnings": list(self.warnings),
+            "highlights": [h.to_dict() for h in self.highlights],
             "problems": [b.to_dict() for b in self.blockers],
             "order": [addresses for _phase, addresses in self.order()],
             "actions": [a.to_dict() for a in self.actions],

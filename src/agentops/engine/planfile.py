@@ -44,6 +44,7 @@ class _Change(_Strict):
     before: Any = None
     after: Any = None
     origin: Literal["change", "drift"] | None = None
+    diff: list[str] | None = None  # derived from before and after (the digest covers it)
 
 
 class _Action(_Strict):

@@ -250,6 +250,20 @@ def _duplicates(path: str | Loc, items: list[tuple[int, str]], field: str, what:
         seen.add(name)
 
 
+def _toolset_default(item: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether a toolset's tools are on and their policy unless a config says otherwise: its
+    default_config, else the API's default for the toolset."""
+    default = item.get("default_config") or {}
+    policy = (default.get("permission_policy") or {}).get("type") or DEFAULT_PERMISSION[item["type"]]
+    return default.get("enabled") is not False, policy
+
+
+def _effective(config: Mapping[str, Any], default_on: bool, default_policy: str) -> str:
+    """A tool's effective permission: its policy, or "off" when it is disabled."""
+    enabled = default_on if config.get("enabled") is None else config["enabled"]
+    return ((config.get("permission_policy") or {}).get("type") or default_policy) if enabled else "off"
+
+
 def always_allowed(tools: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Loc, str]]:
     """(where it is decided, tool name) for each enabled agent-toolset tool whose effective
     permission policy is always_allow: its own config, else the toolset's default_config, else
@@ -257,16 +271,12 @@ def always_allowed(tools: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Loc, st
     for index, item in enumerate(tools):
         if item.get("type") != AGENT_TOOLSET:
             continue
-        default = item.get("default_config") or {}
-        default_on = default.get("enabled") is not False
-        default_policy = (default.get("permission_policy") or {}).get("type") or DEFAULT_PERMISSION[AGENT_TOOLSET]
+        default_on, default_policy = _toolset_default(item)
         configs: dict[str, tuple[int, Mapping[str, Any]]] = {
             config["name"]: (position, config) for position, config in enumerate(item.get("configs") or [])}
         for name in AGENT_TOOL_NAMES:
             position, config = configs.get(name, (-1, {}))
-            enabled = default_on if config.get("enabled") is None else config["enabled"]
-            policy = (config.get("permission_policy") or {}).get("type") or default_policy
-            if not enabled or policy != "always_allow":
+            if _effective(config, default_on, default_policy) != "always_allow":
                 continue
             if position >= 0 and config.get("permission_policy") is not None:
                 yield ("tools", index, "configs", position, "permission_policy"), name
@@ -274,3 +284,23 @@ def always_allowed(tools: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Loc, st
                 yield ("tools", index, "default_config"), name
             else:
                 yield ("tools", index), name
+
+
+def permissions(tools: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Each tool's effective permission ("always_allow", "always_ask", "auto" or "off"): agent-toolset
+    tools by name (`bash`), an MCP toolset's default as `server/*` and its configured tools as
+    `server/tool` (the API lists an MCP server's other tools only at run time)."""
+    out: dict[str, str] = {}
+    for item in tools:
+        if item.get("type") == AGENT_TOOLSET:
+            default_on, default_policy = _toolset_default(item)
+            configs = {config["name"]: config for config in item.get("configs") or []}
+            out.update({name: _effective(configs.get(name, {}), default_on, default_policy)
+                        for name in AGENT_TOOL_NAMES})
+        elif item.get("type") == "mcp_toolset":
+            default_on, default_policy = _toolset_default(item)
+            server = item.get("mcp_server_name")
+            out[f"{server}/*"] = default_policy if default_on else "off"
+            out.update({f"{server}/{config['name']}": _effective(config, default_on, default_policy)
+                        for config in item.get("configs") or []})
+    return out

@@ -23,9 +23,9 @@ from agentops.views.fleet import markdown_lines
 from agentops.views.json import Outcome
 from agentops.views.text import (
     GUARDS_CHANGED,
+    HIGHLIGHTS_TITLE,
     ORDER_TITLE,
     headline,
-    is_long_text,
     order_steps,
     text_diff,
     value_text,
@@ -38,6 +38,12 @@ SUMMARY_LIMIT = 1_048_576  # GitHub's limit on one step's job summary
 # render as the character itself and are never markup.
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_[]|~#@!"}
 _BACKTICKS = re.compile(r"`+")
+
+# One diff's share of a comment: a huge prompt's diff is cut (its fence kept whole) rather than
+# pushing every other diff out of the comment.
+DIFF_LINES = 200
+DIFF_CHARS = 12_000
+HIGHLIGHTS_SHOWN = 30  # the rest are counted: a plan that changes every agent's model says so in one line
 
 # How much of the plan is shown, from everything to names only.
 FULL, NO_DIFFS, NAMES = 0, 1, 2
@@ -79,16 +85,29 @@ def marker(stack: str, env: str | None = None, kind: str = "stack") -> str:
     return f"<!-- agentops:{kind}={pair} -->"
 
 
+def _clipped(lines: Sequence[str], most_lines: int = DIFF_LINES, most_chars: int = DIFF_CHARS) -> tuple[list[str], int]:
+    """The first whole lines of a diff within both bounds (a first line longer than all of them cut
+    short with "…"), and how many lines were left out."""
+    kept: list[str] = []
+    room = most_chars
+    for line in lines[:most_lines]:
+        if len(line) > room:
+            if not kept:
+                kept.append(line[:room] + "…")
+            break
+        kept.append(line)
+        room -= len(line) + 1
+    return kept, len(lines) - len(kept)
+
+
 def _change_lines(change: Change) -> list[str]:
-    before, after = change.before, change.after
-    if is_long_text(before) or is_long_text(after):
-        return [
-            "",
-            f"{code_span(change.shown)}:",
-            "",
-            *fenced(text_diff(before or "", after or ""), "diff"),
-        ]
-    return [f"- {code_span(change.shown)}: {code_span(value_text(before, change.path))} → {code_span(value_text(after, change.path))}"]
+    diff = text_diff(change)
+    if diff is None:
+        before, after = value_text(change.before, change.path), value_text(change.after, change.path)
+        return [f"- {code_span(change.shown)}: {code_span(before)} → {code_span(after)}"]
+    shown, cut = _clipped(diff)
+    note = ["", f"*The diff is cut here: {plural(cut, 'more line')} in the full plan.*"] if cut else []
+    return ["", f"{code_span(change.shown)}:", "", *fenced(shown, "diff"), *note]
 
 
 def _group(actions: Iterable[Action]) -> list[list[Action]]:
@@ -182,6 +201,17 @@ def _problems(plan: Plan, keep: int) -> list[str]:
     return _alert("CAUTION", ["**Blocking problems: this plan cannot be applied.**", *shown])
 
 
+def _highlights(plan: Plan) -> list[str]:
+    found = plan.highlights
+    if not found:
+        return []
+    more = len(found) - HIGHLIGHTS_SHOWN
+    lines = [f"- {escape(h.label)}: {escape(h.what)} {code_span(h.shown[0])} → {code_span(h.shown[1])}"
+             + (" **(loosened)**" if h.loosened else "") for h in found[:HIGHLIGHTS_SHOWN]]
+    return _alert("IMPORTANT", [f"**{HIGHLIGHTS_TITLE}:**", *lines,
+                                *([f"- … and {more} more (see the per-agent changes)"] if more > 0 else [])])
+
+
 def _where(full_plan_url: str | None) -> str:
     return f"[the workflow run]({full_plan_url})" if full_plan_url else "the output of `agentops plan`"
 
@@ -227,6 +257,7 @@ def _plan_markdown(
     if plan.guard_changes:
         out.extend(_alert("IMPORTANT", [f"**{GUARDS_CHANGED}**; the base branch's stay in force until it is merged:",
                                          *(f"- {escape(change)}" for change in plan.guard_changes)]))
+    out.extend(_highlights(plan))
     if plan.resolved:
         out.extend(["", "Names resolved: " + ", ".join(
             f"{kind} {code_span(name)} → {code_span(found)}" for kind, name, found in plan.resolved)])

@@ -46,9 +46,15 @@ _BLOCKER = _object({"name": _NULLABLE_STR, "file": _NULLABLE_STR, "source": _NUL
                     "hint": _NULLABLE_STR})
 _HEALTH = _object({"healthy": _BOOL, "failing": _INT, "auto_paused": _INT, "deployments": _LIST})
 _RESOURCE = {"enum": [resource.kind for resource in ORDER]}
+# One changed field; `diff` is a long text's unified line diff (live -> manifest), else null.
+_CHANGE = _object({"path": _STR, "field": _STR, "origin": _NULLABLE_STR,
+                   "diff": {"type": ["array", "null"], "items": _STR}})
 _ACTION = _object({"name": _STR, "resource": _RESOURCE, "address": _STR,
                    "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR, "id": _NULLABLE_STR,
-                   "deployment_id": _NULLABLE_STR, "phase": _INT, "changes": _LIST})
+                   "deployment_id": _NULLABLE_STR, "phase": _INT, "changes": {"type": "array", "items": _CHANGE}})
+# A model or tool permission change of an agent, shown first (`loosened`: the tool now asks less).
+_HIGHLIGHT = _object({"address": _STR, "kind": {"enum": ["model", "permission"]}, "subject": _STR,
+                      "before": _NULLABLE_STR, "after": _NULLABLE_STR, "loosened": _BOOL})
 # An agent's newest version and the stack's deployments on each of its versions (`behind`: on an older one).
 _AGENT_VERSIONS = _object({"name": _STR, "agent_id": _STR, "version": {"type": ["integer", "null"]}, "found": _BOOL,
                           "archived": _BOOL, "behind": _INT,
@@ -73,8 +79,9 @@ OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {
          "problems": {"type": "array", "items": _BLOCKER}, "actions": {"type": "array", "items": _ACTION},
          "order": {"type": "array", "items": {"type": "array", "items": _STR}},
          "flags": _object({"adopt": _BOOL, "no_prune": _BOOL, "targets": _LIST, "allow_empty": _BOOL,
-                           "strict_names": _BOOL, "new_stack": _BOOL, "destroy": _BOOL}, {"max_archive": {"type": ["integer", "null"]}}),
-         "guard_changes": {"type": "array", "items": _STR}},
+                           "strict_names": _BOOL, "new_stack": _BOOL, "destroy": _BOOL},
+                          {"max_archive": {"type": ["integer", "null"]}}),
+         "guard_changes": {"type": "array", "items": _STR}, "highlights": {"type": "array", "items": _HIGHLIGHT}},
         {"workspace_id": _NULLABLE_STR, "env": _NULLABLE_STR, "base_ref": _NULLABLE_STR, "resolved": {"type": "object"},
          "fleet": _object({"version": {"const": 1}, **_FLEET}), "health": _HEALTH})),
     "apply": ("`apply --format json`: one result per action run, and the totals", _RESULTS),

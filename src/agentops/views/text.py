@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -13,12 +12,11 @@ import click
 from agentops.engine.diff import Change
 from agentops.engine.drift import DRIFT
 from agentops.engine.plan import ActionKind, Plan
+from agentops.engine.textdiff import line_diff
 from agentops.views import safe
 from agentops.views.created import create_lines
 from agentops.views.fleet import text_lines
 from agentops.views.money import budget_value
-
-LONG_TEXT = 60
 
 
 def value_text(value: Any, path: str = "") -> str:
@@ -26,18 +24,10 @@ def value_text(value: Any, path: str = "") -> str:
     return safe.value(budget_value(path, value) or json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
-def is_long_text(value: Any) -> bool:
-    return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value)
-
-
-def text_diff(before: str, after: str) -> list[str]:
-    """A unified diff of two text values, for fields too long to read as before -> after."""
-    return list(
-        safe.value(line)
-        for line in difflib.unified_diff(
-            before.splitlines(), after.splitlines(), "live", "manifest", lineterm="", n=2
-        )
-    )
+def text_diff(change: Change) -> list[str] | None:
+    """The change's line diff with each line made safe to print; None when it is not long text."""
+    diff = line_diff(change.before, change.after)
+    return None if diff is None else [safe.value(line) for line in diff]
 
 
 def _plain(text: str, fg: str) -> str:
@@ -47,14 +37,13 @@ def _plain(text: str, fg: str) -> str:
 def change_lines(change: Change, note: str = "", paint: Callable[[str, str], str] = _plain) -> list[str]:
     """A change as lines; `note` (e.g. a drift label) ends its first line; `paint` colours old
     values red and new ones green (on a terminal that wants colour)."""
-    before, after = change.before, change.after
-    if is_long_text(before) or is_long_text(after):
-        diff = text_diff(before or "", after or "")
+    diff = text_diff(change)
+    if diff is not None:
         colour = {"-": "red", "+": "green"}
         return [f"{safe.value(change.shown)}:{note}",
                 *("    " + paint(line, colour[line[0]]) if line[:1] in colour and line[:3] not in ("---", "+++")
                   else "    " + line for line in diff)]
-    old, new = paint(value_text(before, change.path), "red"), paint(value_text(after, change.path), "green")
+    old, new = paint(value_text(change.before, change.path), "red"), paint(value_text(change.after, change.path), "green")
     return [f"{safe.value(change.shown)}: {old} -> {new}{note}"]
 
 
@@ -95,6 +84,7 @@ def order_steps(plan: Plan, show: Callable[[str], str]) -> list[str]:
     return out
 
 
+HIGHLIGHTS_TITLE = "Review first (model and tool permission changes)"
 GUARDS_CHANGED = "This change edits the policy and guards of agentops.yaml"
 
 
@@ -109,6 +99,9 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
     if plan.guard_changes:
         out.append(style(f"{GUARDS_CHANGED} (enforced only after merge):", fg="yellow", bold=True))
         out.extend([*(style(f"  ! {safe.value(change)}", fg="yellow") for change in plan.guard_changes), ""])
+    if plan.highlights:
+        out.append(style(f"  {HIGHLIGHTS_TITLE}:", bold=True))
+        out.extend([*(style(f"    ! {safe.value(h)}", fg="yellow") for h in plan.highlights), ""])
     if plan.resolved:
         out.extend(["  Names resolved in this workspace:", *(f"    {line}" for line in resolved_lines(plan)), ""])
     steps = order_steps(plan, safe.value)
