@@ -27,7 +27,8 @@ def test_an_agent_change_shows_its_prompt_diff_and_highlights_in_every_format(
 
     data = plan(stack)
     jsonschema.validate(data, json.loads(stack.run("schema", "--output", "plan").stdout))
-    (update,) = [a for a in data["actions"] if a["action"] == "update"]
+    # The agent's update (its following deployment is re-pinned beside it).
+    (update,) = [a for a in data["actions"] if a["action"] == "update" and a["resource"] == "agent"]
     assert {c["field"]: c["diff"] for c in update["changes"]}["system"] == DIFF
     assert [(h["subject"], h["before"], h["after"], h["loosened"]) for h in data["highlights"]] == [
         ("model", "claude-sonnet-4-6", "claude-opus-4-6", False), ("bash", "off", "always_allow", True)]

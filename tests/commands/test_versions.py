@@ -41,7 +41,7 @@ def test_an_agent_update_repins_its_followers_in_the_same_apply_and_pinned_ones_
     repins = [a for a in planned["actions"] if a["follows"]]
     assert [(a["name"], a["reason"]) for a in repins] == [("nightly", "agent triage v1 -> v2 (follows)")]
     assert repins[0]["changes"] == [{"path": "agent.version", "field": "agent.version", "before": 1, "after": 2,
-                                     "origin": None}]
+                                     "origin": None, "diff": None}]
     assert ("pinned: pinned to agent triage v1, behind its newest v2 (made by this apply); raise agent.version "
             "in its manifest to run the newest") in planned["warnings"]
     text = stack.run("plan", str(stack.root)).output
