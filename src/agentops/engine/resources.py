@@ -2,7 +2,7 @@
 patch rules, write order, and how a reference to an object not created yet is written.
 
 A new kind (vault, skill, memory store) is one more `Resource` in `RESOURCES` and one more
-name in `manifest/kinds.py`'s MANAGED (its place in the write order); its desired state, its
+name in `manifest/kinds.py`'s ORDER (its place in the write order); its desired state, its
 SDK calls (adapters/api.py `_WRITES`) and its body models (model/bodies.py) are the rest.
 """
 
@@ -38,13 +38,13 @@ from agentops.engine.normalize_vaults import (
     same_server,
     update_auth,
 )
-from agentops.manifest.kinds import MANAGED
+from agentops.manifest.kinds import ORDER as WRITE_ORDER
 from agentops.model import bodies, spec, vault_bodies
 
 DEPLOYMENT = "deployment"
 # A vault's credentials are written in its manifest, and right after it (archived right before it).
 CREDENTIAL = "credential"
-KINDS = tuple(k for kind in MANAGED for k in ((kind, CREDENTIAL) if kind == "vault" else (kind,)))
+KINDS = tuple(k for kind in WRITE_ORDER for k in ((kind, CREDENTIAL) if kind == "vault" else (kind,)))
 _ORDER: dict[str, int] = {kind: index for index, kind in enumerate(KINDS)}
 
 
@@ -77,7 +77,7 @@ class Resource:
 
     @property
     def order(self) -> int:
-        """Its place in the write order (manifest/kinds.py MANAGED): creates and updates ascending."""
+        """Its place in the write order (manifest/kinds.py ORDER): creates and updates ascending."""
         return _ORDER[self.kind]
 
     def normalize(self, body: Mapping[str, Any], context: Context) -> Shape:

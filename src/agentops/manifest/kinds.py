@@ -22,9 +22,6 @@ from agentops.model.words import did_you_mean
 Kind = Literal["deployment", "agent", "environment", "vault", "skill", "memory_store"]
 # Every kind, in the order writes create them (archives and deletes run in reverse).
 ORDER: tuple[Kind, ...] = ("environment", "vault", "skill", "memory_store", "agent", "deployment")
-# The kinds the planner writes so far, in ORDER (the others are checked offline, not planned yet).
-# All of them now: MANAGED stays the name the planner reads its write order from.
-MANAGED: tuple[Kind, ...] = ORDER
 KINDS: tuple[Kind, ...] = ("deployment", "agent", "environment", "vault", "skill", "memory_store")
 DEFAULT: Kind = "deployment"
 # The field a kind's manifests are named (and referenced) by; a skill's is SKILL.md's `name`.
