@@ -51,7 +51,7 @@ def _live(client: anthropic.Anthropic) -> dict[str, list[dict[str, Any]]]:
     live = {kind: [item.model_dump(mode="json") for item in pages[kind].list() if item.archived_at is None]
             for kind in pages}
     # Skills are deleted, not archived; their ownership is in their upload, not in metadata.
-    live["skill"] = [item.model_dump(mode="json") for item in client.skills.list() if item.source == "custom"]
+    live["skill"] = [item.model_dump(mode="json") for item in client.skills.list() if item.source.type == "custom"]
     # A credential lives in its vault (and is owned through the vault's tags).
     live["credential"] = [item.model_dump(mode="json") for vault in live["vault"]
                           for item in client.beta.vaults.credentials.list(vault["id"]) if item.archived_at is None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +191,14 @@ def test_apply_results_keep_every_failure() -> None:
     assert "**Apply complete: 2 succeeded, 1 failed.**" in text
     assert "- **update** deployment-0001: HTTP 500 &#60;b&#62;boom&#60;/b&#62;" in text
     assert "- **update** (2): deployment-0000, deployment-0002" in text
+
+
+def test_apply_results_count_an_objects_own_update_and_its_repin_once() -> None:
+    plan = many(2, blockers=0)
+    own = plan.writes[0]
+    repin = replace(own, follows="agent.triage")
+    outcomes = [Outcome(own, True, "ok"), Outcome(repin, True, "ok"), Outcome(plan.writes[1], True, "ok")]
+    assert "**Apply complete: 2 succeeded, 0 failed.**" in render_apply_markdown(plan, outcomes)
 
 
 @pytest.mark.parametrize("stack", ["prod", "team a --> <b>"])

@@ -300,17 +300,28 @@ class Plan:
         return counts
 
     def tally(self) -> dict[ActionKind, int]:
-        """The summary's counts: a paused create's pause and schedule steps count with its create."""
+        """The summary's counts, one per unit: a paused create's pause and schedule steps count with
+        its create, a deployment's own update and its re-pin as one update."""
         tally = dict.fromkeys(SUMMARY_KINDS, 0)
+        counted: set[int | str] = set()
         for action in self.writes:
-            if action.kind is ActionKind.CREATE or self.unit(action) == id(action):
-                tally[action.kind.summary] += 1
+            key = self.unit(action)
+            # A created object counts by its create, whatever order its steps are listed in.
+            if key in counted or (key in self._created and action.kind is not ActionKind.CREATE):
+                continue
+            counted.add(key)
+            tally[action.kind.summary] += 1
         return tally
 
     def unit(self, action: Action) -> int | str:
         """What `action` counts as in the summary and the apply result: an object this plan creates
-        (its address: the create and its later steps), else the action itself."""
-        return action.address if action.id is None and action.address in self._created else id(action)
+        (its address: the create and its later steps), the updates of one live object (its own and a
+        re-pin: one update), else the action itself."""
+        if action.id is None and action.address in self._created:
+            return action.address
+        if action.kind.summary is ActionKind.UPDATE:
+            return f"~{action.address}"
+        return id(action)
 
     def settled(self, outcomes: Iterable[tuple[Action, bool]]) -> tuple[int, int]:
         """(succeeded, failed) of the executed actions, counted as the summary counts: a created

@@ -323,10 +323,12 @@ def render_markdown(
 
 def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) -> str:
     failed = [o for o in outcomes if not o.ok]
+    # Counted as the summary and the text view count: one per object, not one per write.
+    ok_count, failed_count = plan.settled((o.action, o.ok) for o in outcomes)
     out = [
         f"### agentops apply · stack {code_span(plan.stack)}{_env(plan)}",
         "",
-        f"**Apply complete: {len(outcomes) - len(failed)} succeeded, {len(failed)} failed.**",
+        f"**Apply complete: {ok_count} succeeded, {failed_count} failed.**",
         "",
         plan.summary(),
     ]
