@@ -17,6 +17,7 @@ from agentops.emulator import EmulatorServer
 from tests.fake_github import FakeGitHub, github_env
 from tests.harness import Repo, manifest
 from tests.helpers import make_client
+from tests.reliability.sweep import assert_nothing_leaks
 from tests.stack import TOKEN
 
 API_KEY = "sk-ant-vault-hygiene-KEY-7e19"
@@ -97,15 +98,7 @@ def test_no_command_prints_or_writes_a_credential_secret(
 
     stored = emulator.core.store.vault_credentials("default", made.id)
     assert stored[0].secrets == {"token": CONSOLE}  # the secrets were there to leak
-    for label, result in outputs:
-        assert not _leaks(result.stdout + result.stderr), (label, result.output)
-        assert "Traceback" not in result.output, label
-    written = [path for path in root.rglob("*") if path.is_file()]
-    assert saved in written and summary in written
-    for path in written:
-        assert not _leaks(path.read_bytes().decode("utf-8", "replace")), path
-    posted = github.bodies(7)
-    assert posted and not _leaks("\n".join(posted))
+    assert_nothing_leaks(_leaks, outputs, root, (saved, summary), github)
     assert not _leaks("\n".join(str(issue) for issue in github.issues.values()))
 
 

@@ -18,6 +18,7 @@ from tests.fake_github import FakeGitHub, github_env
 from tests.fake_oidc import REQUEST_TOKEN, federation, serve_oidc
 from tests.harness import Repo, manifest
 from tests.helpers import answer_json, make_client, make_deployment_body, serve
+from tests.reliability.sweep import assert_nothing_leaks
 from tests.stack import TOKEN  # the token the fake GitHub accepts
 
 API_KEY = "sk-ant-hygiene-KEY-51b2e8"
@@ -151,16 +152,8 @@ def test_no_command_prints_or_writes_a_secret(
     echoed = next(result for label, result in outputs if label == "echoing API")
     assert "bad request" in echoed.stderr, echoed.output  # the API's message is shown, scrubbed
     assert "***" in echoed.stderr
-    for label, result in outputs:
-        assert not _leaks(result.stdout + result.stderr), (label, result.output)
-        assert "Traceback" not in result.output, label
-    written = [path for path in root.rglob("*") if path.is_file()]
-    assert saved in written and summary in written
-    for path in written:
-        assert not _leaks(path.read_bytes().decode("utf-8", "replace")), path
-    posted = github.bodies(7)
-    assert posted and "agentops" in posted[0].lower()
-    assert not _leaks("\n".join(posted))
+    posted = assert_nothing_leaks(_leaks, outputs, root, (saved, summary), github)
+    assert "agentops" in posted[0].lower()
     reported = [str(issue.get("body", "")) + str(issue.get("title", "")) for issue in github.issues.values()]
     assert reported and not _leaks("\n".join(reported))  # the drift/health issue
 
