@@ -51,6 +51,7 @@ class _Action(_Strict):
     name: str
     resource: Literal["environment", "vault", "credential", "agent", "deployment"]
     action: ActionKind
+    verb: str | None = None  # derived from resource and action ("delete" for a skill's archive), recomputed
     reason: str = ""
     id: str | None = None
     deployment_id: str | None = None  # `id` again for a deployment (format 3's key), else null
