@@ -412,7 +412,7 @@ class Api:
             found = self.records.get(version)
             if found is None:
                 found = self.records[version] = skillfiles.read_record(self.download_skill(str(item["id"]), version))
-            return {**item, "name": item.get("display_name"), "digest": found.get("digest"),
+            return {**item, "name": found.get("name") or item.get("display_name"), "digest": found.get("digest"),
                     "metadata": found.get("metadata", {})}
 
         with ThreadPoolExecutor(max_workers=LOOKUP_PARALLELISM) as pool:
