@@ -89,3 +89,15 @@ def test_a_bad_prevent_delete_value_is_refused_offline(stack: Stack) -> None:
     assert "deployments/skills/guarded/SKILL.md" in result.output and "metadata" in result.output
     assert "Traceback" not in result.output
     assert stack.emulator.write_count() == writes
+
+
+def test_a_saved_destroy_plan_with_a_skill_applies(stack: Stack, client: anthropic.Anthropic) -> None:
+    """A saved plan holds skill (and memory store) actions like any other kind's."""
+    skill(stack, "triage-notes")
+    stack.write(manifest("keep"))
+    assert stack.apply().exit_code == 0
+    saved = stack.root / "destroy.json"
+    assert stack.run("destroy", str(stack.root), "--out", str(saved)).exit_code == 0
+    applied = stack.run("apply", str(saved), "--destroy", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert live_skills(client) == {}
