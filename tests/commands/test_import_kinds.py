@@ -135,5 +135,5 @@ def test_names_must_exist_in_a_kind_asked_for_and_other_stacks_are_refused(
 
 
 def test_kinds_must_be_known(stack: Stack) -> None:
-    result = stack.run("import", "--all", "--kinds", "agent,skill")
+    result = stack.run("import", "--all", "--kinds", "agent,credential")
     assert result.exit_code == 1 and "--kinds" in result.stderr and "Traceback" not in result.output

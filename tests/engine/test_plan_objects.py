@@ -42,7 +42,7 @@ def test_creates_run_by_kind_and_archives_in_reverse() -> None:
     assert [(a.address, a.kind.value) for a in plan.actions] == [
         ("environment.box", "create"), ("agent.bot", "create"), ("deployment.job", "create"),
         ("agent.old-bot", "archive"), ("environment.old-box", "archive")]
-    assert plan.archived() == "1 agent and 1 environment"
+    assert plan.archived() == "archives 1 agent and 1 environment"
     assert [step for _phase, step in plan.order()] == [
         ["environment.box"], ["agent.bot"], ["deployment.job"], ["agent.old-bot"], ["environment.old-box"]]
 

@@ -250,6 +250,10 @@ class Api:
     # The embedded emulator of `--local`: its objects are the seed's, so a missing name is the seed's to add.
     local: bool = False
     seen: Seen = field(default_factory=Seen, compare=False, repr=False)
+    # Skill version id -> the record its download held. A version never changes, so a second listing in
+    # the same run (a lost create's recovery) downloads only new versions. In memory only: an on-disk
+    # cache would be a file anyone with the checkout could edit to make a skill look unchanged or owned.
+    records: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -404,15 +408,18 @@ class Api:
         listed = [item for page, _more in pages for item in page if _custom(item.get("source"))]
 
         def read(item: dict[str, Any]) -> dict[str, Any]:
-            found = skillfiles.read_record(self._download(str(item["id"]), str(item["latest_version_id"])))
-            return {**item, "name": item.get("display_name"), "digest": found.get("digest"),
+            version = str(item["latest_version_id"])
+            found = self.records.get(version)
+            if found is None:
+                found = self.records[version] = skillfiles.read_record(self.download_skill(str(item["id"]), version))
+            return {**item, "name": found.get("name") or item.get("display_name"), "digest": found.get("digest"),
                     "metadata": found.get("metadata", {})}
 
         with ThreadPoolExecutor(max_workers=LOOKUP_PARALLELISM) as pool:
             return list(pool.map(read, listed))
 
-    def _download(self, skill_id: str, version: str) -> bytes:
-        """A skill version's zip (a binary answer: not through `_call`, which reads JSON)."""
+    def download_skill(self, skill_id: str, version: str) -> bytes:
+        """A skill version's zip (a binary answer: not through `_call`, which reads JSON). Untrusted input."""
         download = self.client.beta.skills.versions.with_raw_response.download
         raw = self._send(download, (version,), self.deadline().base, "reads", {"skill_id": skill_id})
         self._saw(raw.http_response.headers)

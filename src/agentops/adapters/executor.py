@@ -203,7 +203,7 @@ class Executor:
                 answer = calls[action.kind](deadline.timeout(attempt))
                 if action.kind in (ActionKind.UPDATE, ActionKind.ADOPT):
                     self._versioned(action, answer)
-                return Result(action, True, action.kind.past, target, attempt)
+                return Result(action, True, action.past, target, attempt)
             except anthropic.BadRequestError:
                 # Archived already: by our own earlier try whose response was lost, or by a
                 # concurrent apply that archived the same duplicate. Either way the intent holds.

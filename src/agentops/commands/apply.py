@@ -101,9 +101,11 @@ def confirm(plan: Plan, auto_approve: bool, console: Console) -> None:
     if archives:
         accepted = (str(archives),) if plan.flags.destroy else (str(archives), "yes")
         typed = f"Type {archives} to destroy" if plan.flags.destroy else f"Type {archives} (or yes) to apply"
+        deletes = any(a.verb == "delete" for a in plan.writes)
         answer = console.ask(
-            f"This plan archives {plan.archived()}. Archiving is permanent: an archived object (a deployment, "
-            f"agent or environment) cannot be restored, and an archived deployment never runs again. {typed}"
+            f"This plan {plan.archived()}. Archiving is permanent: an archived object (a deployment, "
+            f"agent or environment) cannot be restored, and an archived deployment never runs again. "
+            + ("Deleting is too: a deleted skill loses every version. " if deletes else "") + typed
         )
         if answer.strip().lower() not in accepted:
             raise Failure(f"{verb} cancelled; nothing was changed")

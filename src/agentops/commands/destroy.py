@@ -42,10 +42,10 @@ def destroy(
             return ERROR if result.errored else OK
         reconcile.show_plan(result, shown, console, applying=True)
         if result.errored:
-            raise Failure("the destroy plan has blocking problems; nothing was archived")
+            raise Failure("the destroy plan has blocking problems; nothing was archived or deleted")
         if result.has_changes:
             confirm(result, auto_approve, console)
         else:  # the results still follow: `--format json` prints its (empty) document
             where = f" in environment {result.env!r}" if result.env else ""
-            console.info(f"Nothing to destroy: stack {result.stack!r} owns no live object{where} that may be archived.")
+            console.info(f"Nothing to destroy: stack {result.stack!r} owns no live object{where} that may be archived or deleted.")
         return execute.execute(result, api, parallelism, console, shown)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentops.commands import import_skills
 from agentops.engine import importing_kinds
 from agentops.engine.antlock import Lockfile, LockfileError, parse
 from agentops.engine.export import to_yaml
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 # Every kind import writes, in the order it writes them; today's default stays deployments only.
 IMPORT_KINDS = (*importing_kinds.KINDS, "deployment")
 DEFAULT_KINDS = ("deployment",)
+# What `--from-ant` imports without --kinds: the kinds `ant apply`'s lockfile was first read for. Skills and
+# memory stores are asked for by name (`--kinds skill,memory_store`): a skill's import uploads a version.
+ANT_KINDS = tuple(kind for kind in IMPORT_KINDS if kind not in ("skill", "memory_store"))
 
 
 def _free_file(folder: Path, name: str, taken: set[str]) -> Path:
@@ -65,9 +69,9 @@ def _placer(folder: Path, taken: dict[Path, set[str]]) -> Callable[[str], Place]
 
 
 def parse_kinds(text: str | None, from_ant: bool) -> tuple[str, ...]:
-    """`--kinds a,b` in write order; without it, deployments (every kind agentops manages with --from-ant)."""
+    """`--kinds a,b` in write order; without it, deployments (ANT_KINDS with --from-ant)."""
     if text is None:
-        return IMPORT_KINDS if from_ant else DEFAULT_KINDS
+        return ANT_KINDS if from_ant else DEFAULT_KINDS
     given = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [kind for kind in given if kind not in IMPORT_KINDS]
     if unknown or not given:
@@ -163,6 +167,9 @@ def import_(
                     None if picked is None else picked.get(kind, {}),
                 )
                 items, refused, notes = [*items, *found], [*refused, *no], [*notes, *noted]
+            # Skills are downloaded and checked now: a bad one refuses the import before anything is written.
+            skills, no = import_skills.unpack([item for item in items if item.kind == "skill"], api, root, _rel)
+            items, refused = [item for item in items if item.kind != "skill"], [*refused, *no]
             deployments: list[Item] = []
             if "deployment" in wanted and "deployment" in asked.kinds:
                 decision = decide(
@@ -185,6 +192,8 @@ def import_(
             records = [_import_kind(item, declared.get(item.kind, {}), dry_run, api.update_object) for item in items]
             notes += _record_fingerprints([item for item in items if item.kind == "vault"], config.stack, dry_run, api)
             moved = _moved(items, records)
+            records += [_import_skill(skill, declared.get("skill", {}), root, config.stack, target.env, dry_run, api)
+                        for skill in skills]
             records += [_import_one(item, flat, token_var, dry_run, api.update, moved) for item in deployments]
         shown.imported(console, config.stack, dry_run, records, notes_after(deployments, notes, token_var),
                        drift_warnings(deployments))
@@ -262,6 +271,9 @@ def _by_kind(project: Project) -> dict[str, dict[str, str]]:
         "deployment": {m.manifest.name: m.file for m in project.manifests},
         "agent": {a.manifest.name: a.file for a in project.agents},
         "environment": {e.manifest.name: e.file for e in project.environments},
+        "vault": {v.manifest.name: v.file for v in project.vaults},
+        "skill": {s.name: s.file for s in project.skills},
+        "memory_store": {m.manifest.name: m.file for m in project.memory_stores},
     }
 
 
@@ -362,3 +374,10 @@ def _import_kind(item: KindItem, declared: dict[str, str], dry_run: bool,
             body: dict[str, Any] = {"metadata": item.tags, **({"version": version} if version is not None else {})}
             version = update(item.kind, item.live.id, body).get("version", version)
     return importing_kinds.record(item, declared, _rel, version if isinstance(version, int) else None)
+
+
+def _import_skill(skill: import_skills.Unpacked, declared: dict[str, str], root: Path, stack: str,
+                  env: str | None, dry_run: bool, api: Api) -> dict[str, Any]:
+    """Write the skill's folder and upload it as this stack's (commands/import_skills.py)."""
+    made = import_skills.write(skill, root, stack, env, dry_run, api)
+    return {**importing_kinds.record(skill.item, declared, _rel, None), "version": made}

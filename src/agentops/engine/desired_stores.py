@@ -26,11 +26,13 @@ def memory_store_desired(loaded: LoadedMemoryStore, stack: str, env: str | None)
 
 
 def skill_desired(loaded: LoadedSkill, stack: str, env: str | None) -> Desired:
-    """A skill folder as the upload it asks for; its record carries the tags (a skill has no metadata)."""
+    """A skill folder as the upload it asks for; its record carries the tags (a skill has no metadata),
+    the delete guard of its front matter among them (read back from the record by prune and destroy)."""
+    keep = loaded.manifest.prevent_delete
     body = {"name": loaded.name, "folder": loaded.folder, "digest": loaded.digest,
-            "metadata": owned(None, stack, loaded.name, env, False)}
+            "metadata": owned(None, stack, loaded.name, env, keep)}
     return Desired(name=loaded.name, file=loaded.file, line=loaded.line, body=body, status="active",
-                   agent_pinned=False, kind="skill")
+                   agent_pinned=False, prevent_archive=keep, kind="skill")
 
 
 def skill_versions(skills: Iterable[Desired], live: Iterable[Live], stack: str, env: str | None,

@@ -24,6 +24,7 @@ from agentops.model import agent, environment, tags
 AGENT_ORDER = ("name", "description", "model", "system", "system_file", "tools", "mcp_servers", "skills",
                "multiagent", "execution_identity", "metadata", "lifecycle")
 ENVIRONMENT_ORDER = ("name", "description", "config", "metadata", "lifecycle")
+MEMORY_STORE_ORDER = ("name", "description", "metadata", "lifecycle")
 # A prompt longer than this is written to a file of its own: a reviewer reads (and diffs) it as text.
 LONG_PROMPT_LINES = 10
 LONG_PROMPT_CHARS = 1000
@@ -164,3 +165,12 @@ def environment_manifest(live: Mapping[str, Any]) -> Exported:
         data["config"] = config
     _user_metadata(live, data)
     return Exported({key: data[key] for key in ENVIRONMENT_ORDER if key in data})
+
+
+def memory_store_manifest(live: Mapping[str, Any]) -> Exported:
+    """The manifest of one live memory store (JSON as the API returns it)."""
+    data: dict[str, Any] = {"name": live["name"]}
+    if live.get("description"):
+        data["description"] = live["description"]
+    _user_metadata(live, data)
+    return Exported({key: data[key] for key in MEMORY_STORE_ORDER if key in data})

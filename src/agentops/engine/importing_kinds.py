@@ -1,5 +1,8 @@
-"""`agentops import` of agents and environments as data: which to import, each one's manifest,
-the file of a long system prompt, and the ownership tags to add. Pure.
+"""`agentops import` of agents, environments, vaults, skills and memory stores as data: which to
+import, each one's manifest, the file of a long system prompt, and the ownership tags to add. Pure.
+
+A skill's manifest is its folder, written from its latest version's download, and its tags go into
+the record file of a new version (commands/import_skills.py): a skill has no metadata to patch.
 
 The tags are the deployments' (`agentops.stack`, `agentops.name`, and `agentops.env` when
 agentops.yaml declares environments); `agentops.prevent_archive` already there is kept, and
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentops.engine.export_kinds import Exported, agent_manifest, environment_manifest
+from agentops.engine.export_kinds import Exported, agent_manifest, environment_manifest, memory_store_manifest
 from agentops.engine.export_vaults import vault_manifest
 from agentops.engine.identity import Live
 from agentops.engine.importing import by_ids, select
@@ -22,8 +25,9 @@ from agentops.model import spec, tags
 from agentops.model.words import plural
 
 # The kinds import writes besides deployments, in the order their writes run (what others reference first).
-KINDS = ("environment", "vault", "agent")
-FOLDERS = {"environment": "environments", "vault": "vaults", "agent": "agents"}
+KINDS = ("environment", "vault", "skill", "memory_store", "agent")
+FOLDERS = {"environment": "environments", "vault": "vaults", "skill": "skills", "memory_store": "memory_stores",
+           "agent": "agents"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ def ownership(live: Live, name: str, stack: str, env: str | None) -> dict[str, s
 def _exported(kind: str, live: Live, place: Place | None, name: str) -> Exported:
     if kind == "environment":
         return environment_manifest(live.body)
+    if kind == "memory_store":
+        return memory_store_manifest(live.body)
+    if kind == "skill":  # its folder is written from the download (commands/import_skills.py)
+        return Exported({"name": name})
     if kind == "vault":  # its credentials are read into its body beforehand (commands/import_.py)
         manifest, notes = vault_manifest(live.body, list(live.body.get("credentials") or []), name)
         return Exported(manifest, notes=tuple(notes))

@@ -69,6 +69,9 @@ _LOOKS = {
     ActionKind.ARCHIVE: ("-", "red", "archived"),
     ActionKind.NOOP: ("=", "white", "unchanged"),
 }
+# Kinds the API deletes rather than archives (a skill has no archive): the action stays ARCHIVE, so guards,
+# order and saved plans are the same; only the words a person reads say "delete".
+DELETED_KINDS = frozenset({"skill"})
 SUMMARY_KINDS = (ActionKind.CREATE, ActionKind.UPDATE, ActionKind.PAUSE, ActionKind.UNPAUSE, ActionKind.ARCHIVE)
 
 
@@ -92,6 +95,16 @@ class Action:
     # A re-pin to the version an agent update of the same apply makes: that update's address. The
     # executor sends the version the update's response names, and nothing if the update failed.
     follows: str | None = None
+
+    @property
+    def verb(self) -> str:
+        """The action in words: "delete" for the removal of a kind the API deletes, else the kind's value."""
+        return "delete" if self.kind is ActionKind.ARCHIVE and self.resource in DELETED_KINDS else self.kind.value
+
+    @property
+    def past(self) -> str:
+        """The verb in the past tense, as an apply reports it ("deleted" for a skill)."""
+        return "deleted" if self.verb == "delete" else self.kind.past
 
     @property
     def deployment_id(self) -> str | None:
@@ -126,6 +139,7 @@ class Action:
             "resource": self.resource,
             "address": self.address,
             "action": self.kind.value,
+            "verb": self.verb,
             "reason": self.reason,
             "id": self.id,
             "deployment_id": self.deployment_id,
@@ -338,14 +352,18 @@ class Plan:
         return frozenset(a.address for a in self.actions if a.kind is ActionKind.CREATE)
 
     def archived(self) -> str:
-        """What the plan archives, by kind in the order they run: "2 deployments and 1 agent"."""
+        """What the plan archives and deletes, by kind in the order they run: "archives 1 agent and deletes 1 skill"."""
         return archived_phrase(self.writes)
 
     @property
     def archived_noun(self) -> str:
-        """What the archives stop for good, in words: "deployments", or "objects" when other kinds are among them."""
+        """What the removals stop for good, in words: "archived deployments", "archived objects", "deleted
+        skills", or "archived and deleted objects" when a skill's delete is among archives."""
         kinds = {a.resource for a in self.writes if a.kind is ActionKind.ARCHIVE}
-        return "deployments" if kinds <= {DEPLOYMENT} else "objects"
+        if kinds <= DELETED_KINDS:
+            return "deleted skills"
+        noun = "archived deployments" if kinds <= {DEPLOYMENT} else "archived objects"
+        return noun if not kinds & DELETED_KINDS else "archived and deleted objects"
 
     def order(self) -> list[tuple[int, list[str]]]:
         """The phases apply runs, each with the addresses of its writes (in parallel within one)."""
@@ -709,7 +727,9 @@ def _prune(
         if orphan.metadata.get(tags.PREVENT_ARCHIVE) == "true":
             what = orphan.tag_name if orphan.kind == DEPLOYMENT else f"{orphan.kind} {orphan.tag_name}"
             why = "kept" if options.destroy else "no manifest, kept"  # a destroy's objects may have one
-            warnings.append(f"{what}: {why} because of lifecycle.prevent_archive")
+            # A skill declares its guard in SKILL.md's metadata (manifest/skill_schema.py), recorded as the tag.
+            guard = "agentops.prevent_delete" if orphan.kind in DELETED_KINDS else "lifecycle.prevent_archive"
+            warnings.append(f"{what}: {why} because of {guard}")
             kept.append((orphan.id, "prevent_archive"))
         else:
             actions.append(_archive(orphan, "destroy" if options.destroy else "no manifest claims it (prune)"))
@@ -740,13 +760,20 @@ def _rename_hints(desired: list[Desired], actions: list[Action], orphans: list[L
 
 
 def archived_phrase(actions: Iterable[Action]) -> str:
-    """The archives among `actions` counted by kind, in the order they run: "2 deployments and 1 agent"."""
+    """The archives among `actions` counted by kind, in the order they run, with their verb: "archives
+    2 deployments and 1 agent", "deletes 1 skill" (a skill is deleted, not archived)."""
     counts: dict[str, int] = {}
     for action in actions:
         if action.kind is ActionKind.ARCHIVE:
             counts[action.resource] = counts.get(action.resource, 0) + 1
-    parts = [plural(counts[r.kind], r.kind) for r in reversed(ORDER) if r.kind in counts]
-    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or "0 deployments"
+    archived = [plural(counts[r.kind], r.kind) for r in reversed(ORDER) if r.kind in counts and r.kind not in DELETED_KINDS]
+    deleted = [plural(counts[r.kind], r.kind) for r in reversed(ORDER) if r.kind in counts and r.kind in DELETED_KINDS]
+    phrases = [f"{verb} {_and(parts)}" for verb, parts in (("archives", archived), ("deletes", deleted)) if parts]
+    return " and ".join(phrases) or "archives 0 deployments"
+
+
+def _and(parts: list[str]) -> str:
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
 def _egress(desired: list[Desired], live: list[Live]) -> tuple[list[Blocker], list[str]]:
@@ -793,7 +820,7 @@ def _archive_cap(actions: list[Action], options: Options) -> list[Blocker]:
     if options.max_archive is None or archives <= options.max_archive:
         return []
     return [Blocker.at(options.settings.get("max_archive", Where()),
-                       f"plan archives {archived_phrase(actions)}, more than the limit of {options.max_archive} "
+                       f"plan {archived_phrase(actions)}, more than the limit of {options.max_archive} "
                        "(--max-archive, or max_archive in agentops.yaml)")]
 
 

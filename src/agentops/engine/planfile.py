@@ -49,8 +49,9 @@ class _Change(_Strict):
 
 class _Action(_Strict):
     name: str
-    resource: Literal["environment", "vault", "credential", "agent", "deployment"]
+    resource: Literal["environment", "vault", "credential", "skill", "memory_store", "agent", "deployment"]
     action: ActionKind
+    verb: str | None = None  # derived from resource and action ("delete" for a skill's archive), recomputed
     reason: str = ""
     id: str | None = None
     deployment_id: str | None = None  # `id` again for a deployment (format 3's key), else null

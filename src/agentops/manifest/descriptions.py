@@ -365,6 +365,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                 "without 'anthropic' or 'claude'. Without it the folder's name is used. agentops identifies the skill "
                 "by it, and agents reference it by it.",
         "description": "What the skill does and when to use it (1-1024 characters, no XML tags).",
+        "metadata": "String pairs SKILL.md may carry. agentops.prevent_delete: \"true\" keeps the skill from "
+                    "being deleted by prune or destroy (the other agentops. keys are reserved).",
     },
     "SkillByName": {
         "name": "The skill's name (the name in its SKILL.md): this stack's skill, else the workspace's.",

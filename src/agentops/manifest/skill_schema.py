@@ -1,7 +1,12 @@
 """The skill manifest: the front matter of a skill folder's SKILL.md, as the Skills API reads it.
 
 The file is uploaded as written, so agentops adds no fields of its own here and leaves other keys
-(`license`, `allowed-tools`, `metadata`, ...) to the API. A skill exists in every environment.
+(`license`, `allowed-tools`, ...) to the API. A skill exists in every environment.
+
+A skill has no `lifecycle`: the one setting agentops reads, the delete guard, is the key PREVENT_DELETE
+of the front matter's `metadata` (the string map SKILL.md allows and the API does not interpret), so
+it lives in the skill's own folder and is recorded in each upload's record file like the other kinds'
+`agentops.prevent_archive` tag.
 """
 
 from __future__ import annotations
@@ -11,8 +16,21 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from agentops.model import tags
 from agentops.model.kinds import MAX_SKILL_DESCRIPTION, MAX_SKILL_NAME, SKILL_NAME
 from agentops.model.skillmd import description_problem, name_problem
+
+PREVENT_DELETE = "agentops.prevent_delete"
+
+
+def _metadata(value: dict[str, str] | None) -> dict[str, str] | None:
+    """The front matter's metadata: of the reserved `agentops.` keys only PREVENT_DELETE, "true" or "false"."""
+    for key, item in (value or {}).items():
+        if tags.is_reserved(key) and key != PREVENT_DELETE:
+            raise ValueError(f"{key!r}: agentops. keys are reserved; the one a skill may set is {PREVENT_DELETE}")
+        if key == PREVENT_DELETE and item not in ("true", "false"):
+            raise ValueError(f'{PREVENT_DELETE} must be the string "true" or "false"')
+    return value
 
 
 def _rule(problem: Callable[[object], str | None]) -> AfterValidator:
@@ -37,3 +55,9 @@ class SkillManifest(BaseModel):
                     Field(json_schema_extra={"pattern": f"^{SKILL_NAME.pattern}$", "maxLength": MAX_SKILL_NAME})]
     description: Annotated[str, _rule(description_problem),
                            Field(json_schema_extra={"minLength": 1, "maxLength": MAX_SKILL_DESCRIPTION})]
+    metadata: Annotated[dict[str, str] | None, AfterValidator(_metadata)] = None
+
+    @property
+    def prevent_delete(self) -> bool:
+        """Whether prune and destroy keep the skill (recorded as the agentops.prevent_archive tag)."""
+        return (self.metadata or {}).get(PREVENT_DELETE) == "true"

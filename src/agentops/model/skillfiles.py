@@ -30,10 +30,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from agentops.model.kinds import SKILL_FILE
 
 DIGEST_PREFIX = "sha256:"
 RECORD_FILE = ".agentops.json"
@@ -78,15 +81,74 @@ def record(digest_value: str, metadata: Mapping[str, str]) -> bytes:
 
 
 def read_record(archive: bytes) -> dict[str, Any]:
-    """The record of a downloaded version (a zip whose one top-level folder is the skill): {} when it
-    has none (a skill agentops never uploaded) or it cannot be read (then it is no skill of a stack)."""
+    """What a downloaded version (a zip whose one top-level folder is the skill, named after it) says:
+    `name`, the skill's name (its display_name may differ, and cannot be changed: it is no field to
+    plan), and the record's `digest` and `metadata`. Without a record (a skill agentops never uploaded)
+    or one that cannot be read, no digest and no metadata: it is no skill of a stack."""
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as opened:
-            found = [name for name in opened.namelist() if name.partition("/")[2] == RECORD_FILE]
+            names = opened.namelist()
+            found = [name for name in names if name.partition("/")[2] == RECORD_FILE]
+            tops = {name.partition("/")[0] for name in names}
             data = json.loads(opened.read(found[0])) if found else {}
     except (zipfile.BadZipFile, ValueError, KeyError, IndexError):
         return {}
+    named = {"name": tops.pop()} if len(tops) == 1 else {}
     if not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
-        return {}
-    return {"digest": str(data.get("digest", "")),
+        return named
+    return {**named, "digest": str(data.get("digest", "")),
             "metadata": {str(k): str(v) for k, v in data["metadata"].items()}}
+
+
+class UnsafeArchive(ValueError):
+    """A downloaded version that is not written to disk: the reason completes "its latest version ..."."""
+
+
+def unpack(archive: bytes, limit: int) -> tuple[str, list[tuple[str, bytes]]]:
+    """The skill folder's name and its files, (path below it, bytes), from a downloaded version.
+
+    The zip is untrusted input: a path with '..', '\\', an empty segment or a drive or root, a symlink, a
+    file outside one top-level folder or a duplicate is refused, and so is more than `limit` bytes
+    (counted as read, not as the headers claim). Hidden files (the record among them) and
+    `__pycache__/` are left out, as an upload leaves them out."""
+    try:
+        opened = zipfile.ZipFile(io.BytesIO(archive))
+    except (zipfile.BadZipFile, ValueError):
+        raise UnsafeArchive("is not a zip archive") from None
+    tops: set[str] = set()
+    files: dict[str, bytes] = {}
+    total = 0
+    with opened:
+        for info in opened.infolist():
+            parts = info.filename.split("/")
+            if info.is_dir():
+                parts = parts[:-1]
+            if "\\" in info.filename or info.filename.startswith("/") or ":" in parts[0] \
+                    or any(part in ("", ".", "..") for part in parts):
+                raise UnsafeArchive(f"holds a path that leaves its folder: {info.filename!r}")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise UnsafeArchive(f"holds a symlink: {info.filename!r}")
+            tops.add(parts[0])
+            if len(tops) > 1 or skipped(parts[0], folder=True):
+                raise UnsafeArchive("does not hold exactly one skill folder")
+            if info.is_dir() or any(skipped(part, folder=i < len(parts) - 1) for i, part in enumerate(parts[1:], 1)):
+                continue
+            if len(parts) < 2:
+                raise UnsafeArchive(f"holds a file outside the skill's folder: {info.filename!r}")
+            try:
+                with opened.open(info) as member:
+                    content = member.read(limit - total + 1)
+            except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):
+                raise UnsafeArchive(f"holds a file that cannot be read: {info.filename!r}") from None
+            total += len(content)
+            if total > limit:
+                raise UnsafeArchive(f"comes to more than the upload limit of {limit} bytes")
+            path = relative_path(parts[1:])
+            if path in files:
+                raise UnsafeArchive(f"holds {path!r} twice")
+            files[path] = content
+    if not tops:
+        raise UnsafeArchive("does not hold exactly one skill folder")
+    if SKILL_FILE not in files:
+        raise UnsafeArchive(f"has no {SKILL_FILE}")
+    return tops.pop(), sorted(files.items())

@@ -27,7 +27,7 @@ def _duration(seconds: float) -> str:
 
 def _line(done: int, total: int, result: Result) -> str:
     status = "ok" if result.ok else "FAILED"
-    return f"[{done}/{total}] {result.action.kind.value} {result.action.label}: {status}: {result.message}"
+    return f"[{done}/{total}] {result.action.verb} {result.action.label}: {status}: {result.message}"
 
 
 @contextmanager
@@ -82,11 +82,11 @@ def execute(plan: Plan, api: Api, parallelism: int, console: Console, view: Text
             f"{plural(len(skipped), 'action')} not started. Run `agentops apply` again to finish."
         )
         for action in skipped:
-            console.error(f"  not started: {action.kind.value} {action.label}")
+            console.error(f"  not started: {action.verb} {action.label}")
         return INTERRUPTED
     if failed:
         console.error("Run `agentops apply` again to finish; failed actions:")
         for result in failed:
-            console.error(f"  {result.action.kind.value} {result.action.label}: {result.message}")
+            console.error(f"  {result.action.verb} {result.action.label}: {result.message}")
         return 1
     return OK

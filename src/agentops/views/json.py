@@ -65,6 +65,7 @@ def render_results(results: Sequence[Outcome], not_started: int, interrupted: bo
                     "name": r.action.name,
                     "resource": r.action.resource,
                     "action": r.action.kind.value,
+                    "verb": r.action.verb,
                     "ok": r.ok,
                     "message": r.message,
                     "id": r.id,

@@ -121,13 +121,13 @@ def _group(actions: Iterable[Action]) -> list[list[Action]]:
 def _block(actions: list[Action], diffs: bool, now: datetime | None) -> list[str]:
     first = actions[0]
     symbol = first.kind.symbol
-    kinds = ", ".join(a.kind.value for a in actions)
+    kinds = ", ".join(a.verb for a in actions)
     ident = f" · {escape(first.id)}" if first.id else ""
     out = [
         f"<details><summary><code>{escape(symbol)}</code> <b>{escape(first.label)}</b> · {kinds}{ident}</summary>",
         "",
     ]
-    out.extend(f"- **{a.kind.value}**: {escape(a.reason)}" for a in actions)
+    out.extend(f"- **{a.verb}**: {escape(a.reason)}" for a in actions)
     if diffs:
         for action in actions:
             if action.kind is ActionKind.CREATE:
@@ -262,7 +262,7 @@ def _plan_markdown(
         out.extend(["", "Names resolved: " + ", ".join(
             f"{kind} {code_span(name)} → {code_span(found)}" for kind, name, found in plan.resolved)])
     if any(a.kind is ActionKind.ARCHIVE for a in plan.writes):
-        out.extend(_alert("WARNING", [f"This plan **archives {plan.archived()}**; archived {plan.archived_noun} stop for good."]))
+        out.extend(_alert("WARNING", [f"This plan **{plan.archived()}**; {plan.archived_noun} stop for good."]))
     steps = order_steps(plan, code_span)
     if steps:
         out.extend(["", ORDER_TITLE, "", *steps])
@@ -333,7 +333,7 @@ def _apply_markdown(plan: Plan, outcomes: Sequence[Outcome], keep_names: int) ->
         plan.summary(),
     ]
     if failed:
-        lines = [f"- **{o.action.kind.value}** {escape(o.action.name)}: {escape(o.message)}" for o in failed]
+        lines = [f"- **{o.action.verb}** {escape(o.action.name)}: {escape(o.message)}" for o in failed]
         out.extend(_alert("CAUTION", ["**Failed** (run `agentops apply` again to finish):", *lines]))
     succeeded = [o.action for o in outcomes if o.ok]
     if succeeded:

@@ -20,6 +20,7 @@ from typing import Any
 from agentops.engine.fleet.section import Fleet
 from agentops.engine.health import Health
 from agentops.engine.plan import Plan
+from agentops.engine.resources import ORDER
 from agentops.manifest.config_schema import CONFIG_FILE
 from agentops.manifest.loader import Project
 from agentops.model.problems import Problem
@@ -64,12 +65,14 @@ def validation_markdown(project: Project, warnings: Sequence[Problem]) -> str:
 def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
     would = "would " if dry_run else ""
     steps = [f"{would}write {record['file']}" if record["wrote_file"] else f"manifest already in {record['file']}"]
-    steps.append(f"{would}tag " + ", ".join(record["tags"]) if record["tags"] else "already tagged")
+    kind = record.get("kind", "deployment")
+    # A skill carries no tags: they are recorded in a new version of it (commands/import_skills.py).
+    tag = f"{would}upload a version recording " if kind == "skill" else f"{would}tag "
+    steps.append(tag + ", ".join(record["tags"]) if record["tags"] else "already tagged")
     if record.get("system_file"):
         steps.insert(1, f"{would}write its system prompt to {record['system_file']}")
     if record.get("version") is not None and record["tags"]:
         steps.append(f"now at version {record['version']}")  # the API versions every change of an agent
-    kind = record.get("kind", "deployment")
     label = record["name"] if kind == "deployment" else f"{kind} {record['name']}"
     return f"{label} ({record.get('deployment_id') or record['id']}): " + "; ".join(steps)
 
@@ -77,8 +80,8 @@ def _import_steps(record: Mapping[str, Any], dry_run: bool) -> str:
 def _counted(records: Sequence[Mapping[str, Any]]) -> str:
     """"1 agent, 3 deployments": how many of each kind were imported (or "0 deployments")."""
     counts = Counter(record.get("kind", "deployment") for record in records)
-    return ", ".join(plural(counts[kind], kind) for kind in ("environment", "vault", "agent", "deployment")
-                     if counts[kind]) or plural(0, "deployment")
+    return ", ".join(plural(counts[r.kind], r.kind.replace("_", " ")) for r in ORDER
+                     if counts[r.kind]) or plural(0, "deployment")
 
 
 class TextView:

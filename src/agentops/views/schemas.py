@@ -50,7 +50,8 @@ _RESOURCE = {"enum": [resource.kind for resource in ORDER]}
 _CHANGE = _object({"path": _STR, "field": _STR, "origin": _NULLABLE_STR,
                    "diff": {"type": ["array", "null"], "items": _STR}})
 _ACTION = _object({"name": _STR, "resource": _RESOURCE, "address": _STR,
-                   "action": {"enum": [kind.value for kind in ActionKind]}, "reason": _STR, "id": _NULLABLE_STR,
+                   "action": {"enum": [kind.value for kind in ActionKind]},
+                   "verb": {"enum": [*(kind.value for kind in ActionKind), "delete"]}, "reason": _STR, "id": _NULLABLE_STR,
                    "deployment_id": _NULLABLE_STR, "phase": _INT, "changes": {"type": "array", "items": _CHANGE}})
 # A model or tool permission change of an agent, shown first (`loosened`: the tool now asks less).
 _HIGHLIGHT = _object({"address": _STR, "kind": {"enum": ["model", "permission"]}, "subject": _STR,
@@ -69,7 +70,7 @@ _FLEET = {"cap": {"type": "object"}, "runs": {"type": "object"}, "days": _INT, "
 _RESULTS = _object(
     {"format_version": _VERSION, "succeeded": _INT, "failed": _INT, "not_started": _INT, "interrupted": _BOOL,
      "results": {"type": "array", "items": _object({"name": _STR, "resource": _RESOURCE, "action": _STR,
-                                                    "ok": _BOOL, "message": _STR, "id": _NULLABLE_STR,
+                                                    "verb": _STR, "ok": _BOOL, "message": _STR, "id": _NULLABLE_STR,
                                                     "deployment_id": _NULLABLE_STR})}})
 
 OUTPUTS: dict[str, tuple[str, dict[str, Any]]] = {

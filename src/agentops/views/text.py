@@ -112,7 +112,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
             continue
         ident = f" [{safe.value(action.id)}]" if action.id else ""
         out.append(
-            style(f"  {action.kind.symbol} {action.kind.value} {safe.value(action.label)}{ident}", fg=action.kind.color, bold=True)
+            style(f"  {action.kind.symbol} {action.verb} {safe.value(action.label)}{ident}", fg=action.kind.color, bold=True)
             + f"  ({safe.value(action.reason)})"
             + (drift if action.origin == DRIFT and not action.changes else "")
         )
@@ -132,7 +132,7 @@ def render_text(plan: Plan, color: bool = False, verbose: bool = False, now: dat
         out.append(style("Blocking problems (the plan cannot be applied):", fg="red", bold=True))
         out.extend(style(f"  ✗ {safe.value(b)}", fg="red") for b in plan.blockers)
     if plan.tally()[ActionKind.ARCHIVE]:
-        out.extend(["", style(f"This plan archives {plan.archived()}; archived {plan.archived_noun} stop for good "
-                              "(an archive cannot be undone).", fg="red", bold=True)])
+        out.extend(["", style(f"This plan {plan.archived()}; {plan.archived_noun} stop for good "
+                              "(an archive or a delete cannot be undone).", fg="red", bold=True)])
     out.extend(["", style(plan.summary(), bold=True)])
     return "\n".join(out) + "\n"
