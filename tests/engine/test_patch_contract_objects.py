@@ -1,4 +1,4 @@
-"""The plan is the contract for agents and environments too (hypothesis, pure core): an update sends
+"""The plan is the contract for agents, environments and memory stores too (hypothesis, pure core): an update sends
 only what the plan shows, never an ignored field, and one update converges.
 
 Random manifests meet random console edits; the live object and the effect of every update are the
@@ -20,14 +20,17 @@ from agentops.emulator import agent_config, bodies, environments
 from agentops.emulator.errors import ApiError
 from agentops.engine.desired import Desired
 from agentops.engine.desired_objects import agent_desired, environment_desired
+from agentops.engine.desired_stores import memory_store_desired
 from agentops.engine.diff import sent_paths, shown
 from agentops.engine.identity import Live
 from agentops.engine.plan import ActionKind, Options, Plan, build_plan
 from agentops.engine.resolve import Resolution
 from agentops.manifest.agent_schema import AgentManifest
 from agentops.manifest.environment_schema import EnvironmentManifest
-from agentops.manifest.loader import LoadedAgent, LoadedEnvironment
+from agentops.manifest.loader import LoadedAgent, LoadedEnvironment, LoadedMemoryStore
+from agentops.manifest.memory_store_schema import MemoryStoreManifest
 from agentops.model import tags
+from agentops.model.bodies import MemoryStoreUpdate
 
 STACK = "contract"
 AGENT_ID = "agent_self"
@@ -196,6 +199,62 @@ def test_an_environment_patch_is_what_the_plan_shows_and_converges(
     for patch in _check(build_plan([wanted], [_environment_live(stored)], Options(stack=STACK)), ignored):
         stored = _environment_update(stored, patch)
     again = build_plan([wanted], [_environment_live(stored)], Options(stack=STACK))
+    assert not again.has_changes, [(a.kind, a.changes) for a in again.writes]
+    assert stored["metadata"][tags.STACK] == STACK
+    for path in ignored:
+        if path.startswith("metadata."):
+            key = path.removeprefix("metadata.")
+            assert stored["metadata"].get(key) == before["metadata"].get(key)
+        else:
+            assert stored[path] == before[path], path
+
+
+STORE_IGNORABLE = ("description", "metadata.keep")
+
+
+@st.composite
+def memory_stores(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": "notes"}
+    description = draw(st.sampled_from((None, "", "What the team learned.", "Line one.\nLine two.")))
+    if description is not None:
+        data["description"] = description
+    metadata = draw(META)
+    if metadata:
+        data["metadata"] = metadata
+    data["lifecycle"] = {"ignore_changes": draw(st.lists(st.sampled_from(STORE_IGNORABLE), unique=True, max_size=2))}
+    return data
+
+
+def _memory_store_update(stored: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """`MemoryStores.update` as the emulator applies it (its own body model and field patch)."""
+    return bodies.patch_fields(copy.deepcopy(stored), bodies.validate(MemoryStoreUpdate, body), ("name", "description"))
+
+
+def _memory_store_desired(data: dict[str, Any]) -> Desired:
+    manifest = MemoryStoreManifest.model_validate(data)
+    return memory_store_desired(LoadedMemoryStore(manifest, "memory_stores/notes.yaml", 1), STACK, None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(want=memory_stores(), old=memory_stores(), console=st.sampled_from(({}, {"description": "console"},
+                                                                         {"metadata": {"keep": "console"}})))
+def test_a_memory_store_patch_is_what_the_plan_shows_and_converges(
+    want: dict[str, Any], old: dict[str, Any], console: dict[str, Any]
+) -> None:
+    first = _memory_store_desired(old).body
+    stored = {"name": "notes", "description": first.get("description") or "", "metadata": dict(first["metadata"])}
+    stored = _memory_store_update(stored, console)
+    before = copy.deepcopy(stored)
+    wanted = _memory_store_desired(want)
+    ignored = set(wanted.ignore_changes)
+
+    def live() -> Live:
+        return Live.from_json({**stored, "id": "memstore_1", "type": "memory_store", "created_at": "t",
+                               "updated_at": "t"}, "memory_store")
+
+    for patch in _check(build_plan([wanted], [live()], Options(stack=STACK)), ignored):
+        stored = _memory_store_update(stored, patch)
+    again = build_plan([wanted], [live()], Options(stack=STACK))
     assert not again.has_changes, [(a.kind, a.changes) for a in again.writes]
     assert stored["metadata"][tags.STACK] == STACK
     for path in ignored:
