@@ -76,6 +76,12 @@ def changes(live: Mapping[str, Any], want: Mapping[str, Any], fields: tuple[str,
             after = {k: v for k, v in (after or {}).items() if k != tags.SECRETS}
             if before == after:
                 continue
+        if name == "metadata" and isinstance(before, dict) and isinstance(after, dict):
+            # Key by key: the patch writes `metadata.<key>`, and deepdiff shows two maps without a
+            # shared key (a credential's, which has no ownership tags) as one change of the whole.
+            out.extend(Change(f"metadata.{key}", before.get(key), after.get(key))
+                       for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key))
+            continue
         if (
             not isinstance(before, dict | list)
             or not isinstance(after, dict | list)
