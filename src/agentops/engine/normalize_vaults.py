@@ -120,9 +120,11 @@ def update_auth(auth: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "static_bearer":
         return {"type": kind, "token": auth.get("token")}
     if kind == "environment_variable":
-        location = auth.get("injection_location")
+        # Filled, every key explicit: the API merges a sent location into the stored one, so a key left
+        # out (or the whole location, removed from the manifest) would keep its live value.
+        location = {**_INJECTION_DEFAULT, **(auth.get("injection_location") or {})}
         return {"type": kind, "secret_value": auth.get("secret_value"), "networking": auth.get("networking"),
-                **({"injection_location": location} if location is not None else {})}
+                "injection_location": location}
     out: dict[str, Any] = {"type": kind, "access_token": auth.get("access_token"),
                            **({"expires_at": auth["expires_at"]} if auth.get("expires_at") else {})}
     refresh = auth.get("refresh")
