@@ -162,6 +162,22 @@ def test_a_replacement_that_keeps_its_mcp_server_is_blocked_with_the_two_step_wa
     assert "vaults/tools.yaml" in result.output and "two applies" in result.output
 
 
+def test_a_renamed_credential_keeping_its_mcp_server_is_blocked_with_zero_writes(
+        stack: Stack, client: anthropic.Anthropic) -> None:
+    declare(stack, vault(BEARER))
+    apply(stack)
+    declare(stack, vault({**BEARER, "display_name": "github-ci"}))
+    stack.emulator.reset_counts()
+    result = stack.run("apply", str(stack.root), "--auto-approve", env=SECRETS)
+    assert result.exit_code == 1
+    assert "tools/github still holds MCP server https://mcp.github.example/" in result.output
+    assert "vaults/tools.yaml" in result.output and "two applies" in result.output
+    assert stack.emulator.write_count() == 0
+    declare(stack, vault({**BEARER, "auth": {**BEARER["auth"], "mcp_server_url": "https://mcp.other.example/"},
+                          "display_name": "other"}))
+    assert plan(stack)["applyable"]  # another server is free to create first
+
+
 def test_a_credential_removed_from_its_vault_is_archived_and_another_stack_is_untouched(
         stack: Stack, client: anthropic.Anthropic) -> None:
     theirs = client.beta.vaults.create(display_name="tools", metadata={tags.STACK: "team-b", tags.NAME: "tools"})

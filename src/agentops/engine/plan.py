@@ -686,6 +686,31 @@ def _clashes(resource: Resource, matching: Matching) -> list[Blocker]:
     return out
 
 
+def _taken(resource: Resource, matching: Matching) -> list[Blocker]:
+    """New objects whose MCP server a live one of the same parent no manifest claims still holds (a
+    credential renamed, or removed and added again): the API would refuse the create, made first."""
+    if resource.clash is None:
+        return []
+    held: dict[tuple[str, Any], str] = {}
+    for orphan in matching.orphans:
+        name = orphan.tag_name or orphan.name
+        url = (orphan.body.get("auth") or {}).get("mcp_server_url")
+        if url is not None:
+            held[(name.rpartition("/")[0], url)] = name
+    out = []
+    for item in matching.matches:
+        want = item.desired
+        url = (want.body.get("auth") or {}).get("mcp_server_url")
+        old = held.get((want.name.rpartition("/")[0], url)) if item.live is None and url is not None else None
+        if old is not None:
+            out.append(Blocker(f"{old} still holds MCP server {url}: a vault holds one active {resource.kind} per "
+                               "MCP server, so this one cannot be created before that one is archived",
+                               want.name, want.where,
+                               f"change it in two applies: remove {old} (apply archives it), then add this one; "
+                               "if it is a rename, keep the old display_name"))
+    return out
+
+
 def _matched_actions(resource: Resource, matching: Matching) -> tuple[list[Action], list[str]]:
     """Every manifest's steps and every duplicate's archive; warnings about live fields no manifest can hold."""
     actions: list[Action] = []
@@ -879,7 +904,7 @@ def build_plan(
     for resource in ORDER:
         matching = match(wants[resource.kind], lives[resource.kind], options.stack, adopt=options.adopt,
                          env=options.env)
-        problems.extend([*_conflicts(matching, options), *_clashes(resource, matching)])
+        problems.extend([*_conflicts(matching, options), *_clashes(resource, matching), *_taken(resource, matching)])
         found, noted = _matched_actions(resource, matching)
         archives, kept_warnings, refused, held = _prune(matching.orphans, desired, options)
         warnings.extend([*noted, *kept_warnings])
