@@ -115,6 +115,16 @@ def _check(plan: Plan, ignored: set[str]) -> list[dict[str, Any]]:
     return patches
 
 
+def _assert_kept(stored: dict[str, Any], before: dict[str, Any], ignored: set[str]) -> None:
+    """Ignored fields (and ignored metadata keys) keep their live values."""
+    for path in ignored:
+        if path.startswith("metadata."):
+            key = path.removeprefix("metadata.")
+            assert stored["metadata"].get(key) == before["metadata"].get(key)
+        else:
+            assert stored[path] == before[path], path
+
+
 @settings(max_examples=300, deadline=None)
 @given(want=agents(), old=agents(), console=agent_edits())
 def test_an_agent_patch_is_what_the_plan_shows_and_converges(
@@ -129,12 +139,7 @@ def test_an_agent_patch_is_what_the_plan_shows_and_converges(
         stored = _agent_update(stored, patch)
     again = build_plan([wanted], [_agent_live(stored)], Options(stack=STACK))
     assert not again.has_changes, [(a.kind, a.changes) for a in again.writes]
-    for path in ignored:  # ignored fields keep their live values
-        if path.startswith("metadata."):
-            key = path.removeprefix("metadata.")
-            assert stored["metadata"].get(key) == before["metadata"].get(key)
-        else:
-            assert stored[path] == before[path], path
+    _assert_kept(stored, before, ignored)
 
 
 CONFIGS = (None, {"type": "cloud"}, {"type": "cloud", "networking": {"type": "unrestricted"}},
@@ -201,12 +206,7 @@ def test_an_environment_patch_is_what_the_plan_shows_and_converges(
     again = build_plan([wanted], [_environment_live(stored)], Options(stack=STACK))
     assert not again.has_changes, [(a.kind, a.changes) for a in again.writes]
     assert stored["metadata"][tags.STACK] == STACK
-    for path in ignored:
-        if path.startswith("metadata."):
-            key = path.removeprefix("metadata.")
-            assert stored["metadata"].get(key) == before["metadata"].get(key)
-        else:
-            assert stored[path] == before[path], path
+    _assert_kept(stored, before, ignored)
 
 
 STORE_IGNORABLE = ("description", "metadata.keep")
@@ -257,9 +257,4 @@ def test_a_memory_store_patch_is_what_the_plan_shows_and_converges(
     again = build_plan([wanted], [live()], Options(stack=STACK))
     assert not again.has_changes, [(a.kind, a.changes) for a in again.writes]
     assert stored["metadata"][tags.STACK] == STACK
-    for path in ignored:
-        if path.startswith("metadata."):
-            key = path.removeprefix("metadata.")
-            assert stored["metadata"].get(key) == before["metadata"].get(key)
-        else:
-            assert stored[path] == before[path], path
+    _assert_kept(stored, before, ignored)
